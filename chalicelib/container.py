@@ -1,0 +1,58 @@
+"""Composition root: builds the real adapters once per process and hands them to services.
+
+app.py asks this module for services; tests call `reset()` after changing the environment.
+"""
+from __future__ import annotations
+
+from functools import cached_property
+
+from chalicelib.aws import Aws
+from chalicelib.config import Settings, get_settings
+
+
+class Container:
+    def __init__(self, settings: Settings):
+        self.settings = settings
+        self.aws = Aws(settings)
+
+    @cached_property
+    def health(self):
+        from chalicelib.services.health import HealthService
+        return HealthService(self.aws)
+
+    @cached_property
+    def uploads(self):
+        from chalicelib.dal.uploads import UploadRepository
+        return UploadRepository(self.aws.table("uploads"))
+
+    @cached_property
+    def upload_processor(self):
+        from chalicelib.services.uploads import UploadProcessor
+        return UploadProcessor(self.uploads, self.aws.client("s3"), self.settings.bucket("uploads"))
+
+    @cached_property
+    def upload_events(self):
+        from chalicelib.services.upload_events import UploadEventHandler
+        return UploadEventHandler(self.upload_processor)
+
+    @cached_property
+    def jobs(self):
+        from chalicelib.services.jobs import JobRunner
+        return JobRunner({})
+
+
+_container: Container | None = None
+
+
+def get_container() -> Container:
+    global _container
+    if _container is None:
+        _container = Container(get_settings())
+    return _container
+
+
+def reset() -> None:
+    """Forget settings and clients (tests change the environment between runs)."""
+    global _container
+    _container = None
+    get_settings.cache_clear()
