@@ -36,6 +36,26 @@ class Container:
         return UploadEventHandler(self.upload_processor)
 
     @cached_property
+    def verifier(self):
+        from chalicelib.identity.tokens import TokenVerifier
+        s = self.settings
+        return TokenVerifier(s.jwks, s.issuer, s.user_pool_client_id)
+
+    @cached_property
+    def audit(self):
+        from chalicelib.dal.audit import AuditRepository
+        from chalicelib.services.audit import AuditService
+        return AuditService(AuditRepository(self.aws.table("audit")))
+
+    @cached_property
+    def auth(self):
+        from chalicelib.dal.throttle import ThrottleRepository
+        from chalicelib.services.auth import AuthService
+        s = self.settings
+        return AuthService(self.aws.client("cognito-idp"), s.user_pool_id, s.user_pool_client_id,
+                           ThrottleRepository(self.aws.table("throttle")), self.audit)
+
+    @cached_property
     def jobs(self):
         from chalicelib.services.jobs import JobRunner
         return JobRunner({})

@@ -5,6 +5,8 @@ chalicelib/resources.py freshly created on the emulator and the app pointed at i
 """
 from __future__ import annotations
 
+import json
+import logging
 import os
 import socket
 
@@ -18,6 +20,7 @@ os.environ.update({
     "POWERTOOLS_SERVICE_NAME": "qygs-platform",
 })
 os.environ.pop("AWS_PROFILE", None)
+logging.getLogger("werkzeug").setLevel(logging.WARNING)
 
 
 def _free_port() -> int:
@@ -66,3 +69,24 @@ def client(stack):
 
     with Client(app_module.app, stage_name="test") as c:
         yield c
+
+
+PASSWORD = "Test#Pass2026"
+
+
+@pytest.fixture
+def login(stack, client):
+    """login(username, role, department) → Authorization header of a freshly made account."""
+    made: set[str] = set()
+
+    def _login(username: str, role: str, department: str | None = None) -> dict:
+        if username not in made:
+            stack.auth.ensure_user(username, role, department, PASSWORD)
+            made.add(username)
+        resp = client.http.post("/v1/auth/token", headers={"Content-Type": "application/json"},
+                                body=json.dumps({"username": username, "password": PASSWORD}))
+        assert resp.status_code == 200, resp.body
+        return {"Authorization": f"Bearer {resp.json_body['access_token']}",
+                "Content-Type": "application/json"}
+
+    return _login

@@ -1,0 +1,86 @@
+"""Who may call which route (谁产生、谁提供、谁负责): the one table of route × role.
+
+Department-level rules (own records only, own catalog only) are checked by the services with
+`require_department`; this table decides the role. A route missing here cannot be registered.
+"""
+from __future__ import annotations
+
+from pydantic import BaseModel
+
+from chalicelib.errors import Forbidden
+from chalicelib.models.principal import Principal
+
+PUBLIC = frozenset({"public"})
+DEPT = frozenset({"operator", "system"})
+SUBMITTERS = frozenset({"operator", "system", "admin"})
+OVERSIGHT = frozenset({"supervisor", "admin"})
+ADMIN = frozenset({"admin"})
+STAFF = frozenset({"operator", "system", "supervisor", "admin"})
+
+
+class Rule(BaseModel):
+    roles: frozenset[str]
+    audit: str | None = None   # audit action written once per request, if any
+
+    @property
+    def public(self) -> bool:
+        return self.roles == PUBLIC
+
+
+ROUTES: dict[tuple[str, str], Rule] = {
+    ("GET", "/health"): Rule(roles=PUBLIC),
+    ("POST", "/v1/auth/token"): Rule(roles=PUBLIC),              # audited by the login service
+    ("GET", "/v1/catalog"): Rule(roles=PUBLIC),
+    ("GET", "/v1/templates/{category}"): Rule(roles=PUBLIC),
+    ("POST", "/v1/records"): Rule(roles=SUBMITTERS, audit="records.submit"),
+    ("GET", "/v1/records"): Rule(roles=SUBMITTERS, audit="records.list"),
+    ("GET", "/v1/records/{record_id}"): Rule(roles=SUBMITTERS, audit="records.read"),
+    ("PUT", "/v1/records/{record_id}"): Rule(roles=DEPT, audit="records.modify"),
+    ("DELETE", "/v1/records/{record_id}"): Rule(roles=DEPT, audit="records.withdraw"),
+    ("POST", "/v1/records/{record_id}/withdraw"): Rule(roles=DEPT, audit="records.withdraw"),
+    ("POST", "/v1/uploads"): Rule(roles=SUBMITTERS, audit="uploads.create"),
+    ("GET", "/v1/uploads/{upload_id}"): Rule(roles=SUBMITTERS),
+    ("GET", "/v1/public/enterprises"): Rule(roles=PUBLIC),
+    ("GET", "/v1/public/enterprises/{code}"): Rule(roles=PUBLIC),
+    ("GET", "/v1/public/enterprises/{code}/credit-check"): Rule(roles=PUBLIC),
+    ("GET", "/v1/public/open-data"): Rule(roles=PUBLIC),
+    ("GET", "/v1/shared/enterprises/{code}"): Rule(roles=STAFF, audit="shared.read"),
+    ("GET", "/v1/notices/registrations"): Rule(roles=DEPT, audit="notices.read"),
+    ("GET", "/v1/reports/departments"): Rule(roles=OVERSIGHT),
+    ("GET", "/v1/reports/monthly"): Rule(roles=OVERSIGHT),
+    ("POST", "/v1/admin/jobs/{job}"): Rule(roles=ADMIN, audit="jobs.run"),
+    ("GET", "/v1/admin/departments/{department_id}"): Rule(roles=OVERSIGHT),
+    ("PUT", "/v1/admin/departments/{department_id}"): Rule(roles=ADMIN, audit="departments.update"),
+    ("POST", "/v1/admin/users"): Rule(roles=ADMIN, audit="users.create"),
+    ("POST", "/v1/admin/users/{username}/disable"): Rule(roles=ADMIN, audit="users.disable"),
+    ("PUT", "/v1/admin/calendar/{year}"): Rule(roles=ADMIN, audit="calendar.update"),
+    ("GET", "/v1/admin/audit"): Rule(roles=OVERSIGHT),
+}
+
+
+def rule(method: str, path: str) -> Rule:
+    try:
+        return ROUTES[(method, path)]
+    except KeyError:
+        raise LookupError(f"route {method} {path} has no access rule in identity/policy.py") from None
+
+
+def require_role(principal: Principal, method: str, path: str) -> None:
+    r = rule(method, path)
+    if not r.public and principal.role not in r.roles:
+        raise Forbidden(f"当前角色（{principal.role}）无权访问该功能")
+
+
+def require_department(principal: Principal, department: str | None) -> str:
+    """The department a principal acts for; operators/systems only for their own."""
+    if principal.has_department:
+        if department and department != principal.department:
+            raise Forbidden("只能操作本部门的数据（谁产生、谁提供、谁负责）")
+        return principal.department  # type: ignore[return-value]
+    if principal.is_admin:
+        if not department:
+            from chalicelib.errors import BadRequest
+            raise BadRequest("管理员提交时须在请求体中注明 department", details=[
+                {"field": "department", "code": "REQUIRED"}])
+        return department
+    raise Forbidden("当前角色无权以部门身份操作")

@@ -1,0 +1,42 @@
+"""Opaque list cursors (base64 of a DynamoDB LastEvaluatedKey plus any extra position)."""
+from __future__ import annotations
+
+import base64
+import json
+
+from chalicelib.errors import BadRequest
+
+DEFAULT_LIMIT = 50
+MAX_LIMIT = 200
+
+
+def encode(position: dict | None) -> str | None:
+    if not position:
+        return None
+    raw = json.dumps(position, separators=(",", ":"), ensure_ascii=False, default=str)
+    return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
+
+
+def decode(cursor: str | None) -> dict | None:
+    if not cursor:
+        return None
+    try:
+        padded = cursor + "=" * (-len(cursor) % 4)
+        value = json.loads(base64.urlsafe_b64decode(padded.encode()).decode())
+    except (ValueError, UnicodeDecodeError):
+        raise BadRequest("分页游标无效", details=[{"field": "cursor", "code": "BAD_CURSOR"}]) from None
+    if not isinstance(value, dict):
+        raise BadRequest("分页游标无效", details=[{"field": "cursor", "code": "BAD_CURSOR"}])
+    return value
+
+
+def limit_of(value: str | None) -> int:
+    if value in (None, ""):
+        return DEFAULT_LIMIT
+    try:
+        n = int(value)
+    except ValueError:
+        n = 0
+    if not 1 <= n <= MAX_LIMIT:
+        raise BadRequest(f"limit 应为 1 到 {MAX_LIMIT} 的整数", details=[{"field": "limit", "code": "BAD_REQUEST"}])
+    return n
