@@ -10,6 +10,8 @@ from chalice import Chalice
 from chalicelib import http, pagination
 from chalicelib.clock import parse_day
 from chalicelib.container import get_container
+from chalicelib.identity.policy import require_department
+from chalicelib.services.submissions import check_batch
 from chalicelib.web import Router
 
 app = Chalice(app_name="qygs")
@@ -52,6 +54,63 @@ def audit_trail(ctx):
         actor=ctx.query("actor"), target=ctx.query("target"),
         start=parse_day(ctx.query("from"), "from"), end=parse_day(ctx.query("to"), "to"),
         limit=pagination.limit_of(ctx.query("limit")), cursor=ctx.query("cursor"))
+
+
+# --- catalog and submissions ----------------------------------------------------------------
+@api.route("/v1/catalog")
+def catalog(ctx):
+    return get_container().catalog.public_view()
+
+
+@api.route("/v1/records", methods=["POST"])
+def submit_records(ctx):
+    body = ctx.json()
+    records = body.get("records")
+    department = require_department(ctx.principal, body.get("department"))
+    check_batch(records)
+    ctx.target = f"{department}/{body.get('category')}"
+    out = get_container().submissions.submit(ctx.principal, department, body.get("category"), records)
+    ctx.audit_details = {"accepted": len(out.accepted), "rejected": len(out.rejected)}
+    return out.as_response()
+
+
+@api.route("/v1/records")
+def list_records(ctx):
+    return get_container().records.list(
+        ctx.principal, ctx.query("department"), ctx.query("category"), ctx.query("state"),
+        pagination.limit_of(ctx.query("limit")), ctx.query("cursor"))
+
+
+@api.route("/v1/records/{record_id}")
+def get_record(ctx, record_id):
+    ctx.target = record_id
+    return get_container().records.get(ctx.principal, record_id)
+
+
+@api.route("/v1/records/{record_id}", methods=["PUT"])
+def modify_record(ctx, record_id):
+    ctx.target = record_id
+    return get_container().records.modify(ctx.principal, record_id, ctx.json())
+
+
+@api.route("/v1/records/{record_id}", methods=["DELETE"])
+def delete_record(ctx, record_id):
+    ctx.target = record_id
+    return get_container().records.withdraw(ctx.principal, record_id, ctx.optional_json())
+
+
+@api.route("/v1/records/{record_id}/withdraw", methods=["POST"])
+def withdraw_record(ctx, record_id):
+    ctx.target = record_id
+    return get_container().records.withdraw(ctx.principal, record_id, ctx.json())
+
+
+@api.route("/v1/notices/registrations")
+def registration_notices(ctx):
+    items, last = get_container().registry.notices.since(
+        ctx.principal.department, ctx.query("since"), pagination.limit_of(ctx.query("limit")),
+        pagination.decode(ctx.query("cursor")))
+    return {"items": items, "next_cursor": pagination.encode(last)}
 
 
 # --- events ---------------------------------------------------------------------------------

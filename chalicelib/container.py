@@ -56,6 +56,54 @@ class Container:
                            ThrottleRepository(self.aws.table("throttle")), self.audit)
 
     @cached_property
+    def catalog(self):
+        from chalicelib.catalog import load_catalog
+        return load_catalog()
+
+    @cached_property
+    def record_repo(self):
+        from chalicelib.dal.records import RecordRepository
+        return RecordRepository(self.aws.table("records"), self.aws.table("versions"))
+
+    @cached_property
+    def registry_repo(self):
+        from chalicelib.dal.registry import RegistryRepository
+        return RegistryRepository(self.aws.table("enterprises"), self.aws.table("name_index"))
+
+    @cached_property
+    def public_repo(self):
+        from chalicelib.dal.public import PublicRepository
+        return PublicRepository(self.aws.table("public"))
+
+    @cached_property
+    def calendar_repo(self):
+        from chalicelib.dal.calendar import CalendarRepository
+        return CalendarRepository(self.aws.table("calendar"))
+
+    @cached_property
+    def counter_repo(self):
+        from chalicelib.dal.counters import CounterRepository
+        return CounterRepository(self.aws.table("counters"))
+
+    @cached_property
+    def registry(self):
+        from chalicelib.dal.notices import NoticeRepository
+        from chalicelib.services.registry import RegistryService
+        return RegistryService(self.catalog, self.registry_repo, self.record_repo,
+                               NoticeRepository(self.aws.table("notices")))
+
+    @cached_property
+    def submissions(self):
+        from chalicelib.services.submissions import SubmissionService
+        return SubmissionService(self.catalog, self.record_repo, self.registry_repo, self.calendar_repo,
+                                 self.counter_repo, self.registry)
+
+    @cached_property
+    def records(self):
+        from chalicelib.services.records import RecordService
+        return RecordService(self.record_repo, self.submissions, self.public_repo)
+
+    @cached_property
     def jobs(self):
         from chalicelib.services.jobs import JobRunner
         return JobRunner({})

@@ -58,17 +58,21 @@ TABLES: list[TableDef] = [
     # Current state of every record, partitioned by the matched enterprise's code.
     TableDef(name="records", hash_key="pk", range_key="sk", indexes=[
         Index(name="by_record_id", hash_key="record_id"),
-        Index(name="by_identity", hash_key="identity"),
         Index(name="by_department", hash_key="department", range_key="received_at"),
         Index(name="by_forward", hash_key="forward_due", range_key="changed_at"),
         Index(name="by_public_until", hash_key="public_state", range_key="publish_until"),
         Index(name="by_deadline", hash_key="deadline_state", range_key="publish_deadline"),
         Index(name="by_pending", hash_key="pending_code", range_key="received_at"),
     ]),
+    # (The records table also holds one identity item per (department, category, source_ref),
+    # pk "ID#…", so that a batch of 1000 finds its existing records with BatchGetItem.)
     # Every version of every record (修改留痕).
     TableDef(name="versions", hash_key="record_id", range_key="version", key_types={"version": "N"}),
-    # The enterprise registry (fed by `registration` records).
-    TableDef(name="enterprises", hash_key="code", indexes=[Index(name="by_regno", hash_key="regno")]),
+    # The enterprise registry (fed by `registration` records); a 注册号 of an enterprise that has a
+    # USCC is an alias item (code = 注册号, uscc = …), so lookups by either code batch together.
+    TableDef(name="enterprises", hash_key="code"),
+    # 双告知: new registrations per department whose licences the business scope concerns.
+    TableDef(name="notices", hash_key="department", range_key="sk"),
     # Name search: one item per character bigram of a normalised name.
     TableDef(name="name_index", hash_key="token", range_key="code"),
     # Public copies only (masked, published, not archived/withdrawn): what public routes read.

@@ -1,0 +1,35 @@
+"""Report counters in daily buckets: one item per (department, day), updated once per batch."""
+from __future__ import annotations
+
+from boto3.dynamodb.conditions import Key
+
+from chalicelib.dal.items import from_item
+
+
+class CounterRepository:
+    def __init__(self, table):
+        self.table = table
+
+    def add(self, department: str, day: str, deltas: dict[str, int], last_submission: str | None = None) -> None:
+        """ADD every non-zero delta (attribute names are counter names) in one UpdateItem."""
+        deltas = {k: v for k, v in deltas.items() if v}
+        if not deltas and not last_submission:
+            return
+        names = {f"#a{i}": k for i, k in enumerate(deltas)}
+        values = {f":v{i}": v for i, v in enumerate(deltas.values())}
+        expr = "ADD " + ", ".join(f"#a{i} :v{i}" for i in range(len(deltas))) if deltas else ""
+        if last_submission:
+            names["#ls"] = "last_submission"
+            values[":ls"] = last_submission
+            expr += " SET #ls = :ls"
+        self.table.update_item(Key={"pk": f"D#{department}", "sk": day}, UpdateExpression=expr.strip(),
+                               ExpressionAttributeNames=names, ExpressionAttributeValues=values)
+
+    def days(self, department: str, start: str, end: str) -> list[dict]:
+        resp = self.table.query(KeyConditionExpression=Key("pk").eq(f"D#{department}") & Key("sk").between(start, end))
+        items = resp["Items"]
+        while "LastEvaluatedKey" in resp:
+            resp = self.table.query(KeyConditionExpression=Key("pk").eq(f"D#{department}") & Key("sk").between(
+                start, end), ExclusiveStartKey=resp["LastEvaluatedKey"])
+            items += resp["Items"]
+        return [from_item(i) for i in items]

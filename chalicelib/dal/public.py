@@ -1,0 +1,58 @@
+"""The public side: masked copies of published records and enterprise profiles, nothing else.
+
+Public routes read only this table, so unpublished, withdrawn, archived or unmasked data cannot
+reach them by construction. pk = enterprise code; sk = "#profile" or "<category>#<record_id>".
+"""
+from __future__ import annotations
+
+from boto3.dynamodb.conditions import Key
+
+from chalicelib.dal.items import from_item, to_item
+
+PROFILE = "#profile"
+
+
+def copy_key(code: str, category: str, record_id: str) -> dict:
+    return {"code": code, "sk": f"{category}#{record_id}"}
+
+
+class PublicRepository:
+    def __init__(self, table):
+        self.table = table
+
+    def put(self, copies: list[dict], profiles: list[dict]) -> None:
+        """copies: {"code", "category", "record_id", ...}; profiles: {"code", "name", ...}."""
+        with self.table.batch_writer(overwrite_by_pkeys=["code", "sk"]) as batch:
+            for p in profiles:
+                batch.put_item(Item=to_item({**p, "sk": PROFILE}))
+            for c in copies:
+                batch.put_item(Item=to_item({**c, **copy_key(c["code"], c["category"], c["record_id"])}))
+
+    def delete(self, keys: list[tuple[str, str, str]]) -> None:
+        with self.table.batch_writer(overwrite_by_pkeys=["code", "sk"]) as batch:
+            for code, category, record_id in keys:
+                batch.delete_item(Key=copy_key(code, category, record_id))
+
+    def enterprise(self, code: str) -> tuple[dict | None, list[dict]]:
+        """Profile and every public copy of one enterprise (one Query, paginated if huge)."""
+        items, kwargs = [], {"KeyConditionExpression": Key("code").eq(code)}
+        while True:
+            resp = self.table.query(**kwargs)
+            items += [from_item(i) for i in resp["Items"]]
+            if "LastEvaluatedKey" not in resp:
+                break
+            kwargs["ExclusiveStartKey"] = resp["LastEvaluatedKey"]
+        profile = next((i for i in items if i["sk"] == PROFILE), None)
+        return profile, [i for i in items if i["sk"] != PROFILE]
+
+    def profiles(self, codes: list[str]) -> dict[str, dict]:
+        client = self.table.meta.client
+        out: dict[str, dict] = {}
+        for start in range(0, len(codes), 100):
+            request = {self.table.name: {"Keys": [{"code": c, "sk": PROFILE} for c in codes[start:start + 100]]}}
+            while request:
+                resp = client.batch_get_item(RequestItems=request)
+                for item in resp["Responses"].get(self.table.name, []):
+                    out[item["code"]] = from_item(item)
+                request = resp.get("UnprocessedKeys") or None
+        return out

@@ -1,0 +1,79 @@
+"""The enterprise registry: enterprise items, 注册号 alias items, and the name-search index."""
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from boto3.dynamodb.conditions import Key
+
+from chalicelib.dal.items import from_item, to_item
+from chalicelib.models.record import Enterprise
+
+
+def name_tokens(name: str) -> set[str]:
+    """Character bigrams of a normalised name (the name-search index keys)."""
+    n = "".join(name.split()).upper()
+    return {n[i:i + 2] for i in range(len(n) - 1)} if len(n) > 1 else ({n} if n else set())
+
+
+class RegistryRepository:
+    def __init__(self, enterprises_table, name_index_table):
+        self.table = enterprises_table
+        self.names = name_index_table
+        self.client = enterprises_table.meta.client
+
+    def _batch_get(self, codes: list[str]) -> list[dict]:
+        items: list[dict] = []
+        for start in range(0, len(codes), 100):
+            request = {self.table.name: {"Keys": [{"code": c} for c in codes[start:start + 100]]}}
+            while request:
+                resp = self.client.batch_get_item(RequestItems=request)
+                items += [from_item(i) for i in resp["Responses"].get(self.table.name, [])]
+                request = resp.get("UnprocessedKeys") or None
+        return items
+
+    def lookup(self, codes: Iterable[str]) -> dict[str, Enterprise]:
+        """code (USCC or 注册号) → Enterprise, for the codes the registry knows."""
+        wanted = [c for c in dict.fromkeys(codes) if c]
+        found: dict[str, Enterprise] = {}
+        aliases: dict[str, str] = {}
+        for item in self._batch_get(wanted):
+            if item.get("kind") == "alias":
+                aliases[item["code"]] = item["uscc"]
+            else:
+                found[item["code"]] = Enterprise.model_validate(_strip(item))
+        missing = [u for u in set(aliases.values()) if u not in found]
+        for item in self._batch_get(missing):
+            found[item["code"]] = Enterprise.model_validate(_strip(item))
+        for regno, uscc in aliases.items():
+            if uscc in found:
+                found[regno] = found[uscc]
+        return found
+
+    def get(self, code: str) -> Enterprise | None:
+        return self.lookup([code]).get(code)
+
+    def save(self, enterprises: list[Enterprise], previous: dict[str, Enterprise]) -> None:
+        """Write enterprises, their alias items and name tokens (new tokens only)."""
+        with self.table.batch_writer(overwrite_by_pkeys=["code"]) as batch:
+            for e in enterprises:
+                batch.put_item(Item={**to_item(e.model_dump()), "kind": "enterprise"})
+                if e.uscc and e.regno:
+                    batch.put_item(Item={"code": e.regno, "kind": "alias", "uscc": e.uscc})
+        with self.names.batch_writer(overwrite_by_pkeys=["token", "code"]) as batch:
+            for e in enterprises:
+                old = previous.get(e.code)
+                old_tokens = set().union(*(name_tokens(n) for n in old.known_names())) if old else set()
+                for n in e.known_names():
+                    for token in name_tokens(n) - old_tokens:
+                        batch.put_item(Item={"token": token, "code": e.code, "name": e.name})
+
+    def search_token(self, token: str, limit: int, after: dict | None) -> tuple[list[str], dict | None]:
+        kwargs = {"KeyConditionExpression": Key("token").eq(token), "Limit": limit}
+        if after:
+            kwargs["ExclusiveStartKey"] = after
+        resp = self.names.query(**kwargs)
+        return [i["code"] for i in resp["Items"]], resp.get("LastEvaluatedKey")
+
+
+def _strip(item: dict) -> dict:
+    return {k: v for k, v in item.items() if k != "kind"}

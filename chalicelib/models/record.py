@@ -1,0 +1,95 @@
+"""A record (one piece of 涉企信息), its versions, and the per-record submission outcome."""
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel, Field
+
+
+class Record(BaseModel):
+    record_id: str                 # ULID, permanent
+    department: str                # the submitting (responsible) department
+    category: str
+    source_ref: str                # 文号 / 登记编号 …: identity within (department, category)
+    version: int
+    state: str = "accepted"        # accepted → published → archived; withdrawn
+    match: str                     # local / elsewhere / pending
+    enterprise_code: str           # partition: matched USCC, else 注册号
+    uscc: str | None = None
+    regno: str | None = None
+    name: str
+    fields: dict[str, Any]
+    masked_fields: list[str] = Field(default_factory=list)
+    content_hash: str
+    decision_date: str | None = None
+    collect_deadline: str | None = None
+    publish_deadline: str | None = None
+    provisional: bool = False
+    late: bool = False
+    publishable: bool = True       # False: e.g. a warning-only penalty — stored, never public
+    received_at: str               # first arrival (ISO, Asia/Shanghai)
+    updated_at: str
+    updated_by: str
+    upload_id: str | None = None
+    published_version: int | None = None
+    published_at: str | None = None
+    publish_until: str | None = None
+    forwarded_op: str | None = None   # last op the publicity system accepted: upsert / withdraw
+    withdrawn_reason: str | None = None
+
+    @property
+    def identity(self) -> str:
+        return identity_key(self.department, self.category, self.source_ref)
+
+    def needs_forward(self) -> bool:
+        """Does the next `forward` have to send something for this record?"""
+        if self.state == "withdrawn" or not self.publishable:
+            return self.forwarded_op == "upsert"       # it was public: forward a withdrawal
+        if self.match == "pending" or self.state == "archived":
+            return False
+        return self.published_version != self.version
+
+    @property
+    def forward_op(self) -> str:
+        return "withdraw" if self.state == "withdrawn" or not self.publishable else "upsert"
+
+    def deadline_open(self) -> bool:
+        """Is the record still waiting to be published (its publish_deadline matters)?"""
+        return (self.state == "accepted" and self.match != "pending" and self.publishable
+                and self.published_version is None)
+
+    def summary(self) -> dict:
+        return self.model_dump(exclude={"fields", "content_hash", "masked_fields"})
+
+
+class RecordVersion(BaseModel):
+    record_id: str
+    version: int
+    op: str                        # create / modify / withdraw / rematch
+    fields: dict[str, Any]
+    masked_fields: list[str] = Field(default_factory=list)
+    content_hash: str
+    by: str
+    at: str
+    reason: str | None = None
+    upload_id: str | None = None
+
+
+class Enterprise(BaseModel):
+    code: str                      # USCC, or 注册号 when there is none
+    uscc: str | None = None
+    regno: str | None = None
+    name: str
+    former_names: list[str] = Field(default_factory=list)
+    region: str | None = None
+    status: str | None = None      # 存续/在业/吊销/注销/迁出
+    business_scope: str | None = None
+    registered_on: str | None = None
+    updated_at: str | None = None
+
+    def known_names(self) -> set[str]:
+        return {self.name, *self.former_names}
+
+
+def identity_key(department: str, category: str, source_ref: str) -> str:
+    return f"{department}|{category}|{source_ref}"

@@ -1,0 +1,53 @@
+"""唯一关联: tie a validated record to exactly one enterprise (SPEC §3)."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from chalicelib.catalog.model import Category
+from chalicelib.domain.identifiers import is_local_region, region_of, region_of_regno, to_half_width
+from chalicelib.domain.validation import FieldError, RecordCheck, checksum_error
+from chalicelib.models.record import Enterprise
+
+
+@dataclass
+class Match:
+    outcome: str                      # local / elsewhere / pending / rejected
+    code: str = ""                    # the partition: matched USCC, else 注册号
+    enterprise: Enterprise | None = None
+    errors: list[FieldError] = field(default_factory=list)
+
+
+def same_name(a: str, b: str) -> bool:
+    def norm(s: str) -> str:
+        return "".join(to_half_width(s).split()).upper()
+    return norm(a) == norm(b)
+
+
+def match(category: Category, check: RecordCheck, registry: dict[str, Enterprise]) -> Match:
+    """Outcome for one valid record, given the registry entries of its codes."""
+    if category.id == "registration":           # the registry's own data defines the enterprise
+        return Match("local", code=check.uscc or check.regno or "")
+    enterprise = (registry.get(check.uscc) if check.uscc else None) or (
+        registry.get(check.regno) if check.regno else None)
+    if enterprise is not None:
+        if check.name and not any(same_name(check.name, n) for n in enterprise.known_names()):
+            label = category.field(category.name_field).label
+            return Match("rejected", errors=[FieldError(
+                field=category.name_field, code="NAME_MISMATCH",
+                message=f"「{label}」与登记机关登记的名称不一致（登记名称：{enterprise.name}）",
+                suggestion=enterprise.name)])
+        return Match("local", code=enterprise.code, enterprise=enterprise)
+    if check.uscc:
+        if not check.uscc_checksum_ok:
+            return Match("rejected", errors=[checksum_error(
+                category.uscc_field, "uscc", category.field(category.uscc_field).label, check.uscc)])
+        local = is_local_region(region_of(check.uscc))
+        return Match("pending" if local else "elsewhere", code=check.uscc)
+    if check.regno:
+        if not check.regno_checksum_ok:
+            return Match("rejected", errors=[checksum_error(
+                category.regno_field, "regno", category.field(category.regno_field).label, check.regno)])
+        local = is_local_region(region_of_regno(check.regno))
+        return Match("pending" if local else "elsewhere", code=check.regno)
+    return Match("rejected", errors=[FieldError(field=category.uscc_field, code="CODE_REQUIRED",
+                                                message="统一社会信用代码和注册号至少填写一项")])

@@ -1,0 +1,85 @@
+"""A department's own records: read, list, modify (new version), withdraw (撤销)."""
+from __future__ import annotations
+
+from boto3.dynamodb.conditions import Attr
+
+from chalicelib import pagination
+from chalicelib.clock import now_iso
+from chalicelib.dal.records import Change
+from chalicelib.errors import BadRequest, Conflict, Forbidden, NotFound, Withdrawn
+from chalicelib.identity.policy import require_department
+from chalicelib.models.principal import Principal
+from chalicelib.models.record import Record, RecordVersion
+
+STATES = ("accepted", "published", "archived", "withdrawn")
+
+
+class RecordService:
+    def __init__(self, records, submissions, public):
+        self.records = records
+        self.submissions = submissions
+        self.public = public
+
+    def _own(self, principal: Principal, record_id: str) -> Record:
+        rec = self.records.get(record_id)
+        if rec is None:
+            raise NotFound("记录不存在")
+        if not principal.is_admin and rec.department != principal.department:
+            raise Forbidden("只能查看或修改本部门的记录（谁产生、谁提供、谁负责）")
+        return rec
+
+    def get(self, principal: Principal, record_id: str) -> dict:
+        """The full record with every version (who and when)."""
+        rec = self._own(principal, record_id)
+        return {**rec.model_dump(exclude={"content_hash"}),
+                "versions": [v.model_dump(exclude={"content_hash"}) for v in self.records.history(record_id)]}
+
+    def list(self, principal: Principal, department: str | None, category: str | None, state: str | None,
+             limit: int, cursor: str | None) -> dict:
+        dept = require_department(principal, department)
+        if state and state not in STATES:
+            raise BadRequest("state 取值无效", details=[{"field": "state", "code": "BAD_ENUM", "allowed": list(STATES)}])
+        filters = None
+        if category:
+            filters = Attr("category").eq(category)
+        if state:
+            filters = Attr("state").eq(state) if filters is None else filters & Attr("state").eq(state)
+        pos = pagination.decode(cursor)
+        items, last = self.records.by_department(dept, limit, pos, filters)
+        return {"items": [r.summary() for r in items], "next_cursor": pagination.encode(last)}
+
+    def modify(self, principal: Principal, record_id: str, body: dict) -> dict:
+        """Replace the content (re-validated) → a new version; 409 on a concurrent change."""
+        rec = self._own(principal, record_id)
+        if rec.state == "withdrawn":
+            raise Withdrawn()
+        expected = body.pop("version", None)
+        if expected is not None and expected != rec.version:
+            raise Conflict(details=[{"current_version": rec.version}])
+        out = self.submissions.submit(principal, rec.department, rec.category, [body], expect=rec)
+        if out.rejected:
+            errors = out.rejected[0]["errors"]
+            if errors[0]["code"] == "VERSION_CONFLICT":
+                raise Conflict(details=[{"record_id": record_id}])
+            raise BadRequest("记录未通过校验", code="VALIDATION_FAILED", details=errors)
+        return out.accepted[0]
+
+    def withdraw(self, principal: Principal, record_id: str, body: dict) -> dict:
+        """撤销: off the public side at once; the withdrawal is forwarded by the next `forward`."""
+        reason = body.get("reason")
+        if not isinstance(reason, str) or not reason.strip():
+            raise BadRequest("请填写撤销原因", details=[{"field": "reason", "code": "REQUIRED"}])
+        rec = self._own(principal, record_id)
+        if rec.state == "withdrawn":
+            raise Withdrawn("记录已撤销")
+        stamp = now_iso()
+        new = rec.model_copy(update={"state": "withdrawn", "version": rec.version + 1, "updated_at": stamp,
+                                     "updated_by": principal.username, "withdrawn_reason": reason.strip()[:500]})
+        lost = self.records.write([Change(record=new, previous=rec, version=RecordVersion(
+            record_id=rec.record_id, version=new.version, op="withdraw", fields=rec.fields,
+            masked_fields=rec.masked_fields, content_hash=rec.content_hash, by=principal.username, at=stamp,
+            reason=new.withdrawn_reason))])
+        if lost:
+            raise Conflict()
+        self.public.delete([(rec.enterprise_code, rec.category, rec.record_id)])
+        return {"record_id": rec.record_id, "state": "withdrawn", "version": new.version}

@@ -1,0 +1,73 @@
+"""The registry side of `registration` records: enterprises, re-matching of pending records, 双告知.
+
+Re-matching is driven by the registration itself (an event on the write path), reading the
+sparse `by_pending` index for exactly the codes that just arrived — never a scan.
+"""
+from __future__ import annotations
+
+from chalicelib.clock import now_iso
+from chalicelib.dal.records import Change
+from chalicelib.domain.identifiers import region_of, region_of_regno
+from chalicelib.models.record import Enterprise, Record, RecordVersion
+from chalicelib.services.matching import same_name
+
+
+class RegistryService:
+    def __init__(self, catalog, registry, records, notices):
+        self.catalog = catalog
+        self.registry = registry
+        self.records = records
+        self.notices = notices
+
+    def apply(self, registrations: list[Record], before: dict[str, Enterprise]) -> dict:
+        """Create/update enterprises from registration records; re-match what waited for them."""
+        stamp = now_iso()
+        enterprises: list[Enterprise] = []
+        for rec in registrations:
+            code = rec.uscc or rec.regno
+            old = before.get(code) or (before.get(rec.regno) if rec.regno else None)
+            former = list(old.former_names) if old else []
+            if old and not same_name(old.name, rec.name) and old.name not in former:
+                former.append(old.name)
+            enterprises.append(Enterprise(
+                code=code, uscc=rec.uscc, regno=rec.regno or (old.regno if old else None), name=rec.name,
+                former_names=[n for n in former if not same_name(n, rec.name)],
+                region=region_of(rec.uscc) if rec.uscc else region_of_regno(rec.regno or ""),
+                status=rec.fields.get("status"), business_scope=rec.fields.get("business_scope"),
+                registered_on=rec.fields.get("established_date"), updated_at=stamp))
+        self.registry.save(enterprises, before)
+        new = [e for e in enterprises if e.code not in before]
+        self._notify(new, stamp)
+        return {"enterprises": len(enterprises), "rematched": self._rematch(enterprises, stamp),
+                "notices": len(new)}
+
+    def _rematch(self, enterprises: list[Enterprise], stamp: str) -> int:
+        changes: list[Change] = []
+        for e in enterprises:
+            for code in {c for c in (e.uscc, e.regno) if c}:
+                for prev in self._pending(code):
+                    if not same_name(prev.name, e.name) and not any(same_name(prev.name, n) for n in e.former_names):
+                        continue  # stays pending; the department sees it in the pending report
+                    rec = prev.model_copy(update={
+                        "match": "local", "enterprise_code": e.code, "uscc": e.uscc, "regno": e.regno or prev.regno,
+                        "version": prev.version + 1, "updated_at": stamp, "updated_by": "system"})
+                    changes.append(Change(record=rec, previous=prev, version=RecordVersion(
+                        record_id=rec.record_id, version=rec.version, op="rematch", fields=rec.fields,
+                        masked_fields=rec.masked_fields, content_hash=rec.content_hash, by="system", at=stamp,
+                        reason=f"企业登记信息已归集，关联至 {e.code}")))
+        lost = self.records.write(changes)
+        return len(changes) - len(lost)
+
+    def _pending(self, code: str) -> list[Record]:
+        out, after = [], None
+        while True:
+            page, after = self.records.query_index("by_pending", "pending_code", code, after=after)
+            out += page
+            if not after:
+                return out
+
+    def _notify(self, enterprises: list[Enterprise], stamp: str) -> None:
+        self.notices.add([
+            {"department": dept, "code": e.code, "name": e.name, "business_scope": e.business_scope or "",
+             "registered_on": e.registered_on or "", "notified_at": stamp}
+            for e in enterprises for dept in sorted(self.catalog.scope_departments(e.business_scope or ""))])

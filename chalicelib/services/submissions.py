@@ -1,0 +1,202 @@
+"""Intake of records (JSON batches, manual entry, spreadsheet chunks): validate, match, store.
+
+One batch costs a handful of DynamoDB requests whatever its size: batched reads of identities,
+existing records, registry entries and calendar overrides; transactional conditional writes of
+up to 100 items; one counter update. Rows in = accepted + rejected, always.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date
+
+from ulid import ULID
+
+from chalicelib.clock import now_iso, today
+from chalicelib.dal.records import Change
+from chalicelib.domain.periods import deadlines, is_late, publication_period
+from chalicelib.domain.validation import FieldError, RecordCheck, validate_record
+from chalicelib.domain.workdays import WorkCalendar
+from chalicelib.errors import BadRequest, NotAllowedCategory
+from chalicelib.models.principal import Principal
+from chalicelib.models.record import Record, RecordVersion, identity_key
+from chalicelib.services.matching import Match, match
+
+MAX_RECORDS = 1000
+
+
+@dataclass
+class Outcome:
+    accepted: list[dict] = field(default_factory=list)
+    rejected: list[dict] = field(default_factory=list)
+    records: list[Record] = field(default_factory=list)   # records written by this batch
+
+    def as_response(self) -> dict:
+        return {"accepted": self.accepted, "rejected": self.rejected}
+
+
+def content_hash(fields: dict, masked: list[str]) -> str:
+    raw = json.dumps({"f": fields, "m": sorted(masked)}, sort_keys=True, ensure_ascii=False, default=str)
+    return hashlib.sha256(raw.encode()).hexdigest()
+
+
+def rejection(index: int, errors: list[FieldError]) -> dict:
+    return {"index": index, "errors": [e.model_dump() for e in errors]}
+
+
+def acceptance(index: int, rec: Record) -> dict:
+    return {"index": index, "record_id": rec.record_id, "source_ref": rec.source_ref, "version": rec.version,
+            "late": rec.late, "match": rec.match, "collect_deadline": rec.collect_deadline,
+            "publish_deadline": rec.publish_deadline, "provisional": rec.provisional}
+
+
+class SubmissionService:
+    def __init__(self, catalog, records, registry, calendar, counters, registrations):
+        self.catalog = catalog
+        self.records = records
+        self.registry = registry
+        self.calendar = calendar
+        self.counters = counters
+        self.registrations = registrations   # applies registration records to the registry
+
+    def category_for(self, department: str, category_id) -> object:
+        """The category, if the department's catalog has it (403 NOT_ALLOWED_CATEGORY otherwise)."""
+        if not isinstance(category_id, str) or category_id not in self.catalog.categories:
+            raise BadRequest("信息类别无效", details=[{"field": "category", "code": "BAD_ENUM",
+                                                     "allowed": sorted(self.catalog.categories)}])
+        if department not in self.catalog.departments:
+            raise BadRequest(f"部门「{department}」不存在", details=[{"field": "department", "code": "NOT_FOUND"}])
+        if category_id not in self.catalog.allowed_categories(department):
+            raise NotAllowedCategory(details=[{"category": category_id, "department": department}])
+        return self.catalog.category(category_id)
+
+    def submit(self, principal: Principal, department: str, category_id: str, rows: list, *,
+               upload_id: str | None = None, index_base: int = 0, expect: Record | None = None) -> Outcome:
+        """Validate, match and store `rows`; per-row results with index = index_base + position.
+
+        `expect`: the record a PUT replaces — its identity (source_ref) may not change.
+        """
+        category = self.category_for(department, category_id)
+        day, stamp = today(), now_iso()
+        key_map = self.catalog.key_map(category.id)
+        checks = [validate_record(category, raw, day, key_map) for raw in rows]
+        errors: dict[int, list[FieldError]] = {i: list(c.errors) for i, c in enumerate(checks) if not c.ok}
+        seen: set[str] = set()
+        for i, c in enumerate(checks):
+            ref = c.source_ref or c.regno or ""
+            if expect is not None and i not in errors and ref != expect.source_ref:
+                label = category.field(category.source_ref_field).label
+                errors[i] = [FieldError(field=category.source_ref_field, code="SOURCE_REF_CHANGED",
+                                        message=f"「{label}」不可修改（原为 {expect.source_ref}）；如需更正请撤销后重新报送",
+                                        suggestion=expect.source_ref)]
+            if i not in errors and ref in seen:
+                errors[i] = [FieldError(field=category.source_ref_field, code="DUPLICATE_IN_BATCH",
+                                        message=f"同一批次中「{ref}」重复出现，仅第一次出现的记录有效")]
+            seen.add(ref)
+        registry = self.registry.lookup(
+            code for i, c in enumerate(checks) if i not in errors for code in (c.uscc, c.regno) if code)
+        matches: dict[int, Match] = {}
+        for i, c in enumerate(checks):
+            if i not in errors:
+                m = match(category, c, registry)
+                if m.outcome == "rejected":
+                    errors[i] = m.errors
+                else:
+                    matches[i] = m
+        planned, kept = self._plan(principal, department, category, checks, matches, day, stamp, upload_id)
+        for i in [i for i, rec in kept.items() if rec.state == "withdrawn"]:
+            del kept[i]
+            errors[i] = [FieldError(field=category.source_ref_field, code="WITHDRAWN",
+                                    message="该记录已撤销，不能再修改；如需公示请使用新的文号报送")]
+        lost = {id(c) for c in self.records.write([c for _, c in planned])}
+        out = Outcome()
+        for i, change in planned:
+            if id(change) in lost:
+                errors[i] = [FieldError(field=category.source_ref_field, code="VERSION_CONFLICT",
+                                        message="该记录正被同时修改，请稍后重新提交")]
+            else:
+                kept[i] = change.record
+                out.records.append(change.record)
+        out.accepted = [acceptance(index_base + i, kept[i]) for i in sorted(kept)]
+        out.rejected = [rejection(index_base + i, errors[i]) for i in sorted(errors)]
+        if category.id == "registration" and out.records:
+            self.registrations.apply(out.records, registry)
+        self._count(department, day, stamp, out)
+        return out
+
+    def _plan(self, principal, department, category, checks, matches, day, stamp, upload_id
+              ) -> tuple[list[tuple[int, Change]], dict[int, Record]]:
+        """The writes (new records, new versions) and the records kept as they are (resends)."""
+        identities = {i: identity_key(department, category.id, checks[i].source_ref or checks[i].regno or "")
+                      for i in matches}
+        found = self.records.identities(identities.values())
+        existing = self.records.get_many((f["epk"], f["rid"]) for f in found.values())
+        cal = self._calendar(checks[i].decision_date for i in matches)
+        planned: list[tuple[int, Change]] = []
+        kept: dict[int, Record] = {}
+        for i, m in matches.items():
+            c = checks[i]
+            ident = found.get(identities[i])
+            prev = existing.get(ident["rid"]) if ident else None
+            h = content_hash(c.fields, c.masked_fields)
+            if prev is not None and (prev.content_hash == h or prev.state == "withdrawn"):
+                kept[i] = prev
+                continue
+            rec = self._record(principal, department, category, c, m, prev, h, day, stamp, upload_id, cal)
+            version = RecordVersion(record_id=rec.record_id, version=rec.version,
+                                    op="create" if prev is None else "modify", fields=rec.fields,
+                                    masked_fields=rec.masked_fields, content_hash=h, by=principal.username,
+                                    at=stamp, upload_id=upload_id)
+            planned.append((i, Change(record=rec, previous=prev, version=version)))
+        return planned, kept
+
+    def _record(self, principal, department, category, c: RecordCheck, m: Match, prev: Record | None,
+                h: str, day: date, stamp: str, upload_id, cal: WorkCalendar) -> Record:
+        dl = deadlines(c.decision_date, cal) if c.decision_date else None
+        received_at = prev.received_at if prev else stamp
+        period = publication_period(category, c.fields, day)
+        return Record(
+            record_id=prev.record_id if prev else str(ULID()), department=department, category=category.id,
+            source_ref=c.source_ref or c.regno or "", version=(prev.version + 1) if prev else 1,
+            state="published" if prev is not None and prev.state == "published" else "accepted",
+            match=m.outcome, enterprise_code=m.code, uscc=(m.enterprise.uscc if m.enterprise else c.uscc),
+            regno=(m.enterprise.regno if m.enterprise and m.enterprise.regno else c.regno),
+            name=c.name or "", fields=c.fields, masked_fields=c.masked_fields, content_hash=h,
+            decision_date=c.decision_date.isoformat() if c.decision_date else None,
+            collect_deadline=dl.collect_deadline.isoformat() if dl else None,
+            publish_deadline=dl.publish_deadline.isoformat() if dl else None,
+            provisional=dl.provisional if dl else False,
+            late=bool(dl and is_late(date.fromisoformat(received_at[:10]), dl.collect_deadline)),
+            publishable=period.publishable, received_at=received_at, updated_at=stamp,
+            updated_by=principal.username, upload_id=upload_id or (prev.upload_id if prev else None),
+            published_version=prev.published_version if prev else None,
+            published_at=prev.published_at if prev else None,
+            publish_until=prev.publish_until if prev else None,
+            forwarded_op=prev.forwarded_op if prev else None,
+        )
+
+    def _calendar(self, decision_dates) -> WorkCalendar:
+        years = {y for d in decision_dates if d for y in (d.year, d.year + 1)}
+        return WorkCalendar(self.calendar.overrides(years))
+
+    def _count(self, department: str, day: date, stamp: str, out: Outcome) -> None:
+        codes = Counter(e["code"] for r in out.rejected for e in r["errors"][:1])
+        deltas = {"submitted": len(out.accepted) + len(out.rejected), "accepted": len(out.accepted),
+                  "rejected": len(out.rejected), "late": sum(1 for r in out.records if r.late and r.version == 1),
+                  **{f"rej_{code}": n for code, n in codes.items()}}
+        self.counters.add(department, day.isoformat(), deltas, last_submission=stamp if out.accepted else None)
+
+
+
+def check_batch(records) -> None:
+    """The shape of a JSON batch: a non-empty list of at most 1000 objects."""
+    if not isinstance(records, list):
+        raise BadRequest("records 应为记录数组", details=[{"field": "records", "code": "REQUIRED"}])
+    if not records:
+        raise BadRequest("records 不能为空", details=[{"field": "records", "code": "REQUIRED"}])
+    if len(records) > MAX_RECORDS:
+        from chalicelib.errors import PayloadTooLarge
+        raise PayloadTooLarge(f"每批最多 {MAX_RECORDS} 条记录，本批 {len(records)} 条",
+                              details=[{"max_records": MAX_RECORDS, "records": len(records)}])
