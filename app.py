@@ -5,7 +5,7 @@ Authentication, the route × role table, audit entries and error bodies are appl
 """
 from __future__ import annotations
 
-from chalice import Chalice
+from chalice import Chalice, Response
 
 from chalicelib import http, pagination
 from chalicelib.clock import parse_day
@@ -113,6 +113,40 @@ def registration_notices(ctx):
     return {"items": items, "next_cursor": pagination.encode(last)}
 
 
+# --- public side (no login) -------------------------------------------------------------------
+PUBLIC_CACHE = {"Cache-Control": "public, max-age=300"}
+
+
+@api.route("/v1/public/enterprises")
+def search_enterprises(ctx):
+    return Response(get_container().public.search(
+        ctx.query("q"), pagination.limit_of(ctx.query("limit")), ctx.query("cursor")), headers=PUBLIC_CACHE)
+
+
+@api.route("/v1/public/enterprises/{code}")
+def public_enterprise(ctx, code):
+    return Response(get_container().public.enterprise(code), headers=PUBLIC_CACHE)
+
+
+@api.route("/v1/public/enterprises/{code}/credit-check")
+def credit_check(ctx, code):
+    return Response(get_container().public.credit_check(code), headers={"Cache-Control": "no-cache"})
+
+
+@api.route("/v1/public/open-data")
+def open_data(ctx):
+    c = get_container()
+    return Response(c.open_data.listing(c.presign), headers=PUBLIC_CACHE)
+
+
+# --- administration -------------------------------------------------------------------------
+@api.route("/v1/admin/jobs/{job}", methods=["POST"])
+def run_job(ctx, job):
+    ctx.target = job
+    body = ctx.optional_json()
+    return get_container().jobs.run(job, parse_day(body.get("as_of")))
+
+
 # --- events ---------------------------------------------------------------------------------
 @app.lambda_function(name="upload_worker")
 def upload_worker(event, context):
@@ -123,5 +157,5 @@ def upload_worker(event, context):
 @app.lambda_function(name="job_runner")
 def job_runner(event, context):
     """EventBridge Scheduler input {"job": name, "as_of"?: date, ...options} → job summary."""
-    options = {k: v for k, v in event.items() if k not in ("job", "as_of")}
-    return get_container().jobs.run(event.get("job", ""), event.get("as_of"), **options)
+    options = {k: v for k, v in event.items() if k not in ("job", "as_of", "scheduled")}
+    return get_container().jobs.run(event.get("job", ""), event.get("as_of"), scheduled=True, **options)

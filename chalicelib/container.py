@@ -101,12 +101,61 @@ class Container:
     @cached_property
     def records(self):
         from chalicelib.services.records import RecordService
-        return RecordService(self.record_repo, self.submissions, self.public_repo)
+        return RecordService(self.record_repo, self.submissions, self.public_repo, self.change_log)
+
+    @cached_property
+    def change_log(self):
+        from chalicelib.dal.changes import ChangeLog
+        return ChangeLog(self.aws.table("jobs"))
+
+    @cached_property
+    def public(self):
+        from chalicelib.services.public import PublicService
+        return PublicService(self.catalog, self.public_repo, self.registry_repo)
+
+    @cached_property
+    def publicity_sender(self):
+        from chalicelib.adapters import publicity
+        s = self.settings
+        if s.publicity_endpoint:
+            def secret() -> str:
+                return self.aws.client("secretsmanager").get_secret_value(
+                    SecretId=s.publicity_secret_id)["SecretString"]
+            return publicity.HttpPublicitySender(s.publicity_endpoint, secret)
+        return publicity.S3OutboxSender(self.aws.client("s3"), s.bucket("exchange"))
+
+    @cached_property
+    def forward(self):
+        from chalicelib.dal.jobs import JobStateRepository
+        from chalicelib.services.publication import ForwardJob, dead_letter_sender
+        s, sqs = self.settings, self.aws.client("sqs")
+        dlq = dead_letter_sender(sqs, lambda: sqs.get_queue_url(QueueName=s.queue("forward-dlq"))["QueueUrl"],
+                                 self.aws.client("s3"), s.bucket("exchange"))
+        return ForwardJob(self.catalog, self.record_repo, self.registry_repo, self.public_repo, self.change_log,
+                          self.publicity_sender, JobStateRepository(self.aws.table("jobs")), dlq)
+
+    @cached_property
+    def open_data(self):
+        from chalicelib.dal.changes import OpenDataIndex
+        from chalicelib.services.open_data import OpenDataJob
+        return OpenDataJob(self.aws.client("s3"), self.settings.bucket("exchange"), self.change_log,
+                           OpenDataIndex(self.aws.table("jobs")))
+
+    def presign(self, key: str, bucket: str = "exchange", expires: int = 3600) -> str:
+        return self.aws.client("s3").generate_presigned_url(
+            "get_object", Params={"Bucket": self.settings.bucket(bucket), "Key": key}, ExpiresIn=expires)
 
     @cached_property
     def jobs(self):
         from chalicelib.services.jobs import JobRunner
-        return JobRunner({})
+        from chalicelib.services.sweeps import DeadlinesJob, ExpireJob
+        return JobRunner({
+            "forward": self.forward,
+            "expire": ExpireJob(self.record_repo, self.public_repo, self.change_log),
+            "deadlines": DeadlinesJob(self.catalog, self.record_repo, self.calendar_repo, self.counter_repo,
+                                      self.counter_repo),
+            "open_data": self.open_data,
+        }, audit=self.audit)
 
 
 _container: Container | None = None

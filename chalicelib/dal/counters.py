@@ -33,3 +33,18 @@ class CounterRepository:
                 start, end), ExclusiveStartKey=resp["LastEvaluatedKey"])
             items += resp["Items"]
         return [from_item(i) for i in items]
+
+    def last_submission(self, department: str) -> str | None:
+        """The newest day bucket that recorded an accepted submission."""
+        resp = self.table.query(KeyConditionExpression=Key("pk").eq(f"D#{department}"), ScanIndexForward=False,
+                                FilterExpression="attribute_exists(last_submission)", Limit=60)
+        items = resp["Items"]
+        return items[0]["last_submission"] if items else None
+
+    def put_deadlines(self, day: str, rows: dict[str, dict]) -> None:
+        """The deadlines job's per-department findings for `day` (read by the reports)."""
+        self.table.put_item(Item={"pk": "DEADLINES", "sk": day, "rows": rows})
+
+    def deadlines(self, day: str) -> dict[str, dict]:
+        item = self.table.get_item(Key={"pk": "DEADLINES", "sk": day}).get("Item")
+        return from_item(item["rows"]) if item else {}

@@ -10,6 +10,7 @@ from boto3.dynamodb.conditions import Key
 from chalicelib.dal.items import from_item, to_item
 
 PROFILE = "#profile"
+ALIAS = "#alias"      # pk = 注册号 → the USCC the enterprise is listed under
 
 
 def copy_key(code: str, category: str, record_id: str) -> dict:
@@ -25,6 +26,8 @@ class PublicRepository:
         with self.table.batch_writer(overwrite_by_pkeys=["code", "sk"]) as batch:
             for p in profiles:
                 batch.put_item(Item=to_item({**p, "sk": PROFILE}))
+                if p.get("regno") and p["regno"] != p["code"]:
+                    batch.put_item(Item={"code": p["regno"], "sk": ALIAS, "uscc": p["code"]})
             for c in copies:
                 batch.put_item(Item=to_item({**c, **copy_key(c["code"], c["category"], c["record_id"])}))
 
@@ -34,7 +37,13 @@ class PublicRepository:
                 batch.delete_item(Key=copy_key(code, category, record_id))
 
     def enterprise(self, code: str) -> tuple[dict | None, list[dict]]:
-        """Profile and every public copy of one enterprise (one Query, paginated if huge)."""
+        """Profile and every public copy of one enterprise: one Query (two for a 注册号)."""
+        profile, copies = self._partition(code)
+        if profile and profile["sk"] == ALIAS:
+            profile, copies = self._partition(profile["uscc"])
+        return profile, copies
+
+    def _partition(self, code: str) -> tuple[dict | None, list[dict]]:
         items, kwargs = [], {"KeyConditionExpression": Key("code").eq(code)}
         while True:
             resp = self.table.query(**kwargs)
@@ -42,8 +51,8 @@ class PublicRepository:
             if "LastEvaluatedKey" not in resp:
                 break
             kwargs["ExclusiveStartKey"] = resp["LastEvaluatedKey"]
-        profile = next((i for i in items if i["sk"] == PROFILE), None)
-        return profile, [i for i in items if i["sk"] != PROFILE]
+        profile = next((i for i in items if i["sk"] in (PROFILE, ALIAS)), None)
+        return profile, [i for i in items if i["sk"] not in (PROFILE, ALIAS)]
 
     def profiles(self, codes: list[str]) -> dict[str, dict]:
         client = self.table.meta.client

@@ -40,6 +40,8 @@ def record_item(record: Record) -> dict:
         item["deadline_state"] = "open"
     if record.match == "pending":
         item["pending_code"] = record.enterprise_code
+        if record.state != "withdrawn":
+            item["deadline_state"] = "pending"       # the deadlines job reports long-pending ones
     return item
 
 
@@ -53,10 +55,14 @@ def _record(item: dict) -> Record:
 
 @dataclass
 class Change:
-    """One record write: `record` replaces `previous` (None for a new record)."""
+    """One record write: `record` replaces `previous` (None for a new record).
+
+    `version` is the history entry of a content change; state changes (published, archived)
+    write none.
+    """
     record: Record
     previous: Record | None
-    version: RecordVersion
+    version: RecordVersion | None = None
 
 
 class RecordRepository:
@@ -150,8 +156,9 @@ class RecordRepository:
             if not same_place:
                 ops.append({"Delete": {"TableName": t, "Key": record_key(prev), **cond}})
             ops.append({"Put": {"TableName": t, "Item": ident, **cond}})
-        ops.append({"Put": {"TableName": self.versions.name, "Item": to_item(change.version.model_dump()),
-                            "ConditionExpression": "attribute_not_exists(record_id)"}})
+        if change.version is not None:
+            ops.append({"Put": {"TableName": self.versions.name, "Item": to_item(change.version.model_dump()),
+                                "ConditionExpression": "attribute_not_exists(record_id)"}})
         return ops
 
     def write(self, changes: list[Change]) -> list[Change]:

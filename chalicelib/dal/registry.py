@@ -52,20 +52,24 @@ class RegistryRepository:
     def get(self, code: str) -> Enterprise | None:
         return self.lookup([code]).get(code)
 
-    def save(self, enterprises: list[Enterprise], previous: dict[str, Enterprise]) -> None:
-        """Write enterprises, their alias items and name tokens (new tokens only)."""
+    def save(self, enterprises: list[Enterprise]) -> None:
+        """Write enterprises and the alias items of their 注册号."""
         with self.table.batch_writer(overwrite_by_pkeys=["code"]) as batch:
             for e in enterprises:
                 batch.put_item(Item={**to_item(e.model_dump()), "kind": "enterprise"})
                 if e.uscc and e.regno:
                     batch.put_item(Item={"code": e.regno, "kind": "alias", "uscc": e.uscc})
+
+    def index_names(self, profiles: list[dict]) -> None:
+        """Name-search tokens of enterprises that have a public profile (idempotent puts)."""
+        seen = {}
+        for p in profiles:
+            for n in [p["name"], *p.get("former_names", [])]:
+                for token in name_tokens(n):
+                    seen[(token, p["code"])] = {"token": token, "code": p["code"], "name": p["name"]}
         with self.names.batch_writer(overwrite_by_pkeys=["token", "code"]) as batch:
-            for e in enterprises:
-                old = previous.get(e.code)
-                old_tokens = set().union(*(name_tokens(n) for n in old.known_names())) if old else set()
-                for n in e.known_names():
-                    for token in name_tokens(n) - old_tokens:
-                        batch.put_item(Item={"token": token, "code": e.code, "name": e.name})
+            for item in seen.values():
+                batch.put_item(Item=item)
 
     def search_token(self, token: str, limit: int, after: dict | None) -> tuple[list[str], dict | None]:
         kwargs = {"KeyConditionExpression": Key("token").eq(token), "Limit": limit}

@@ -36,6 +36,7 @@ class Record(BaseModel):
     publish_until: str | None = None
     forwarded_op: str | None = None   # last op the publicity system accepted: upsert / withdraw
     withdrawn_reason: str | None = None
+    forward_failed_version: int | None = None  # the publicity system refused this version (DLQ)
 
     @property
     def identity(self) -> str:
@@ -43,6 +44,8 @@ class Record(BaseModel):
 
     def needs_forward(self) -> bool:
         """Does the next `forward` have to send something for this record?"""
+        if self.forward_failed_version == self.version:
+            return False                                 # in the DLQ; an operator replays it
         if self.state == "withdrawn" or not self.publishable:
             return self.forwarded_op == "upsert"       # it was public: forward a withdrawal
         if self.match == "pending" or self.state == "archived":

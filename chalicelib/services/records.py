@@ -15,10 +15,11 @@ STATES = ("accepted", "published", "archived", "withdrawn")
 
 
 class RecordService:
-    def __init__(self, records, submissions, public):
+    def __init__(self, records, submissions, public, changes):
         self.records = records
         self.submissions = submissions
         self.public = public
+        self.changes = changes
 
     def _own(self, principal: Principal, record_id: str) -> Record:
         rec = self.records.get(record_id)
@@ -82,4 +83,8 @@ class RecordService:
         if lost:
             raise Conflict()
         self.public.delete([(rec.enterprise_code, rec.category, rec.record_id)])
+        if rec.state == "published":
+            self.changes.append(stamp[:10], [{"at": stamp, "op": "withdraw", "code": rec.enterprise_code,
+                                              "category": rec.category, "record_id": rec.record_id,
+                                              "version": new.version}])
         return {"record_id": rec.record_id, "state": "withdrawn", "version": new.version}

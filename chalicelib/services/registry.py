@@ -35,7 +35,7 @@ class RegistryService:
                 region=region_of(rec.uscc) if rec.uscc else region_of_regno(rec.regno or ""),
                 status=rec.fields.get("status"), business_scope=rec.fields.get("business_scope"),
                 registered_on=rec.fields.get("established_date"), updated_at=stamp))
-        self.registry.save(enterprises, before)
+        self.registry.save(enterprises)
         new = [e for e in enterprises if e.code not in before]
         self._notify(new, stamp)
         return {"enterprises": len(enterprises), "rematched": self._rematch(enterprises, stamp),

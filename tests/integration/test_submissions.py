@@ -6,21 +6,9 @@ import threading
 
 from chalicelib.container import Container
 from chalicelib.domain.identifiers import make_regno, make_uscc
-from chalicelib.domain.samples import ENTERPRISE_REGNO, ENTERPRISE_USCC, ELSEWHERE_USCC, sample_record
+from chalicelib.domain.samples import ELSEWHERE_USCC, ENTERPRISE_REGNO, ENTERPRISE_USCC, sample_record
 from chalicelib.models.principal import Principal
-
-
-def submit(client, headers, category, records, **extra):
-    return client.http.post("/v1/records", headers=headers,
-                            body=json.dumps({"category": category, "records": records, **extra}))
-
-
-def register(client, login, **overrides):
-    """The registry authority (d21) registers the sample enterprise (or another one)."""
-    resp = submit(client, login("op-d21", "operator", "d21"), "registration",
-                  [sample_record("registration", **overrides)])
-    assert resp.status_code == 200 and not resp.json_body["rejected"], resp.json_body
-    return resp.json_body["accepted"][0]
+from tests.integration.helpers import register, submit
 
 
 def test_new_penalty_for_a_registered_enterprise_is_accepted_as_local(client, login):

@@ -1,0 +1,61 @@
+"""The public change log: every publication, withdrawal and expiry, per day, in order.
+
+Open-data snapshots are built from it (previous snapshot + the day's changes), so no job ever
+has to read the whole public table.
+"""
+from __future__ import annotations
+
+from boto3.dynamodb.conditions import Key
+
+from chalicelib.dal.items import from_item, to_item
+
+
+class ChangeLog:
+    def __init__(self, table):
+        self.table = table
+
+    def append(self, day: str, changes: list[dict]) -> None:
+        """changes: {"at", "op" (publish/withdraw/expire), "code", "category", "record_id", "version", "copy"?}."""
+        if not changes:
+            return
+        try:  # remember the first day that has changes: open-data snapshots start there
+            self.table.put_item(Item={"pk": "CHANGES", "sk": "FIRST", "day": day},
+                                ConditionExpression="attribute_not_exists(pk)")
+        except self.table.meta.client.exceptions.ConditionalCheckFailedException:
+            pass
+        with self.table.batch_writer(overwrite_by_pkeys=["pk", "sk"]) as batch:
+            for c in changes:
+                batch.put_item(Item=to_item({**c, "pk": f"CHANGES#{day}",
+                                             "sk": f"{c['at']}#{c['record_id']}#{c['version']}#{c['op']}"}))
+
+    def day(self, day: str, after: dict | None = None, limit: int = 1000) -> tuple[list[dict], dict | None]:
+        kwargs = {"KeyConditionExpression": Key("pk").eq(f"CHANGES#{day}"), "Limit": limit}
+        if after:
+            kwargs["ExclusiveStartKey"] = after
+        resp = self.table.query(**kwargs)
+        items = [{k: v for k, v in from_item(i).items() if k != "pk"} for i in resp["Items"]]
+        return items, resp.get("LastEvaluatedKey")
+
+    def first_day(self) -> str | None:
+        item = self.table.get_item(Key={"pk": "CHANGES", "sk": "FIRST"}).get("Item")
+        return item["day"] if item else None
+
+
+class OpenDataIndex:
+    """Which days have open-data snapshots (jobs table, pk OPEN_DATA)."""
+
+    def __init__(self, table):
+        self.table = table
+
+    def put(self, day: str, entry: dict) -> None:
+        self.table.put_item(Item=to_item({"pk": "OPEN_DATA", "sk": day, "day": day, **entry}))
+
+    def latest(self, before: str) -> dict | None:
+        resp = self.table.query(KeyConditionExpression=Key("pk").eq("OPEN_DATA") & Key("sk").lt(before),
+                                ScanIndexForward=False, Limit=1)
+        return from_item(resp["Items"][0]) if resp["Items"] else None
+
+    def recent(self, limit: int) -> list[dict]:
+        resp = self.table.query(KeyConditionExpression=Key("pk").eq("OPEN_DATA"), ScanIndexForward=False,
+                                Limit=limit)
+        return [from_item(i) for i in resp["Items"]]

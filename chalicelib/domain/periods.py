@@ -1,0 +1,129 @@
+"""Time limits (归集/公示时限) and publication periods (SPEC §4).
+
+Publication rules are data: each category's `period` in the catalog holds them.
+- `off_when`: {field: [values]} — any match → not publishable (licence 无效, mortgage 注销 …);
+- `penalty`: the 行政处罚 tiers — only 警告 → not publishable; 通报批评 / small fine → `minor`
+  from publication; anything else → `standard` from publication;
+- `until_field`: a date field that ends publication (dates in `long_term_dates` = no end);
+- `default`: {years|months, from}: the end when `until_field` is empty;
+- `cap`: {years|months, from}: a latest end — the earlier of it and the above wins.
+`from` is a field's json_name or "published_on".
+"""
+from __future__ import annotations
+
+import calendar
+from collections.abc import Mapping
+from datetime import date
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from pydantic import BaseModel
+
+from chalicelib.catalog.model import Category, TimeLimits
+from chalicelib.domain.normalize import parse_date
+from chalicelib.domain.workdays import WorkCalendar
+
+_DEFAULT_LIMITS = TimeLimits()
+
+
+class Deadlines(BaseModel):
+    collect_deadline: date   # 归集时限: due on the platform
+    publish_deadline: date   # 公示时限: due on the publicity system
+    provisional: bool        # a day counted lies in a year without calendar data
+
+
+class Period(BaseModel):
+    publishable: bool
+    until: date | None = None  # None: no end (长期) — or nothing to publish when not publishable
+
+
+def deadlines(decision_date: date, cal: WorkCalendar, limits: TimeLimits = _DEFAULT_LIMITS) -> Deadlines:
+    collect, p1 = cal.add_working_days(decision_date, limits.collect_working_days)
+    publish, p2 = cal.add_working_days(decision_date, limits.publish_working_days)
+    return Deadlines(collect_deadline=collect, publish_deadline=publish, provisional=p1 or p2)
+
+
+def is_late(received_on: date, collect_deadline: date) -> bool:
+    """迟报: received after the collect deadline (the deadline day itself is on time)."""
+    return received_on > collect_deadline
+
+
+def add_months(d: date, months: int) -> date:
+    """Calendar months later, clamped to the month's end (2024-02-29 + 12 → 2025-02-28)."""
+    total = d.year * 12 + d.month - 1 + months
+    year, month = divmod(total, 12)
+    year = min(max(year, 1), 9999)
+    return date(year, month + 1, min(d.day, calendar.monthrange(year, month + 1)[1]))
+
+
+def _span_end(spec: Mapping[str, Any] | None, fields: Mapping[str, Any], published_on: date) -> date | None:
+    if not isinstance(spec, Mapping):
+        return None
+    start = published_on if spec.get("from", "published_on") == "published_on" else _date(fields, spec["from"])
+    if start is None:
+        return None
+    return add_months(start, int(spec.get("years", 0)) * 12 + int(spec.get("months", 0)))
+
+
+def _date(fields: Mapping[str, Any], name: str | None) -> date | None:
+    if not name:
+        return None
+    value = fields.get(name)
+    return value if isinstance(value, date) else parse_date(value)
+
+
+def _decimal(value: Any) -> Decimal | None:
+    try:
+        return Decimal(str(value)) if value not in (None, "") else None
+    except (InvalidOperation, ValueError):
+        return None
+
+
+def _penalty_span(rule: Mapping[str, Any], fields: Mapping[str, Any]) -> Mapping[str, Any] | None:
+    """The span of a penalty, or None when it is not published at all (only 警告)."""
+    raw = fields.get(rule.get("category_field", "CF_CFLB"))
+    if isinstance(raw, str):
+        raw = [raw]
+    kinds = {k for k in raw if isinstance(k, str)} if isinstance(raw, (list, tuple, set)) else set()
+    if kinds and kinds <= set(rule.get("not_published_when_only", ["警告"])):
+        return None
+    minor = set(rule.get("minor_categories", ["警告", "通报批评"]))
+    fine_kind = rule.get("fine_category", "罚款")
+    if kinds and kinds <= minor | {fine_kind}:
+        if fine_kind not in kinds:
+            return rule.get("minor", {"months": 3})
+        fine = _decimal(fields.get(rule.get("fine_field", "CF_NR_FK")))
+        party = fields.get(rule.get("party_type_field", "CF_XDR_LB"))
+        threshold = _decimal(rule.get("fine_threshold_wan_by_party_type", {}).get(party)
+                             or rule.get("fine_threshold_wan", "1"))
+        if fine is not None and threshold is not None and fine < threshold:
+            return rule.get("minor", {"months": 3})
+    return rule.get("standard", {"years": 3})
+
+
+def publication_period(category: Category, fields: Mapping[str, Any], published_on: date) -> Period:
+    """How long a record stays public (`publish_until`). `fields` are normalized (ISO dates)."""
+    rule = category.period or {}
+    for name, values in (rule.get("off_when") or {}).items():
+        if fields.get(name) in values:
+            return Period(publishable=False)
+    cap = _span_end(rule.get("cap"), fields, published_on)
+    if "penalty" in rule:
+        span = _penalty_span(rule["penalty"], fields)
+        if span is None:
+            return Period(publishable=False)
+        cap = _earlier(cap, _span_end({**span, "from": "published_on"}, fields, published_on))
+    until = _date(fields, rule.get("until_field"))
+    if until is not None and until.isoformat() in rule.get("long_term_dates", ["2099-12-31"]):
+        until = None
+    elif until is None and rule.get("until_field") and fields.get(rule["until_field"]) in (None, ""):
+        until = _span_end(rule.get("default"), fields, published_on)
+    return Period(publishable=True, until=_earlier(until, cap))
+
+
+def _earlier(a: date | None, b: date | None) -> date | None:
+    if a is None:
+        return b
+    if b is None:
+        return a
+    return min(a, b)

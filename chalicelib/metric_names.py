@@ -1,0 +1,16 @@
+"""CloudWatch metric names (namespace per stage). Terraform alarms use these exact strings."""
+RECORDS_ACCEPTED = "RecordsAccepted"
+RECORDS_REJECTED = "RecordsRejected"
+RECORDS_LATE = "RecordsLate"
+PUBLISH_DEADLINE_AT_RISK = "PublishDeadlineAtRisk"
+PUBLISH_DEADLINE_MISSED = "PublishDeadlineMissed"
+PENDING_OVERDUE = "PendingMatchOverdue"
+PUSH_OVERDUE = "DepartmentPushOverdue"
+FORWARD_FAILURES = "ForwardFailures"
+FORWARD_REJECTED = "ForwardRejected"
+RECORDS_PUBLISHED = "RecordsPublished"
+RECORDS_EXPIRED = "RecordsExpired"
+UPLOAD_PROCESSING_SECONDS = "UploadProcessingSeconds"
+UPLOADS_FAILED = "UploadsFailed"
+
+ALL = [v for k, v in dict(globals()).items() if k.isupper()]

@@ -1,0 +1,86 @@
+"""Public reads (公示查询, 联合惩戒 credit check): only the public table, so only masked,
+published copies can ever appear here."""
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import date
+
+from chalicelib import pagination
+from chalicelib.clock import now_iso, today
+from chalicelib.dal.registry import name_tokens
+from chalicelib.domain.identifiers import is_regno_format, is_uscc_format, normalize_code
+from chalicelib.errors import BadRequest, NotFound
+
+BANS = {"限制开展生产经营活动", "责令停产停业", "责令关闭", "限制从业", "暂扣许可证件", "吊销许可证件",
+        "暂扣或者吊销许可证/执照"}
+LISTS = {"abnormal_list": "列入经营异常名录", "serious_violation": "列入严重违法失信名单"}
+PROFILE_KEYS = ("code", "name", "uscc", "regno", "registered_elsewhere", "status", "former_names")
+
+
+def _profile(p: dict) -> dict:
+    return {k: p.get(k) for k in PROFILE_KEYS}
+
+
+def _looks_like_code(q: str) -> bool:
+    return is_uscc_format(q) or is_regno_format(q)
+
+
+class PublicService:
+    def __init__(self, catalog, public, registry):
+        self.catalog = catalog
+        self.public = public
+        self.registry = registry
+
+    def enterprise(self, code: str) -> dict:
+        profile, copies = self.public.enterprise(normalize_code(code))
+        if profile is None:
+            raise NotFound("未找到该企业的公示信息")
+        groups: dict[str, list] = defaultdict(list)
+        for c in sorted(copies, key=lambda c: (c.get("decision_date") or "", c["record_id"]), reverse=True):
+            groups[c["category"]].append({k: v for k, v in c.items() if k not in ("code", "sk")})
+        categories = [{"category": cid, "name": cat.name, "records": groups.get(cid, [])}
+                      for cid, cat in self.catalog.categories.items()]
+        return {"enterprise": _profile(profile), "categories": categories,
+                "total": sum(len(v) for v in groups.values())}
+
+    def search(self, q: str | None, limit: int, cursor: str | None) -> dict:
+        q = (q or "").strip()
+        if not q:
+            raise BadRequest("请输入企业名称或统一社会信用代码", details=[{"field": "q", "code": "REQUIRED"}])
+        code = normalize_code(q)
+        if _looks_like_code(code):
+            profile, _ = self.public.enterprise(code)
+            return {"items": [_profile(profile)] if profile else [], "next_cursor": None}
+        wanted = "".join(q.split()).upper()
+        if len(wanted) < 2:
+            raise BadRequest("名称关键词至少两个字", details=[{"field": "q", "code": "TOO_SHORT"}])
+        token = sorted(name_tokens(wanted))[0]
+        codes, last = self.registry.search_token(token, limit, pagination.decode(cursor))
+        profiles = self.public.profiles(codes)
+        items = [_profile(p) for c in codes if (p := profiles.get(c))
+                 and any(wanted in "".join(n.split()).upper() for n in [p["name"], *(p.get("former_names") or [])])]
+        return {"items": items, "next_cursor": pagination.encode(last)}
+
+    def credit_check(self, code: str, as_of: date | None = None) -> dict:
+        """联合惩戒: restricted while on either list (not removed) or under an active ban."""
+        day = (as_of or today()).isoformat()
+        profile, copies = self.public.enterprise(normalize_code(code))
+        if profile is None:
+            raise NotFound("未找到该企业的公示信息")
+        reasons = []
+        for c in copies:
+            f = c.get("fields", {})
+            if c["category"] in LISTS:
+                removed = f.get("removal_date")
+                if not removed or removed > day:
+                    reasons.append({"category": c["category"], "reason": LISTS[c["category"]],
+                                    "record_id": c["record_id"], "since": f.get("listed_date"), "until": removed})
+            elif c["category"] == "admin_penalty":
+                kinds = set(f.get("CF_CFLB") or [])
+                until = f.get("CF_YXQ")
+                if kinds & BANS and until and until >= day:
+                    reasons.append({"category": "admin_penalty", "reason": "、".join(sorted(kinds & BANS)),
+                                    "record_id": c["record_id"], "since": f.get("CF_JDRQ"), "until": until})
+        reasons.sort(key=lambda r: (r["since"] or "", r["record_id"]))
+        return {"code": profile["code"], "name": profile["name"], "restricted": bool(reasons),
+                "reasons": reasons, "checked_at": now_iso()}

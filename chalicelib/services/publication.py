@@ -1,0 +1,172 @@
+"""`forward`: send new, changed and withdrawn records to the national publicity system, and make
+the public side show exactly what it accepted (SPEC §6.4).
+
+Batches are cut deterministically from the due records (oldest change first), so a failed batch
+is resent with the same batch id; every record also carries its own idempotency key
+(record_id:version:op). A record is marked published only after its batch succeeded.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+from datetime import date
+
+from chalicelib import metric_names as M
+from chalicelib.clock import now_iso
+from chalicelib.dal.records import Change
+from chalicelib.domain.masking import public_copy
+from chalicelib.domain.periods import publication_period
+from chalicelib.models.record import Record
+from chalicelib.observability import count, logger
+
+BATCH_SIZE = 500
+MAX_ATTEMPTS = 3
+
+
+def idempotency_key(rec: Record) -> str:
+    return f"{rec.record_id}:{rec.version}:{rec.forward_op}"
+
+
+def batch_id_of(records: list[Record]) -> str:
+    return hashlib.sha256("|".join(idempotency_key(r) for r in records).encode()).hexdigest()[:32]
+
+
+class ForwardJob:
+    def __init__(self, catalog, records, registry, public, changes, sender, state, dead_letters):
+        self.catalog = catalog
+        self.records = records
+        self.registry = registry
+        self.public = public
+        self.changes = changes
+        self.sender = sender
+        self.state = state
+        self.dead_letters = dead_letters   # callable(batch: dict, error: str) → None
+
+    def __call__(self, as_of: date, retry_only: bool = False) -> dict:
+        failures = self.state.open_failures()
+        if retry_only and not failures:
+            return {"skipped": "没有待重试的批次", "batches": 0}
+        due = self._due()
+        summary = {"due": len(due), "batches": 0, "published": 0, "withdrawn": 0, "failed_batches": 0,
+                   "dead_batches": 0, "rejected": 0}
+        for start in range(0, len(due), BATCH_SIZE):
+            chunk = due[start:start + BATCH_SIZE]
+            batch = self._batch(chunk, as_of)
+            summary["batches"] += 1
+            result = self.sender.send(batch)
+            if result.ok:
+                self.state.clear(batch["batch_id"])
+                self._accepted(chunk, result.rejected, as_of, summary)
+                if result.rejected:
+                    self.dead_letters(batch, f"rejected: {result.rejected}")
+                continue
+            attempts = self.state.fail(batch["batch_id"], result.error or "error", now_iso())
+            summary["failed_batches"] += 1
+            count(M.FORWARD_FAILURES)
+            logger.warning("forward batch failed", extra={"batch_id": batch["batch_id"], "attempts": attempts,
+                                                          "error": result.error})
+            if attempts >= MAX_ATTEMPTS:
+                self.dead_letters(batch, result.error or "error")
+                self.state.dead(batch["batch_id"], result.error or "error", now_iso(), len(chunk))
+                self._park(chunk)
+                summary["dead_batches"] += 1
+        return summary
+
+    def _due(self) -> list[Record]:
+        out, after = [], None
+        while True:
+            page, after = self.records.query_index("by_forward", "forward_due", "due", after=after)
+            out += page
+            if not after:
+                break
+        return sorted(out, key=lambda r: (r.updated_at, r.record_id))
+
+    def _profiles(self, records: list[Record]) -> dict[str, dict]:
+        registry = self.registry.lookup({r.enterprise_code for r in records if r.match == "local"})
+        profiles = {}
+        for r in records:
+            e = registry.get(r.enterprise_code)
+            profiles[r.enterprise_code] = {
+                "code": r.enterprise_code, "name": e.name if e else r.name, "uscc": (e.uscc if e else r.uscc),
+                "regno": (e.regno if e else r.regno), "registered_elsewhere": r.match == "elsewhere",
+                "status": e.status if e else None, "former_names": e.former_names if e else []}
+        return profiles
+
+    def _batch(self, chunk: list[Record], as_of: date) -> dict:
+        profiles = self._profiles(chunk)
+        entries = []
+        for r in chunk:
+            p = profiles[r.enterprise_code]
+            entries.append({
+                "record_id": r.record_id, "version": r.version, "op": r.forward_op, "category": r.category,
+                "idempotency_key": idempotency_key(r), "department": r.department,
+                "enterprise": {"code": p["code"], "name": p["name"], "registered_elsewhere": p["registered_elsewhere"]},
+                "fields": self._copy(r) if r.forward_op == "upsert" else {}})
+        return {"batch_id": batch_id_of(chunk), "day": as_of.isoformat(), "records": entries}
+
+    def _copy(self, r: Record) -> dict:
+        return public_copy(self.catalog.category(r.category), r.fields, r.masked_fields)
+
+    def _accepted(self, chunk: list[Record], rejected: dict[str, str], as_of: date, summary: dict) -> None:
+        stamp = now_iso()
+        changes, copies, gone, log = [], [], [], []
+        profiles = self._profiles(chunk)
+        for r in chunk:
+            if r.record_id in rejected:
+                changes.append(Change(record=r.model_copy(update={"forward_failed_version": r.version}), previous=r))
+                summary["rejected"] += 1
+                count(M.FORWARD_REJECTED)
+                continue
+            if r.forward_op == "withdraw":
+                new = r.model_copy(update={"forwarded_op": "withdraw", "published_version": r.version})
+                gone.append((r.enterprise_code, r.category, r.record_id))
+                log.append({"at": stamp, "op": "withdraw", "code": r.enterprise_code, "category": r.category,
+                            "record_id": r.record_id, "version": r.version})
+                summary["withdrawn"] += 1
+            else:
+                first = date.fromisoformat(r.published_at[:10]) if r.published_at else as_of
+                period = publication_period(self.catalog.category(r.category), r.fields, first)
+                new = r.model_copy(update={
+                    "state": "published", "published_version": r.version, "forwarded_op": "upsert",
+                    "published_at": r.published_at or stamp,
+                    "publish_until": period.until.isoformat() if period.until else None})
+                copy = self.public_item(new, profiles[r.enterprise_code])
+                copies.append(copy)
+                log.append({"at": stamp, "op": "publish", "code": r.enterprise_code, "category": r.category,
+                            "record_id": r.record_id, "version": r.version, "copy": copy})
+                summary["published"] += 1
+            changes.append(Change(record=new, previous=r))
+        lost = {id(c) for c in self.records.write(changes)}
+        kept = {c.record.record_id for c in changes if id(c) not in lost}
+        self.public.put([c for c in copies if c["record_id"] in kept],
+                        [profiles[c["code"]] for c in copies if c["record_id"] in kept])
+        self.public.delete([g for g in gone if g[2] in kept])
+        self.registry.index_names([profiles[c["code"]] for c in copies if c["record_id"] in kept])
+        self.changes.append(as_of.isoformat(), [entry for entry in log if entry["record_id"] in kept])
+        count(M.RECORDS_PUBLISHED, summary["published"])
+
+    def public_item(self, r: Record, profile: dict) -> dict:
+        """The public copy: masked fields and what a reader needs, nothing unpublished."""
+        category = self.catalog.category(r.category)
+        dept = self.catalog.departments.get(r.department)
+        return {"code": r.enterprise_code, "category": r.category, "category_name": category.name,
+                "record_id": r.record_id, "version": r.version, "name": profile["name"],
+                "source_ref": r.source_ref, "decision_date": r.decision_date, "fields": self._copy(r),
+                "department": r.department, "department_name": dept.name if dept else r.department,
+                "published_at": r.published_at, "publish_until": r.publish_until,
+                "registered_elsewhere": profile["registered_elsewhere"]}
+
+    def _park(self, chunk: list[Record]) -> None:
+        self.records.write([Change(record=r.model_copy(update={"forward_failed_version": r.version}), previous=r)
+                            for r in chunk])
+
+
+def dead_letter_sender(sqs, queue_url_provider, s3, bucket: str):
+    """DLQ for batches: the payload goes to S3 (it can exceed SQS's 256 KB), a pointer to the queue."""
+    def send(batch: dict, error: str) -> None:
+        key = f"exchange/dead/{batch['day']}/{batch['batch_id']}.json"
+        s3.put_object(Bucket=bucket, Key=key, Body=json.dumps(batch, ensure_ascii=False).encode())
+        sqs.send_message(QueueUrl=queue_url_provider(), MessageBody=json.dumps(
+            {"batch_id": batch["batch_id"], "s3_key": key, "error": error, "records": len(batch["records"])},
+            ensure_ascii=False))
+    return send

@@ -1,0 +1,94 @@
+"""`expire` and `deadlines`: the daily sweeps, each reading only its sparse index (never a scan)."""
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from datetime import date, timedelta
+
+from chalicelib import metric_names as M
+from chalicelib.clock import now_iso
+from chalicelib.dal.records import Change
+from chalicelib.domain.workdays import WorkCalendar
+from chalicelib.models.record import Record
+from chalicelib.observability import count
+
+
+def _all(records, index, hash_name, value, *, upper=None, range_name=None) -> list[Record]:
+    out, after = [], None
+    while True:
+        page, after = records.query_index(index, hash_name, value, upper=upper, range_name=range_name, after=after)
+        out += page
+        if not after:
+            return out
+
+
+class ExpireJob:
+    """公示期满: take records whose publish_until has passed off the public side (转为档案)."""
+
+    def __init__(self, records, public, changes):
+        self.records = records
+        self.public = public
+        self.changes = changes
+
+    def __call__(self, as_of: date, **_) -> dict:
+        last_public_day = (as_of - timedelta(days=1)).isoformat()
+        due = _all(self.records, "by_public_until", "public_state", "published",
+                   upper=last_public_day, range_name="publish_until")
+        stamp = now_iso()
+        changes = [Change(record=r.model_copy(update={"state": "archived"}), previous=r) for r in due]
+        lost = {id(c) for c in self.records.write(changes)}
+        done = [c.record for c in changes if id(c) not in lost]
+        self.public.delete([(r.enterprise_code, r.category, r.record_id) for r in done])
+        self.changes.append(as_of.isoformat(), [
+            {"at": stamp, "op": "expire", "code": r.enterprise_code, "category": r.category,
+             "record_id": r.record_id, "version": r.version} for r in done])
+        count(M.RECORDS_EXPIRED, len(done))
+        return {"archived": len(done), "conflicts": len(lost)}
+
+
+class DeadlinesJob:
+    """公示时限 at risk / missed, long-pending matches, departments overdue for their batch push."""
+
+    def __init__(self, catalog, records, calendar, counters, reports):
+        self.catalog = catalog
+        self.records = records
+        self.calendar = calendar
+        self.counters = counters
+        self.reports = reports    # stores the day's rows for the supervision report
+
+    def __call__(self, as_of: date, **_) -> dict:
+        limits = self.catalog.time_limits
+        cal = WorkCalendar(self.calendar.overrides({as_of.year - 1, as_of.year, as_of.year + 1}))
+        horizon, _ = cal.add_working_days(as_of, limits.at_risk_working_days)
+        open_ = _all(self.records, "by_deadline", "deadline_state", "open", upper=horizon.isoformat(),
+                     range_name="publish_deadline")
+        missed = [r for r in open_ if r.publish_deadline < as_of.isoformat()]
+        at_risk = [r for r in open_ if r.publish_deadline >= as_of.isoformat()]
+        pending = []
+        for r in _all(self.records, "by_deadline", "deadline_state", "pending"):
+            since = date.fromisoformat(r.received_at[:10])
+            if cal.add_working_days(since, limits.pending_report_working_days)[0] < as_of:
+                pending.append(r)
+        push_overdue = self._push_overdue(as_of, cal, limits.batch_push_working_days)
+        by_dept: dict[str, Counter] = defaultdict(Counter)
+        for key, rows in (("missed", missed), ("at_risk", at_risk), ("pending_overdue", pending)):
+            for r in rows:
+                by_dept[r.department][key] += 1
+        for dept in push_overdue:
+            by_dept[dept]["push_overdue"] = 1
+        self.reports.put_deadlines(as_of.isoformat(), {d: dict(c) for d, c in by_dept.items()})
+        count(M.PUBLISH_DEADLINE_MISSED, len(missed))
+        count(M.PUBLISH_DEADLINE_AT_RISK, len(at_risk))
+        count(M.PENDING_OVERDUE, len(pending))
+        count(M.PUSH_OVERDUE, len(push_overdue))
+        return {"missed": len(missed), "at_risk": len(at_risk), "pending_overdue": len(pending),
+                "push_overdue": sorted(push_overdue)}
+
+    def _push_overdue(self, as_of: date, cal: WorkCalendar, every: int) -> list[str]:
+        overdue = []
+        for dept in self.catalog.departments.values():
+            if dept.push_mode != "batch":
+                continue
+            last = self.counters.last_submission(dept.id)
+            if last is None or cal.add_working_days(date.fromisoformat(last[:10]), every)[0] < as_of:
+                overdue.append(dept.id)
+        return overdue

@@ -1,0 +1,230 @@
+"""Publication: forward, the public side, expiry, withdrawal, credit check, open data."""
+from __future__ import annotations
+
+import http.server
+import json
+import threading
+
+import pytest
+
+from chalicelib.adapters.publicity import signature
+from chalicelib.domain.samples import ENTERPRISE_REGNO, ENTERPRISE_USCC, sample_record
+from tests.integration.helpers import accepted, register, run_job
+
+PENALTY_ID = "广环罚〔2026〕12号"
+
+
+@pytest.fixture
+def op(login):
+    return login("op-d12", "operator", "d12")
+
+
+def public_records(client, code=ENTERPRISE_USCC, category="admin_penalty"):
+    resp = client.http.get(f"/v1/public/enterprises/{code}")
+    if resp.status_code == 404:
+        return None
+    groups = {g["category"]: g["records"] for g in resp.json_body["categories"]}
+    return groups[category]
+
+
+def test_forward_publishes_to_the_outbox_and_the_public_page(client, login, op, stack):
+    register(client, login)
+    (acc,) = accepted(client, op, "admin_penalty", [sample_record("admin_penalty")])
+    assert public_records(client) is None                     # nothing public before forward
+    summary = run_job(client, login, "forward", "2026-10-10")
+    assert summary["published"] == 2 and summary["batches"] == 1   # the registration and the penalty
+    (copy,) = public_records(client)
+    assert copy["record_id"] == acc["record_id"] and copy["fields"]["CF_WSH"] == PENALTY_ID
+    assert copy["publish_until"] == "2029-10-10"               # a 5 万元 fine: 3 years from publication
+    s3 = stack.aws.client("s3")
+    keys = [o["Key"] for o in s3.list_objects_v2(Bucket=stack.settings.bucket("exchange"),
+                                                 Prefix="exchange/outbox/2026-10-10/")["Contents"]]
+    lines = [json.loads(x) for x in s3.get_object(Bucket=stack.settings.bucket("exchange"), Key=keys[0])
+             ["Body"].read().decode().splitlines()]
+    assert {(line["op"], line["idempotency_key"]) for line in lines} >= {
+        ("upsert", f"{acc['record_id']}:1:upsert")}
+    # the same page by 注册号, and nothing more to forward
+    assert public_records(client, ENTERPRISE_REGNO)[0]["record_id"] == acc["record_id"]
+    assert run_job(client, login, "forward", "2026-10-10")["due"] == 0
+    record = client.http.get(f"/v1/records/{acc['record_id']}", headers=op).json_body
+    assert record["state"] == "published" and record["published_version"] == 1
+
+
+def test_warning_only_penalty_is_stored_but_never_public(client, login, op):
+    register(client, login)
+    (acc,) = accepted(client, op, "admin_penalty", [sample_record(
+        "admin_penalty", CF_CFLB="警告", CF_NR="警告", CF_NR_FK=None)])
+    run_job(client, login, "forward")
+    assert public_records(client) == []
+    record = client.http.get(f"/v1/records/{acc['record_id']}", headers=op).json_body
+    assert record["state"] == "accepted" and record["publishable"] is False
+
+
+def test_change_is_published_by_the_next_forward_and_withdrawal_at_once(client, login, op, stack):
+    register(client, login)
+    (acc,) = accepted(client, op, "admin_penalty", [sample_record("admin_penalty")])
+    run_job(client, login, "forward")
+    accepted(client, op, "admin_penalty", [sample_record("admin_penalty", CF_NR_FK="6")])
+    assert public_records(client)[0]["fields"]["CF_NR_FK"] == "5"      # old copy until forward
+    run_job(client, login, "forward")
+    assert public_records(client)[0]["fields"]["CF_NR_FK"] == "6"
+    resp = client.http.post(f"/v1/records/{acc['record_id']}/withdraw", headers=op,
+                            body=json.dumps({"reason": "复议撤销"}))
+    assert resp.status_code == 200
+    assert public_records(client) == []                                 # off the public side at once
+    summary = run_job(client, login, "forward")
+    assert summary["withdrawn"] == 1
+
+
+def test_expiry_archives_with_as_of(client, login, op):
+    register(client, login)
+    (acc,) = accepted(client, op, "admin_penalty", [sample_record(
+        "admin_penalty", CF_CFLB="通报批评", CF_NR="通报批评", CF_NR_FK=None)])
+    run_job(client, login, "forward", "2026-10-10")                    # 3 months: until 2027-01-10
+    assert run_job(client, login, "expire", "2027-01-10")["archived"] == 0
+    assert public_records(client)
+    assert run_job(client, login, "expire", "2027-01-11")["archived"] == 1
+    assert public_records(client) == []
+    record = client.http.get(f"/v1/records/{acc['record_id']}", headers=op).json_body
+    assert record["state"] == "archived"                                # still stored, still visible
+
+
+def test_credit_check_true_and_false(client, login, op):
+    register(client, login)
+    run_job(client, login, "forward")
+    check = client.http.get(f"/v1/public/enterprises/{ENTERPRISE_USCC}/credit-check").json_body
+    assert check["restricted"] is False and check["reasons"] == []
+    accepted(client, login("op-d21", "operator", "d21"), "serious_violation", [sample_record("serious_violation")])
+    accepted(client, op, "admin_penalty", [sample_record("admin_penalty", CF_CFLB="责令停产停业、罚款")])
+    run_job(client, login, "forward")
+    check = client.http.get(f"/v1/public/enterprises/{ENTERPRISE_USCC}/credit-check").json_body
+    assert check["restricted"] is True
+    assert sorted(r["category"] for r in check["reasons"]) == ["admin_penalty", "serious_violation"]
+    assert client.http.get("/v1/public/enterprises/91510800MA0000000X/credit-check").status_code == 404
+
+
+def test_public_search_by_name_fragment_and_code(client, login):
+    register(client, login)
+    run_job(client, login, "forward")
+    found = client.http.get("/v1/public/enterprises?q=示例食品").json_body["items"]
+    assert [e["code"] for e in found] == [ENTERPRISE_USCC]
+    assert client.http.get("/v1/public/enterprises?q=不存在的名字").json_body["items"] == []
+    assert client.http.get(f"/v1/public/enterprises?q={ENTERPRISE_USCC}").json_body["items"][0]["name"]
+    assert client.http.get("/v1/public/enterprises?q=示").status_code == 400
+
+
+def test_no_secret_or_unpublished_value_reaches_any_public_response(client, login, op, stack):
+    register(client, login)
+    secret_id = "510802198001011234"
+    accepted(client, op, "admin_penalty", [sample_record("admin_penalty", CF_FR_ZJHM=secret_id,
+                                                         CF_WFXW="商业秘密的违法行为描述", masked_fields="CF_WFXW")])
+    accepted(client, op, "admin_penalty", [sample_record("admin_penalty", CF_WSH="未公示-1号",
+                                                         CF_SY="尚未转发的事实")])
+    pledge = login("op-d21", "operator", "d21")
+    accepted(client, pledge, "equity_pledge", [sample_record("equity_pledge", pledgor_id_no="510802198502023456")])
+    run_job(client, login, "forward")
+    accepted(client, op, "admin_penalty", [sample_record("admin_penalty", CF_WSH="后来的-2号", CF_SY="转发后才提交")])
+    run_job(client, login, "open_data")
+    bodies = [client.http.get(p).body for p in (
+        f"/v1/public/enterprises/{ENTERPRISE_USCC}", f"/v1/public/enterprises/{ENTERPRISE_REGNO}",
+        f"/v1/public/enterprises/{ENTERPRISE_USCC}/credit-check", "/v1/public/enterprises?q=示例食品",
+        "/v1/public/open-data")]
+    listing = json.loads(bodies[-1])
+    s3 = stack.aws.client("s3")
+    for key in ("jsonl", "csv"):
+        url = listing["items"][0]["downloads"][key]
+        bodies.append(s3.get_object(Bucket=stack.settings.bucket("exchange"),
+                                    Key=url.split(stack.settings.bucket("exchange") + "/")[1].split("?")[0])["Body"].read())
+    text = b"\n".join(bodies).decode("utf-8")
+    for leaked in (secret_id, "510802198502023456", "商业秘密的违法行为描述", "转发后才提交"):
+        assert leaked not in text
+    assert "510802********3456" in text            # a natural person's ID, partially masked
+
+
+def test_enterprise_page_costs_at_most_two_dynamodb_requests(client, login, stack):
+    register(client, login)
+    run_job(client, login, "forward")
+    calls = []
+    client_ddb = stack.public_repo.table.meta.client
+    client_ddb.meta.events.register("before-call.dynamodb", lambda **kw: calls.append(kw["event_name"]))
+    for code in (ENTERPRISE_USCC, ENTERPRISE_REGNO):
+        calls.clear()
+        assert client.http.get(f"/v1/public/enterprises/{code}").status_code == 200
+        assert 1 <= len(calls) <= 2, calls
+
+
+class Receiver(http.server.BaseHTTPRequestHandler):
+    """A stand-in for the national publicity system on loopback: fails first, then accepts."""
+    script: list[int] = []
+    seen: list[dict] = []
+
+    def do_POST(self):  # noqa: N802
+        body = self.rfile.read(int(self.headers["Content-Length"]))
+        Receiver.seen.append({"headers": dict(self.headers), "body": body})
+        status = Receiver.script.pop(0) if Receiver.script else 200
+        self.send_response(status)
+        self.end_headers()
+        self.wfile.write(b"{}")
+
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture
+def receiver(monkeypatch, stack):
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Receiver)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    Receiver.seen, Receiver.script = [], []
+    stack.aws.client("secretsmanager").create_secret(Name="publicity-hmac", SecretString="s3cr3t")
+    monkeypatch.setenv("PUBLICITY_ENDPOINT", f"http://127.0.0.1:{server.server_port}/batches")
+    monkeypatch.setenv("PUBLICITY_SECRET_ID", "publicity-hmac")
+    from chalicelib import container
+    container.reset()
+    yield Receiver
+    server.shutdown()
+
+
+def test_forward_failure_is_retried_with_the_same_keys_and_nothing_lost(client, login, op, receiver):
+    register(client, login)
+    accepted(client, op, "admin_penalty", [sample_record("admin_penalty")])
+    receiver.script = [500]
+    first = run_job(client, login, "forward")
+    assert first["failed_batches"] == 1 and first["published"] == 0
+    assert public_records(client) is None
+    assert run_job(client, login, "forward")["published"] == 2            # the hourly retry
+    assert run_job(client, login, "forward")["due"] == 0
+    bodies = [json.loads(s["body"]) for s in receiver.seen]
+    assert len(bodies) == 2 and bodies[0] == bodies[1]                      # same batch, same keys
+    keys = {s["headers"]["Idempotency-Key"] for s in receiver.seen}
+    assert keys == {bodies[0]["batch_id"]}
+    h = receiver.seen[1]["headers"]
+    assert h["X-Signature"] == signature("s3cr3t", h["X-Timestamp"], receiver.seen[1]["body"])
+    assert len(public_records(client)) == 1
+
+
+def test_three_failed_runs_send_the_batch_to_the_dlq(client, login, op, receiver, stack):
+    register(client, login)
+    receiver.script = [500, 503, 429, 500, 500, 500, 500, 500, 500]
+    for _ in range(3):
+        run_job(client, login, "forward")
+    sqs = stack.aws.client("sqs")
+    url = sqs.get_queue_url(QueueName=stack.settings.queue("forward-dlq"))["QueueUrl"]
+    messages = sqs.receive_message(QueueUrl=url).get("Messages", [])
+    assert len(messages) == 1 and json.loads(messages[0]["Body"])["records"] == 1
+    assert run_job(client, login, "forward")["due"] == 0                  # parked, not resent forever
+
+
+def test_open_data_snapshot_and_delta(client, login, op, stack):
+    register(client, login)
+    (acc,) = accepted(client, op, "admin_penalty", [sample_record("admin_penalty")])
+    run_job(client, login, "forward", "2026-11-20")
+    first = run_job(client, login, "open_data", "2026-11-20")
+    assert first["records"] == 2
+    client.http.post(f"/v1/records/{acc['record_id']}/withdraw", headers=op, body=json.dumps({"reason": "撤销"}))
+    today = run_job(client, login, "open_data")
+    assert today["records"] == 1 and today["changes"] >= 1
+    listing = client.http.get("/v1/public/open-data").json_body["items"]
+    assert [i["records"] for i in listing][:2] == [1, 2]
+    csv_key = f"open-data/{today['as_of']}/records.csv"
+    body = stack.aws.client("s3").get_object(Bucket=stack.settings.bucket("exchange"), Key=csv_key)["Body"].read()
+    assert body.startswith("\ufeff".encode()) and "示例食品".encode() in body
