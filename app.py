@@ -11,6 +11,7 @@ from chalicelib import http, pagination
 from chalicelib.clock import parse_day
 from chalicelib.container import get_container
 from chalicelib.identity.policy import require_department
+from chalicelib.services.pages import page
 from chalicelib.services.submissions import check_batch
 from chalicelib.web import Router
 
@@ -27,6 +28,23 @@ def platform_error_bodies(event, get_response):
 @api.route("/health")
 def health(ctx):
     return get_container().health.check()
+
+
+# --- pages (部门门户, 公示查询) ----------------------------------------------------------------
+@api.route("/")
+def home(ctx):
+    return pages_response("index.html")
+
+
+@api.route("/pages/{name}")
+def page_asset(ctx, name):
+    return pages_response(name)
+
+
+def pages_response(name: str) -> Response:
+    body, ctype = page(name)
+    return Response(body=body.decode("utf-8") if "charset" in ctype else body,
+                    headers={"Content-Type": ctype, "Cache-Control": "no-cache"})
 
 
 # --- identity -------------------------------------------------------------------------------

@@ -29,6 +29,8 @@ class Rule(BaseModel):
 
 ROUTES: dict[tuple[str, str], Rule] = {
     ("GET", "/health"): Rule(roles=PUBLIC),
+    ("GET", "/"): Rule(roles=PUBLIC),
+    ("GET", "/pages/{name}"): Rule(roles=PUBLIC),
     ("POST", "/v1/auth/token"): Rule(roles=PUBLIC),              # audited by the login service
     ("GET", "/v1/catalog"): Rule(roles=PUBLIC),
     ("GET", "/v1/templates/{category}"): Rule(roles=PUBLIC),

@@ -1,7 +1,64 @@
-"""Demo data for the local stage: departments, demo accounts, demo enterprises and records."""
+"""Demo data for the local stage: departments, demo accounts, enterprises, records, publication.
+
+Only `make run` calls this (local stage); every account shares LOCAL_DEMO_PASSWORD.
+"""
 from __future__ import annotations
+
+import random
+
+from chalicelib.dal.items import to_item
+from chalicelib.domain.identifiers import make_regno, make_uscc
+from chalicelib.domain.samples import sample_record
+from chalicelib.models.principal import Principal
+
+REGIONS = ["510802", "510811", "510812", "510821", "510822", "510823", "510824"]
+TRADES = [("食品", "食品销售；餐饮服务"), ("建材", "建筑材料销售；建筑工程施工"), ("运输", "道路货物运输"),
+          ("旅游", "旅游服务；住宿服务"), ("药业", "药品零售"), ("农业", "农作物种植；农产品销售"),
+          ("化工", "危险化学品经营"), ("印刷", "包装装潢印刷品印刷")]
+
+
+def demo_enterprises(n: int = 30) -> list[dict]:
+    rnd = random.Random(2026)
+    out = []
+    for i in range(n):
+        region = REGIONS[i % len(REGIONS)]
+        trade, scope = TRADES[i % len(TRADES)]
+        uscc = make_uscc(f"91{region}MA6{i:03d}{rnd.choice('ABCDEFGH')}{rnd.randint(0, 9)}X"[:17])
+        out.append(sample_record(
+            "registration", name=f"广元市示例{trade}有限公司{i + 1:02d}", uscc=uscc,
+            regno=make_regno(f"{region}{i:08d}"), business_scope=scope, approval_date="2026-09-01"))
+    return out
 
 
 def seed(container) -> str:
     """Load the demo data; returns a one-line summary of the demo accounts."""
-    return "admin, supervisor, op-d01…op-d43, sys-d01…sys-d43"
+    catalog, settings = container.catalog, container.settings
+    with container.aws.table("departments").batch_writer(overwrite_by_pkeys=["id"]) as batch:
+        for d in catalog.departments.values():
+            batch.put_item(Item=to_item(d.model_dump()))
+    password = settings.demo_password
+    container.auth.ensure_user("admin", "admin", None, password)
+    container.auth.ensure_user("supervisor", "supervisor", None, password)
+    for dept in catalog.departments:
+        container.auth.ensure_user(f"op-{dept}", "operator", dept, password)
+        container.auth.ensure_user(f"sys-{dept}", "system", dept, password)
+
+    registry = Principal(username="op-d21", role="operator", department="d21")
+    enterprises = demo_enterprises()
+    container.submissions.submit(registry, "d21", "registration", enterprises)
+    penalties, licences = [], []
+    for i, e in enumerate(enterprises[:12]):
+        party = {"CF_XDR_MC": e["name"], "CF_XDR_SHXYM": e["uscc"], "CF_XDR_GSZC": e["regno"]}
+        penalties.append(sample_record("admin_penalty", **party, CF_WSH=f"广环罚〔2026〕{100 + i}号",
+                                       CF_NR_FK=str(1 + i % 6), CF_CFLB="罚款" if i % 4 else "警告"))
+        licences.append(sample_record("admin_license", XK_XDR_MC=e["name"], XK_XDR_SHXYM=e["uscc"],
+                                      XK_WSH=f"广食药许〔2026〕{200 + i}号"))
+    container.submissions.submit(Principal(username="op-d12", role="operator", department="d12"),
+                                 "d12", "admin_penalty", penalties)
+    container.submissions.submit(Principal(username="op-d23", role="operator", department="d23"),
+                                 "d23", "admin_license", licences)
+    container.submissions.submit(registry, "d21", "abnormal_list", [sample_record(
+        "abnormal_list", name=enterprises[3]["name"], uscc=enterprises[3]["uscc"], regno=enterprises[3]["regno"])])
+    container.jobs.run("forward")
+    container.jobs.run("open_data")
+    return "admin, supervisor, op-d01…op-d43 (operator), sys-d01…sys-d43 (system)"
