@@ -1,0 +1,30 @@
+# Infrastructure targets. The main Makefile includes this file (`include infra/infra.mk`); it
+# also works alone: `make -f infra/infra.mk infra-check`. Paths are relative to the repo root.
+
+INFRA_PYTHON ?= $(shell command -v python3.11 || command -v python3)
+INFRA_VENV ?= .venv-infra
+CHALICE ?= .venv/bin/chalice
+CHALICE_OUT ?= build/chalice
+INFRA_APP_FILES := $(wildcard infra/terraform/app/*.tf)
+
+.PHONY: package infra-check
+
+# Chalice's Terraform (chalice.tf.json + deployment.zip) plus the app root's committed files:
+# the *_override.tf files merge into Chalice's resources, the others add what Chalice cannot
+# declare. The result, $(CHALICE_OUT), is the app root: terraform -chdir=$(CHALICE_OUT) ...
+package:
+	rm -rf $(CHALICE_OUT)
+	AWS_DEFAULT_REGION=cn-north-1 $(CHALICE) package --pkg-format terraform --stage prod $(CHALICE_OUT)
+	cp $(INFRA_APP_FILES) $(CHALICE_OUT)/
+
+# The stamp makes a second run skip the install; it is redone when the pins change.
+$(INFRA_VENV)/.installed: infra/requirements-infra.txt
+	rm -rf $(INFRA_VENV)
+	$(INFRA_PYTHON) -m venv $(INFRA_VENV)
+	$(INFRA_VENV)/bin/pip install --quiet --disable-pip-version-check -r infra/requirements-infra.txt
+	touch $@
+
+# Static checks of both Terraform roots; skips are justified inline (#checkov:skip=ID:reason).
+# --skip-download: no calls to the checkov vendor's API (this machine has no route to it).
+infra-check: $(INFRA_VENV)/.installed
+	$(INFRA_VENV)/bin/checkov -d infra/terraform --framework terraform --quiet --compact --skip-download

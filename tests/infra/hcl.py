@@ -1,0 +1,152 @@
+"""A static model of the Terraform roots, read with python-hcl2 (no terraform binary here).
+
+Strings come back without their quotes; references and function calls stay as `${...}` text.
+"""
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+
+import hcl2
+from hcl2 import SerializationOptions
+
+REPO = Path(__file__).resolve().parents[2]
+TERRAFORM = REPO / "infra" / "terraform"
+PLATFORM = TERRAFORM / "platform"
+APP = TERRAFORM / "app"
+CHALICE_BUILD = REPO / "build" / "chalice" / "chalice.tf.json"
+CHALICE_CONFIG = REPO / ".chalice" / "config.json"
+
+_OPTIONS = SerializationOptions(strip_string_quotes=True, explicit_blocks=False, with_comments=False)
+
+
+def parse(text: str) -> dict:
+    return hcl2.loads(text, serialization_options=_OPTIONS)
+
+
+def expression(text: str):
+    """The value of an HCL expression such as `${jsonencode({job = "forward"})}`.
+
+    jsonencode(...) is unwrapped; references inside stay `${...}` strings.
+    """
+    inner = text[2:-1] if text.startswith("${") and text.endswith("}") else text
+    m = re.fullmatch(r"jsonencode\((.*)\)", inner.strip(), re.S)
+    return parse("x = " + (m.group(1) if m else inner))["x"]
+
+
+def ref(text: object) -> str:
+    """`${aws_sqs_queue.x.arn}` → `aws_sqs_queue.x.arn`; other values unchanged as text."""
+    s = str(text)
+    return s[2:-1] if s.startswith("${") and s.endswith("}") else s
+
+
+def blocks(body: dict, name: str) -> list[dict]:
+    """Nested blocks of one type (hcl2 gives a list of dicts; a missing block gives [])."""
+    value = body.get(name, [])
+    return value if isinstance(value, list) else [value]
+
+
+def block(body: dict, name: str) -> dict:
+    found = blocks(body, name)
+    assert len(found) == 1, f"expected one {name} block, found {len(found)}"
+    return found[0]
+
+
+def strip_prefix(name: str, prefix: str) -> str:
+    """`${var.resource_prefix}-records` → `records` (the logical name)."""
+    assert name.startswith(prefix), f"{name!r} does not start with {prefix!r}"
+    return name[len(prefix):]
+
+
+def _comments_removed(text: str) -> str:
+    return re.sub(r"(?m)^\s*(#|//).*$", "", text)
+
+
+@dataclass
+class Root:
+    """All top-level blocks of one root directory; *_override.tf files are kept apart."""
+
+    path: Path
+    files: dict[str, dict] = field(default_factory=dict)
+    resources: dict[str, dict[str, dict]] = field(default_factory=dict)
+    data: dict[str, dict[str, dict]] = field(default_factory=dict)
+    overrides: dict[str, dict[str, dict]] = field(default_factory=dict)
+    override_outputs: dict[str, dict] = field(default_factory=dict)
+    locals: dict[str, object] = field(default_factory=dict)
+    variables: dict[str, dict] = field(default_factory=dict)
+    outputs: dict[str, dict] = field(default_factory=dict)
+    terraform: list[dict] = field(default_factory=list)
+    text: str = ""
+
+    def of_type(self, rtype: str) -> dict[str, dict]:
+        return self.resources.get(rtype, {})
+
+    def resource(self, rtype: str, name: str) -> dict:
+        assert name in self.of_type(rtype), f"{self.path.name}: no {rtype}.{name}"
+        return self.of_type(rtype)[name]
+
+    def in_file(self, filename: str) -> dict:
+        return self.files[filename]
+
+
+def _add(target: dict, entries: list[dict], where: str) -> None:
+    for entry in entries:
+        for rtype, named in entry.items():
+            for name, body in named.items():
+                assert name not in target.setdefault(rtype, {}), f"{where}: duplicate {rtype}.{name}"
+                target[rtype][name] = body
+
+
+@cache
+def load_root(path: Path) -> Root:
+    root = Root(path=path)
+    texts = []
+    for tf in sorted(path.glob("*.tf")):
+        raw = tf.read_text(encoding="utf-8")
+        texts.append(_comments_removed(raw))
+        doc = parse(raw)
+        root.files[tf.name] = doc
+        override = tf.name.endswith("_override.tf") or tf.name == "override.tf"
+        _add(root.overrides if override else root.resources, doc.get("resource", []), tf.name)
+        _add(root.data, doc.get("data", []), tf.name)
+        for entry in doc.get("locals", []):
+            for key, value in entry.items():
+                assert key not in root.locals, f"{tf.name}: local {key} defined twice"
+                root.locals[key] = value
+        for entry in doc.get("variable", []):
+            root.variables.update(entry)
+        for entry in doc.get("output", []):
+            (root.override_outputs if override else root.outputs).update(entry)
+        root.terraform += doc.get("terraform", [])
+    root.text = "\n".join(texts)
+    return root
+
+
+def platform() -> Root:
+    return load_root(PLATFORM)
+
+
+def app() -> Root:
+    return load_root(APP)
+
+
+def chalice_build() -> dict | None:
+    """`chalice package` output of `make package`, when it exists (build/ is git-ignored)."""
+    return json.loads(CHALICE_BUILD.read_text(encoding="utf-8")) if CHALICE_BUILD.exists() else None
+
+
+def custom_metric_names() -> set[str]:
+    """Custom (application) metric names the platform's alarms and dashboard use.
+
+    Alarms in metrics.tf name them as `metric_name = "..."` literals; the dashboard reads
+    local.custom_metrics. A check against the code's metric names can start from here.
+    """
+    doc = platform().in_file("metrics.tf")
+    names = set(platform().locals["custom_metrics"].values())
+    for entry in doc.get("resource", []):
+        for body in entry.get("aws_cloudwatch_metric_alarm", {}).values():
+            names.add(body["metric_name"])
+    return names
