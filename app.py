@@ -10,12 +10,15 @@ from chalice import Chalice, Response
 from chalicelib import http, pagination
 from chalicelib.clock import parse_day
 from chalicelib.container import get_container
+from chalicelib.errors import BadRequest
+from chalicelib.http import XLSX
 from chalicelib.identity.policy import require_department
 from chalicelib.services.pages import page
 from chalicelib.services.submissions import check_batch
 from chalicelib.web import Router
 
 app = Chalice(app_name="qygs")
+app.api.binary_types.append(XLSX)
 api = Router(app, get_container)
 
 
@@ -155,6 +158,28 @@ def credit_check(ctx, code):
 def open_data(ctx):
     c = get_container()
     return Response(c.open_data.listing(c.presign), headers=PUBLIC_CACHE)
+
+
+# --- supervision ----------------------------------------------------------------------------
+@api.route("/v1/reports/departments")
+def department_report(ctx):
+    report = get_container().reports.departments(
+        parse_day(ctx.query("from"), "from"), parse_day(ctx.query("to"), "to"), ctx.query("region"))
+    fmt = ctx.query("format") or "json"
+    if fmt == "json":
+        return report
+    if fmt != "xlsx":
+        raise BadRequest("format 只能是 json 或 xlsx", details=[{"field": "format", "code": "BAD_ENUM"}])
+    from chalicelib.adapters.report_xlsx import department_report_xlsx  # openpyxl only where needed
+    return Response(body=department_report_xlsx(report), status_code=200, headers={
+        "Content-Type": XLSX, "Content-Disposition":
+        f"attachment; filename=\"report-{report['from']}-{report['to']}.xlsx\""})
+
+
+@api.route("/v1/reports/monthly")
+def monthly_reports(ctx):
+    c = get_container()
+    return c.monthly.listing(c.presign)
 
 
 # --- administration -------------------------------------------------------------------------

@@ -132,7 +132,8 @@ class Container:
         dlq = dead_letter_sender(sqs, lambda: sqs.get_queue_url(QueueName=s.queue("forward-dlq"))["QueueUrl"],
                                  self.aws.client("s3"), s.bucket("exchange"))
         return ForwardJob(self.catalog, self.record_repo, self.registry_repo, self.public_repo, self.change_log,
-                          self.publicity_sender, JobStateRepository(self.aws.table("jobs")), dlq)
+                          self.publicity_sender, JobStateRepository(self.aws.table("jobs")), dlq,
+                          self.counter_repo)
 
     @cached_property
     def open_data(self):
@@ -140,6 +141,17 @@ class Container:
         from chalicelib.services.open_data import OpenDataJob
         return OpenDataJob(self.aws.client("s3"), self.settings.bucket("exchange"), self.change_log,
                            OpenDataIndex(self.aws.table("jobs")))
+
+    @cached_property
+    def reports(self):
+        from chalicelib.services.reports import ReportService
+        return ReportService(self.catalog, self.counter_repo)
+
+    @cached_property
+    def monthly(self):
+        from chalicelib.services.monthly import MonthlyReportJob
+        return MonthlyReportJob(self.reports, self.aws.client("s3"), self.settings.bucket("exchange"),
+                                self.aws.table("jobs"))
 
     def presign(self, key: str, bucket: str = "exchange", expires: int = 3600) -> str:
         return self.aws.client("s3").generate_presigned_url(
@@ -155,6 +167,7 @@ class Container:
             "deadlines": DeadlinesJob(self.catalog, self.record_repo, self.calendar_repo, self.counter_repo,
                                       self.counter_repo),
             "open_data": self.open_data,
+            "monthly_report": self.monthly,
         }, audit=self.audit)
 
 

@@ -9,6 +9,7 @@ from chalice import Response
 from chalicelib.errors import BadJson, BadRequest, DomainError, PayloadTooLarge, internal_error_body
 
 MAX_JSON_BYTES = 5 * 1024 * 1024
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 # Chalice's own error responses ({"Code", "Message"}) mapped to ours (SPEC §6.1).
 _CHALICE_CODES = {

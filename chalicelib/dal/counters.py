@@ -48,3 +48,9 @@ class CounterRepository:
     def deadlines(self, day: str) -> dict[str, dict]:
         item = self.table.get_item(Key={"pk": "DEADLINES", "sk": day}).get("Item")
         return from_item(item["rows"]) if item else {}
+
+    def latest_deadlines(self, day: str) -> dict[str, dict]:
+        """The newest deadlines findings on or before `day`."""
+        resp = self.table.query(KeyConditionExpression=Key("pk").eq("DEADLINES") & Key("sk").lte(day),
+                                ScanIndexForward=False, Limit=1)
+        return from_item(resp["Items"][0]["rows"]) if resp["Items"] else {}

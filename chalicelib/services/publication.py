@@ -32,7 +32,7 @@ def batch_id_of(records: list[Record]) -> str:
 
 
 class ForwardJob:
-    def __init__(self, catalog, records, registry, public, changes, sender, state, dead_letters):
+    def __init__(self, catalog, records, registry, public, changes, sender, state, dead_letters, counters):
         self.catalog = catalog
         self.records = records
         self.registry = registry
@@ -41,6 +41,7 @@ class ForwardJob:
         self.sender = sender
         self.state = state
         self.dead_letters = dead_letters   # callable(batch: dict, error: str) → None
+        self.counters = counters
 
     def __call__(self, as_of: date, retry_only: bool = False) -> dict:
         failures = self.state.open_failures()
@@ -143,7 +144,19 @@ class ForwardJob:
         self.public.delete([g for g in gone if g[2] in kept])
         self.registry.index_names([profiles[c["code"]] for c in copies if c["record_id"] in kept])
         self.changes.append(as_of.isoformat(), [entry for entry in log if entry["record_id"] in kept])
+        self._count_timeliness([c.previous for c in changes if id(c) not in lost and c.record.state == "published"
+                                and c.previous.published_version is None], as_of)
         count(M.RECORDS_PUBLISHED, summary["published"])
+
+    def _count_timeliness(self, first_published: list[Record], as_of: date) -> None:
+        """公示时限: first publications on/after publish_deadline, in the bucket of the day received."""
+        buckets: dict[tuple[str, str], dict[str, int]] = {}
+        for r in first_published:
+            b = buckets.setdefault((r.department, r.received_at[:10]), {"published_on_time": 0, "published_late": 0})
+            on_time = r.publish_deadline is None or as_of.isoformat() <= r.publish_deadline
+            b["published_on_time" if on_time else "published_late"] += 1
+        for (dept, day), deltas in buckets.items():
+            self.counters.add(dept, day, deltas)
 
     def public_item(self, r: Record, profile: dict) -> dict:
         """The public copy: masked fields and what a reader needs, nothing unpublished."""
