@@ -123,10 +123,11 @@ data "aws_iam_policy_document" "api" {
     resources = ["${aws_s3_bucket.exchange.arn}/*"]
   }
 
+  # ListBucket also answers HeadBucket (GET /health) and turns a missing key into 404, not 403.
   statement {
-    sid       = "ListExchange"
+    sid       = "ListBuckets"
     actions   = ["s3:ListBucket"]
-    resources = [aws_s3_bucket.exchange.arn]
+    resources = [aws_s3_bucket.uploads.arn, aws_s3_bucket.exchange.arn]
   }
 
   statement {
@@ -148,6 +149,7 @@ data "aws_iam_policy_document" "api" {
       "cognito-idp:AdminRemoveUserFromGroup", "cognito-idp:AdminDisableUser",
       "cognito-idp:AdminEnableUser", "cognito-idp:AdminGetUser",
       "cognito-idp:AdminListGroupsForUser", "cognito-idp:AdminUpdateUserAttributes",
+      "cognito-idp:AdminUserGlobalSignOut",
     ]
     resources = [aws_cognito_user_pool.this.arn]
   }
