@@ -12,7 +12,8 @@ INFRA_APP_FILES := $(wildcard infra/terraform/app/*.tf)
 # Chalice's Terraform (chalice.tf.json + deployment.zip) plus the app root's committed files:
 # the *_override.tf files merge into Chalice's resources, the others add what Chalice cannot
 # declare. The result, $(CHALICE_OUT), is the app root: terraform -chdir=$(CHALICE_OUT) ...
-package:
+# $(STAMP) is the main Makefile's .venv (empty when this file is used alone).
+package: $(STAMP)
 	rm -rf $(CHALICE_OUT)
 	AWS_DEFAULT_REGION=cn-north-1 $(CHALICE) package --pkg-format terraform --stage prod $(CHALICE_OUT)
 	cp $(INFRA_APP_FILES) $(CHALICE_OUT)/
