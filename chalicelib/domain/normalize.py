@@ -24,6 +24,7 @@ _COMPACT_RE = re.compile(r"(\d{4})(\d{2})(\d{2})")
 _CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 SPLIT_RE = re.compile(r"[、,;，；]")
 _AMOUNT_SUFFIXES = ("万元", "万")
+_PLAIN_AMOUNT_RE = re.compile(r"(?:0|[1-9][0-9]{0,14})(?:\.[0-9]{0,8}[1-9])?")
 
 
 def is_empty(value: Any) -> bool:
@@ -93,7 +94,8 @@ def parse_date(value: Any) -> date | None:
         return None
     if not isinstance(value, str) or len(value) > 40:
         return None
-    if len(value) == 10 and value[4] in "-/" and value[7] == value[4] and value.isascii():
+    if (len(value) == 10 and value[4] in "-/" and value[7] == value[4] and value.isascii()
+            and (value[:4] + value[5:7] + value[8:]).isdigit()):
         try:  # the common case, at C speed
             d = date.fromisoformat(value.replace("/", "-"))
         except ValueError:
@@ -116,6 +118,8 @@ def parse_decimal(value: Any) -> str | None:
         if not math.isfinite(value):
             return None
         value = repr(value)
+    if type(value) is str and _PLAIN_AMOUNT_RE.fullmatch(value):
+        return value  # already canonical: no sign, no leading or trailing zeros, no exponent
     if isinstance(value, int):
         value = str(value)
     if isinstance(value, Decimal):
