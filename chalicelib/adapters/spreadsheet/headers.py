@@ -1,0 +1,130 @@
+"""Header row → catalog field mapping (SPEC §2.1: Chinese labels, national codes and JSON names).
+
+Header cells are compared after normalisation: NFKC (full-width brackets, letters, `＊` become
+half-width), all whitespace removed (also line breaks typed with Alt+Enter), leading/trailing `*`
+and a trailing `(必填)` dropped, case-folded — so `*行政处罚决定书文号 `, `罚款金额(万元)` and
+`cf_wsh` all map. Columns may come in any order.
+"""
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from .errors import MISSING_HEADERS, SpreadsheetError
+
+if TYPE_CHECKING:  # pragma: no cover
+    from chalicelib.catalog.model import Category
+
+_REQUIRED_SUFFIXES = ("(必填)", "[必填]")
+
+
+def norm_key(value: Any) -> str:
+    """The comparison form of a header cell or key ('' for an empty cell)."""
+    if value is None:
+        return ""
+    text = "".join(unicodedata.normalize("NFKC", str(value)).split())
+    for suffix in _REQUIRED_SUFFIXES:
+        if text.endswith(suffix):
+            text = text[: -len(suffix)]
+    return text.strip("*").casefold()
+
+
+def _lookup(key_map: Mapping[str, str]) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for key, json_name in key_map.items():
+        out.setdefault(norm_key(key), json_name)
+    out.pop("", None)
+    return out
+
+
+@dataclass
+class HeaderMap:
+    columns: dict[int, str]                 # column index → json_name
+    ignored: list[str]                      # headers that map to no field (kept for a note)
+    missing: list[str]                      # required json_names without a column
+    duplicates: list[str] = field(default_factory=list)  # headers naming a field already mapped
+
+    @property
+    def json_names(self) -> set[str]:
+        return set(self.columns.values())
+
+
+def map_headers(header_cells: list[Any], key_map: Mapping[str, str],
+                required: Iterable[str]) -> HeaderMap:
+    """Map each header cell to a json_name through `key_map` (label/code/json name → json_name).
+
+    The first column naming a field wins; later ones are listed in `duplicates` and not mapped.
+    """
+    lookup = _lookup(key_map)
+    columns: dict[int, str] = {}
+    seen: set[str] = set()
+    ignored: list[str] = []
+    duplicates: list[str] = []
+    for idx, cell in enumerate(header_cells):
+        key = norm_key(cell)
+        if not key:
+            continue
+        name = lookup.get(key)
+        if name is None:
+            ignored.append(str(cell).strip())
+        elif name in seen:
+            duplicates.append(str(cell).strip())
+        else:
+            columns[idx] = name
+            seen.add(name)
+    missing = [name for name in dict.fromkeys(required) if name not in seen]
+    return HeaderMap(columns=columns, ignored=ignored, missing=missing, duplicates=duplicates)
+
+
+def is_code_row(cells: list[Any], key_map: Mapping[str, str],
+                columns: Mapping[int, str] | None = None) -> bool:
+    """True for a second header row (national codes / json names, as in the template's row 2).
+
+    Every non-empty cell must be a known key; with `columns` (the header's mapping) a cell under a
+    mapped column must name that same field. A row with no non-empty cell is not a code row.
+    """
+    lookup = _lookup(key_map)
+    seen = False
+    for idx, cell in enumerate(cells):
+        key = norm_key(cell)
+        if not key:
+            continue
+        name = lookup.get(key)
+        if name is None:
+            return False
+        if columns is not None and columns.get(idx, name) != name:
+            return False
+        seen = True
+    return seen
+
+
+def check_headers(header_map: HeaderMap, labels: Mapping[str, str] | None = None) -> None:
+    """Raise MISSING_HEADERS (details: [{field, label}]) when required columns are absent."""
+    if not header_map.missing:
+        return
+    labels = labels or {}
+    details = [{"field": n, "label": labels.get(n, n)} for n in header_map.missing]
+    names = "、".join(d["label"] for d in details)
+    raise SpreadsheetError(MISSING_HEADERS, f"缺少必填列：{names}", details)
+
+
+def header_key_map(category: Category, extra: Mapping[str, str] | None = None) -> dict[str, str]:
+    """label, national code, json_name and aliases of every field → json_name (+ `extra`)."""
+    out: dict[str, str] = {}
+    for f in category.fields:
+        for key in (f.json_name, f.label, f.code, *f.aliases):
+            if key:
+                out.setdefault(key, f.json_name)
+    for key, name in (extra or {}).items():
+        out.setdefault(key, name)
+    return out
+
+
+def required_fields(category: Category) -> list[str]:
+    return [f.json_name for f in category.fields if f.required]
+
+
+def field_labels(category: Category) -> dict[str, str]:
+    return {f.json_name: f.label for f in category.fields}

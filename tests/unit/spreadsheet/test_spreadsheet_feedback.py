@@ -1,0 +1,93 @@
+"""build_feedback / write_feedback: rejected rows as sent, reasons, and never a formula."""
+from __future__ import annotations
+
+import datetime as dt
+import io
+import tracemalloc
+from dataclasses import dataclass
+
+import pytest
+from openpyxl import load_workbook
+
+from chalicelib.adapters.spreadsheet import iter_rows
+from chalicelib.adapters.spreadsheet.feedback import build_feedback, describe, write_feedback
+
+
+@dataclass
+class Err:
+    field: str
+    code: str
+    message: str
+    suggestion: str | None = None
+
+
+HEADER = ["行政相对人名称", "统一社会信用代码", "处罚决定日期", "罚款金额（万元）"]
+LABELS = {"CF_XDR_MC": "行政相对人名称", "CF_XDR_SHXYM": "统一社会信用代码", "CF_JDRQ": "处罚决定日期"}
+# XML turns a lone CR into LF when the file is read back: the text survives, that one byte does not
+HOSTILE = ["=HYPERLINK(\"http://evil\",\"点我\")", "+1+1", "-2+3", "@SUM(A1)", "\t=1", "\r=1",
+           "=cmd|' /C calc'!A0"]
+
+AS_READ = [text.replace("\r", "\n") for text in HOSTILE]
+
+
+def reread(data: bytes):
+    return load_workbook(io.BytesIO(data))["回退数据"]
+
+
+def test_given_rejected_rows_when_fed_back_then_rows_are_as_sent_with_row_number_and_reasons():
+    errors = [Err("CF_XDR_SHXYM", "USCC_CHECKSUM", "统一社会信用代码校验位错误", "请核对第 18 位"),
+              Err("CF_JDRQ", "FUTURE_DATE", "处罚决定日期晚于今天")]
+    rows = [(7, ["甲公司", "91350100M000100Y44", dt.date(2030, 1, 1), 2], errors)]
+    ws = reread(build_feedback(HEADER, rows, LABELS))
+    values = [[c.value for c in row] for row in ws.iter_rows()]
+    assert values[0] == HEADER + ["原行号", "错误原因", "修改建议"]
+    assert values[1][:4] == ["甲公司", "91350100M000100Y44", dt.datetime(2030, 1, 1), 2]
+    assert values[1][4] == 7
+    assert values[1][5] == ("统一社会信用代码：统一社会信用代码校验位错误 [USCC_CHECKSUM]；"
+                            "处罚决定日期：处罚决定日期晚于今天 [FUTURE_DATE]")
+    assert values[1][6] == "统一社会信用代码：请核对第 18 位"
+    assert ws.freeze_panes == "A2"
+
+
+def test_given_formula_like_strings_when_fed_back_then_no_cell_is_a_formula():
+    header = HEADER[:1] + ["=HEADER()"]
+    rows = [(i + 2, [text, text], [Err("CF_XDR_MC", "REQUIRED", text, text)]) for i, text in enumerate(HOSTILE)]
+    ws = reread(build_feedback(header, rows))
+    cells = [c for row in ws.iter_rows() for c in row if c.value is not None]
+    assert cells and not [c.coordinate for c in cells if c.data_type == "f"]
+    assert [ws.cell(row=i + 2, column=1).value for i in range(len(HOSTILE))] == AS_READ
+    assert all(ws.cell(row=i + 2, column=1).quotePrefix for i in range(len(HOSTILE)))
+    assert ws["B1"].value == "=HEADER()" and ws["B1"].data_type == "s"
+
+
+def test_given_formula_like_strings_when_fed_back_then_calamine_reads_them_as_text(tmp_path):
+    path = tmp_path / "fb.xlsx"
+    write_feedback(path, ["a"], [(2, [text], []) for text in HOSTILE])
+    assert [cells[0] for _, cells in list(iter_rows(path))[1:]] == AS_READ
+
+
+def test_given_control_characters_and_huge_text_when_fed_back_then_the_file_is_still_valid():
+    rows = [(2, ["a\x00b\x07c", "x" * 40_000], [Err("", "BAD_ENUM", "错" * 40_000)])]
+    ws = reread(build_feedback(["h1", "h2"], rows))
+    assert ws["A2"].value == "abc"
+    assert len(ws["B2"].value) == 32767 and len(ws["D2"].value) == 32767
+    assert ws["D2"].value.startswith("整行：")
+
+
+def test_given_errors_without_field_or_suggestion_when_described_then_the_row_is_named():
+    reason, hint = describe([Err("", "DUPLICATE_IN_BATCH", "文号与第 3 行重复")])
+    assert (reason, hint) == ("整行：文号与第 3 行重复 [DUPLICATE_IN_BATCH]", "")
+
+
+@pytest.mark.parametrize("n", [3_000])
+def test_given_many_rows_from_a_generator_when_written_to_a_path_then_memory_stays_small(tmp_path, n):
+    rows = ((i, [f"公司{i}", "91350100M000100Y43", "2024/01/01", i], [Err("CF_JDRQ", "BAD_DATE", "日期格式错误")])
+            for i in range(2, n + 2))
+    tracemalloc.start()
+    try:
+        written = write_feedback(tmp_path / "big.xlsx", HEADER, rows, LABELS)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert written == n and peak < 20 * 1024 * 1024
+    assert sum(1 for _ in iter_rows(tmp_path / "big.xlsx")) == n + 1
