@@ -111,7 +111,8 @@ class RowCounter:
         done = [s for s in starts if s < cut]
         self.elements += len(done)
         if self.elements > EXCEL_MAX_ROWS:
-            raise unsafe(self.part, f"more than {EXCEL_MAX_ROWS} row elements")
+            raise unsafe(self.part, f"more than {EXCEL_MAX_ROWS} row elements",
+                         f"工作表的行数超过 Excel 上限（{EXCEL_MAX_ROWS} 行），文件已拒绝")
         nxt = starts[len(done)] if len(starts) > len(done) else n
         value = _VALUE.search
         if self._pending:

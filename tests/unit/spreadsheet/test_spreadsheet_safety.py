@@ -230,6 +230,21 @@ def test_given_300000_rows_when_inspected_then_too_many_rows_fast_and_in_bounded
     assert seconds < 3 and peak < 50 * 1024 * 1024
 
 
+def test_given_over_a_million_empty_row_elements_when_inspected_then_unsafe_in_bounded_time(tmp_path, xl):
+    """Empty rows are not data, but more row elements than Excel allows (1,048,576) is hostile."""
+    def chunks():
+        yield xl.SHEET_HEAD + xl.row_xml(1, ["h"]) + xl.row_xml(2, ["v"])
+        for first in range(3, 1_100_000, 50_000):
+            yield b"".join(b'<row r="%d"/>' % i for i in range(first, first + 50_000))
+        yield xl.SHEET_TAIL
+    path = xl.write_xlsx(tmp_path / "empty-rows.xlsx", chunks())
+    start = time.perf_counter()
+    err = refused(path)
+    assert err.code == "UNSAFE_CONTENT"
+    assert err.details[0]["reason"] == "more than 1048576 row elements"
+    assert time.perf_counter() - start < 4
+
+
 def test_given_exactly_the_row_limit_when_inspected_then_accepted(tmp_path, xl):
     path = xl.write_xlsx(tmp_path / "limit.xlsx", xl.sheet_chunks(rows(1000)))
     assert inspect_xlsx(path, max_rows=1000).rows_total == 1000
