@@ -96,7 +96,12 @@ def iter_member(fp: BinaryIO, info: zipfile.ZipInfo, chunk: int = CHUNK) -> Iter
     if len(head) != _LOCAL_HEADER.size or head[:4] != b"PK\x03\x04":
         raise corrupt(name, "bad local header")
     fields = _LOCAL_HEADER.unpack(head)
-    fp.seek(info.header_offset + _LOCAL_HEADER.size + fields[-2] + fields[-1])
+    local_name = fp.read(fields[9])
+    central_name = info.orig_filename.encode("utf-8" if info.flag_bits & 0x800 else "cp437")
+    if local_name != central_name or fields[3] != info.compress_type:
+        # readers that trust local headers would see another member than the one checked here
+        raise unsafe(name, "local header differs from central directory", "压缩包文件头前后不一致，已拒绝")
+    fp.seek(info.header_offset + _LOCAL_HEADER.size + fields[9] + fields[10])
     left = info.compress_size
     produced = 0
     crc = 0

@@ -3,12 +3,15 @@
 Order of the checks (each failure raises `SpreadsheetError` with a stable code, SPEC §5):
 1. file size ≤ `max_bytes`                                              → FILE_TOO_LARGE
 2. a zip archive with `[Content_Types].xml`, `xl/workbook.xml` and its relationships → NOT_XLSX
-3. central directory: no duplicate or encrypted member, every member's declared size and their
-   sum ≤ `max_uncompressed`, compression ratio ≤ `max_ratio`            → UNSAFE_CONTENT
-4. every member inflated in bounded chunks: more bytes than declared (lying header) or a
-   `<!DOCTYPE`/`<!ENTITY` (XXE, billion laughs) anywhere                 → UNSAFE_CONTENT
+3. one end record, no duplicate member names (zip libraries must not disagree on the content),
+   every member's declared size and their sum ≤ `max_uncompressed`, compression ratio ≤
+   `max_ratio` (members over 1 MB)                                       → UNSAFE_CONTENT
+   (an encrypted member, or a compression other than deflate/stored       → NOT_XLSX)
+4. every member inflated in bounded chunks: local header ≠ central directory, more bytes than
+   declared (lying header), or a `<!DOCTYPE`/`<!ENTITY` (XXE, billion laughs) in any part, in
+   UTF-8 or UTF-16/32                                                     → UNSAFE_CONTENT
 5. the first worksheet's rows counted from its streamed XML; stops as soon as the count passes
-   the limit                                                             → TOO_MANY_ROWS / NO_DATA
+   the limit (more than 1,048,576 row elements of any kind → UNSAFE_CONTENT) → TOO_MANY_ROWS / NO_DATA
 Memory stays constant (≈ a few MB) whatever the file holds.
 """
 from __future__ import annotations
@@ -36,6 +39,7 @@ MAX_MEMBERS = 10_000
 RATIO_FLOOR = 1 << 20        # members smaller than this cannot inflate past anything: ratio not checked
 STRUCTURE_CAP = 16 << 20     # workbook.xml, its rels and [Content_Types].xml are read whole
 CAPTURE_PIECE = 1 << 16      # the header rows are looked for in pieces this big
+EOCD_WINDOW = 22 + 65535     # an end-of-central-directory record and the longest zip comment
 
 CONTENT_TYPES = "[Content_Types].xml"
 WORKBOOK = "xl/workbook.xml"
@@ -173,6 +177,10 @@ def inspect_xlsx(path: str | Path, *, max_bytes: int = MAX_BYTES, max_rows: int 
         fp.seek(0)
         if not zipfile.is_zipfile(fp):
             raise _not_xlsx("not a zip archive", detected=_sniff(head))
+        fp.seek(max(0, size - EOCD_WINDOW))
+        if fp.read().count(b"PK\x05\x06") > 1:
+            # two end records: zip libraries may disagree on which central directory is real
+            raise unsafe("", "several end-of-central-directory records", "压缩包结构异常，已拒绝")
         fp.seek(0)
         try:
             zf = zipfile.ZipFile(fp)
@@ -217,6 +225,7 @@ def inspect_xlsx(path: str | Path, *, max_bytes: int = MAX_BYTES, max_rows: int 
             raise SpreadsheetError(NO_DATA, "工作表没有数据行（只有表头或为空）",
                                    [{"sheet": sheet_name, "rows": 0}])
         rows = _resolve_rows(fp, capture.captured, by_name.get(sst_part) if sst_part else None)
+        rows += [(None, None)] * (2 - len(rows))    # the capture never outruns the count; be safe
         (header_row, header_cells), (second_row, second_cells) = rows[0], rows[1]
         code_row = None
         if key_map is not None and header_cells is not None and second_cells is not None:
@@ -230,13 +239,13 @@ def inspect_xlsx(path: str | Path, *, max_bytes: int = MAX_BYTES, max_rows: int 
             raise SpreadsheetError(NO_DATA, "工作表没有数据行（只有表头或为空）",
                                    [{"sheet": sheet_name, "rows": 0}])
         return SheetInfo(rows_total=data_rows, sheet_name=sheet_name, sheet_part=sheet_part,
-                         header_row=header_row, header_cells=header_cells,
+                         header_row=header_row or 0, header_cells=header_cells,
                          second_row=second_row, second_cells=second_cells, code_row=code_row,
                          file_size=size, uncompressed_size=total, members=list(by_name))
 
 
 def _resolve_rows(fp: BinaryIO, captured: list[tuple[int, bytes | None]],
-                  sst: zipfile.ZipInfo | None) -> list[tuple[int, list[Any] | None]]:
+                  sst: zipfile.ZipInfo | None) -> list[tuple[int | None, list[Any] | None]]:
     parsed = [(rowno, parse_cells(body) if body is not None else None) for rowno, body in captured]
     needed: set[int] = set()
     for _, cells in parsed:
@@ -251,5 +260,6 @@ def _resolve_rows(fp: BinaryIO, captured: list[tuple[int, bytes | None]],
                 break
         reader.finish()
         strings = reader.found
-    return [(rowno, resolve_cells(cells, strings) if cells is not None else None)
-            for rowno, cells in parsed]
+    out: list[tuple[int | None, list[Any] | None]] = [
+        (rowno, resolve_cells(cells, strings) if cells is not None else None) for rowno, cells in parsed]
+    return out

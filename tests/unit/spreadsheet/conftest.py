@@ -137,8 +137,9 @@ def zero_bomb(megabytes: int, prefix: bytes = SHEET_HEAD) -> Packed:
     return Packed(data, crc, len(prefix) + megabytes * len(zeros))
 
 
-def raw_zip(path: Path, members: list[tuple[str, Any, dict[str, int]]]) -> Path:
-    """A zip written by hand so headers can lie: per member, `lie` may override file_size/crc.
+def raw_zip(path: Path, members: list[tuple[str, Any, dict[str, Any]]]) -> Path:
+    """A zip written by hand so headers can lie: per member, `lie` may override file_size, crc
+    and the local header's name.
     Member data: bytes, an iterable of bytes, or a `Packed`."""
     out = open(path, "wb")
     central = []
@@ -155,8 +156,9 @@ def raw_zip(path: Path, members: list[tuple[str, Any, dict[str, int]]]) -> Path:
         size, crc = lie.get("file_size", size), lie.get("crc", crc)
         offset = out.tell()
         bname = name.encode()
+        lname = lie.get("local_name", name).encode()
         out.write(struct.pack("<4s5H3L2H", b"PK\x03\x04", 20, 0, 8, 0, 0, crc, len(packed), size,
-                              len(bname), 0) + bname)
+                              len(lname), 0) + lname)
         out.write(packed)
         central.append(struct.pack("<4s6H3L5H2L", b"PK\x01\x02", 20, 20, 0, 8, 0, 0, crc,
                                    len(packed), size, len(bname), 0, 0, 0, 0, 0, offset) + bname)

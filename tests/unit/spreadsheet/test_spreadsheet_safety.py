@@ -174,6 +174,24 @@ def test_given_duplicate_member_names_when_inspected_then_unsafe(tmp_path, xl):
     assert err.details[0]["reason"] == "duplicate member name"
 
 
+def test_given_a_local_header_naming_another_member_when_inspected_then_unsafe(tmp_path, xl):
+    members = xl.standard_members(b"".join(xl.sheet_chunks(rows(3))))
+    name, data, _ = members[-1]
+    members[-1] = (name, data, {"local_name": "xl/worksheets/sheet2.xml"})
+    err = refused(xl.raw_zip(tmp_path / "twofaced.xlsx", members))
+    assert err.code == "UNSAFE_CONTENT"
+    assert err.details == [{"part": name, "reason": "local header differs from central directory"}]
+
+
+def test_given_a_second_end_record_when_inspected_then_unsafe(tmp_path, xl):
+    path = xl.write_xlsx(tmp_path / "two-ends.xlsx", b"".join(xl.sheet_chunks(rows(3))))
+    with open(path, "ab") as f:
+        f.write(b"PK\x05\x06" + bytes(18))
+    err = refused(path)
+    assert err.code == "UNSAFE_CONTENT"
+    assert err.details[0]["reason"] == "several end-of-central-directory records"
+
+
 # --- XML entities ------------------------------------------------------------------------------
 
 def test_given_an_external_entity_in_the_sheet_when_inspected_then_unsafe(tmp_path, xl):
