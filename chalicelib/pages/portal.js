@@ -1,0 +1,630 @@
+/* 部门门户: login, dashboard, templates, spreadsheet upload with progress, single-record entry,
+ * own records (list, detail with versions, modify, withdraw). Views are chosen by the URL hash:
+ * #dashboard #upload #entry #records #record/<record_id>. */
+(function () {
+  "use strict";
+  var el = QY.el;
+  var DEPT_KEY = "qygs.dept";
+  var OPS = { create: "新增", modify: "修改", withdraw: "撤销", rematch: "重新关联" };
+  var cat = null;        // the catalog
+  var me = null;         // the token's claims
+  var entry = null;      // the entry form
+  var recordsCursor = null;
+  var recordsItems = [];
+  var recordsSeq = 0;
+  var recordsQuery = "";
+  var uploadRun = 0;     // increments per upload; an older poll loop stops
+
+  function $(id) { return document.getElementById(id); }
+  function sleep(ms) { return new Promise(function (r) { setTimeout(r, ms); }); }
+
+  function unauthenticated() {
+    QY.setToken(null);
+    showLogin("登录已失效，请重新登录。");
+  }
+  function call(path, opts) {
+    return QY.api(path, Object.assign({ onUnauthenticated: unauthenticated }, opts || {}));
+  }
+
+  /* --- who am I, which department, which categories ------------------------------------- */
+  function department() {
+    if (me && me.department) return me.department;
+    if (me && me.role === "admin") return $("acting-dept").value || null;
+    return null;
+  }
+  function departmentInfo(id) {
+    if (!id) return null;
+    if (cat.departmentsById[id]) return cat.departmentsById[id];
+    var base = id.split("-").pop();   // <region>-dNN: same categories as the city department
+    return cat.departmentsById[base] || null;
+  }
+  function allowedCategories() {
+    var d = departmentInfo(department());
+    var ids = d ? d.categories : [];
+    return ids.map(function (id) { return cat.byId[id]; }).filter(Boolean);
+  }
+  function categoryName(id) { return cat.byId[id] ? cat.byId[id].name : id; }
+  function withDept(body) {
+    if (me.role === "admin") body.department = department();
+    return body;
+  }
+  function deptQuery() {
+    return me.role === "admin" && department() ? "&department=" + encodeURIComponent(department()) : "";
+  }
+  function canChange() { return me.role === "operator" || me.role === "system"; }
+
+  /* --- login ------------------------------------------------------------------------------ */
+  function showLogin(message) {
+    $("app").hidden = true;
+    $("who").hidden = true;
+    $("login-view").hidden = false;
+    if (message) QY.show("login-msg", "error", message); else QY.hide("login-msg");
+    $("username").focus();
+  }
+
+  async function login(ev) {
+    ev.preventDefault();
+    var username = $("username").value.trim();
+    var password = $("password").value;
+    if (!username || !password) {
+      QY.show("login-msg", "error", "请输入用户名和密码");
+      (username ? $("password") : $("username")).focus();
+      return;
+    }
+    $("login-submit").disabled = true;
+    QY.show("login-msg", "info", "正在登录…");
+    try {
+      var out = await QY.api("/v1/auth/token", { method: "POST", body: { username: username, password: password }, auth: false });
+      QY.setToken(out.access_token);
+      $("password").value = "";
+      QY.hide("login-msg");
+      await enter();
+    } catch (e) {
+      QY.show("login-msg", "error", e.message);
+      $("password").focus();
+    } finally {
+      $("login-submit").disabled = false;
+    }
+  }
+
+  function logout() {
+    QY.setToken(null);
+    uploadRun++;
+    history.replaceState(null, "", window.location.pathname);
+    showLogin("已退出登录。");
+    QY.show("login-msg", "info", "已退出登录。");
+  }
+
+  async function enter() {
+    me = QY.claims();
+    if (!me) { showLogin(); return; }
+    try {
+      cat = await QY.catalog();
+    } catch (e) {
+      showLogin("目录加载失败：" + e.message);
+      return;
+    }
+    $("login-view").hidden = true;
+    $("who").hidden = false;
+    if (me.role === "supervisor") {
+      $("who-text").textContent = me.username + " · " + QY.roleName(me.role);
+      $("app").hidden = false;
+      document.querySelector("#app nav").hidden = true;
+      QY.show("app-msg", "info", ["督查账号请使用", el("a", { href: "/pages/supervisor.html" }, "督查考核页面"), "查看各部门报表。"]);
+      return;
+    }
+    document.querySelector("#app nav").hidden = false;
+    QY.hide("app-msg");
+    if (me.role === "admin") {
+      var sel = $("acting-dept");
+      QY.clear(sel);
+      cat.departments.forEach(function (d) { sel.appendChild(el("option", { value: d.id }, d.id + " " + d.name)); });
+      sel.value = sessionStorage.getItem(DEPT_KEY) || (cat.departments.find(function (d) { return d.is_registry; }) || cat.departments[0]).id;
+      $("acting-box").hidden = false;
+    } else {
+      $("acting-box").hidden = true;
+    }
+    var dep = departmentInfo(department());
+    $("who-text").textContent = me.username + " · " + (dep ? dep.name : (me.department || "")) + " · " + QY.roleName(me.role);
+    $("app-title").textContent = "部门门户" + (dep ? "：" + dep.name : "");
+    $("app").hidden = false;
+    fillCategories();
+    route();
+  }
+
+  function fillCategories() {
+    var cats = allowedCategories();
+    ["upload-category", "entry-category"].forEach(function (id) {
+      var sel = $(id), keep = sel.value;
+      QY.clear(sel);
+      cats.forEach(function (c) { sel.appendChild(el("option", { value: c.id }, c.name)); });
+      if (keep && cats.some(function (c) { return c.id === keep; })) sel.value = keep;
+    });
+    var filter = $("filter-category"), keepF = filter.value;
+    QY.clear(filter);
+    filter.appendChild(el("option", { value: "" }, "全部类别"));
+    cats.forEach(function (c) { filter.appendChild(el("option", { value: c.id }, c.name)); });
+    filter.value = keepF && cats.some(function (c) { return c.id === keepF; }) ? keepF : "";
+    var list = QY.clear($("templates"));
+    cats.forEach(function (c) {
+      var href = "/v1/templates/" + encodeURIComponent(c.id);
+      var a = el("a", { href: href, download: c.id + "-模板.xlsx", class: "template-link", dataset: { category: c.id } }, c.name + " 模板（xlsx）");
+      a.addEventListener("click", function (ev) {
+        ev.preventDefault();
+        QY.show("template-msg", "info", "正在下载 " + c.name + " 模板…");
+        QY.download(href, c.id + "-模板.xlsx").then(function (name) {
+          QY.show("template-msg", "ok", "已下载：" + name);
+        }).catch(function (e) {
+          QY.show("template-msg", "error", (e.code === "ROUTE_MISSING" ? "模板下载暂未开通，请稍后再试。" : "模板下载失败：" + e.message));
+        });
+      });
+      list.appendChild(el("li", null, a));
+    });
+    buildEntryForm();
+  }
+
+  /* --- views ------------------------------------------------------------------------------ */
+  function route() {
+    if (!me || $("app").hidden || me.role === "supervisor") return;
+    var hash = window.location.hash.slice(1) || "dashboard";
+    var view = hash.split("/")[0];
+    if (["dashboard", "upload", "entry", "records", "record"].indexOf(view) < 0) view = "dashboard";
+    document.querySelectorAll("#app section[data-view]").forEach(function (s) { s.hidden = s.dataset.view !== view; });
+    document.querySelectorAll(".portal-nav a").forEach(function (a) {
+      if (a.dataset.view === view || (view === "record" && a.dataset.view === "records")) a.setAttribute("aria-current", "page");
+      else a.removeAttribute("aria-current");
+    });
+    if (view === "dashboard") loadDashboard();
+    else if (view === "records") { if (!recordsItems.length) loadRecords(false); }
+    else if (view === "record") loadRecord(decodeURIComponent(hash.slice(7)));
+  }
+
+  /* --- dashboard -------------------------------------------------------------------------- */
+  function stat(n, label, kind) {
+    return el("div", { class: "stat" + (kind ? " " + kind : "") }, el("span", { class: "n" }, n), el("span", { class: "t" }, label));
+  }
+
+  function recordsTable(items, caption) {
+    if (!items.length) return el("p", { class: "muted" }, "暂无。");
+    return el("div", { class: "table-wrap" }, el("table", null,
+      el("caption", { class: "visually-hidden" }, caption),
+      el("thead", null, el("tr", null, ["文号/编号", "企业名称", "类别", "状态", "接收时间"].map(function (h) { return el("th", { scope: "col" }, h); }))),
+      el("tbody", null, items.map(function (r) {
+        return el("tr", null,
+          el("td", null, el("a", { href: "#record/" + encodeURIComponent(r.record_id) }, r.source_ref)),
+          el("td", null, r.name), el("td", null, categoryName(r.category)),
+          el("td", null, QY.stateName(r.state)), el("td", null, QY.fmtTime(r.received_at)));
+      }))));
+  }
+
+  async function loadDashboard() {
+    if (!department()) return;
+    QY.show("dash-status", "info", "正在统计本部门报送情况…");
+    var items = [], cursor = null, pages = 0, MAX_PAGES = 10;
+    try {
+      do {
+        var page = await call("/v1/records?limit=200" + deptQuery() + (cursor ? "&cursor=" + encodeURIComponent(cursor) : ""));
+        items = items.concat(page.items || []);
+        cursor = page.next_cursor;
+        pages++;
+      } while (cursor && pages < MAX_PAGES);
+    } catch (e) {
+      QY.show("dash-status", "error", e.message);
+      return;
+    }
+    var live = items.filter(function (r) { return r.state !== "withdrawn"; });
+    var count = function (pred) { return items.filter(pred).length; };
+    var pending = live.filter(function (r) { return r.match === "pending"; });
+    var waiting = count(function (r) { return r.state === "accepted" && r.match !== "pending" && r.publishable !== false; });
+    var stats = QY.clear($("stats"));
+    stats.appendChild(stat(items.length, "记录总数"));
+    stats.appendChild(stat(count(function (r) { return r.state === "published"; }), "已公示", "ok"));
+    stats.appendChild(stat(waiting, "待公示"));
+    stats.appendChild(stat(pending.length, "待关联", pending.length ? "warn" : ""));
+    stats.appendChild(stat(count(function (r) { return r.late; }), "迟报（超过归集时限）", "warn"));
+    stats.appendChild(stat(count(function (r) { return r.match === "elsewhere"; }), "外地登记企业"));
+    stats.appendChild(stat(count(function (r) { return r.state === "archived"; }), "已归档"));
+    stats.appendChild(stat(count(function (r) { return r.state === "withdrawn"; }), "已撤销", "bad"));
+    QY.clear($("pending-box")).appendChild(recordsTable(pending, "待关联记录"));
+    var recent = items.slice().sort(function (a, b) { return (b.updated_at || "").localeCompare(a.updated_at || ""); }).slice(0, 10);
+    QY.clear($("recent-box")).appendChild(recordsTable(recent, "最近报送"));
+    if (cursor) QY.show("dash-status", "warn", "记录较多，以上统计仅含最近的 " + items.length + " 条。");
+    else QY.hide("dash-status");
+  }
+
+  /* --- upload ----------------------------------------------------------------------------- */
+  function postToStorage(url, fields, file, onProgress) {
+    return new Promise(function (resolve, reject) {
+      var form = new FormData();
+      Object.keys(fields || {}).forEach(function (k) { form.append(k, fields[k]); });
+      form.append("file", file);
+      var xhr = new XMLHttpRequest();
+      xhr.open("POST", url);
+      xhr.upload.onprogress = function (ev) { if (ev.lengthComputable) onProgress(ev.loaded / ev.total); };
+      xhr.onload = function () {
+        if (xhr.status >= 200 && xhr.status < 300) resolve();
+        else {
+          var m = /<Message>([^<]*)<\/Message>/.exec(xhr.responseText || "");
+          reject(new Error("文件上传到存储失败（HTTP " + xhr.status + (m ? "：" + m[1] : "") + "）"));
+        }
+      };
+      xhr.onerror = function () { reject(new Error("文件上传到存储失败（网络错误），请重试")); };
+      xhr.send(form);
+    });
+  }
+
+  function detailText(d) {
+    if (d === null || d === undefined) return "";
+    if (typeof d !== "object") return String(d);
+    var parts = [];
+    if (d.field) parts.push(d.field);
+    if (d.header) parts.push(d.header);
+    if (d.message) parts.push(d.message);
+    if (d.missing) parts.push("缺少：" + [].concat(d.missing).join("、"));
+    return parts.length ? parts.join("：") : JSON.stringify(d);
+  }
+
+  function renderUpload(u) {
+    var bar = $("upload-bar");
+    var total = u.rows_total, done = u.rows_done || 0;
+    var phase = { waiting: "等待处理…", processing: "正在校验和入库…", done: "处理完成", failed: "处理失败" }[u.state] || u.state;
+    $("upload-phase").textContent = phase;
+    if (u.state === "done") { bar.value = 100; bar.max = 100; }
+    else if (total) { bar.max = total; bar.value = Math.min(done, total); }
+    else bar.removeAttribute("value");
+    $("upload-rows").textContent = total ? "已处理 " + done + " / " + total + " 行" : (done ? "已处理 " + done + " 行" : "");
+  }
+
+  function renderUploadResult(u) {
+    var box = QY.clear($("upload-result"));
+    if (u.state === "done") {
+      box.appendChild(el("div", { class: "stat-grid", id: "upload-counts" },
+        stat(u.rows_total != null ? u.rows_total : (u.accepted + u.rejected), "数据行"),
+        stat(u.accepted, "通过", "ok"),
+        stat(u.rejected, "回退", u.rejected ? "bad" : "")));
+      if (u.rejected && u.feedback_url) {
+        box.appendChild(el("p", null, el("a", { href: u.feedback_url, class: "button", id: "feedback-link", download: "" },
+          "下载回退文件（含错误原因）")));
+        box.appendChild(el("p", { class: "small muted" }, "回退文件只包含未通过的行，最后一列“错误原因”写明了问题和修改建议；改正后可直接再次上传。"));
+      } else if (!u.rejected) {
+        box.appendChild(el("p", { class: "msg ok" }, "全部数据通过校验。"));
+      }
+    } else if (u.state === "failed") {
+      var err = u.error || {};
+      var details = (err.details || []).map(detailText).filter(Boolean);
+      box.appendChild(el("div", { class: "msg error", role: "alert", id: "upload-error" },
+        el("strong", null, "文件未被接收，没有任何一行入库：" + (err.message || "处理失败")),
+        details.length ? el("ul", null, details.map(function (d) { return el("li", null, d); })) : null));
+    }
+  }
+
+  async function upload(ev) {
+    ev.preventDefault();
+    var category = $("upload-category").value;
+    var file = $("upload-file").files[0];
+    if (!file) { QY.show("app-msg", "error", "请选择要上传的 Excel 文件"); $("upload-file").focus(); return; }
+    if (!/\.xlsx$/i.test(file.name)) { QY.show("app-msg", "error", "只支持 .xlsx 格式的文件，请使用下载的模板"); $("upload-file").focus(); return; }
+    QY.hide("app-msg");
+    var run = ++uploadRun;
+    var submit = $("upload-submit");
+    submit.disabled = true;
+    $("upload-progress").hidden = false;
+    QY.clear($("upload-result"));
+    var bar = $("upload-bar");
+    try {
+      $("upload-phase").textContent = "正在申请上传…";
+      $("upload-rows").textContent = "";
+      bar.removeAttribute("value");
+      var slot = await call("/v1/uploads", { method: "POST", body: withDept({ category: category, filename: file.name }) });
+      if (slot.max_bytes && file.size > slot.max_bytes) {
+        throw new QY.ApiError(413, "FILE_TOO_LARGE", "文件超过 " + Math.floor(slot.max_bytes / 1048576) + " MB 上限", []);
+      }
+      $("upload-phase").textContent = "正在上传文件…";
+      bar.max = 100;
+      await postToStorage(slot.url, slot.fields, file, function (f) {
+        bar.value = Math.round(f * 100);
+        $("upload-rows").textContent = "已上传 " + Math.round(f * 100) + "%";
+      });
+      $("upload-file").value = "";
+      var delay = 700, started = Date.now();
+      for (;;) {
+        if (run !== uploadRun) return;
+        var u = await call("/v1/uploads/" + encodeURIComponent(slot.upload_id));
+        renderUpload(u);
+        if (u.state === "done" || u.state === "failed") { renderUploadResult(u); break; }
+        if (Date.now() - started > 20 * 60 * 1000) {
+          $("upload-phase").textContent = "处理时间较长，请稍后在“本部门记录”中查看结果。";
+          break;
+        }
+        await sleep(delay);
+        delay = Math.min(delay * 1.4, 3000);
+      }
+    } catch (e) {
+      $("upload-phase").textContent = "上传失败";
+      bar.value = 0;
+      $("upload-result").appendChild(el("div", { class: "msg error", role: "alert", id: "upload-error" },
+        e.code === "ROUTE_MISSING" ? "批量上传功能尚未开通，请使用单条录入。" : e.message));
+    } finally {
+      submit.disabled = false;
+    }
+  }
+
+  /* --- single-record entry ---------------------------------------------------------------- */
+  function buildEntryForm() {
+    var c = cat.byId[$("entry-category").value];
+    var box = QY.clear($("entry-fields"));
+    QY.hide("entry-result");
+    entry = null;
+    if (!c) { box.appendChild(el("p", { class: "muted" }, "本部门没有可报送的信息类别。")); return; }
+    entry = QY.recordForm(c, {}, { idPrefix: "f" });
+    box.appendChild(entry.node);
+  }
+
+  async function submitEntry(ev) {
+    ev.preventDefault();
+    if (!entry) return;
+    var category = $("entry-category").value;
+    var btn = $("entry-submit");
+    btn.disabled = true;
+    entry.clearErrors();
+    QY.show("entry-result", "info", "正在提交…");
+    try {
+      var out = await call("/v1/records", { method: "POST", body: withDept({ category: category, records: [entry.values()] }) });
+      if (out.rejected && out.rejected.length) {
+        QY.hide("entry-result");
+        entry.showErrors(out.rejected[0].errors);
+        return;
+      }
+      var a = out.accepted[0];
+      buildEntryForm();
+      recordsItems = [];
+      QY.show("entry-result", "ok", [
+        el("strong", null, "提交成功。"), " 文号/编号：" + a.source_ref + "；",
+        "企业关联：" + QY.matchName(a.match) + "；",
+        "公示时限：" + (a.publish_deadline || "—") + (a.late ? "；已超过归集时限（迟报）" : "") + "。 ",
+        el("a", { href: "#record/" + encodeURIComponent(a.record_id), id: "entry-record-link" }, "查看记录")]);
+      $("entry-result").focus();
+    } catch (e) {
+      if (e.details && e.details.some(function (d) { return d && d.field && d.message; })) {
+        QY.hide("entry-result");
+        entry.showErrors(e.details, e.message);
+      } else {
+        QY.show("entry-result", "error", e.message);
+      }
+    } finally {
+      btn.disabled = false;
+    }
+  }
+
+  /* --- own records ------------------------------------------------------------------------ */
+  function renderRecords() {
+    var body = QY.clear(document.querySelector("#records-table tbody"));
+    var text = $("filter-text").value.trim();
+    var shown = recordsItems.filter(function (r) {
+      return !text || (r.source_ref || "").indexOf(text) >= 0 || (r.name || "").indexOf(text) >= 0 || (r.enterprise_code || "").indexOf(text.toUpperCase()) >= 0;
+    });
+    shown.forEach(function (r) {
+      body.appendChild(el("tr", null,
+        el("td", null, el("a", { href: "#record/" + encodeURIComponent(r.record_id) }, r.source_ref)),
+        el("td", null, r.name),
+        el("td", null, categoryName(r.category)),
+        el("td", null, el("span", { class: "badge " + ({ published: "ok", withdrawn: "bad", archived: "info" }[r.state] || "info") }, QY.stateName(r.state))),
+        el("td", null, QY.matchName(r.match)),
+        el("td", null, r.late ? el("span", { class: "badge warn" }, "迟报") : "否"),
+        el("td", null, QY.fmtTime(r.received_at))));
+    });
+    var more = recordsCursor ? "（还有更多，可点击“加载更多”）" : "";
+    if (!recordsItems.length) QY.show("records-msg", "warn", "没有符合条件的记录。");
+    else QY.show("records-msg", "info", "已加载 " + recordsItems.length + " 条" + (text ? "，其中 " + shown.length + " 条含“" + text + "”" : "") + more + "。");
+    $("records-more").hidden = !recordsCursor;
+  }
+
+  async function loadRecords(more) {
+    if (more && !recordsCursor) return;
+    var seq = ++recordsSeq;    // a newer query supersedes one still under way
+    if (!more) {
+      recordsQuery = "/v1/records?limit=50" + deptQuery();
+      if ($("filter-category").value) recordsQuery += "&category=" + encodeURIComponent($("filter-category").value);
+      if ($("filter-state").value) recordsQuery += "&state=" + encodeURIComponent($("filter-state").value);
+      recordsCursor = null;
+    }
+    var q = recordsQuery + (more ? "&cursor=" + encodeURIComponent(recordsCursor) : "");
+    QY.show("records-msg", "info", "正在加载…");
+    $("records-more").hidden = true;
+    try {
+      var page = await call(q);
+      if (seq !== recordsSeq) return;
+      recordsItems = (more ? recordsItems : []).concat(page.items || []);
+      recordsCursor = page.next_cursor || null;
+      renderRecords();
+    } catch (e) {
+      if (seq === recordsSeq) QY.show("records-msg", "error", e.message);
+    }
+  }
+
+  /* --- one record: detail, versions, modify, withdraw ------------------------------------- */
+  function dlRows(rows) {
+    var dl = el("dl", { class: "fields" });
+    rows.forEach(function (r) {
+      if (r[1] === null || r[1] === undefined || r[1] === "") return;
+      dl.appendChild(el("dt", null, r[0]));
+      dl.appendChild(el("dd", r[2] ? { dataset: { field: r[2] } } : null, r[1]));
+    });
+    return dl;
+  }
+
+  function changedLabels(c, prev, cur) {
+    if (!prev) return [];
+    var names = {};
+    Object.keys(prev).concat(Object.keys(cur)).forEach(function (k) { names[k] = true; });
+    return Object.keys(names).filter(function (k) {
+      return JSON.stringify(prev[k]) !== JSON.stringify(cur[k]);
+    }).map(function (k) { return c && c.fieldsByName[k] ? c.fieldsByName[k].label : k; });
+  }
+
+  async function loadRecord(id) {
+    var body = QY.clear($("record-body"));
+    QY.show("record-msg", "info", "正在加载记录…");
+    var rec;
+    try {
+      rec = await call("/v1/records/" + encodeURIComponent(id));
+    } catch (e) {
+      QY.show("record-msg", "error", e.message);
+      return;
+    }
+    QY.hide("record-msg");
+    var c = cat.byId[rec.category];
+    $("record-title").textContent = categoryName(rec.category) + "：" + rec.source_ref;
+    var stateBadge = el("span", { class: "badge " + ({ published: "ok", withdrawn: "bad" }[rec.state] || "info"), id: "record-state" }, QY.stateName(rec.state));
+    body.appendChild(el("section", { class: "card", "aria-label": "记录状态" }, dlRows([
+      ["状态", stateBadge],
+      ["企业", rec.name],
+      ["企业代码", rec.enterprise_code],
+      ["企业关联", QY.matchName(rec.match)],
+      ["版本", "第 " + rec.version + " 版"],
+      ["决定日期", rec.decision_date],
+      ["归集时限", rec.collect_deadline ? rec.collect_deadline + (rec.late ? "（迟报）" : "") + (rec.provisional ? "（暂按周一至周五计算）" : "") : null],
+      ["公示时限", rec.publish_deadline],
+      ["公示日期", rec.published_at ? QY.fmtTime(rec.published_at) : null],
+      ["公示截止", rec.publish_until],
+      ["不予公示", rec.publishable === false ? "是（如仅警告的行政处罚，只归集不公示）" : null],
+      ["接收时间", QY.fmtTime(rec.received_at)],
+      ["最后修改", QY.fmtTime(rec.updated_at) + "（" + rec.updated_by + "）"],
+      ["撤销原因", rec.withdrawn_reason]
+    ])));
+
+    var fieldsCard = el("section", { class: "card", "aria-labelledby": "rec-fields-title" },
+      el("h3", { id: "rec-fields-title" }, "记录内容"),
+      dlRows((c ? c.fields : []).filter(function (f) { return f.json_name in rec.fields; }).map(function (f) {
+        return [f.label, QY.fieldText(rec.fields[f.json_name], f), f.json_name];
+      }).concat(rec.masked_fields && rec.masked_fields.length ? [["屏蔽字段", rec.masked_fields.map(function (k) {
+        return c && c.fieldsByName[k] ? c.fieldsByName[k].label : k;
+      }).join("、")]] : [])));
+    body.appendChild(fieldsCard);
+
+    var actionMsg = el("div", { class: "msg", role: "alert", id: "record-action-msg" });
+    var editBox = el("div", { id: "edit-box", hidden: true });
+    var withdrawBox = el("div", { id: "withdraw-box", hidden: true });
+    if (rec.state !== "withdrawn" && canChange()) {
+      var editBtn = el("button", { type: "button", id: "edit-button" }, "修改");
+      var wdBtn = el("button", { type: "button", class: "danger", id: "withdraw-button" }, "撤销");
+      body.appendChild(el("div", { class: "actions" }, editBtn, wdBtn));
+      editBtn.addEventListener("click", function () { openEdit(rec, c, editBox, fieldsCard, actionMsg); });
+      wdBtn.addEventListener("click", function () { openWithdraw(rec, withdrawBox, actionMsg); });
+    } else if (rec.state !== "withdrawn") {
+      body.appendChild(el("p", { class: "muted small" }, "修改和撤销由报送部门的操作员办理。"));
+    }
+    body.appendChild(actionMsg);
+    body.appendChild(editBox);
+    body.appendChild(withdrawBox);
+
+    var versions = (rec.versions || []).slice().sort(function (a, b) { return b.version - a.version; });
+    var byVersion = {};
+    versions.forEach(function (v) { byVersion[v.version] = v; });
+    body.appendChild(el("section", { "aria-labelledby": "versions-title" },
+      el("h3", { id: "versions-title" }, "修改留痕（共 " + versions.length + " 个版本）"),
+      el("ol", { class: "versions", id: "versions", reversed: true }, versions.map(function (v) {
+        var prev = byVersion[v.version - 1];
+        var changed = v.op === "modify" ? changedLabels(c, prev && prev.fields, v.fields) : [];
+        return el("li", null,
+          el("strong", null, "第 " + v.version + " 版 · " + (OPS[v.op] || v.op)),
+          el("span", { class: "muted small" }, "　" + QY.fmtTime(v.at) + " · " + v.by),
+          v.reason ? el("div", null, "原因：" + v.reason) : null,
+          changed.length ? el("div", { class: "small" }, "修改了：" + changed.join("、")) : null,
+          v.upload_id ? el("div", { class: "small muted" }, "来自批量上传 " + v.upload_id) : null);
+      }))));
+  }
+
+  function openEdit(rec, c, box, fieldsCard, msg) {
+    QY.hide(msg);
+    $("withdraw-box").hidden = true;
+    var values = Object.assign({}, rec.fields);
+    if (rec.masked_fields && rec.masked_fields.length) values.masked_fields = rec.masked_fields.join("、");
+    var form = QY.recordForm(c, values, { idPrefix: "e" });
+    var save = el("button", { type: "submit", id: "edit-save" }, "保存修改");
+    var cancel = el("button", { type: "button", class: "secondary" }, "取消");
+    var f = el("form", { novalidate: true, "aria-labelledby": "edit-title" },
+      el("h3", { id: "edit-title" }, "修改记录（保存后生成新版本，原版本留痕）"), form.node,
+      el("div", { class: "actions" }, save, cancel));
+    QY.clear(box).appendChild(f);
+    box.hidden = false;
+    fieldsCard.hidden = true;
+    cancel.addEventListener("click", function () { box.hidden = true; fieldsCard.hidden = false; });
+    f.addEventListener("submit", async function (ev) {
+      ev.preventDefault();
+      save.disabled = true;
+      form.clearErrors();
+      try {
+        var out = await call("/v1/records/" + encodeURIComponent(rec.record_id), {
+          method: "PUT", body: Object.assign(form.values(), { version: rec.version }) });
+        await loadRecord(rec.record_id);
+        QY.show("record-action-msg", "ok", "已保存为第 " + out.version + " 版。");
+      } catch (e) {
+        if (e.status === 409 && e.code !== "WITHDRAWN") {
+          QY.show(msg, "error", [e.message + " ", el("button", { type: "button", class: "secondary", onclick: function () { loadRecord(rec.record_id); } }, "重新加载")]);
+        } else if (e.details && e.details.some(function (d) { return d && d.field && d.message; })) {
+          form.showErrors(e.details, e.message + "：");
+        } else {
+          QY.show(msg, "error", e.message);
+        }
+      } finally {
+        save.disabled = false;
+      }
+    });
+    form.node.querySelector("input, select, textarea").focus();
+  }
+
+  function openWithdraw(rec, box, msg) {
+    QY.hide(msg);
+    $("edit-box").hidden = true;
+    var reason = el("textarea", { id: "withdraw-reason", rows: 3, maxlength: 500, required: true, "aria-describedby": "withdraw-hint" });
+    var ok = el("button", { type: "submit", class: "danger", id: "withdraw-confirm" }, "确认撤销");
+    var cancel = el("button", { type: "button", class: "secondary" }, "取消");
+    var f = el("form", { novalidate: true, class: "card" },
+      el("h3", null, "撤销记录"),
+      el("p", { id: "withdraw-hint", class: "small muted" }, "撤销后记录立即从公示中移除，并通知公示系统；记录本身和全部版本仍保留。"),
+      el("div", { class: "field" }, el("label", { for: "withdraw-reason" }, "撤销原因", el("span", { class: "req", "aria-hidden": "true" }, "*")), reason),
+      el("div", { class: "actions" }, ok, cancel));
+    QY.clear(box).appendChild(f);
+    box.hidden = false;
+    reason.focus();
+    cancel.addEventListener("click", function () { box.hidden = true; });
+    f.addEventListener("submit", async function (ev) {
+      ev.preventDefault();
+      if (!reason.value.trim()) { QY.show(msg, "error", "请填写撤销原因"); reason.setAttribute("aria-invalid", "true"); reason.focus(); return; }
+      ok.disabled = true;
+      try {
+        await call("/v1/records/" + encodeURIComponent(rec.record_id) + "/withdraw", { method: "POST", body: { reason: reason.value.trim() } });
+        recordsItems = [];
+        await loadRecord(rec.record_id);
+        QY.show("record-action-msg", "ok", "记录已撤销。");
+      } catch (e) {
+        QY.show(msg, "error", e.message);
+      } finally {
+        ok.disabled = false;
+      }
+    });
+  }
+
+  /* --- wiring ----------------------------------------------------------------------------- */
+  function start() {
+    $("login-form").addEventListener("submit", login);
+    $("logout").addEventListener("click", logout);
+    $("upload-form").addEventListener("submit", upload);
+    $("entry-category").addEventListener("change", buildEntryForm);
+    $("entry-form").addEventListener("submit", submitEntry);
+    $("entry-form").addEventListener("reset", function (ev) { ev.preventDefault(); buildEntryForm(); });
+    $("records-filter").addEventListener("submit", function (ev) { ev.preventDefault(); loadRecords(false); });
+    $("filter-text").addEventListener("input", function () { if (recordsItems.length) renderRecords(); });
+    $("records-more").addEventListener("click", function () { loadRecords(true); });
+    $("acting-dept").addEventListener("change", function () {
+      sessionStorage.setItem(DEPT_KEY, $("acting-dept").value);
+      recordsItems = [];
+      enter();
+    });
+    window.addEventListener("hashchange", route);
+    if (QY.getToken() && QY.claims()) enter();
+    else showLogin();
+  }
+  document.addEventListener("DOMContentLoaded", start);
+})();

@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# Installs what the browser tests (tests/browser) need; idempotent, does nothing when all is there:
+#   - Debian's Chromium at /usr/bin/chromium and CJK fonts for the Chinese pages (apt-get;
+#     Playwright's own browser download is never used)
+#   - the pinned Playwright of requirements-browser.txt in the project's .venv
+# Usage, from anywhere: bash tests/browser/ensure_browser.sh   (VENV=… to use another venv)
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+VENV="${VENV:-.venv}"
+PY="$VENV/bin/python"
+
+packages=()
+[ -x /usr/bin/chromium ] || packages+=(chromium)
+dpkg-query -W -f='${Status}' fonts-noto-cjk 2>/dev/null | grep -q "ok installed" || packages+=(fonts-noto-cjk)
+if [ "${#packages[@]}" -gt 0 ]; then
+    echo "ensure_browser: apt-get install ${packages[*]}" >&2
+    SUDO=""
+    [ "$(id -u)" -eq 0 ] || SUDO="sudo"
+    export DEBIAN_FRONTEND=noninteractive
+    $SUDO apt-get update -qq
+    $SUDO apt-get install -y -qq --no-install-recommends "${packages[@]}" >/dev/null
+fi
+
+if [ ! -x "$PY" ]; then
+    echo "ensure_browser: $PY not found; run 'make venv' first" >&2
+    exit 1
+fi
+want="$(sed -n 's/^playwright==\([^[:space:]]*\).*/\1/p' requirements-browser.txt)"
+have="$("$PY" -c 'import importlib.metadata as m; print(m.version("playwright"))' 2>/dev/null || true)"
+if [ "$have" != "$want" ]; then
+    echo "ensure_browser: pip install playwright==$want into $VENV" >&2
+    "$PY" -m pip install --quiet -r requirements-browser.txt
+fi
