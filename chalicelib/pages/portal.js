@@ -253,15 +253,13 @@
     });
   }
 
+  /** A failed file's details, for people: missing columns by name; technical ones are left out. */
   function detailText(d) {
     if (d === null || d === undefined) return "";
     if (typeof d !== "object") return String(d);
-    var parts = [];
-    if (d.field) parts.push(d.field);
-    if (d.header) parts.push(d.header);
-    if (d.message) parts.push(d.message);
-    if (d.missing) parts.push("缺少：" + [].concat(d.missing).join("、"));
-    return parts.length ? parts.join("：") : JSON.stringify(d);
+    if (d.label) return "缺少列「" + d.label + "」";
+    if (d.message) return (d.field ? d.field + "：" : "") + d.message;
+    return "";
   }
 
   function renderUpload(u) {
@@ -269,7 +267,8 @@
     var total = u.rows_total, done = u.rows_done || 0;
     var phase = { waiting: "等待处理…", processing: "正在校验和入库…", done: "处理完成", failed: "处理失败" }[u.state] || u.state;
     $("upload-phase").textContent = phase;
-    if (u.state === "done") { bar.value = 100; bar.max = 100; }
+    if (u.state === "done") { bar.max = 100; bar.value = 100; }
+    else if (u.state === "failed") { bar.max = 100; bar.value = 0; }
     else if (total) { bar.max = total; bar.value = Math.min(done, total); }
     else bar.removeAttribute("value");
     $("upload-rows").textContent = total ? "已处理 " + done + " / " + total + " 行" : (done ? "已处理 " + done + " 行" : "");
@@ -294,7 +293,8 @@
       var details = (err.details || []).map(detailText).filter(Boolean);
       box.appendChild(el("div", { class: "msg error", role: "alert", id: "upload-error" },
         el("strong", null, "文件未被接收，没有任何一行入库：" + (err.message || "处理失败")),
-        details.length ? el("ul", null, details.map(function (d) { return el("li", null, d); })) : null));
+        details.length ? el("ul", null, details.map(function (d) { return el("li", null, d); })) : null,
+        err.code ? el("div", { class: "small" }, "错误代码：" + err.code) : null));
     }
   }
 

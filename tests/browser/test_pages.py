@@ -225,7 +225,7 @@ def test_open_data_page(live, page, shot):
 
 
 # --- department portal ----------------------------------------------------------------------
-def test_login_by_keyboard_and_bad_password(live, page, shot):
+def test_login_by_keyboard_and_bad_password(live, page, phone, shot):
     page.goto("/pages/portal.html")
     assert_accessible_basics(page)
     page.get_by_label("用户名").fill("op-d12")
@@ -247,6 +247,12 @@ def test_login_by_keyboard_and_bad_password(live, page, shot):
     page.get_by_role("button", name="退出登录", exact=True).click()
     expect(page.locator("#login-view")).to_be_visible()
     assert page.evaluate("sessionStorage.getItem('qygs.token')") is None
+
+    portal_login(phone, "op-d12")
+    expect(phone.locator("#stats .stat")).to_have_count(8)
+    expect(phone.locator("#recent-box table")).to_be_visible()
+    no_sideways_scroll(phone)
+    shot(phone, "portal-dashboard-phone")
 
 
 def test_manual_entry_error_next_to_field_then_fix(live, page, phone, shot):
@@ -416,6 +422,38 @@ def test_upload_workbook_counts_and_feedback_file(request, live, page, shot, tmp
     assert "错误原因" in flat
     assert rows[1]["CF_WSH"] in flat
     assert rows[0]["CF_WSH"] not in flat
+
+
+def test_upload_of_a_broken_file_shows_why_nothing_was_stored(request, live, page, shot, tmp_path):
+    probe = live.api("POST", "/v1/uploads", "op-d12", json={})
+    xfail_if_missing(request, probe, "POST /v1/uploads")
+    path = tmp_path / "不是表格.xlsx"
+    path.write_bytes(b"this is not a workbook\n" * 20)
+    portal_login(page, "op-d12")
+    page.get_by_role("link", name="批量上传").click()
+    page.locator("#view-upload").get_by_label("信息类别").select_option("admin_penalty")
+    page.get_by_label(re.compile("Excel 文件")).set_input_files(str(path))
+    page.get_by_role("button", name="上传并校验", exact=True).click()
+    error = page.locator("#upload-error")
+    expect(error).to_be_visible(timeout=UPLOAD_TIMEOUT_MS)
+    expect(error).to_contain_text("没有任何一行入库")
+    expect(page.locator("#upload-phase")).to_have_text("处理失败")
+    expect(page.locator("#feedback-link")).to_have_count(0)
+    shot(page, "portal-upload-failed-desktop")
+
+
+def test_admin_acts_for_a_chosen_department(live, page):
+    portal_login(page, "admin")
+    box = page.get_by_label("代表部门（管理员）")
+    expect(box).to_be_visible()
+    box.select_option("d23")
+    expect(page.locator("#app-title")).to_contain_text("市食品药品监管局")
+    page.get_by_role("link", name="本部门记录").click()
+    expect(page.locator("#records-msg")).to_contain_text("已加载")
+    expect(page.locator("#records-table tbody")).to_contain_text("行政许可信息")
+    page.get_by_role("link", name="单条录入").click()
+    options = page.locator("#entry-category option").all_inner_texts()
+    assert "行政许可信息" in options and "企业登记基本信息" not in options
 
 
 def test_template_download_links(request, live, page):
