@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint unit integration bench clean
+.PHONY: run test lint unit integration browser browser-deps bench clean
 
 $(STAMP): requirements.txt requirements-dev.txt
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "需要 Python 3.11 / needs $(PYTHON)"; exit 1; }
@@ -21,8 +21,22 @@ run: $(STAMP)
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
 
-test: $(STAMP) lint
+# The whole suite: lint, Terraform static checks, unit + integration + infra + browser tests.
+test: $(STAMP) lint infra-check browser-deps
 	$(VENV)/bin/pytest -q
+
+unit: $(STAMP)
+	$(VENV)/bin/pytest -q tests/unit
+
+integration: $(STAMP)
+	$(VENV)/bin/pytest -q tests/integration
+
+# Debian's Chromium + the pinned Playwright; if they cannot be installed the browser tests skip.
+browser-deps: $(STAMP)
+	bash tests/browser/ensure_browser.sh || echo "浏览器无法安装：浏览器测试将跳过 / browser unavailable, tests/browser will skip"
+
+browser: browser-deps
+	$(VENV)/bin/pytest -q tests/browser
 
 bench: $(STAMP)
 	$(PY) -m bench

@@ -5,12 +5,14 @@ Authentication, the route × role table, audit entries and error bodies are appl
 """
 from __future__ import annotations
 
+from urllib.parse import quote
+
 from chalice import Chalice, Response
 
 from chalicelib import http, pagination
 from chalicelib.clock import parse_day
 from chalicelib.container import get_container
-from chalicelib.errors import BadRequest
+from chalicelib.errors import BadRequest, NotFound
 from chalicelib.http import XLSX
 from chalicelib.identity.policy import require_department
 from chalicelib.services.pages import page
@@ -83,6 +85,18 @@ def catalog(ctx):
     return get_container().catalog.public_view()
 
 
+@api.route("/v1/templates/{category}")
+def template(ctx, category):
+    catalog = get_container().catalog
+    if category not in catalog.categories:
+        raise NotFound("没有该信息类别的模板", details=[{"category": category, "allowed": sorted(catalog.categories)}])
+    from chalicelib.adapters.spreadsheet import build_template  # openpyxl only where needed
+    cat = catalog.category(category)
+    return Response(body=build_template(cat), headers={
+        "Content-Type": XLSX, "Content-Disposition": f"attachment; filename=\"template-{category}.xlsx\"; "
+        f"filename*=UTF-8''{quote(cat.name)}.xlsx"})
+
+
 @api.route("/v1/records", methods=["POST"])
 def submit_records(ctx):
     body = ctx.json()
@@ -124,6 +138,21 @@ def delete_record(ctx, record_id):
 def withdraw_record(ctx, record_id):
     ctx.target = record_id
     return get_container().records.withdraw(ctx.principal, record_id, ctx.json())
+
+
+@api.route("/v1/uploads", methods=["POST"])
+def create_upload(ctx):
+    body = ctx.json()
+    department = require_department(ctx.principal, body.get("department"))
+    out = get_container().upload_service.create(ctx.principal, department, body)
+    ctx.target = out["upload_id"]
+    return out
+
+
+@api.route("/v1/uploads/{upload_id}")
+def upload_status(ctx, upload_id):
+    c = get_container()
+    return c.upload_service.status(ctx.principal, upload_id, lambda key: c.presign(key, "uploads"))
 
 
 @api.route("/v1/notices/registrations")

@@ -26,9 +26,18 @@ class Container:
         return UploadRepository(self.aws.table("uploads"))
 
     @cached_property
+    def upload_service(self):
+        from chalicelib.services.uploads import UploadService
+        s = self.settings
+        return UploadService(self.uploads, self.submissions, self.aws.client("s3"), s.bucket("uploads"),
+                             s.upload_max_bytes, s.upload_url_expires)
+
+    @cached_property
     def upload_processor(self):
         from chalicelib.services.uploads import UploadProcessor
-        return UploadProcessor(self.uploads, self.aws.client("s3"), self.settings.bucket("uploads"))
+        s = self.settings
+        return UploadProcessor(self.uploads, self.submissions, self.catalog, self.aws.client("s3"),
+                               s.bucket("uploads"), s.upload_max_bytes, s.upload_max_rows)
 
     @cached_property
     def upload_events(self):

@@ -31,11 +31,10 @@ def _free_port() -> int:
 
 @pytest.fixture(scope="session")
 def emulator():
-    from moto.server import ThreadedMotoServer
+    from chalicelib.local import emulator as moto_emulator
 
     port = _free_port()
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
-    server.start()
+    server = moto_emulator.start(port)
     os.environ["AWS_ENDPOINT_URL"] = f"http://127.0.0.1:{port}"
     yield os.environ["AWS_ENDPOINT_URL"]
     server.stop()

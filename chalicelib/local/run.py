@@ -45,7 +45,7 @@ def main() -> int:
             print(f"端口 {port} 已被占用 / port {port} is in use: set {what}=<other port>", file=sys.stderr)
             return 2
 
-    from moto.server import ThreadedMotoServer
+    from chalicelib.local import emulator
 
     endpoint = f"http://127.0.0.1:{moto_port}"
     os.environ.update({
@@ -55,8 +55,7 @@ def main() -> int:
         "RESOURCE_PREFIX": "qygs-local", "BUCKET_PREFIX": "qygs-local",
         "POWERTOOLS_TRACE_DISABLED": "true",
     })
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=moto_port, verbose=False)
-    server.start()
+    server = emulator.start(moto_port)
     children: list[subprocess.Popen] = []
     threads = []
     try:

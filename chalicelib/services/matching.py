@@ -27,8 +27,18 @@ def match(category: Category, check: RecordCheck, registry: dict[str, Enterprise
     """Outcome for one valid record, given the registry entries of its codes."""
     if category.id == "registration":           # the registry's own data defines the enterprise
         return Match("local", code=check.uscc or check.regno or "")
-    enterprise = (registry.get(check.uscc) if check.uscc else None) or (
-        registry.get(check.regno) if check.regno else None)
+    by_uscc = registry.get(check.uscc) if check.uscc else None
+    if check.uscc and by_uscc is None and not check.uscc_checksum_ok:
+        # a code outside the registry must be right on its own, whatever else the record carries
+        return Match("rejected", errors=[checksum_error(
+            category.uscc_field, "uscc", category.field(category.uscc_field).label, check.uscc)])
+    enterprise = by_uscc or (registry.get(check.regno) if check.regno else None)
+    if enterprise is not None and by_uscc is None and check.uscc and enterprise.uscc and enterprise.uscc != check.uscc:
+        label = category.field(category.uscc_field).label
+        return Match("rejected", errors=[FieldError(
+            field=category.uscc_field, code="CODE_MISMATCH",
+            message=f"「{label}」与注册号对应的登记信息不一致（登记的统一社会信用代码：{enterprise.uscc}）",
+            suggestion=enterprise.uscc)])
     if enterprise is not None:
         if check.name and not any(same_name(check.name, n) for n in enterprise.known_names()):
             label = category.field(category.name_field).label
@@ -38,9 +48,6 @@ def match(category: Category, check: RecordCheck, registry: dict[str, Enterprise
                 suggestion=enterprise.name)])
         return Match("local", code=enterprise.code, enterprise=enterprise)
     if check.uscc:
-        if not check.uscc_checksum_ok:
-            return Match("rejected", errors=[checksum_error(
-                category.uscc_field, "uscc", category.field(category.uscc_field).label, check.uscc)])
         local = is_local_region(region_of(check.uscc))
         return Match("pending" if local else "elsewhere", code=check.uscc)
     if check.regno:

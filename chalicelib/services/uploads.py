@@ -1,11 +1,69 @@
-"""Spreadsheet upload processing (S3 object → rows → records)."""
+"""Spreadsheet uploads: pre-signed POST, status, and processing (S3 object → rows → records)."""
 from __future__ import annotations
 
 import logging
+import os
+import re
+import time
 
+from ulid import ULID
+
+from chalicelib import metric_names as M
+from chalicelib.clock import now_iso
+from chalicelib.errors import BadRequest, Forbidden, NotFound
+from chalicelib.models.principal import Principal
+from chalicelib.models.upload import Upload, UploadError
+from chalicelib.observability import count
 from chalicelib.resources import UPLOAD_PREFIX
 
 log = logging.getLogger(__name__)
+
+
+def safe_filename(name) -> str:
+    """A file name usable as the last part of an S3 key (Chinese kept; path parts and controls gone)."""
+    if not isinstance(name, str) or not name.strip():
+        raise BadRequest("请提供文件名", details=[{"field": "filename", "code": "REQUIRED"}])
+    base = re.sub(r"[\x00-\x1f/\\]+", "_", name.strip().split("/")[-1].split("\\")[-1])[:120]
+    if not base.lower().endswith(".xlsx"):
+        raise BadRequest("仅支持 .xlsx 格式的电子表格（请用模板另存为 Excel 工作簿）",
+                         details=[{"field": "filename", "code": "NOT_XLSX"}])
+    return base
+
+
+class UploadService:
+    """POST /v1/uploads and GET /v1/uploads/{id}."""
+
+    def __init__(self, uploads, submissions, s3, bucket: str, max_bytes: int, expires: int):
+        self.uploads = uploads
+        self.submissions = submissions
+        self.s3 = s3
+        self.bucket = bucket
+        self.max_bytes = max_bytes
+        self.expires = expires
+
+    def create(self, principal: Principal, department: str, body: dict) -> dict:
+        category = self.submissions.category_for(department, body.get("category"))
+        filename = safe_filename(body.get("filename"))
+        upload_id = str(ULID())
+        key = f"{UPLOAD_PREFIX}{department}/{upload_id}/{filename}"
+        self.uploads.create(Upload(upload_id=upload_id, department=department, category=category.id,
+                                   filename=filename, actor=principal.username, created_at=now_iso(),
+                                   object_key=key))
+        post = self.s3.generate_presigned_post(
+            Bucket=self.bucket, Key=key, ExpiresIn=self.expires,
+            Conditions=[["content-length-range", 1, self.max_bytes], {"key": key}])
+        return {"upload_id": upload_id, "url": post["url"], "fields": post["fields"],
+                "max_bytes": self.max_bytes, "expires_in": self.expires}
+
+    def status(self, principal: Principal, upload_id: str, presign) -> dict:
+        upload = self.uploads.get(upload_id)
+        if upload is None:
+            raise NotFound("上传记录不存在")
+        if not principal.is_admin and upload.department != principal.department:
+            raise Forbidden("只能查看本部门的上传")
+        view = upload.public_view()
+        view["feedback_url"] = presign(upload.feedback_key) if upload.feedback_key else None
+        return view
 
 
 def upload_id_of(key: str) -> str | None:
@@ -17,10 +75,24 @@ def upload_id_of(key: str) -> str | None:
 
 
 class UploadProcessor:
-    def __init__(self, uploads, s3, bucket: str):
+    """S3 object → validated rows → records, in chunks with a checkpoint on the upload item.
+
+    At-least-once delivery is safe: a finished upload is skipped; a retried one resumes after the
+    last committed chunk, and a chunk re-sent after a crash changes nothing (identical resends are
+    no-ops) while the counters move only with the checkpoint.
+    """
+
+    def __init__(self, uploads, submissions, catalog, s3, bucket: str, max_bytes: int, max_rows: int,
+                 chunk_size: int = 500, workdir: str = "/tmp"):
         self.uploads = uploads
+        self.submissions = submissions
+        self.catalog = catalog
         self.s3 = s3
         self.bucket = bucket
+        self.max_bytes = max_bytes
+        self.max_rows = max_rows
+        self.chunk_size = chunk_size
+        self.workdir = workdir
 
     def process_object(self, bucket: str, key: str) -> str:
         """Process one uploaded object; safe to call again for the same object."""
@@ -31,8 +103,30 @@ class UploadProcessor:
             return "ignored"
         if upload.state in ("done", "failed"):
             return upload.state
-        head = self.s3.head_object(Bucket=bucket, Key=key)
-        upload.state = "processing"
-        upload.notes.append(f"收到文件 {head['ContentLength']} 字节")
+        from chalicelib.services.upload_rows import RowPipeline  # spreadsheet libraries only here
+        started = time.monotonic()
+        path = os.path.join(self.workdir, f"{upload.upload_id}.xlsx")
+        try:
+            size = self.s3.head_object(Bucket=bucket, Key=key)["ContentLength"]
+            if size > self.max_bytes:
+                return self._fail(upload, "FILE_TOO_LARGE", f"文件超过 {self.max_bytes // 1024 // 1024} MB 上限",
+                                  [{"bytes": size, "max_bytes": self.max_bytes}])
+            self.s3.download_file(bucket, key, path)
+            pipeline = RowPipeline(self, upload, path)
+            error = pipeline.run()
+            if error:
+                return self._fail(upload, *error)
+            return "done"
+        finally:
+            if os.path.exists(path):
+                os.remove(path)
+            count(M.UPLOAD_PROCESSING_SECONDS, round(time.monotonic() - started, 3), unit="Seconds")
+
+    def _fail(self, upload: Upload, code: str, message: str, details: list) -> str:
+        """The whole file is refused: nothing of it was stored (checked before any row is applied)."""
+        upload.state = "failed"
+        upload.error = UploadError(code=code, message=message, details=details)
+        upload.finished_at = now_iso()
         self.uploads.save(upload)
-        return upload.state
+        count(M.UPLOADS_FAILED)
+        return "failed"

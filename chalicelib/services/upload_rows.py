@@ -1,0 +1,122 @@
+"""The row loop of an upload: headers → chunks of rows → submissions → checkpoint → 回退 file."""
+from __future__ import annotations
+
+import json
+from datetime import date, datetime
+
+from chalicelib.adapters.spreadsheet import (
+    SpreadsheetError,
+    field_labels,
+    inspect_xlsx,
+    iter_rows,
+    map_headers,
+    required_fields,
+    write_feedback,
+)
+from chalicelib.clock import now_iso
+from chalicelib.domain.validation import FieldError
+from chalicelib.models.principal import Principal
+
+
+def _plain(value):
+    return value.isoformat() if isinstance(value, (date, datetime)) else value
+
+
+class RowPipeline:
+    def __init__(self, processor, upload, path: str):
+        self.p = processor
+        self.upload = upload
+        self.path = path
+        self.category = processor.catalog.category(upload.category)
+        self.key_map = processor.catalog.key_map(upload.category)
+
+    def run(self) -> tuple[str, str, list] | None:
+        """Apply the file; returns (code, message, details) if the file fails as a whole."""
+        up, p = self.upload, self.p
+        try:
+            info = inspect_xlsx(self.path, key_map=self.key_map, max_bytes=p.max_bytes, max_rows=p.max_rows)
+            rows = iter_rows(self.path, info.sheet_name)
+            _, header = next(rows)
+        except SpreadsheetError as exc:
+            return exc.code, exc.message, list(exc.details or [])
+        except StopIteration:
+            return "NO_DATA", "文件中没有数据行", []
+        hmap = map_headers(header, self.key_map, required_fields(self.category))
+        if hmap.missing:
+            labels = field_labels(self.category)
+            return ("MISSING_HEADERS", "缺少必填列：" + "、".join(labels.get(m, m) for m in hmap.missing),
+                    [{"field": m, "label": labels.get(m, m)} for m in hmap.missing])
+        if up.rows_total is None:
+            up.rows_total = info.rows_total
+            up.state = "processing"
+            if hmap.ignored:
+                up.notes.append("已忽略无法识别的列：" + "、".join(str(h) for h in hmap.ignored))
+            p.uploads.save(up)
+        principal = Principal(username=up.actor or "upload", role="operator", department=up.department)
+        ref_col = next((c for c, name in hmap.columns.items() if name == self.category.source_ref_field), None)
+        seen: set[str] = set()
+        chunk: list[tuple[int, list]] = []
+        position = 0
+        for number, cells in rows:
+            if info.code_row and number == info.code_row:
+                continue
+            ref = str(cells[ref_col]).strip() if ref_col is not None and ref_col < len(cells) and cells[ref_col] else ""
+            duplicate = bool(ref) and ref in seen
+            seen.add(ref)
+            if position >= up.next_row:
+                chunk.append((number, cells, duplicate))
+            position += 1
+            if len(chunk) == p.chunk_size:
+                self._apply(principal, hmap, header, chunk)
+                chunk = []
+        if chunk:
+            self._apply(principal, hmap, header, chunk)
+        self._finish(header)
+        return None
+
+    def _apply(self, principal, hmap, header, chunk) -> None:
+        """Submit one chunk; then move counters and the checkpoint together."""
+        up, p = self.upload, self.p
+        fresh = [(n, cells) for n, cells, dup in chunk if not dup]
+        records = [{name: cells[col] if col < len(cells) else None for col, name in hmap.columns.items()}
+                   for _, cells in fresh]
+        out = p.submissions.submit(principal, up.department, up.category, records, upload_id=up.upload_id) \
+            if records else None
+        rejected = []
+        for n, cells, dup in chunk:
+            if dup:
+                rejected.append((n, cells, [FieldError(
+                    field=self.category.source_ref_field, code="DUPLICATE_IN_BATCH",
+                    message="同一文件中该编号重复出现，仅第一次出现的行有效")]))
+        for r in out.rejected if out else []:
+            n, cells = fresh[r["index"]]
+            rejected.append((n, cells, [FieldError(**e) for e in r["errors"]]))
+        if rejected:
+            body = json.dumps([[n, [_plain(c) for c in cells], [e.model_dump() for e in errs]]
+                               for n, cells, errs in sorted(rejected, key=lambda x: x[0])], ensure_ascii=False)
+            p.s3.put_object(Bucket=p.bucket, Key=f"feedback/{up.upload_id}/chunk-{up.chunks:05d}.json",
+                            Body=body.encode())
+            up.chunks += 1
+        up.accepted += len(out.accepted) if out else 0
+        up.rejected += len(rejected)
+        up.next_row += len(chunk)
+        up.rows_done = up.next_row
+        p.uploads.save(up)
+
+    def _finish(self, header) -> None:
+        up, p = self.upload, self.p
+        if up.rejected:
+            local = f"{self.path}.feedback.xlsx"
+            write_feedback(local, list(header), self._feedback_rows(), field_labels(self.category))
+            up.feedback_key = f"feedback/{up.upload_id}/回退-{up.filename}"
+            p.s3.upload_file(local, p.bucket, up.feedback_key)
+        up.state = "done"
+        up.finished_at = now_iso()
+        p.uploads.save(up)
+
+    def _feedback_rows(self):
+        up, p = self.upload, self.p
+        for i in range(up.chunks):
+            body = p.s3.get_object(Bucket=p.bucket, Key=f"feedback/{up.upload_id}/chunk-{i:05d}.json")["Body"].read()
+            for n, cells, errs in json.loads(body):
+                yield n, cells, [FieldError(**e) for e in errs]
