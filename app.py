@@ -15,12 +15,14 @@ from chalicelib.container import get_container
 from chalicelib.errors import BadRequest, NotFound
 from chalicelib.http import XLSX
 from chalicelib.identity.policy import require_department
+from chalicelib.observability import logger, route_logs_through, tracer
 from chalicelib.services.pages import page
 from chalicelib.services.submissions import check_batch
 from chalicelib.web import Router
 
 app = Chalice(app_name="qygs")
 app.api.binary_types.append(XLSX)
+route_logs_through(app.log)
 api = Router(app, get_container)
 
 
@@ -155,6 +157,12 @@ def upload_status(ctx, upload_id):
     return c.upload_service.status(ctx.principal, upload_id, lambda key: c.presign(key, "uploads"))
 
 
+@api.route("/v1/shared/enterprises/{code}")
+def shared_enterprise(ctx, code):
+    ctx.target = code
+    return get_container().shared.enterprise(code)
+
+
 @api.route("/v1/notices/registrations")
 def registration_notices(ctx):
     items, last = get_container().registry.notices.since(
@@ -219,14 +227,35 @@ def run_job(ctx, job):
     return get_container().jobs.run(job, parse_day(body.get("as_of")))
 
 
+@api.route("/v1/admin/departments/{department_id}")
+def get_department(ctx, department_id):
+    return get_container().departments.get(department_id)
+
+
+@api.route("/v1/admin/departments/{department_id}", methods=["PUT"])
+def put_department(ctx, department_id):
+    ctx.target = department_id
+    return get_container().departments.put(department_id, ctx.json())
+
+
+@api.route("/v1/admin/calendar/{year}", methods=["PUT"])
+def put_calendar(ctx, year):
+    ctx.target = f"calendar/{year}"
+    return get_container().calendar.put(ctx.principal, year, ctx.json())
+
+
 # --- events ---------------------------------------------------------------------------------
 @app.lambda_function(name="upload_worker")
+@tracer.capture_lambda_handler(capture_response=False)
+@logger.inject_lambda_context(clear_state=True)
 def upload_worker(event, context):
     """SQS batch of S3 upload notifications → partial-batch response."""
     return get_container().upload_events.handle(event, context)
 
 
 @app.lambda_function(name="job_runner")
+@tracer.capture_lambda_handler(capture_response=False)
+@logger.inject_lambda_context(clear_state=True)
 def job_runner(event, context):
     """EventBridge Scheduler input {"job": name, "as_of"?: date, ...options} → job summary."""
     options = {k: v for k, v in event.items() if k not in ("job", "as_of", "scheduled")}

@@ -95,6 +95,17 @@ class Container:
         return CounterRepository(self.aws.table("counters"))
 
     @cached_property
+    def departments(self):
+        from chalicelib.dal.departments import DepartmentRepository
+        from chalicelib.services.admin import DepartmentService
+        return DepartmentService(self.catalog, DepartmentRepository(self.aws.table("departments")))
+
+    @cached_property
+    def calendar(self):
+        from chalicelib.services.admin import CalendarService
+        return CalendarService(self.calendar_repo)
+
+    @cached_property
     def registry(self):
         from chalicelib.dal.notices import NoticeRepository
         from chalicelib.services.registry import RegistryService
@@ -105,7 +116,7 @@ class Container:
     def submissions(self):
         from chalicelib.services.submissions import SubmissionService
         return SubmissionService(self.catalog, self.record_repo, self.registry_repo, self.calendar_repo,
-                                 self.counter_repo, self.registry)
+                                 self.counter_repo, self.registry, self.departments)
 
     @cached_property
     def records(self):
@@ -116,6 +127,11 @@ class Container:
     def change_log(self):
         from chalicelib.dal.changes import ChangeLog
         return ChangeLog(self.aws.table("jobs"))
+
+    @cached_property
+    def shared(self):
+        from chalicelib.services.shared import SharedService
+        return SharedService(self.catalog, self.record_repo, self.registry_repo)
 
     @cached_property
     def public(self):
@@ -154,7 +170,7 @@ class Container:
     @cached_property
     def reports(self):
         from chalicelib.services.reports import ReportService
-        return ReportService(self.catalog, self.counter_repo)
+        return ReportService(self.departments, self.counter_repo)
 
     @cached_property
     def monthly(self):

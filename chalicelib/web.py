@@ -4,7 +4,6 @@ Kept out of app.py so that app.py holds only the routes themselves.
 """
 from __future__ import annotations
 
-import logging
 import uuid
 
 from chalicelib import http
@@ -12,8 +11,7 @@ from chalicelib.errors import DomainError
 from chalicelib.identity import policy
 from chalicelib.identity.tokens import bearer_token
 from chalicelib.models.principal import ANONYMOUS, Principal
-
-log = logging.getLogger(__name__)
+from chalicelib.observability import logger, tracer
 
 
 class RequestContext:
@@ -58,16 +56,20 @@ class Router:
             return view
         return register
 
+    @tracer.capture_method(capture_response=False)
     def _call(self, view, path: str, params: dict):
         request = self.app.current_request
         rule = policy.rule(request.method, path)
         request_id = (request.context or {}).get("requestId") or uuid.uuid4().hex
         principal, outcome = ANONYMOUS, "ok"
         ctx = RequestContext(request, principal, request_id)
+        logger.remove_keys(["department", "user", "upload_id"])
+        logger.append_keys(request_id=request_id, route=f"{request.method} {path}")
         try:
             if not rule.public:
                 principal = self.container().verifier.verify(bearer_token(request.headers))
                 ctx.principal = principal
+                logger.append_keys(user=principal.username, department=principal.department)
                 policy.require_role(principal, request.method, path)
             return view(ctx, **params)
         except DomainError as err:
@@ -75,7 +77,7 @@ class Router:
             return http.error_response(err)
         except Exception:
             outcome = "500 INTERNAL"
-            log.exception("unhandled error on %s %s", request.method, path)
+            logger.exception("unhandled error")
             return http.internal_response()
         finally:
             if rule.audit and principal is not ANONYMOUS:
@@ -84,4 +86,4 @@ class Router:
                                                   request_id=request_id, outcome=outcome,
                                                   details=ctx.audit_details)
                 except Exception:
-                    log.exception("audit write failed")
+                    logger.exception("audit write failed")

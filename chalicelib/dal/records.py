@@ -108,6 +108,16 @@ class RecordRepository:
         fresh = self.table.get_item(Key={"pk": item["pk"], "sk": item["sk"]}, ConsistentRead=True).get("Item")
         return _record(fresh) if fresh else None
 
+    def of_enterprise(self, code: str) -> list[Record]:
+        """Every record in one enterprise's partition (one Query, paginated)."""
+        out, kwargs = [], {"KeyConditionExpression": Key("pk").eq(code) & Key("sk").begins_with("R#")}
+        while True:
+            resp = self.table.query(**kwargs)
+            out += [_record(i) for i in resp["Items"]]
+            if "LastEvaluatedKey" not in resp:
+                return out
+            kwargs["ExclusiveStartKey"] = resp["LastEvaluatedKey"]
+
     def history(self, record_id: str) -> list[RecordVersion]:
         resp = self.versions.query(KeyConditionExpression=Key("record_id").eq(record_id))
         return [RecordVersion.model_validate(from_item(i)) for i in resp["Items"]]

@@ -39,3 +39,12 @@ def public_copy(category: Category, fields: Mapping[str, Any], masked_fields: It
         else:
             out[f.json_name] = value
     return out
+
+
+def shared_copy(category: Category, fields: Mapping[str, Any]) -> dict:
+    """信息共享 between departments: everything, but personal ID numbers stay masked."""
+    out = dict(fields)
+    for f in category.fields:
+        if f.json_name in out and f.masking is not Masking.NONE and out[f.json_name] not in (None, ""):
+            out[f.json_name] = partial_mask(out[f.json_name])
+    return out

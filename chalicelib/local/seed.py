@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import random
 
-from chalicelib.dal.items import to_item
 from chalicelib.domain.identifiers import make_regno, make_uscc
 from chalicelib.domain.samples import sample_record
 from chalicelib.models.principal import Principal
@@ -33,9 +32,7 @@ def demo_enterprises(n: int = 30) -> list[dict]:
 def seed(container) -> str:
     """Load the demo data; returns a one-line summary of the demo accounts."""
     catalog, settings = container.catalog, container.settings
-    with container.aws.table("departments").batch_writer(overwrite_by_pkeys=["id"]) as batch:
-        for d in catalog.departments.values():
-            batch.put_item(Item=to_item(d.model_dump()))
+    container.departments.departments.put_many(list(catalog.departments.values()))
     password = settings.demo_password
     container.auth.ensure_user("admin", "admin", None, password)
     container.auth.ensure_user("supervisor", "supervisor", None, password)

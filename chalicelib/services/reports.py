@@ -12,8 +12,8 @@ MAX_DAYS = 366 * 3
 
 
 class ReportService:
-    def __init__(self, catalog, counters):
-        self.catalog = catalog
+    def __init__(self, directory, counters):
+        self.directory = directory   # DepartmentService: every department, county ones included
         self.counters = counters
 
     def departments(self, start: date | None, end: date | None, region: str | None = None) -> dict:
@@ -22,7 +22,7 @@ class ReportService:
         if start > end or (end - start).days > MAX_DAYS:
             raise BadRequest("统计区间无效：from 不得晚于 to，且不超过三年",
                              details=[{"field": "from", "code": "BAD_REQUEST"}])
-        depts = [d for d in self.catalog.departments.values() if not region or d.region == region]
+        depts = [d for d in self.directory.all() if not region or d.region == region]
         if region and not depts:
             raise BadRequest("没有该区县的部门", details=[{"field": "region", "code": "NOT_FOUND"}])
         findings = self.counters.latest_deadlines(end.isoformat())

@@ -53,22 +53,24 @@ def acceptance(index: int, rec: Record) -> dict:
 
 
 class SubmissionService:
-    def __init__(self, catalog, records, registry, calendar, counters, registrations):
+    def __init__(self, catalog, records, registry, calendar, counters, registrations, departments):
         self.catalog = catalog
         self.records = records
         self.registry = registry
         self.calendar = calendar
         self.counters = counters
         self.registrations = registrations   # applies registration records to the registry
+        self.departments = departments       # resolves a department as admins last saved it
 
     def category_for(self, department: str, category_id) -> object:
         """The category, if the department's catalog has it (403 NOT_ALLOWED_CATEGORY otherwise)."""
         if not isinstance(category_id, str) or category_id not in self.catalog.categories:
             raise BadRequest("信息类别无效", details=[{"field": "category", "code": "BAD_ENUM",
                                                      "allowed": sorted(self.catalog.categories)}])
-        if department not in self.catalog.departments:
+        dept = self.departments.resolve(department) if isinstance(department, str) else None
+        if dept is None:
             raise BadRequest(f"部门「{department}」不存在", details=[{"field": "department", "code": "NOT_FOUND"}])
-        if category_id not in self.catalog.allowed_categories(department):
+        if category_id not in dept.categories:
             raise NotAllowedCategory(details=[{"category": category_id, "department": department}])
         return self.catalog.category(category_id)
 

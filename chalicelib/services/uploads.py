@@ -1,7 +1,6 @@
 """Spreadsheet uploads: pre-signed POST, status, and processing (S3 object → rows → records)."""
 from __future__ import annotations
 
-import logging
 import os
 import re
 import time
@@ -13,10 +12,8 @@ from chalicelib.clock import now_iso
 from chalicelib.errors import BadRequest, Forbidden, NotFound
 from chalicelib.models.principal import Principal
 from chalicelib.models.upload import Upload, UploadError
-from chalicelib.observability import count
+from chalicelib.observability import count, logger
 from chalicelib.resources import UPLOAD_PREFIX
-
-log = logging.getLogger(__name__)
 
 
 def safe_filename(name) -> str:
@@ -99,10 +96,11 @@ class UploadProcessor:
         upload_id = upload_id_of(key)
         upload = self.uploads.get(upload_id) if upload_id else None
         if upload is None or upload.object_key != key:
-            log.warning("object without an upload: %s", key)
+            logger.warning("object without an upload", extra={"key": key})
             return "ignored"
         if upload.state in ("done", "failed"):
             return upload.state
+        logger.append_keys(upload_id=upload.upload_id, department=upload.department)
         from chalicelib.services.upload_rows import RowPipeline  # spreadsheet libraries only here
         started = time.monotonic()
         path = os.path.join(self.workdir, f"{upload.upload_id}.xlsx")

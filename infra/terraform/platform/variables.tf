@@ -66,7 +66,7 @@ variable "metrics_service" {
 variable "api_stage_name" {
   description = "API Gateway stage name of the REST API; keep it equal to api_gateway_stage of .chalice/config.json's prod stage."
   type        = string
-  default     = "v1"
+  default     = "api"
 }
 
 variable "log_retention_days" {

@@ -1,0 +1,40 @@
+"""No request path and no job reads a whole table: a full scenario with Scan forbidden."""
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from chalicelib.domain.samples import ENTERPRISE_USCC, sample_record
+from tests.integration.helpers import accepted, register, run_job
+
+
+class ScanAttempted(Exception):
+    pass
+
+
+def test_full_scenario_never_scans(client, login, stack):
+    def refuse(**kwargs):
+        raise ScanAttempted(kwargs.get("event_name"))
+
+    for ddb in (stack.aws.client("dynamodb"), stack.aws.resource("dynamodb").meta.client):
+        ddb.meta.events.register("before-call.dynamodb.Scan", refuse)
+    register(client, login)
+    op = login("op-d12", "operator", "d12")
+    (acc,) = accepted(client, op, "admin_penalty", [sample_record("admin_penalty")])
+    client.http.put(f"/v1/records/{acc['record_id']}", headers=op,
+                    body=json.dumps(sample_record("admin_penalty", CF_NR_FK="7")))
+    for job in ("forward", "expire", "deadlines", "open_data", "monthly_report"):
+        run_job(client, login, job)
+    sup = login("sup", "supervisor")
+    for path, headers in [(f"/v1/public/enterprises/{ENTERPRISE_USCC}", {}),
+                          (f"/v1/public/enterprises/{ENTERPRISE_USCC}/credit-check", {}),
+                          ("/v1/public/enterprises?q=示例食品", {}), ("/v1/public/open-data", {}),
+                          ("/v1/records", op), (f"/v1/records/{acc['record_id']}", op),
+                          ("/v1/reports/departments", sup), ("/v1/admin/audit", sup),
+                          ("/v1/notices/registrations", login("op-d23", "operator", "d23"))]:
+        assert client.http.get(path, headers=headers).status_code == 200, path
+    client.http.post(f"/v1/records/{acc['record_id']}/withdraw", headers=op, body=json.dumps({"reason": "x"}))
+    run_job(client, login, "forward")
+    with pytest.raises(ScanAttempted):      # the guard itself works
+        stack.aws.client("dynamodb").scan(TableName=stack.settings.table("records"))
