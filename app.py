@@ -188,7 +188,31 @@ def public_enterprise(ctx, code):
 
 @api.route("/v1/public/enterprises/{code}/credit-check")
 def credit_check(ctx, code):
-    return Response(get_container().public.credit_check(code), headers={"Cache-Control": "no-cache"})
+    c = get_container()
+    check = c.public.credit_check(code)
+    if ctx.query("attest") in ("1", "true"):
+        check = c.attestation.attest(check)
+    return Response(check, headers={"Cache-Control": "no-store"})
+
+
+@api.route("/v1/public/changes")
+def change_feed(ctx):
+    return get_container().feed.page(ctx.query("cursor"), pagination.limit_of(ctx.query("limit")))
+
+
+@api.route("/v1/public/scorecards")
+def scorecards(ctx):
+    return Response(get_container().scorecards.month(ctx.query("month")), headers=PUBLIC_CACHE)
+
+
+@api.route("/v1/public/attestation-key")
+def attestation_key(ctx):
+    return Response(get_container().attestation.public_key(), headers=PUBLIC_CACHE)
+
+
+@api.route("/v1/public/attestations/verify", methods=["POST"])
+def verify_attestation(ctx):
+    return get_container().attestation.verify(ctx.json())
 
 
 @api.route("/v1/public/open-data")

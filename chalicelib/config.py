@@ -38,6 +38,9 @@ class Settings(BaseModel):
     def queue(self, logical: str) -> str:
         return f"{self.resource_prefix}-{logical}"
 
+    def key_alias(self, logical: str) -> str:
+        return f"alias/{self.resource_prefix}-{logical}"
+
     @property
     def issuer(self) -> str:
         return self.token_issuer or f"https://cognito-idp.{self.region}.amazonaws.com/{self.user_pool_id}"

@@ -129,6 +129,11 @@ class Container:
         return ChangeLog(self.aws.table("jobs"))
 
     @cached_property
+    def attestation(self):
+        from chalicelib.services.attestation import AttestationService
+        return AttestationService(self.aws.client("kms"), self.settings.key_alias("attestation"))
+
+    @cached_property
     def shared(self):
         from chalicelib.services.shared import SharedService
         return SharedService(self.catalog, self.record_repo, self.registry_repo)
@@ -171,6 +176,16 @@ class Container:
     def reports(self):
         from chalicelib.services.reports import ReportService
         return ReportService(self.departments, self.counter_repo)
+
+    @cached_property
+    def feed(self):
+        from chalicelib.services.feed import ChangeFeed
+        return ChangeFeed(self.change_log)
+
+    @cached_property
+    def scorecards(self):
+        from chalicelib.services.feed import Scorecards
+        return Scorecards(self.reports)
 
     @cached_property
     def monthly(self):

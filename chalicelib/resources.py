@@ -137,6 +137,9 @@ SCHEDULES: list[ScheduleDef] = [
     ScheduleDef(name="monthly-report", job="monthly_report", cron="cron(0 9 1 * ? *)"),
 ]
 
+# KMS keys (logical alias names): the credit-check attestation signing key (asymmetric, ECDSA P-256).
+SIGNING_KEYS: list[str] = ["attestation"]
+
 ROLES: list[str] = ["admin", "supervisor", "operator", "system"]
 USER_POOL_CUSTOM_ATTRIBUTES: list[str] = ["department"]
 

@@ -36,6 +36,7 @@ class ChangeLog:
         items = [{k: v for k, v in from_item(i).items() if k != "pk"} for i in resp["Items"]]
         return items, resp.get("LastEvaluatedKey")
 
+
     def first_day(self) -> str | None:
         item = self.table.get_item(Key={"pk": "CHANGES", "sk": "FIRST"}).get("Item")
         return item["day"] if item else None

@@ -111,6 +111,17 @@ def _schedules(aws: Aws) -> None:
         )
 
 
+def _signing_keys(aws: Aws) -> None:
+    kms = aws.client("kms")
+    aliases = {a["AliasName"] for a in kms.list_aliases()["Aliases"]}
+    for logical in R.SIGNING_KEYS:
+        alias = aws.settings.key_alias(logical)
+        if alias not in aliases:
+            key = kms.create_key(KeySpec="ECC_NIST_P256", KeyUsage="SIGN_VERIFY",
+                                 Description=f"{aws.settings.resource_prefix} {logical}")["KeyMetadata"]["KeyId"]
+            kms.create_alias(AliasName=alias, TargetKeyId=key)
+
+
 def provision(aws: Aws) -> dict[str, str]:
     """Create everything; return the environment variables that point the app at it."""
     _tables(aws)
@@ -118,6 +129,7 @@ def provision(aws: Aws) -> dict[str, str]:
     _buckets(aws, urls)
     pool_id, client_id = _user_pool(aws)
     _schedules(aws)
+    _signing_keys(aws)
     endpoint = aws.settings.aws_endpoint_url or ""
     return {
         "USER_POOL_ID": pool_id,

@@ -121,8 +121,9 @@ class ForwardJob:
             if r.forward_op == "withdraw":
                 new = r.model_copy(update={"forwarded_op": "withdraw", "published_version": r.version})
                 gone.append((r.enterprise_code, r.category, r.record_id))
-                log.append({"at": stamp, "op": "withdraw", "code": r.enterprise_code, "category": r.category,
-                            "record_id": r.record_id, "version": r.version})
+                if r.state != "withdrawn":   # a 撤销 was logged when it left the public side
+                    log.append({"at": stamp, "op": "withdraw", "code": r.enterprise_code,
+                                "category": r.category, "record_id": r.record_id, "version": r.version})
                 summary["withdrawn"] += 1
             else:
                 first = date.fromisoformat(r.published_at[:10]) if r.published_at else as_of
@@ -155,6 +156,9 @@ class ForwardJob:
             b = buckets.setdefault((r.department, r.received_at[:10]), {"published_on_time": 0, "published_late": 0})
             on_time = r.publish_deadline is None or as_of.isoformat() <= r.publish_deadline
             b["published_on_time" if on_time else "published_late"] += 1
+            if r.decision_date:   # days from decision to publication, as a histogram (capped at 400)
+                lag = min(max((as_of - date.fromisoformat(r.decision_date)).days, 0), 400)
+                b[f"lag_{lag:03d}"] = b.get(f"lag_{lag:03d}", 0) + 1
         for (dept, day), deltas in buckets.items():
             self.counters.add(dept, day, deltas)
 

@@ -37,13 +37,15 @@ class ReportService:
                 "items": items, "total": total}
 
     def _row(self, dept, start: date, end: date, finding: dict) -> dict:
-        sums, codes, last = Counter(), Counter(), None
+        sums, codes, lags, last = Counter(), Counter(), Counter(), None
         for day in self.counters.days(dept.id, start.isoformat(), end.isoformat()):
             for k in FIELDS:
                 sums[k] += int(day.get(k, 0))
             for k, v in day.items():
                 if k.startswith("rej_"):
                     codes[k[4:]] += int(v)
+                elif k.startswith("lag_"):
+                    lags[int(k[4:])] += int(v)
             if day.get("last_submission"):
                 last = max(last or "", day["last_submission"])
         return {"department": dept.id, "name": dept.name, "region": dept.region,
@@ -51,8 +53,26 @@ class ReportService:
                 "rejection_rate": _rate(sums["rejected"], sums["submitted"]),
                 "top_rejection_codes": [[c, n] for c, n in codes.most_common(3)],
                 "pending_overdue": int(finding.get("pending_overdue", 0)),
-                "push_overdue": int(finding.get("push_overdue", 0)), "last_submission": last}
+                "push_overdue": int(finding.get("push_overdue", 0)), "last_submission": last,
+                "median_days_to_publication": _median(lags)}
 
 
 def _rate(part: int, whole: int) -> float:
     return round(part / whole, 4) if whole else 0.0
+
+
+def _median(histogram: Counter) -> float | None:
+    """Median of a {value: count} histogram (None when empty)."""
+    n = sum(histogram.values())
+    if not n:
+        return None
+    ordered = sorted(histogram.items())
+
+    def nth(k: int) -> int:
+        seen = 0
+        for value, c in ordered:
+            seen += c
+            if seen > k:
+                return value
+        return ordered[-1][0]
+    return (nth((n - 1) // 2) + nth(n // 2)) / 2

@@ -4,6 +4,7 @@ from __future__ import annotations
 import http.server
 import json
 import threading
+from datetime import date
 
 import pytest
 
@@ -228,3 +229,79 @@ def test_open_data_snapshot_and_delta(client, login, op, stack):
     csv_key = f"open-data/{today['as_of']}/records.csv"
     body = stack.aws.client("s3").get_object(Bucket=stack.settings.bucket("exchange"), Key=csv_key)["Body"].read()
     assert body.startswith("\ufeff".encode()) and "示例食品".encode() in body
+
+
+def test_credit_check_attestation_verifies_and_fails_after_any_change(client, login):
+    register(client, login)
+    run_job(client, login, "forward")
+    attested = client.http.get(f"/v1/public/enterprises/{ENTERPRISE_USCC}/credit-check?attest=1").json_body
+    att = attested["attestation"]
+    assert json.loads(att["payload"])["code"] == ENTERPRISE_USCC
+    verify = client.http.post("/v1/public/attestations/verify", headers={"Content-Type": "application/json"},
+                              body=json.dumps(attested))
+    assert verify.json_body["valid"] is True and verify.json_body["attested"]["restricted"] is False
+    key = client.http.get("/v1/public/attestation-key").json_body
+    assert key["public_key_pem"].startswith("-----BEGIN PUBLIC KEY-----")
+    # anyone can check it offline with the public key
+    import base64
+
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    public = serialization.load_pem_public_key(key["public_key_pem"].encode())
+    public.verify(base64.b64decode(att["signature"]), att["payload"].encode(), ec.ECDSA(hashes.SHA256()))
+    payload = att["payload"].encode()
+    for i in range(0, len(payload), max(1, len(payload) // 7)):
+        tampered = payload[:i] + bytes([payload[i] ^ 0x01]) + payload[i + 1:]
+        body = {"payload": tampered.decode("utf-8", "replace"), "signature": att["signature"]}
+        resp = client.http.post("/v1/public/attestations/verify", headers={"Content-Type": "application/json"},
+                                body=json.dumps(body))
+        assert resp.json_body["valid"] is False
+    sig = bytearray(base64.b64decode(att["signature"]))
+    sig[-1] ^= 0x01
+    resp = client.http.post("/v1/public/attestations/verify", headers={"Content-Type": "application/json"},
+                            body=json.dumps({"payload": att["payload"], "signature": base64.b64encode(sig).decode()}))
+    assert resp.json_body["valid"] is False
+
+
+def test_change_feed_replays_from_a_cursor_without_gaps_or_repeats(client, login, op):
+    register(client, login)
+    accs = accepted(client, op, "admin_penalty", [sample_record("admin_penalty", CF_WSH=f"feed-{i}")
+                                                   for i in range(4)])
+    run_job(client, login, "forward")                      # 5 publications
+    client.http.post(f"/v1/records/{accs[0]['record_id']}/withdraw", headers=op,
+                     body=json.dumps({"reason": "撤销"}))  # 1 withdrawal
+    everything = client.http.get("/v1/public/changes?limit=200").json_body
+    assert [i["op"] for i in everything["items"]].count("publish") == 5
+    assert everything["items"][-1]["op"] == "withdraw"
+    seen, cursor = [], None
+    for _ in range(10):
+        page = client.http.get("/v1/public/changes?limit=2" + (f"&cursor={cursor}" if cursor else "")).json_body
+        seen += page["items"]
+        cursor = page["next_cursor"]
+        if not page["items"]:
+            break
+    assert [i["seq"] for i in seen] == [i["seq"] for i in everything["items"]]
+    # a client that polls later from its cursor gets exactly what happened since
+    accepted(client, op, "admin_penalty", [sample_record("admin_penalty", CF_WSH="feed-new")])
+    run_job(client, login, "forward")
+    later = client.http.get(f"/v1/public/changes?cursor={cursor}").json_body["items"]
+    assert [(i["op"], i["copy"]["source_ref"]) for i in later] == [("publish", "FEED-NEW")]  # codes normalised
+    assert "CF_FR_ZJHM" not in json.dumps(later, ensure_ascii=False)
+
+
+def test_scorecards_equal_the_supervision_report(client, login, op):
+    register(client, login)
+    accepted(client, op, "admin_penalty", [sample_record("admin_penalty")])
+    run_job(client, login, "forward")
+    cards = {c["department"]: c for c in client.http.get("/v1/public/scorecards").json_body["items"]}
+    report = {r["department"]: r for r in client.http.get(
+        "/v1/reports/departments", headers=login("sup", "supervisor")).json_body["items"]}
+    for dept in ("d12", "d21", "d01"):
+        published = report[dept]["published_on_time"] + report[dept]["published_late"]
+        assert cards[dept]["published"] == published
+        assert cards[dept]["rejection_rate"] == report[dept]["rejection_rate"]
+        assert cards[dept]["median_days_to_publication"] == report[dept]["median_days_to_publication"]
+    assert cards["d12"]["published_on_time_share"] == 0.0             # decided 09-28, published now: late
+    from chalicelib.clock import today
+    assert cards["d12"]["median_days_to_publication"] == (today() - date(2026, 9, 28)).days
+    assert cards["d01"]["published_on_time_share"] is None

@@ -143,6 +143,12 @@ data "aws_iam_policy_document" "api" {
   }
 
   statement {
+    sid       = "SignAttestations"
+    actions   = ["kms:Sign", "kms:Verify", "kms:GetPublicKey"]
+    resources = [aws_kms_key.attestation.arn]
+  }
+
+  statement {
     sid = "ManageUsers"
     actions = [
       "cognito-idp:AdminCreateUser", "cognito-idp:AdminAddUserToGroup",
