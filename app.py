@@ -163,6 +163,21 @@ def shared_enterprise(ctx, code):
     return get_container().shared.enterprise(code)
 
 
+@api.route("/v1/watchlists", methods=["POST"])
+def create_watchlist(ctx):
+    body = ctx.json()
+    department = require_department(ctx.principal, body.get("department"))
+    out = get_container().watchlists.create(ctx.principal, department, body)
+    ctx.target = out["id"]
+    return out
+
+
+@api.route("/v1/watchlists/{watchlist_id}/deliveries")
+def watchlist_deliveries(ctx, watchlist_id):
+    return get_container().watchlists.deliveries(ctx.principal, watchlist_id,
+                                                 pagination.limit_of(ctx.query("limit")), ctx.query("cursor"))
+
+
 @api.route("/v1/notices/registrations")
 def registration_notices(ctx):
     items, last = get_container().registry.notices.since(

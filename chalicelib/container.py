@@ -4,6 +4,7 @@ app.py asks this module for services; tests call `reset()` after changing the en
 """
 from __future__ import annotations
 
+import json
 from functools import cached_property
 
 from chalicelib.aws import Aws
@@ -126,7 +127,20 @@ class Container:
     @cached_property
     def change_log(self):
         from chalicelib.dal.changes import ChangeLog
-        return ChangeLog(self.aws.table("jobs"))
+        return ChangeLog(self.aws.table("jobs"), listeners=[lambda changes: self.watchlists.notify(changes)])
+
+    @cached_property
+    def watchlists(self):
+        from chalicelib.adapters.publicity import webhook_sender
+        from chalicelib.dal.watchlists import WatchlistRepository
+        from chalicelib.services.watchlists import WatchlistService
+        s, sqs = self.settings, self.aws.client("sqs")
+
+        def dead_letter(message: dict) -> None:
+            url = sqs.get_queue_url(QueueName=s.queue("webhook-dlq"))["QueueUrl"]
+            sqs.send_message(QueueUrl=url, MessageBody=json.dumps(message, ensure_ascii=False))
+        return WatchlistService(WatchlistRepository(self.aws.table("watchlists")), self.public,
+                                webhook_sender(), dead_letter)
 
     @cached_property
     def attestation(self):
@@ -201,8 +215,12 @@ class Container:
     def jobs(self):
         from chalicelib.services.jobs import JobRunner
         from chalicelib.services.sweeps import DeadlinesJob, ExpireJob
+        def forward(day, **options):
+            retried = self.watchlists.retry_pending()      # deliveries that failed last time first
+            return {**self.forward(day, **options), "webhooks": retried}
+
         return JobRunner({
-            "forward": self.forward,
+            "forward": forward,
             "expire": ExpireJob(self.record_repo, self.public_repo, self.change_log),
             "deadlines": DeadlinesJob(self.catalog, self.record_repo, self.calendar_repo, self.counter_repo,
                                       self.counter_repo),

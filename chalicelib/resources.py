@@ -95,6 +95,9 @@ TABLES: list[TableDef] = [
     TableDef(name="jobs", hash_key="pk", range_key="sk"),
     # Failed-login counters (TTL expires them).
     TableDef(name="throttle", hash_key="key", ttl_attribute="expires_at"),
+    # Watchlists (pk "WL#<id>"/"#config"), watched codes (pk "CODE#<code>"/"WL#<id>"), deliveries
+    # (pk "WL#<id>"/"D#…") and deliveries waiting for a retry (pk "PENDING").
+    TableDef(name="watchlists", hash_key="pk", range_key="sk"),
     # Powertools idempotency records.
     TableDef(name="idempotency", hash_key="id", ttl_attribute="expiration"),
 ]
@@ -111,6 +114,7 @@ QUEUES: list[QueueDef] = [
     QueueDef(name="upload-events", dlq="upload-events-dlq", max_receive=3, visibility_timeout=960),
     QueueDef(name="upload-events-dlq"),
     QueueDef(name="forward-dlq"),
+    QueueDef(name="webhook-dlq"),
 ]
 
 # Logical bucket names: uploads (department files, 回退 files); exchange (publicity outbox,

@@ -8,11 +8,13 @@ from __future__ import annotations
 from boto3.dynamodb.conditions import Key
 
 from chalicelib.dal.items import from_item, to_item
+from chalicelib.observability import logger
 
 
 class ChangeLog:
-    def __init__(self, table):
+    def __init__(self, table, listeners=()):
         self.table = table
+        self.listeners = list(listeners)   # called with the appended changes (watchlists)
 
     def append(self, day: str, changes: list[dict]) -> None:
         """changes: {"at", "op" (publish/withdraw/expire), "code", "category", "record_id", "version", "copy"?}."""
@@ -27,6 +29,11 @@ class ChangeLog:
             for c in changes:
                 batch.put_item(Item=to_item({**c, "pk": f"CHANGES#{day}",
                                              "sk": f"{c['at']}#{c['record_id']}#{c['version']}#{c['op']}"}))
+        for listener in self.listeners:
+            try:
+                listener(changes)
+            except Exception:  # a listener must never undo or block a publication
+                logger.exception("change listener failed")
 
     def day(self, day: str, after: dict | None = None, limit: int = 1000) -> tuple[list[dict], dict | None]:
         kwargs = {"KeyConditionExpression": Key("pk").eq(f"CHANGES#{day}"), "Limit": limit}

@@ -52,6 +52,8 @@ ROUTES: dict[tuple[str, str], Rule] = {
     ("GET", "/v1/public/scorecards"): Rule(roles=PUBLIC),
     ("GET", "/v1/shared/enterprises/{code}"): Rule(roles=STAFF, audit="shared.read"),
     ("GET", "/v1/notices/registrations"): Rule(roles=DEPT, audit="notices.read"),
+    ("POST", "/v1/watchlists"): Rule(roles=SUBMITTERS, audit="watchlists.create"),
+    ("GET", "/v1/watchlists/{watchlist_id}/deliveries"): Rule(roles=SUBMITTERS),
     ("GET", "/v1/reports/departments"): Rule(roles=OVERSIGHT),
     ("GET", "/v1/reports/monthly"): Rule(roles=OVERSIGHT),
     ("POST", "/v1/admin/jobs/{job}"): Rule(roles=ADMIN, audit="jobs.run"),

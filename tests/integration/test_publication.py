@@ -305,3 +305,52 @@ def test_scorecards_equal_the_supervision_report(client, login, op):
     from chalicelib.clock import today
     assert cards["d12"]["median_days_to_publication"] == (today() - date(2026, 9, 28)).days
     assert cards["d01"]["published_on_time_share"] is None
+
+
+class Callback(http.server.BaseHTTPRequestHandler):
+    """A bidding office's system on loopback: answers 500 once, then 200."""
+    script: list[int] = []
+    seen: list[dict] = []
+
+    def do_POST(self):  # noqa: N802
+        body = self.rfile.read(int(self.headers["Content-Length"]))
+        Callback.seen.append({"headers": dict(self.headers), "body": body})
+        self.send_response(Callback.script.pop(0) if Callback.script else 200)
+        self.end_headers()
+
+    def log_message(self, *args):
+        pass
+
+
+def test_watchlist_delivery_on_serious_violation_retried_after_a_500(client, login, op, stack):
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Callback)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    Callback.seen, Callback.script = [], [500]
+    try:
+        register(client, login)
+        run_job(client, login, "forward")
+        bidding = login("op-d09", "operator", "d09")
+        resp = client.http.post("/v1/watchlists", headers=bidding, body=json.dumps({
+            "codes": [ENTERPRISE_USCC], "callback_url": f"http://127.0.0.1:{server.server_port}/hook"}))
+        assert resp.status_code == 200, resp.body
+        wl = resp.json_body
+        accepted(client, login("op-d21", "operator", "d21"), "serious_violation", [sample_record("serious_violation")])
+        run_job(client, login, "forward")            # publication → delivery → 500
+        run_job(client, login, "forward")            # the retry → 200
+        run_job(client, login, "forward")            # nothing new, nothing resent
+        assert len(Callback.seen) == 2
+        first, second = (json.loads(s["body"]) for s in Callback.seen)
+        assert first == second                       # same delivery, same id
+        assert Callback.seen[0]["headers"]["Idempotency-Key"] == Callback.seen[1]["headers"]["Idempotency-Key"]
+        h = Callback.seen[1]["headers"]
+        assert h["X-Signature"] == signature(wl["secret"], h["X-Timestamp"], Callback.seen[1]["body"])
+        types = sorted(e["type"] for e in second["events"])
+        assert types == ["record_published", "restriction_changed"]
+        change = next(e for e in second["events"] if e["type"] == "restriction_changed")
+        assert change["restricted"] is True
+        deliveries = client.http.get(f"/v1/watchlists/{wl['id']}/deliveries", headers=bidding).json_body["items"]
+        assert [(d["status"], d["attempts"]) for d in deliveries] == [("delivered", 2)]
+        other = client.http.get(f"/v1/watchlists/{wl['id']}/deliveries", headers=op)
+        assert other.status_code == 403
+    finally:
+        server.shutdown()

@@ -7,6 +7,7 @@ locals {
   dead_letter_queues = {
     upload-events-dlq = aws_sqs_queue.upload_events_dlq.name
     forward-dlq       = aws_sqs_queue.forward_dlq.name
+    webhook-dlq       = aws_sqs_queue.webhook_dlq.name
   }
 }
 

@@ -452,6 +452,34 @@ resource "aws_dynamodb_table" "jobs" {
   }
 }
 
+# Watchlists, the codes they watch, their deliveries and those waiting for a retry.
+resource "aws_dynamodb_table" "watchlists" {
+  name                        = "${var.resource_prefix}-watchlists"
+  billing_mode                = "PAY_PER_REQUEST"
+  hash_key                    = "pk"
+  range_key                   = "sk"
+  deletion_protection_enabled = true
+
+  attribute {
+    name = "pk"
+    type = "S"
+  }
+
+  attribute {
+    name = "sk"
+    type = "S"
+  }
+
+  point_in_time_recovery {
+    enabled = true
+  }
+
+  server_side_encryption {
+    enabled     = true
+    kms_key_arn = aws_kms_key.this.arn
+  }
+}
+
 # Failed-login counters (TTL expires them).
 resource "aws_dynamodb_table" "throttle" {
   name                        = "${var.resource_prefix}-throttle"
@@ -521,6 +549,7 @@ locals {
     calendar    = aws_dynamodb_table.calendar
     departments = aws_dynamodb_table.departments
     jobs        = aws_dynamodb_table.jobs
+    watchlists  = aws_dynamodb_table.watchlists
     throttle    = aws_dynamodb_table.throttle
     idempotency = aws_dynamodb_table.idempotency
   }

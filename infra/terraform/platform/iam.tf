@@ -7,7 +7,7 @@ locals {
   function_tables = {
     api = [
       "records", "versions", "enterprises", "notices", "name_index", "public", "uploads", "audit",
-      "counters", "calendar", "departments", "jobs", "throttle", "idempotency",
+      "counters", "calendar", "departments", "jobs", "throttle", "idempotency", "watchlists",
     ]
     upload_worker = [
       "records", "versions", "enterprises", "notices", "name_index", "public", "uploads", "audit",
@@ -15,13 +15,13 @@ locals {
     ]
     job_runner = [
       "records", "versions", "enterprises", "name_index", "public", "uploads", "audit",
-      "counters", "calendar", "departments", "jobs", "idempotency",
+      "counters", "calendar", "departments", "jobs", "idempotency", "watchlists",
     ]
   }
 
   dynamodb_actions = [
     "dynamodb:DescribeTable", "dynamodb:GetItem", "dynamodb:BatchGetItem", "dynamodb:Query",
-    "dynamodb:Scan", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem",
+    "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem",
     "dynamodb:BatchWriteItem", "dynamodb:ConditionCheckItem",
   ]
 
@@ -133,7 +133,7 @@ data "aws_iam_policy_document" "api" {
   statement {
     sid       = "ForwardDeadLetters"
     actions   = ["sqs:SendMessage", "sqs:GetQueueUrl"]
-    resources = [aws_sqs_queue.forward_dlq.arn]
+    resources = [aws_sqs_queue.forward_dlq.arn, aws_sqs_queue.webhook_dlq.arn]
   }
 
   statement {
@@ -204,7 +204,7 @@ data "aws_iam_policy_document" "job_runner" {
   statement {
     sid       = "ForwardDeadLetters"
     actions   = ["sqs:SendMessage", "sqs:GetQueueUrl"]
-    resources = [aws_sqs_queue.forward_dlq.arn]
+    resources = [aws_sqs_queue.forward_dlq.arn, aws_sqs_queue.webhook_dlq.arn]
   }
 
   statement {

@@ -36,6 +36,7 @@ output "queue_urls" {
     upload-events     = aws_sqs_queue.upload_events.url
     upload-events-dlq = aws_sqs_queue.upload_events_dlq.url
     forward-dlq       = aws_sqs_queue.forward_dlq.url
+    webhook-dlq       = aws_sqs_queue.webhook_dlq.url
   }
 }
 
@@ -45,6 +46,7 @@ output "queue_arns" {
     upload-events     = aws_sqs_queue.upload_events.arn
     upload-events-dlq = aws_sqs_queue.upload_events_dlq.arn
     forward-dlq       = aws_sqs_queue.forward_dlq.arn
+    webhook-dlq       = aws_sqs_queue.webhook_dlq.arn
   }
 }
 

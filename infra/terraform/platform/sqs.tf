@@ -32,6 +32,15 @@ resource "aws_sqs_queue" "forward_dlq" {
   kms_data_key_reuse_period_seconds = 300
 }
 
+# Watchlist deliveries that failed 3 times (the webhook's callback kept failing).
+resource "aws_sqs_queue" "webhook_dlq" {
+  name                              = "${var.resource_prefix}-webhook-dlq"
+  visibility_timeout_seconds        = 30
+  message_retention_seconds         = 1209600
+  kms_master_key_id                 = aws_kms_key.this.arn
+  kms_data_key_reuse_period_seconds = 300
+}
+
 resource "aws_sqs_queue_redrive_allow_policy" "upload_events_dlq" {
   queue_url = aws_sqs_queue.upload_events_dlq.id
 
