@@ -1,0 +1,182 @@
+"""Spreadsheet uploads under faults: throttling, a crash between storing rows and the checkpoint, an S3
+download that breaks mid-file, and SQS delivering upload events twice, out of order or concurrently.
+
+A failed invocation's message comes back at once (visibility timeout 0) and is delivered again by the
+same pump `make run` uses, as Lambda's SQS event source would after the timeout.
+"""
+from __future__ import annotations
+
+import threading
+
+import pytest
+
+from chalicelib.container import get_container
+from tests.integration.test_uploads import workbook
+from tests.reliability import scenarios as sc
+from tests.reliability.faults import Injected, break_downloads
+from tests.reliability.state import diff, scan, snapshot
+
+ROWS = 300                       # three chunks of 100
+_BASELINES: dict[str, dict] = {}
+
+
+def files(name: str) -> dict[str, bytes]:
+    if name == "one":
+        return {"a.xlsx": workbook(sc.upload_rows(ROWS))}
+    # two files, the second changes 20 rows of the first and adds 30
+    return {"a.xlsx": workbook(sc.upload_rows(100)),
+            "b.xlsx": workbook(sc.upload_rows(20, fine="9") + sc.upload_rows(30, 100))}
+
+
+def baseline(client, auth, name: str) -> dict:
+    """Fault-free: the files delivered once each, in upload order (computed once per session)."""
+    if name not in _BASELINES:
+        container = get_container()
+        sc.prepare_uploads(client, auth, container, files(name))
+        assert sc.deliver(container) >= len(files(name))
+        _BASELINES[name] = snapshot(container)
+    return _BASELINES[name]
+
+
+def same(base: dict, faulted: dict, *, except_counters: bool = False) -> None:
+    if except_counters:
+        base, faulted = ({**s, "counters": None} for s in (base, faulted))
+    problems = diff(base, faulted)
+    assert not problems, "\n".join(problems[:40])
+
+
+def test_upload_finishes_identically_under_dynamodb_and_s3_throttling(client, auth, rebuild, faults):
+    base = baseline(client, auth, "one")
+    container = rebuild()
+    sc.prepare_uploads(client, auth, container, files("one"))
+    faults.throttle(sc.ddb(container), 0.25)
+    faults.throttle(sc.s3(container), 0.25, errors=(("SlowDown", 503), ("InternalError", 500)))
+    sc.deliver(container)
+    faults.clear()
+    assert sum(faults.injected.values()) > 10, faults.injected
+    assert base["uploads"]["a.xlsx"]["state"] == "done" and base["uploads"]["a.xlsx"]["rows_done"] == ROWS
+    same(base, snapshot(container))
+    assert sc.dlq_depth(container) == 0
+
+
+def test_download_breaking_mid_file_is_retried(client, auth, rebuild, faults):
+    """The download breaks mid-file six times in a row: s3transfer's own retries (5 attempts) give up, the
+    invocation fails, the message comes back, and the next delivery reads the file and completes."""
+    base = baseline(client, auth, "one")
+    container = rebuild()
+    sc.prepare_uploads(client, auth, container, files("one"))
+    break_downloads(faults, sc.s3(container), times=6, good_bytes=4096)
+    sc.deliver(container)
+    assert faults.injected[("GetObject", "mid-file")] == 6
+    same(base, snapshot(container))
+    assert sc.dlq_depth(container) == 0
+
+
+def _crash_at_second_checkpoint(faults, container):
+    """The process dies after a chunk's rows (and report counters) were stored, before the upload item
+    records the checkpoint and the upload counters."""
+    faults.fail(sc.ddb(container), "PutItem", exc=Injected("crash before checkpoint"),
+                when=lambda p: p.get("TableName", "").endswith("-uploads") and p["Item"].get("next_row") == 200)
+
+
+def crash_run(client, auth, rebuild, faults) -> dict:
+    """The upload with a crash at its second checkpoint, redelivered to completion (once per session)."""
+    if "crash" not in _BASELINES:
+        baseline(client, auth, "one")
+        container = rebuild()
+        sc.prepare_uploads(client, auth, container, files("one"))
+        _crash_at_second_checkpoint(faults, container)
+        sc.deliver(container)
+        assert faults.injected == {("PutItem", "fail"): 1}
+        _BASELINES["crash"] = snapshot(container)
+    return _BASELINES["crash"]
+
+
+def test_crash_between_rows_and_checkpoint_resumes_without_loss_or_duplicates(client, auth, rebuild, faults):
+    faulted = crash_run(client, auth, rebuild, faults)
+    # records, versions, public copies, upload counters: identical. (Report counters: next test.)
+    same(baseline(client, auth, "one"), faulted, except_counters=True)
+
+
+@pytest.mark.xfail(strict=True, reason="BUG: a chunk re-applied after a crash between storing its rows and "
+                   "saving the upload checkpoint is counted twice in the department report counters "
+                   "(SubmissionService._count runs on every submit, the checkpoint moves only the upload's)")
+def test_crash_between_rows_and_checkpoint_counts_report_rows_once(client, auth, rebuild, faults):
+    faulted = crash_run(client, auth, rebuild, faults)
+    same(baseline(client, auth, "one"), faulted)
+
+
+@pytest.mark.xfail(strict=True, reason="BUG: rows an upload rejects as DUPLICATE_IN_BATCH never reach the "
+                   "department report: its `submitted`/`rejected` count only the rows handed to "
+                   "SubmissionService, so an upload's rows in ≠ the report's submitted")
+def test_report_counts_every_row_of_an_upload(client, auth):
+    container = get_container()
+    sc.prepare_uploads(client, auth, container, files("one"))
+    sc.deliver(container)
+    (up,) = scan(container.settings, "uploads")
+    (counter,) = [c for c in scan(container.settings, "counters") if c["pk"] == "D#d12"]
+    assert (counter["submitted"], counter["rejected"]) == (up["rows_total"], up["rejected"])
+
+
+def test_duplicated_and_reordered_deliveries_of_independent_uploads(client, auth, rebuild):
+    """Three uploads whose rows do not overlap: every event delivered twice, newest first."""
+    contents = {"x.xlsx": workbook(sc.upload_rows(40)), "y.xlsx": workbook(sc.upload_rows(40, 1000)),
+                "z.xlsx": workbook(sc.upload_rows(40, 2000))}
+    container = get_container()
+    sc.prepare_uploads(client, auth, container, contents)
+    sc.deliver(container)
+    base = snapshot(container)
+    container = rebuild()
+    sc.prepare_uploads(client, auth, container, contents)
+    messages = sorted(sc.receive_all(container), key=lambda m: int(m["Attributes"]["SentTimestamp"]), reverse=True)
+    assert len(messages) >= 3
+    sc.invoke(container, messages[:1] * 2)            # the same message twice in one batch
+    sc.invoke(container, messages)                    # everything, newest first
+    sc.invoke(container, list(reversed(messages)))    # and again, oldest first
+    same(base, snapshot(container))
+
+
+@pytest.mark.xfail(strict=True, reason="BUG: upload events delivered out of order apply an older file over a "
+                   "newer one: b.xlsx (uploaded second) changes 20 rows of a.xlsx, but when SQS delivers b's "
+                   "event first, a.xlsx is applied afterwards and its old content becomes the current version")
+def test_reordered_delivery_of_overlapping_uploads_keeps_the_newer_file(client, auth, rebuild):
+    base = baseline(client, auth, "two")
+    container = rebuild()
+    sc.prepare_uploads(client, auth, container, files("two"))
+    messages = sorted(sc.receive_all(container), key=lambda m: int(m["Attributes"]["SentTimestamp"]), reverse=True)
+    sc.invoke(container, messages)                    # newest (b) first
+    same(base, snapshot(container))
+
+
+@pytest.mark.xfail(strict=True, reason="BUG: the same upload event processed by two invocations at once (SQS "
+                   "at-least-once delivery) corrupts the upload: the late invocation's transaction loses to the "
+                   "first one's, its rows come back as VERSION_CONFLICT rejections and its save overwrites "
+                   "the finished upload's counters")
+def test_concurrent_duplicate_delivery_counts_each_row_once(client, auth, rebuild, faults):
+    base = baseline(client, auth, "one")
+    container = rebuild()
+    sc.prepare_uploads(client, auth, container, files("one"))
+    (message,) = [m for m in sc.receive_all(container) if "ObjectCreated" in m["Body"]]
+    ddb = sc.ddb(container)
+    first_done, second_ready = threading.Event(), threading.Event()
+    late = {"thread": None}
+
+    def hold_late_invocation(params, **kwargs):   # the late one reads, then waits until the other finished
+        if threading.get_ident() == late["thread"] and not second_ready.is_set():
+            second_ready.set()
+            first_done.wait(60)
+    ddb.meta.events.register("before-parameter-build.dynamodb.TransactWriteItems", hold_late_invocation,
+                             unique_id="hold-late")
+    try:
+        def run_late():
+            late["thread"] = threading.get_ident()
+            sc.invoke(container, [message])
+        t = threading.Thread(target=run_late)
+        t.start()
+        second_ready.wait(60)
+        sc.invoke(container, [message])
+        first_done.set()
+        t.join(120)
+    finally:
+        ddb.meta.events.unregister("before-parameter-build.dynamodb.TransactWriteItems", unique_id="hold-late")
+    same(base, snapshot(container))
