@@ -38,7 +38,7 @@ class Container:
         from chalicelib.services.uploads import UploadProcessor
         s = self.settings
         return UploadProcessor(self.uploads, self.submissions, self.catalog, self.aws.client("s3"),
-                               s.bucket("uploads"), s.upload_max_bytes, s.upload_max_rows)
+                               s.bucket("uploads"), s.upload_max_bytes, s.upload_max_rows, self.counter_repo)
 
     @cached_property
     def upload_events(self):

@@ -39,6 +39,8 @@ def parse_json(raw: bytes | None, *, required: bool = True) -> Any:
     except json.JSONDecodeError as exc:
         raise BadJson(f"JSON 格式错误：第 {exc.lineno} 行第 {exc.colno} 列", details=[
             {"line": exc.lineno, "column": exc.colno}]) from None
+    except RecursionError:
+        raise BadJson("JSON 嵌套层次过深", details=[{"code": "TOO_DEEP"}]) from None
 
 
 def json_object(raw: bytes | None) -> dict:

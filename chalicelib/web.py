@@ -6,8 +6,10 @@ from __future__ import annotations
 
 import uuid
 
+from botocore.exceptions import ClientError
+
 from chalicelib import http
-from chalicelib.errors import DomainError
+from chalicelib.errors import BadRequest, DomainError
 from chalicelib.identity import policy
 from chalicelib.identity.tokens import bearer_token
 from chalicelib.models.principal import ANONYMOUS, Principal
@@ -75,6 +77,15 @@ class Router:
         except DomainError as err:
             outcome = f"{err.status} {err.code}"
             return http.error_response(err)
+        except ClientError as exc:
+            if exc.response["Error"]["Code"] == "ValidationException" and ctx.query("cursor"):
+                # a cursor that decodes but is no key of this list (tampered or from another list)
+                err = BadRequest("分页游标无效", details=[{"field": "cursor", "code": "BAD_CURSOR"}])
+                outcome = f"{err.status} {err.code}"
+                return http.error_response(err)
+            outcome = "500 INTERNAL"
+            logger.exception("unhandled AWS error")
+            return http.internal_response()
         except Exception:
             outcome = "500 INTERNAL"
             logger.exception("unhandled error")

@@ -10,11 +10,12 @@ class CounterRepository:
     def __init__(self, table):
         self.table = table
 
-    def add(self, department: str, day: str, deltas: dict[str, int], last_submission: str | None = None) -> None:
-        """ADD every non-zero delta (attribute names are counter names) in one UpdateItem."""
+    def update_op(self, department: str, day: str, deltas: dict[str, int],
+                  last_submission: str | None = None) -> dict | None:
+        """The UpdateItem of one (department, day) bucket: ADD every non-zero delta."""
         deltas = {k: v for k, v in deltas.items() if v}
         if not deltas and not last_submission:
-            return
+            return None
         names = {f"#a{i}": k for i, k in enumerate(deltas)}
         values = {f":v{i}": v for i, v in enumerate(deltas.values())}
         expr = "ADD " + ", ".join(f"#a{i} :v{i}" for i in range(len(deltas))) if deltas else ""
@@ -22,8 +23,16 @@ class CounterRepository:
             names["#ls"] = "last_submission"
             values[":ls"] = last_submission
             expr += " SET #ls = :ls"
-        self.table.update_item(Key={"pk": f"D#{department}", "sk": day}, UpdateExpression=expr.strip(),
-                               ExpressionAttributeNames=names, ExpressionAttributeValues=values)
+        return {"TableName": self.table.name, "Key": {"pk": f"D#{department}", "sk": day},
+                "UpdateExpression": expr.strip(), "ExpressionAttributeNames": names,
+                "ExpressionAttributeValues": values}
+
+    def add(self, department: str, day: str, deltas: dict[str, int], last_submission: str | None = None) -> None:
+        """ADD every non-zero delta (attribute names are counter names) in one UpdateItem."""
+        op = self.update_op(department, day, deltas, last_submission)
+        if op:
+            op.pop("TableName")
+            self.table.update_item(**op)
 
     def days(self, department: str, start: str, end: str) -> list[dict]:
         resp = self.table.query(KeyConditionExpression=Key("pk").eq(f"D#{department}") & Key("sk").between(start, end))

@@ -22,6 +22,40 @@ class UploadRepository:
     def save(self, upload: Upload) -> None:
         self.table.put_item(Item=to_item(upload.model_dump()))
 
+    def acquire(self, upload: Upload, token: str, now: int, seconds: int) -> bool:
+        """Take the processing lease unless another live invocation holds it."""
+        try:
+            self.table.update_item(
+                Key={"upload_id": upload.upload_id}, UpdateExpression="SET lease = :t, lease_until = :u",
+                ConditionExpression="attribute_not_exists(lease_until) OR lease_until < :now OR lease = :t",
+                ExpressionAttributeValues={":t": token, ":u": now + seconds, ":now": now})
+        except self.table.meta.client.exceptions.ConditionalCheckFailedException:
+            return False
+        upload.lease, upload.lease_until = token, now + seconds
+        return True
+
+    def release(self, upload: Upload) -> None:
+        """Give the lease back (only if still ours)."""
+        try:
+            self.table.update_item(Key={"upload_id": upload.upload_id}, UpdateExpression="REMOVE lease, lease_until",
+                                   ConditionExpression="lease = :t", ExpressionAttributeValues={":t": upload.lease})
+        except self.table.meta.client.exceptions.ConditionalCheckFailedException:
+            pass
+
+    def checkpoint(self, upload: Upload, previous_next_row: int, also: dict | None = None) -> bool:
+        """Save progress only if this invocation still holds the lease and nobody moved the
+        checkpoint; `also` (the report counter update) commits in the same transaction."""
+        ops = [{"Put": {"TableName": self.table.name, "Item": to_item(upload.model_dump()),
+                        "ConditionExpression": "next_row = :prev AND lease = :t",
+                        "ExpressionAttributeValues": {":prev": previous_next_row, ":t": upload.lease}}}]
+        if also:
+            ops.append({"Update": also})
+        try:
+            self.table.meta.client.transact_write_items(TransactItems=ops)
+            return True
+        except self.table.meta.client.exceptions.TransactionCanceledException:
+            return False
+
     def list_for_department(self, department: str, limit: int = 50) -> list[Upload]:
         resp = self.table.query(IndexName="by_department", KeyConditionExpression=Key(
             "department").eq(department), ScanIndexForward=False, Limit=limit)

@@ -28,6 +28,8 @@ class Upload(BaseModel):
     error: UploadError | None = None
     notes: list[str] = Field(default_factory=list)
     feedback_key: str | None = None
+    lease: str | None = None        # the invocation processing it (at-least-once delivery)
+    lease_until: int | None = None  # epoch seconds
     finished_at: str | None = None
 
     def public_view(self) -> dict:

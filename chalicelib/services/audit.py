@@ -38,7 +38,10 @@ class AuditService:
                                              end.isoformat() + "\uffff", limit, pos.get("k"))
             return {"items": [i.model_dump() for i in items],
                     "next_cursor": pagination.encode({"k": last} if last else None)}
-        day = date.fromisoformat(pos["d"]) if "d" in pos else end
+        try:
+            day = date.fromisoformat(pos["d"]) if "d" in pos else end
+        except (ValueError, TypeError):
+            raise BadRequest("分页游标无效", details=[{"field": "cursor", "code": "BAD_CURSOR"}]) from None
         after = pos.get("k")
         out: list[AuditEntry] = []
         while day >= start and len(out) < limit:

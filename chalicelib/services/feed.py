@@ -29,7 +29,7 @@ class ChangeFeed:
         start = pos.get("d") or self.changes.first_day() or today().isoformat()
         try:
             day = date.fromisoformat(start)
-        except ValueError:
+        except (ValueError, TypeError):
             raise BadRequest("分页游标无效", details=[{"field": "cursor", "code": "BAD_CURSOR"}]) from None
         day = max(day, today() - timedelta(days=RETENTION_DAYS))
         after = pos.get("k")

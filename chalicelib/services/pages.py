@@ -8,7 +8,7 @@ from pathlib import Path
 from chalicelib.errors import NotFound
 
 ROOT = Path(__file__).resolve().parent.parent / "pages"
-_SAFE = re.compile(r"^[A-Za-z0-9_-]+\.(html|css|js|svg|png|ico|json)$")
+_SAFE = re.compile(r"^[A-Za-z0-9_-]{1,80}\.(html|css|js|svg|png|ico|json)$")
 
 
 def page(name: str) -> tuple[bytes, str]:

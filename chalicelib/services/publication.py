@@ -138,12 +138,18 @@ class ForwardJob:
                             "record_id": r.record_id, "version": r.version, "copy": copy})
                 summary["published"] += 1
             changes.append(Change(record=new, previous=r))
+        # The public side first, then the records: if the job dies in between, the records are
+        # still due and the re-run writes the same copies again (idempotent puts).
+        self.public.put(copies, [profiles[c["code"]] for c in copies])
+        self.public.delete(gone)
+        self.registry.index_names([profiles[c["code"]] for c in copies])
         lost = {id(c) for c in self.records.write(changes)}
         kept = {c.record.record_id for c in changes if id(c) not in lost}
-        self.public.put([c for c in copies if c["record_id"] in kept],
-                        [profiles[c["code"]] for c in copies if c["record_id"] in kept])
-        self.public.delete([g for g in gone if g[2] in kept])
-        self.registry.index_names([profiles[c["code"]] for c in copies if c["record_id"] in kept])
+        if lost:   # changed meanwhile: a withdrawn/archived one must not keep the copy just written
+            now = self.records.get_many((c.record.enterprise_code, c.record.record_id) for c in changes
+                                        if id(c) in lost)
+            self.public.delete([(r.enterprise_code, r.category, r.record_id) for r in now.values()
+                                if r.state in ("withdrawn", "archived")])
         self.changes.append(as_of.isoformat(), [entry for entry in log if entry["record_id"] in kept])
         self._count_timeliness([c.previous for c in changes if id(c) not in lost and c.record.state == "published"
                                 and c.previous.published_version is None], as_of)

@@ -75,10 +75,12 @@ class SubmissionService:
         return self.catalog.category(category_id)
 
     def submit(self, principal: Principal, department: str, category_id: str, rows: list, *,
-               upload_id: str | None = None, index_base: int = 0, expect: Record | None = None) -> Outcome:
+               upload_id: str | None = None, index_base: int = 0, expect: Record | None = None,
+               count: bool = True) -> Outcome:
         """Validate, match and store `rows`; per-row results with index = index_base + position.
 
         `expect`: the record a PUT replaces — its identity (source_ref) may not change.
+        `count=False`: the caller moves the report counters itself (uploads do, with their checkpoint).
         """
         category = self.category_for(department, category_id)
         day, stamp = today(), now_iso()
@@ -123,9 +125,13 @@ class SubmissionService:
                 out.records.append(change.record)
         out.accepted = [acceptance(index_base + i, kept[i]) for i in sorted(kept)]
         out.rejected = [rejection(index_base + i, errors[i]) for i in sorted(errors)]
-        if category.id == "registration" and out.records:
-            self.registrations.apply(out.records, registry)
-        self._count(department, day, stamp, out)
+        if category.id == "registration":
+            # resends too, when the registry does not have them yet (a failed earlier apply)
+            missing = [r for r in kept.values() if (r.uscc or r.regno) not in registry]
+            if out.records or missing:
+                self.registrations.apply(out.records + [r for r in missing if r not in out.records], registry)
+        if count:
+            self.counters.add(department, day.isoformat(), counter_deltas(out), stamp if out.accepted else None)
         return out
 
     def _plan(self, principal, department, category, checks, matches, day, stamp, upload_id
@@ -143,8 +149,9 @@ class SubmissionService:
             ident = found.get(identities[i])
             prev = existing.get(ident["rid"]) if ident else None
             h = content_hash(c.fields, c.masked_fields)
-            if prev is not None and (prev.content_hash == h or prev.state == "withdrawn"):
-                kept[i] = prev
+            newer_upload = bool(upload_id and prev is not None and prev.upload_id and prev.upload_id > upload_id)
+            if prev is not None and (prev.content_hash == h or prev.state == "withdrawn" or newer_upload):
+                kept[i] = prev   # unchanged, withdrawn, or already replaced by a later upload (ULIDs sort by time)
                 continue
             rec = self._record(principal, department, category, c, m, prev, h, day, stamp, upload_id, cal)
             version = RecordVersion(record_id=rec.record_id, version=rec.version,
@@ -183,13 +190,15 @@ class SubmissionService:
         years = {y for d in decision_dates if d for y in (d.year, d.year + 1)}
         return WorkCalendar(self.calendar.overrides(years))
 
-    def _count(self, department: str, day: date, stamp: str, out: Outcome) -> None:
-        codes = Counter(e["code"] for r in out.rejected for e in r["errors"][:1])
-        deltas = {"submitted": len(out.accepted) + len(out.rejected), "accepted": len(out.accepted),
-                  "rejected": len(out.rejected), "late": sum(1 for r in out.records if r.late and r.version == 1),
-                  **{f"rej_{code}": n for code, n in codes.items()}}
-        self.counters.add(department, day.isoformat(), deltas, last_submission=stamp if out.accepted else None)
 
+
+def counter_deltas(out: Outcome, extra_rejected: list[list[dict]] = ()) -> dict[str, int]:
+    """Report counter increments of one batch (rejections counted by their first error's code)."""
+    errors = [r["errors"] for r in out.rejected] + list(extra_rejected)
+    codes = Counter(e[0]["code"] for e in errors if e)
+    return {"submitted": len(out.accepted) + len(errors), "accepted": len(out.accepted), "rejected": len(errors),
+            "late": sum(1 for r in out.records if r.late and r.version == 1),
+            **{f"rej_{code}": n for code, n in codes.items()}}
 
 
 def check_batch(records) -> None:

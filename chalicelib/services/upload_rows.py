@@ -13,9 +13,14 @@ from chalicelib.adapters.spreadsheet import (
     required_fields,
     write_feedback,
 )
-from chalicelib.clock import now_iso
+from chalicelib.clock import now_iso, today
 from chalicelib.domain.validation import FieldError
 from chalicelib.models.principal import Principal
+from chalicelib.services.submissions import Outcome, counter_deltas
+
+
+class CheckpointLost(RuntimeError):
+    """Another invocation took the upload over: stop; the queue redelivers if needed."""
 
 
 def _plain(value):
@@ -80,14 +85,12 @@ class RowPipeline:
         fresh = [(n, cells) for n, cells, dup in chunk if not dup]
         records = [{name: cells[col] if col < len(cells) else None for col, name in hmap.columns.items()}
                    for _, cells in fresh]
-        out = p.submissions.submit(principal, up.department, up.category, records, upload_id=up.upload_id) \
-            if records else None
-        rejected = []
-        for n, cells, dup in chunk:
-            if dup:
-                rejected.append((n, cells, [FieldError(
-                    field=self.category.source_ref_field, code="DUPLICATE_IN_BATCH",
-                    message="同一文件中该编号重复出现，仅第一次出现的行有效")]))
+        out = p.submissions.submit(principal, up.department, up.category, records, upload_id=up.upload_id,
+                                   count=False) if records else None
+        duplicates = [(n, cells, [FieldError(
+            field=self.category.source_ref_field, code="DUPLICATE_IN_BATCH",
+            message="同一文件中该编号重复出现，仅第一次出现的行有效")]) for n, cells, dup in chunk if dup]
+        rejected = list(duplicates)
         for r in out.rejected if out else []:
             n, cells = fresh[r["index"]]
             rejected.append((n, cells, [FieldError(**e) for e in r["errors"]]))
@@ -97,11 +100,17 @@ class RowPipeline:
             p.s3.put_object(Bucket=p.bucket, Key=f"feedback/{up.upload_id}/chunk-{up.chunks:05d}.json",
                             Body=body.encode())
             up.chunks += 1
-        up.accepted += len(out.accepted) if out else 0
+        out = out or Outcome()
+        dup_errors = [[e.model_dump() for e in errs] for _, _, errs in duplicates]
+        counters = p.counters.update_op(up.department, today().isoformat(), counter_deltas(out, dup_errors),
+                                        now_iso() if out.accepted else None)
+        previous = up.next_row
+        up.accepted += len(out.accepted)
         up.rejected += len(rejected)
         up.next_row += len(chunk)
         up.rows_done = up.next_row
-        p.uploads.save(up)
+        if not p.uploads.checkpoint(up, previous, counters):
+            raise CheckpointLost(f"upload {up.upload_id}: another invocation moved the checkpoint")
 
     def _finish(self, header) -> None:
         up, p = self.upload, self.p
@@ -112,6 +121,7 @@ class RowPipeline:
             p.s3.upload_file(local, p.bucket, up.feedback_key)
         up.state = "done"
         up.finished_at = now_iso()
+        up.lease, up.lease_until = None, None
         p.uploads.save(up)
 
     def _feedback_rows(self):

@@ -4,6 +4,7 @@ from __future__ import annotations
 import os
 import re
 import time
+import uuid
 
 from ulid import ULID
 
@@ -80,8 +81,10 @@ class UploadProcessor:
     """
 
     def __init__(self, uploads, submissions, catalog, s3, bucket: str, max_bytes: int, max_rows: int,
-                 chunk_size: int = 500, workdir: str = "/tmp"):
+                 counters, chunk_size: int = 500, workdir: str = "/tmp", lease_seconds: int = 900):
         self.uploads = uploads
+        self.counters = counters
+        self.lease_seconds = lease_seconds   # the Lambda's 15 minutes; under the queue's visibility timeout
         self.submissions = submissions
         self.catalog = catalog
         self.s3 = s3
@@ -101,6 +104,9 @@ class UploadProcessor:
         if upload.state in ("done", "failed"):
             return upload.state
         logger.append_keys(upload_id=upload.upload_id, department=upload.department)
+        if not self.uploads.acquire(upload, uuid.uuid4().hex, int(time.time()), self.lease_seconds):
+            logger.info("upload is being processed by another invocation")
+            return "busy"
         from chalicelib.services.upload_rows import RowPipeline  # spreadsheet libraries only here
         started = time.monotonic()
         path = os.path.join(self.workdir, f"{upload.upload_id}.xlsx")
@@ -111,7 +117,11 @@ class UploadProcessor:
                                   [{"bytes": size, "max_bytes": self.max_bytes}])
             self.s3.download_file(bucket, key, path)
             pipeline = RowPipeline(self, upload, path)
-            error = pipeline.run()
+            try:
+                error = pipeline.run()
+            except Exception:
+                self.uploads.release(upload)   # a retry may take over at once (a killed run's lease expires)
+                raise
             if error:
                 return self._fail(upload, *error)
             return "done"

@@ -101,19 +101,20 @@ def test_crash_half_way_resumes_without_double_counting(client, op, stack, monke
     stack.upload_processor.chunk_size = 500
     state = {"checkpointed": False, "crashed": False}
 
-    def watch_checkpoint(params, **kwargs):
-        next_row = params.get("Item", {}).get("next_row")
-        if params.get("TableName", "").endswith("-uploads") and next_row in (500, {"N": "500"}):
-            state["checkpointed"] = True
-
     def crash_after_first_chunk(**kwargs):
         if state["checkpointed"] and not state["crashed"]:
             state["crashed"] = True
             raise RuntimeError("injected crash between chunks")
 
+    def watch_checkpoint(params, **kwargs):   # the checkpoint commits with the counters, in a transaction
+        for op in params.get("TransactItems", []):
+            put = op.get("Put", {})
+            if put.get("TableName", "").endswith("-uploads") and put["Item"].get("next_row") in (500, {"N": "500"}):
+                state["checkpointed"] = True
+
     ddb = stack.record_repo.client
-    ddb.meta.events.register("before-parameter-build.dynamodb.PutItem", watch_checkpoint)
-    ddb.meta.events.register("before-call.dynamodb.TransactWriteItems", crash_after_first_chunk)
+    ddb.meta.events.register("before-parameter-build.dynamodb.TransactWriteItems", crash_after_first_chunk)
+    ddb.meta.events.register("before-parameter-build.dynamodb.TransactWriteItems", watch_checkpoint)
     requests.post(ticket["url"], data=ticket["fields"], files={"file": ("a.xlsx", workbook(rows))}, timeout=30)
     key = stack.uploads.get(ticket["upload_id"]).object_key
     with pytest.raises(RuntimeError):
