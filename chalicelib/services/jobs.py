@@ -5,9 +5,10 @@ from collections.abc import Callable
 from datetime import date
 
 from chalicelib.clock import parse_day, today
-from chalicelib.errors import NotFound
+from chalicelib.errors import BadRequest, NotFound
 from chalicelib.models.principal import Principal
 
+MAX_AS_OF_DAYS = 400   # jobs walk days (open data, deadlines): a far-off day would be an unbounded walk
 JOB_NAMES = ("forward", "expire", "deadlines", "open_data", "monthly_report")
 
 
@@ -27,6 +28,9 @@ class JobRunner:
         if name not in self.jobs:
             raise NotFound(f"没有名为「{name}」的任务", details=[{"jobs": sorted(self.jobs)}])
         day = as_of if isinstance(as_of, date) else (parse_day(as_of) or today())
+        if abs((day - today()).days) > MAX_AS_OF_DAYS:
+            raise BadRequest(f"as_of 应在今天前后 {MAX_AS_OF_DAYS} 天之内",
+                             details=[{"field": "as_of", "code": "OUT_OF_RANGE"}])
         outcome = "failed"
         try:
             summary = self.jobs[name](day, **options)
