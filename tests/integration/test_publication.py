@@ -354,3 +354,9 @@ def test_watchlist_delivery_on_serious_violation_retried_after_a_500(client, log
         assert other.status_code == 403
     finally:
         server.shutdown()
+
+
+def test_scorecard_page_is_served(client):
+    page = client.http.get("/pages/scorecards.html")
+    assert page.status_code == 200 and "部门公示时效记分卡" in page.body.decode()
+    assert client.http.get("/pages/scorecards.js").status_code == 200
