@@ -14,6 +14,7 @@ from datetime import date
 
 from ulid import ULID
 
+from chalicelib.catalog.model import FieldType
 from chalicelib.clock import now_iso, today
 from chalicelib.dal.records import Change
 from chalicelib.domain.periods import deadlines, is_late, publication_period
@@ -85,6 +86,8 @@ class SubmissionService:
         category = self.category_for(department, category_id)
         day, stamp = today(), now_iso()
         key_map = self.catalog.key_map(category.id)
+        if upload_id is None:   # JSON: a number is no date (spreadsheet cells may be Excel serials)
+            rows = [_numbers_as_text(raw, key_map, self._date_fields(category)) for raw in rows]
         checks = [validate_record(category, raw, day, key_map) for raw in rows]
         errors: dict[int, list[FieldError]] = {i: list(c.errors) for i, c in enumerate(checks) if not c.ok}
         seen: set[str] = set()
@@ -186,6 +189,10 @@ class SubmissionService:
             forwarded_op=prev.forwarded_op if prev else None,
         )
 
+    @staticmethod
+    def _date_fields(category) -> set[str]:
+        return {f.json_name for f in category.fields if f.type == FieldType.DATE}
+
     def _calendar(self, decision_dates) -> WorkCalendar:
         years = {y for d in decision_dates if d for y in (d.year, d.year + 1)}
         return WorkCalendar(self.calendar.overrides(years))
@@ -199,6 +206,13 @@ def counter_deltas(out: Outcome, extra_rejected: list[list[dict]] = ()) -> dict[
     return {"submitted": len(out.accepted) + len(errors), "accepted": len(out.accepted), "rejected": len(errors),
             "late": sum(1 for r in out.records if r.late and r.version == 1),
             **{f"rej_{code}": n for code, n in codes.items()}}
+
+
+def _numbers_as_text(raw, key_map, date_fields: set[str]):
+    if not isinstance(raw, dict):
+        return raw
+    return {k: (str(v) if isinstance(v, (int, float)) and not isinstance(v, bool)
+                and key_map.get(k, k) in date_fields else v) for k, v in raw.items()}
 
 
 def check_batch(records) -> None:
