@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint unit integration browser browser-deps bench clean
+.PHONY: run test lint unit integration browser browser-deps bench load clean
 
 $(STAMP): requirements.txt requirements-dev.txt
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "需要 Python 3.11 / needs $(PYTHON)"; exit 1; }
@@ -40,6 +40,10 @@ browser: browser-deps
 
 bench: $(STAMP)
 	$(PY) -m bench
+
+# Bounded loopback load test (50 clients, 60 s); starts its own stack unless BASE_URL is given.
+load: $(STAMP)
+	$(PY) -m tests.load.load $(if $(BASE_URL),--base-url $(BASE_URL),) --clients 50 --duration 60
 
 clean:
 	rm -rf $(VENV) .venv-infra build .pytest_cache .ruff_cache
