@@ -46,6 +46,8 @@ class AttestationService:
     def verify(self, body: dict) -> dict:
         """{"payload", "signature"} (or a whole attested credit check) → {"valid": bool}."""
         att = body.get("attestation", body) if isinstance(body, dict) else {}
+        if not isinstance(att, dict):
+            att = {}
         payload, signature = att.get("payload"), att.get("signature")
         if not isinstance(payload, str) or not isinstance(signature, str):
             raise BadRequest("请提供 payload 与 signature", details=[
