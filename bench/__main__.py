@@ -1,0 +1,198 @@
+"""`python -m bench` (= `make bench`): every benchmark, one table, bench/results/latest.json.
+
+    .venv/bin/python -m bench                  # the full run (10k and 100k rows / stored records)
+    .venv/bin/python -m bench --quick          # small sizes, a few minutes
+    .venv/bin/python -m bench --only intake    # one section (intake, costs, coldstart, latency);
+                                               # the others keep their last results in latest.json
+    .venv/bin/python -m bench --table          # print the table of latest.json again
+
+Sections: intake (measure 1, bench/intake.py), costs (measure 2, bench/costs.py), coldstart
+(measure 3, bench/coldstart.py), latency (measure 4, bench/latency.py). Nothing here asserts a
+time; targets are reported as met or missed.
+"""
+from __future__ import annotations
+
+import argparse
+import contextlib
+import json
+import os
+import platform
+import sys
+import time
+
+from bench.common import RESULTS, log, set_env
+
+SECTIONS = ("intake", "costs", "coldstart", "latency")
+FULL = {"intake": {"sizes": [10_000, 100_000], "repeat": 3, "pool_size": 1000},
+        "costs": {"sizes": [10_000, 100_000], "due": 1000, "pool_size": 1000, "pages": 50},
+        "coldstart": {"repeat": 11, "package": True}, "latency": {"requests_n": 1000}}
+QUICK = {"intake": {"sizes": [1000, 2000], "repeat": 1, "pool_size": 100, "profile": False},
+         "costs": {"sizes": [400, 1200], "due": 100, "pool_size": 100, "pages": 20},
+         "coldstart": {"repeat": 3, "package": False}, "latency": {"requests_n": 200}}
+CMD = ".venv/bin/python -m bench"
+TARGET_READ_RATIO, TARGET_RSS_MB, TARGET_REQ_PER_RECORD, TARGET_PAGE, TARGET_COLD = 2.0, 512, 0.1, 2, 1.5
+
+
+def _k(n) -> str:
+    n = int(n)
+    return f"{n // 1000}k" if n >= 1000 and n % 1000 == 0 else str(n)
+
+
+def _rate(r: dict) -> str:
+    return f"{r['rows'] / r['seconds']:,.0f} rows/s" if r.get("seconds") else "–"
+
+
+def _status(ok: bool | None) -> str:
+    return "–" if ok is None else ("**met**" if ok else "**missed**")
+
+
+def rows_of(results: dict) -> list[tuple[str, str, str, str, str]]:
+    """(measure, result, target, status, reproduce) rows of the one table."""
+    out = []
+    intake = results.get("intake")
+    if intake:
+        sizes = sorted(intake["sizes"], key=int)
+        largest = sizes[-1]
+        for size in sizes:
+            r = intake["sizes"][size]
+            tag = f"{_k(size)} rows ({r['file_mb']} MB)"
+            v = f".venv/bin/python -m bench.intake VARIANT {size} --pool {intake['pool']} --out r.json"
+            cal = r["calamine"]
+            for key, label in (("calamine", "bare read, python-calamine"), ("openpyxl_ro", "bare read, openpyxl read-only"),
+                               ("inspect", "pre-flight inspect_xlsx"), ("reader", "our calamine reader (normalised)")):
+                x = r[key]
+                out.append((f"intake {tag}: {label}",
+                            f"{x['seconds']:.2f} s ({x['cpu']:.2f} s CPU), {_rate(x)}, {x['rss_mb']:.0f} MB",
+                            "", "", v.replace("VARIANT", key)))
+            s = r["sink"]
+            wall, cpu = s["seconds"] / cal["seconds"], s["cpu"] / cal["cpu"]
+            ok = (wall <= TARGET_READ_RATIO and cpu <= TARGET_READ_RATIO) if size == largest else None
+            out.append((f"intake {tag}: pipeline, storage = counting sink",
+                        f"{s['seconds']:.2f} s ({s['cpu']:.2f} s CPU), {_rate(s)}, {s['rss_mb']:.0f} MB; "
+                        f"**{wall:.1f}× wall / {cpu:.1f}× CPU** the bare calamine read; "
+                        f"{s['accepted']} accepted + {s['rejected']} rejected",
+                        f"≤ {TARGET_READ_RATIO:g}× bare read" if size == largest else "", _status(ok),
+                        v.replace("VARIANT", "sink")))
+            e = r.get("e2e")
+            if e:
+                per = e["requests"]["dynamodb"] / max(1, e["accepted"])
+                out.append((f"intake {tag}: end to end on the emulator",
+                            f"{e['seconds']:.1f} s ({e['cpu']:.1f} s CPU in the worker, {e['api_call_seconds']:.0f} s "
+                            f"inside AWS calls), {_rate(e)}, worker {e['rss_mb']:.0f} MB; "
+                            f"{e['requests']['dynamodb']} DynamoDB requests = {per:.3f}/accepted record",
+                            f"RSS < {TARGET_RSS_MB} MB; ≤ {TARGET_REQ_PER_RECORD} req/record",
+                            _status(per <= TARGET_REQ_PER_RECORD and (size != largest or e["rss_mb"] < TARGET_RSS_MB)),
+                            f"{CMD} --only intake"))
+            n = r.get("naive")
+            if n:
+                out.append((f"intake {tag}: naive peer (openpyxl normal mode + PutItem per row)",
+                            f"{n['seconds']:.1f} s ({n['cpu']:.1f} s CPU), {_rate(n)}, {n['rss_mb']:.0f} MB; "
+                            f"{n['rows']} requests = 1/row; no checks",
+                            "", "", f"{CMD} --only intake"))
+        big = intake["sizes"][largest]
+        peak = max(big["sink"]["rss_mb"], big.get("e2e", {}).get("rss_mb", 0))
+        out.append((f"intake {_k(largest)} rows: peak RSS of the worker (max of sink, end to end)", f"{peak:.0f} MB",
+                    f"< {TARGET_RSS_MB} MB", _status(peak < TARGET_RSS_MB), f"{CMD} --only intake"))
+    costs = results.get("costs")
+    if costs:
+        reg = costs["registration"]
+        out.append((f"requests: registration batches ({reg['records']} enterprises, 1000 a batch)",
+                    f"{reg['dynamodb']} = {reg['per_record']:.2f}/record "
+                    f"({reg['targets'].get('Query records/by_pending', 0)} of them by_pending queries)",
+                    f"≤ {TARGET_REQ_PER_RECORD}/record", _status(reg["per_record"] <= TARGET_REQ_PER_RECORD),
+                    f"{CMD} --only costs"))
+        stages = sorted(costs["stages"], key=int)
+        small, large = costs["stages"][stages[0]], costs["stages"][stages[-1]]
+        label = f"{_k(stages[0])} → {_k(stages[-1])} stored records"
+        for key, what in (("batch_new", f"JSON batch of {costs['due']} new records, POST /v1/records"),
+                          ("batch_resend", "the same batch re-sent (no change)")):
+            a, b = small[key], large[key]
+            full = costs["due"] >= 1000        # the target is stated for batches of 1000
+            out.append((f"requests: {what}", f"{a['dynamodb']} → {b['dynamodb']} ({label}) = "
+                        f"{b['per_record']:.3f}/record", f"≤ {TARGET_REQ_PER_RECORD}/record (batches of 1000)",
+                        _status(max(a["per_record"], b["per_record"]) <= TARGET_REQ_PER_RECORD) if full else "–",
+                        f"{CMD} --only costs"))
+        for key, what in (("page_uscc", "public enterprise page by USCC"), ("page_regno", "public enterprise page by 注册号"),
+                          ("credit_check", "credit check")):
+            a, b = small[key], large[key]
+            target = key.startswith("page")
+            out.append((f"requests: {what} (GET, {a['pages']} enterprises)",
+                        f"{a['per_page']:g} → {b['per_page']:g} per request ({label})",
+                        f"≤ {TARGET_PAGE}" if target else "",
+                        _status(max(a["per_page"], b["per_page"]) <= TARGET_PAGE) if target else "", f"{CMD} --only costs"))
+        for job in ("deadlines", "forward", "open_data", "expire"):
+            a, b = small[job], large[job]
+            grows = b["dynamodb"] > a["dynamodb"]
+            sm = b["summary"]
+            due = sm.get("due", sm.get("archived", sm.get("changes", sm.get("missed", 0) + sm.get("at_risk", 0))))
+            out.append((f"requests: job `{job}`, the same {costs['due']}-record due set",
+                        f"{a['dynamodb']} → {b['dynamodb']} ({label}); due/changed {due}",
+                        "must not grow with the table", _status(not grows), f"{CMD} --only costs"))
+        fw = large["background"]["forward"]
+        out.append(("requests: job `forward` per forwarded record (background load)",
+                    f"{fw['dynamodb']} for {fw['summary'].get('published', 0)} records = "
+                    f"{fw['dynamodb'] / max(1, fw['summary'].get('published', 1)):.2f}/record", "", "",
+                    f"{CMD} --only costs"))
+    cold = results.get("coldstart")
+    if cold:
+        out.append(("cold start: `import app` vs bare Chalice + boto3 + Tracer (median cumulative importtime)",
+                    f"{cold['app_us'] / 1000:.0f} ms vs {cold['bare_us'] / 1000:.0f} ms = **{cold['ratio']:.2f}×** "
+                    f"(min {min(cold['app_runs_us']) / min(cold['bare_runs_us']):.2f}×, {cold['runs']} runs each); "
+                    f"spreadsheet libraries imported: {', '.join(cold['spreadsheet_libs_imported']) or 'none'}",
+                    f"≤ {TARGET_COLD}×", _status(cold["ratio"] <= TARGET_COLD), f"{CMD} --only coldstart"))
+        pkg = cold.get("package")
+        if pkg and "zip_mb" in pkg:
+            top = ", ".join(f"{k} {v}" for k, v in list(pkg["largest_mb"].items())[:4])
+            out.append(("deployment package (`make package` → deployment.zip)", f"{pkg['zip_mb']} MB ({top} MB)",
+                        "", "", "make package && ls -l build/chalice/deployment.zip"))
+    lat = results.get("latency")
+    if lat:
+        for key, what in (("uscc", "USCC"), ("regno", "注册号")):
+            x = lat[key]
+            out.append((f"latency: enterprise page by {what} through `chalice local` ({x['requests']} sequential GETs)",
+                        f"p50 {x['p50_ms']} ms, p99 {x['p99_ms']} ms (mean {x['mean_ms']}, max {x['max_ms']})",
+                        "reported only", "", f"{CMD} --only latency"))
+    return out
+
+
+def table(results: dict) -> str:
+    lines = ["| measure | result | target | status | reproduce |", "|---|---|---|---|---|"]
+    for row in rows_of(results):
+        lines.append("| " + " | ".join(c.replace("|", "\\|") for c in row[:4]) + f" | `{row[4]}` |")
+    return "\n".join(lines)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="small sizes (a few minutes)")
+    parser.add_argument("--only", action="append", choices=SECTIONS, help="run only this section (repeatable)")
+    parser.add_argument("--table", action="store_true", help="print the table of the last results")
+    parser.add_argument("--sizes", help="intake/costs sizes, comma-separated (e.g. 10000,100000)")
+    args = parser.parse_args()
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    latest = RESULTS / "latest.json"
+    results = json.loads(latest.read_text()) if latest.exists() else {}
+    if not args.table:
+        set_env()
+        plan = QUICK if args.quick else FULL
+        for section in args.only or SECTIONS:
+            kwargs = dict(plan[section])
+            if args.sizes and "sizes" in kwargs:
+                kwargs["sizes"] = [int(x) for x in args.sizes.split(",")]
+            log(f"section {section} {kwargs}")
+            started = time.time()
+            module = __import__(f"bench.{section}", fromlist=["run"])
+            with open(os.devnull, "w") as sink, contextlib.redirect_stdout(sink):   # Powertools' EMF lines
+                results[section] = module.run(**kwargs)
+            results[section]["_meta"] = {"quick": args.quick, "kwargs": kwargs,
+                                         "finished": time.strftime("%Y-%m-%d %H:%M:%S"),
+                                         "seconds": round(time.time() - started)}
+            results["_machine"] = {"python": sys.version.split()[0], "platform": platform.platform(),
+                                   "cpus": os.cpu_count()}
+            latest.write_text(json.dumps(results, ensure_ascii=False, indent=1, default=str))
+            log(f"section {section} done in {results[section]['_meta']['seconds']} s → {latest}")
+    print(table(results))
+
+
+if __name__ == "__main__":
+    main()
