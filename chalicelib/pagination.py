@@ -40,3 +40,15 @@ def limit_of(value: str | None) -> int:
     if not 1 <= n <= MAX_LIMIT:
         raise BadRequest(f"limit 应为 1 到 {MAX_LIMIT} 的整数", details=[{"field": "limit", "code": "BAD_REQUEST"}])
     return n
+
+
+def start_key(after: dict | None, required: set[str], fixed: dict | None = None) -> dict | None:
+    """A cursor's DynamoDB start key, checked against the list it continues (BAD_CURSOR otherwise)."""
+    if after is None:
+        return None
+    ok = (isinstance(after, dict) and set(after) == required
+          and all(isinstance(v, (str, int)) and not isinstance(v, bool) for v in after.values())
+          and all(after.get(k) == v for k, v in (fixed or {}).items()))
+    if not ok:
+        raise BadRequest("分页游标无效", details=[{"field": "cursor", "code": "BAD_CURSOR"}])
+    return after

@@ -34,15 +34,16 @@ class AuditService:
         pos = pagination.decode(cursor) or {}
         if actor or target:
             key, value, index = ("actor", actor, "by_actor") if actor else ("target", target, "by_target")
+            after = pagination.start_key(pos.get("k"), {"day", "sk", key, "at"}, {key: value})
             items, last = self.repo.by_index(index, key, value, start.isoformat(),
-                                             end.isoformat() + "\uffff", limit, pos.get("k"))
+                                             end.isoformat() + "\uffff", limit, after)
             return {"items": [i.model_dump() for i in items],
                     "next_cursor": pagination.encode({"k": last} if last else None)}
         try:
             day = date.fromisoformat(pos["d"]) if "d" in pos else end
         except (ValueError, TypeError):
             raise BadRequest("分页游标无效", details=[{"field": "cursor", "code": "BAD_CURSOR"}]) from None
-        after = pos.get("k")
+        after = pagination.start_key(pos.get("k"), {"day", "sk"}, {"day": day.isoformat()})
         out: list[AuditEntry] = []
         while day >= start and len(out) < limit:
             items, last = self.repo.by_day(day.isoformat(), limit - len(out), after)

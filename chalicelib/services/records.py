@@ -45,7 +45,8 @@ class RecordService:
             filters = Attr("category").eq(category)
         if state:
             filters = Attr("state").eq(state) if filters is None else filters & Attr("state").eq(state)
-        pos = pagination.decode(cursor)
+        pos = pagination.start_key(pagination.decode(cursor), {"pk", "sk", "department", "received_at"},
+                                   {"department": dept})
         items, last = self.records.by_department(dept, limit, pos, filters)
         return {"items": [r.summary() for r in items], "next_cursor": pagination.encode(last)}
 
