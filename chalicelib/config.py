@@ -28,6 +28,7 @@ class Settings(BaseModel):
     upload_max_bytes: int = 60 * 1024 * 1024
     upload_max_rows: int = 100_000
     upload_url_expires: int = 900
+    webhook_allow_private: bool = False   # http:// and loopback/private callbacks (local + test stages only)
 
     def table(self, logical: str) -> str:
         return f"{self.resource_prefix}-{logical}"
@@ -64,6 +65,7 @@ _ENV = {
     "publicity_secret_id": "PUBLICITY_SECRET_ID",
     "demo_password": "LOCAL_DEMO_PASSWORD",
     "metrics_namespace": "METRICS_NAMESPACE",
+    "webhook_allow_private": "WEBHOOK_ALLOW_PRIVATE",
 }
 
 

@@ -140,7 +140,7 @@ class Container:
             url = sqs.get_queue_url(QueueName=s.queue("webhook-dlq"))["QueueUrl"]
             sqs.send_message(QueueUrl=url, MessageBody=json.dumps(message, ensure_ascii=False))
         return WatchlistService(WatchlistRepository(self.aws.table("watchlists")), self.public,
-                                webhook_sender(), dead_letter)
+                                webhook_sender(), dead_letter, allow_private=s.webhook_allow_private)
 
     @cached_property
     def attestation(self):

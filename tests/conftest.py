@@ -17,7 +17,7 @@ os.environ.update({
     "AWS_SESSION_TOKEN": "testing", "AWS_DEFAULT_REGION": "us-east-1", "AWS_REGION": "us-east-1",
     "STAGE": "test", "RESOURCE_PREFIX": "qygs-test", "BUCKET_PREFIX": "qygs-test",
     "POWERTOOLS_TRACE_DISABLED": "true", "POWERTOOLS_METRICS_NAMESPACE": "QYGS-test",
-    "POWERTOOLS_SERVICE_NAME": "qygs-platform",
+    "POWERTOOLS_SERVICE_NAME": "qygs-platform", "WEBHOOK_ALLOW_PRIVATE": "true",
 })
 os.environ.pop("AWS_PROFILE", None)
 logging.getLogger("werkzeug").setLevel(logging.WARNING)

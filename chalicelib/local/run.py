@@ -52,7 +52,7 @@ def main() -> int:
         "AWS_ACCESS_KEY_ID": "local", "AWS_SECRET_ACCESS_KEY": "local",
         "AWS_DEFAULT_REGION": "us-east-1", "AWS_REGION": "us-east-1",
         "AWS_ENDPOINT_URL": endpoint, "STAGE": "local",
-        "RESOURCE_PREFIX": "qygs-local", "BUCKET_PREFIX": "qygs-local",
+        "RESOURCE_PREFIX": "qygs-local", "BUCKET_PREFIX": "qygs-local", "WEBHOOK_ALLOW_PRIVATE": "true",
         "POWERTOOLS_TRACE_DISABLED": "true",
     })
     server = emulator.start(moto_port)

@@ -10,6 +10,7 @@ goes to the webhook DLQ after 3 attempts.
 from __future__ import annotations
 
 import hashlib
+import ipaddress
 import json
 import re
 import secrets
@@ -28,7 +29,8 @@ MAX_ATTEMPTS = 3
 
 
 class WatchlistService:
-    def __init__(self, repo, public, sender, dead_letter):
+    def __init__(self, repo, public, sender, dead_letter, allow_private: bool = False):
+        self.allow_private = allow_private
         self.repo = repo
         self.public = public           # PublicService: the credit check
         self.sender = sender           # callable(url, secret, body: dict, key) → error str | None
@@ -45,8 +47,8 @@ class WatchlistService:
         bad = [c for c in normal if not (is_uscc_format(c) or is_regno_format(c))]
         if bad or len(normal) != len(codes):
             errors.append({"field": "codes", "code": "BAD_VALUE", "values": bad[:20]})
-        if not isinstance(url, str) or urlparse(url).scheme not in ("https", "http") or not urlparse(url).netloc:
-            errors.append({"field": "callback_url", "code": "BAD_VALUE", "message": "应为 https:// 地址"})
+        if not self._callback_ok(url):
+            errors.append({"field": "callback_url", "code": "BAD_VALUE", "message": "应为公网可达的 https:// 地址"})
         if errors:
             raise BadRequest("关注名单有误", details=errors)
         watchlist = {"id": str(ULID()), "department": department, "callback_url": url,
@@ -54,6 +56,23 @@ class WatchlistService:
                      "codes": len(set(normal)), "created_by": principal.username, "created_at": now_iso()}
         self.repo.create(watchlist, sorted(set(normal)))
         return watchlist   # the secret is shown once, here
+
+    def _callback_ok(self, url) -> bool:
+        """https to a public host; no internal addresses (SSRF) unless the stage allows them."""
+        if not isinstance(url, str) or len(url) > 2000:
+            return False
+        parts = urlparse(url)
+        if not parts.hostname or parts.scheme not in ("https", "http"):
+            return False
+        if self.allow_private:
+            return True
+        if parts.scheme != "https" or parts.hostname in ("localhost",) or parts.hostname.endswith(".internal"):
+            return False
+        try:
+            ip = ipaddress.ip_address(parts.hostname)
+        except ValueError:
+            return True            # a name; resolved by the sender
+        return ip.is_global
 
     def deliveries(self, principal: Principal, watchlist_id: str, limit: int, cursor: str | None) -> dict:
         wl = self.repo.get(watchlist_id)

@@ -13,6 +13,8 @@ locals {
     PUBLICITY_ENDPOINT  = local.platform.publicity_endpoint
     PUBLICITY_SECRET_ID = local.platform.publicity_secret_arn
     METRICS_NAMESPACE   = local.platform.metrics_namespace
+    # Watchlist callbacks must be public https hosts in AWS (no SSRF to internal addresses).
+    WEBHOOK_ALLOW_PRIVATE = var.webhook_allow_private
 
     POWERTOOLS_SERVICE_NAME      = local.platform.metrics_service
     POWERTOOLS_METRICS_NAMESPACE = local.platform.cloudwatch_namespace
