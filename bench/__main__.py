@@ -4,6 +4,7 @@
     .venv/bin/python -m bench --quick          # small sizes, a few minutes
     .venv/bin/python -m bench --only intake    # one section (intake, costs, coldstart, latency);
                                                # the others keep their last results in latest.json
+    .venv/bin/python -m bench --only intake --parts e2e   # intake parts: reads, e2e, naive
     .venv/bin/python -m bench --table          # print the table of latest.json again
 
 Sections: intake (measure 1, bench/intake.py), costs (measure 2, bench/costs.py), coldstart
@@ -168,6 +169,8 @@ def main() -> None:
     parser.add_argument("--only", action="append", choices=SECTIONS, help="run only this section (repeatable)")
     parser.add_argument("--table", action="store_true", help="print the table of the last results")
     parser.add_argument("--sizes", help="intake/costs sizes, comma-separated (e.g. 10000,100000)")
+    parser.add_argument("--parts", help="intake parts to measure again, comma-separated: reads,e2e,naive "
+                                        "(the others are kept from latest.json)")
     args = parser.parse_args()
     RESULTS.mkdir(parents=True, exist_ok=True)
     latest = RESULTS / "latest.json"
@@ -179,11 +182,15 @@ def main() -> None:
             kwargs = dict(plan[section])
             if args.sizes and "sizes" in kwargs:
                 kwargs["sizes"] = [int(x) for x in args.sizes.split(",")]
+            if section == "intake" and args.parts:
+                kwargs["parts"] = tuple(args.parts.split(","))
+                kwargs["previous"] = results.get("intake")
             log(f"section {section} {kwargs}")
             started = time.time()
             module = __import__(f"bench.{section}", fromlist=["run"])
             with open(os.devnull, "w") as sink, contextlib.redirect_stdout(sink):   # Powertools' EMF lines
                 results[section] = module.run(**kwargs)
+            kwargs.pop("previous", None)
             results[section]["_meta"] = {"quick": args.quick, "kwargs": kwargs,
                                          "finished": time.strftime("%Y-%m-%d %H:%M:%S"),
                                          "seconds": round(time.time() - started)}

@@ -148,8 +148,9 @@ class SinkS3:
         self.bytes_written += os.path.getsize(local)
 
 
-def new_upload(filename: str = "处罚.xlsx"):
-    """An upload item as UploadService.create makes it (d12 = 市环保局, 行政处罚)."""
+def new_upload(department: str = "d12", filename: str = "处罚.xlsx"):
+    """An upload item as UploadService.create makes it (行政处罚). Each upload of a run names its
+    own department, so no row of one is a resend of another's (identity = department + 文号)."""
     from ulid import ULID
 
     from chalicelib.clock import now_iso
@@ -157,9 +158,9 @@ def new_upload(filename: str = "处罚.xlsx"):
     from chalicelib.resources import UPLOAD_PREFIX
 
     upload_id = str(ULID())
-    return Upload(upload_id=upload_id, department="d12", category="admin_penalty", filename=filename,
-                  actor="op-d12", created_at=now_iso(),
-                  object_key=f"{UPLOAD_PREFIX}d12/{upload_id}/{filename}")
+    return Upload(upload_id=upload_id, department=department, category="admin_penalty", filename=filename,
+                  actor=f"op-{department}", created_at=now_iso(),
+                  object_key=f"{UPLOAD_PREFIX}{department}/{upload_id}/{filename}")
 
 
 # --- profile summary ------------------------------------------------------------------------------
@@ -350,12 +351,15 @@ def _median_run(variant: str, rows: int, repeat: int, pool_size: int) -> dict:
     return best
 
 
+UPLOAD_DEPARTMENTS = iter(["d12", "d13", "d14", "d15", "d16", "d17", "d18", "d19"])
+
+
 def _put_upload(rows: int, pool_size: int) -> tuple[str, str]:
     """A new upload item (as UploadService.create makes it) with the workbook in the bucket."""
     from chalicelib.container import get_container
 
     c = get_container()
-    upload = new_upload()
+    upload = new_upload(next(UPLOAD_DEPARTMENTS))
     c.uploads.create(upload)
     bucket = c.settings.bucket("uploads")
     c.aws.client("s3").upload_file(str(ensure_workbook(rows, pool_size)), bucket, upload.object_key)
@@ -372,16 +376,27 @@ def _naive_table(rows: int) -> str:
     return name
 
 
+PARTS = ("reads", "e2e", "naive")
+
+
 def run(sizes: list[int], *, repeat: int = 3, pool_size: int = POOL_SIZE, naive: bool = True,
-        profile: bool = True) -> dict:
-    """Every variant at every size; {"sizes": {rows: {variant: result}}, "pool": …}."""
+        profile: bool = True, parts: tuple[str, ...] = PARTS, previous: dict | None = None) -> dict:
+    """Every variant at every size; {"sizes": {rows: {variant: result}}, "pool": …}.
+
+    `parts` ⊂ {"reads" (bare reads, reader, sink), "e2e", "naive"}: the other parts are taken
+    from `previous` (the last results) when it was measured with the same sizes and pool."""
     from chalicelib.container import get_container
 
     out: dict = {"sizes": {}, "pool": pool_size}
+    if previous and previous.get("pool") == pool_size and set(previous.get("sizes", {})) == {str(n) for n in sizes}:
+        out = {**previous, "sizes": {k: dict(v) for k, v in previous["sizes"].items()}}
+        out.pop("_meta", None)
     for rows in sizes:
         path = ensure_workbook(rows, pool_size)
-        res: dict = {"file_mb": round(path.stat().st_size / 2**20, 1)}
-        out["sizes"][str(rows)] = res
+        res: dict = out["sizes"].setdefault(str(rows), {})
+        res["file_mb"] = round(path.stat().st_size / 2**20, 1)
+        if "reads" not in parts:
+            continue
         for variant, n in (("calamine", repeat), ("reader", repeat), ("inspect", repeat),
                            ("sink", repeat), ("openpyxl_ro", 1)):
             log(f"intake {rows} rows: {variant} ×{n}")
@@ -390,25 +405,21 @@ def run(sizes: list[int], *, repeat: int = 3, pool_size: int = POOL_SIZE, naive:
             log(f"intake {rows} rows: sink under cProfile")
             res["sink_profile"] = run_child("bench.intake", "sink", str(rows), "--pool", str(pool_size),
                                             "--profile")["profile"]
+    if "e2e" not in parts and not (naive and "naive" in parts):
+        return out
     emu = Emulator()
     try:
         emu.reset()
-        log(f"intake: registering {pool_size} enterprises through the registration category")
-        with Timer() as t:
-            register_pool(get_container(), enterprise_pool(pool_size))
-        out["register_pool_seconds"] = round(t.seconds, 1)
+        if "e2e" in parts:
+            log(f"intake: registering {pool_size} enterprises through the registration category")
+            with Timer() as t:
+                register_pool(get_container(), enterprise_pool(pool_size))
+            out["register_pool_seconds"] = round(t.seconds, 1)
         for rows in sizes:
             res = out["sizes"][str(rows)]
-            log(f"intake {rows} rows: end to end on the emulator")
-            bucket, key = _put_upload(rows, pool_size)
-            res["e2e"] = run_child("bench.intake", "e2e", str(rows), "--pool", str(pool_size), "--bucket", bucket,
-                                   "--key", key)
-            if profile and rows == min(sizes):
-                log(f"intake {rows} rows: end to end under cProfile")
-                bucket, key = _put_upload(rows, pool_size)
-                res["e2e_profile"] = run_child("bench.intake", "e2e", str(rows), "--pool", str(pool_size),
-                                               "--bucket", bucket, "--key", key, "--profile")["profile"]
-            if naive:
+            if "e2e" in parts:
+                _e2e_runs(res, rows, pool_size, profile=profile and rows == min(sizes))
+            if naive and "naive" in parts:
                 log(f"intake {rows} rows: naive peer (openpyxl normal mode + one PutItem per row)")
                 res["naive"] = run_child("bench.intake", "naive", str(rows), "--pool", str(pool_size),
                                          "--table", _naive_table(rows))
@@ -416,6 +427,18 @@ def run(sizes: list[int], *, repeat: int = 3, pool_size: int = POOL_SIZE, naive:
     finally:
         emu.stop()
     return out
+
+
+def _e2e_runs(res: dict, rows: int, pool_size: int, profile: bool) -> None:
+    log(f"intake {rows} rows: end to end on the emulator")
+    bucket, key = _put_upload(rows, pool_size)
+    res["e2e"] = run_child("bench.intake", "e2e", str(rows), "--pool", str(pool_size), "--bucket", bucket,
+                           "--key", key)
+    if profile:
+        log(f"intake {rows} rows: end to end under cProfile")
+        bucket, key = _put_upload(rows, pool_size)
+        res["e2e_profile"] = run_child("bench.intake", "e2e", str(rows), "--pool", str(pool_size),
+                                       "--bucket", bucket, "--key", key, "--profile")["profile"]
 
 
 if __name__ == "__main__":
