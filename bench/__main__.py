@@ -185,7 +185,7 @@ def main() -> None:
             if section == "intake" and args.parts:
                 kwargs["parts"] = tuple(args.parts.split(","))
                 kwargs["previous"] = results.get("intake")
-            log(f"section {section} {kwargs}")
+            log(f"section {section} {({k: v for k, v in kwargs.items() if k != 'previous'})}")
             started = time.time()
             module = __import__(f"bench.{section}", fromlist=["run"])
             with open(os.devnull, "w") as sink, contextlib.redirect_stdout(sink):   # Powertools' EMF lines

@@ -63,16 +63,25 @@ def run(repeat: int = 7, package: bool = True) -> dict:
     DATA.mkdir(parents=True, exist_ok=True)
     (DATA / "bare_app.py").write_text(BARE_APP)
     importtime("app", ROOT), importtime("bare_app", DATA)        # warm-up: .pyc files
-    app_runs, bare_runs, last_app = [], [], []
+    app_runs, bare_runs, last_app, bare = [], [], [], []
     for _ in range(repeat):
         last_app = importtime("app", ROOT)
         app_runs.append(top_level(last_app, "app"))
         bare = importtime("bare_app", DATA)
         bare_runs.append(top_level(bare, "bare_app"))
+    # What `import app` loads that the bare app does not, by top-level package (self time).
+    in_bare = {n for *_, n in bare}
+    added: Counter = Counter()
+    for s, _, _, n in last_app:
+        if n not in in_bare:
+            added[n.split(".")[0]] += s
     app_us, bare_us = statistics.median(app_runs), statistics.median(bare_runs)
     # Our own modules (self time: what importing/executing the module itself cost).
-    ours = sorted(((s, c, n) for s, c, _, n in last_app if n == "app" or n.startswith("chalicelib")),
+    ours = sorted(((s, c, n) for s, c, _, n in last_app if n.startswith("chalicelib")),
                   key=lambda r: r[0], reverse=True)
+    # Our modules that pull in most (cumulative: includes the third-party modules first loaded there).
+    direct = sorted(((c, n) for _, c, _, n in last_app if n.startswith("chalicelib.") and n not in (
+        "chalicelib.container", "chalicelib.aws", "chalicelib.observability")), reverse=True)
     # Third-party packages by cumulative time, each counted where it was first imported.
     packages: Counter = Counter()
     for s, _, _, n in last_app:
@@ -87,6 +96,9 @@ def run(repeat: int = 7, package: bool = True) -> dict:
         "app_us": app_us, "bare_us": bare_us, "ratio": round(app_us / bare_us, 2), "runs": repeat,
         "app_runs_us": app_runs, "bare_runs_us": bare_runs,
         "our_heaviest": [{"module": n, "self_us": s, "cumulative_us": c} for s, c, n in ours[:8]],
+        "our_self_us_total": sum(s for s, _, _ in ours),
+        "our_cumulative_top": [{"module": n, "cumulative_us": c} for c, n in direct[:8]],
+        "added_over_bare_self_us": dict(added.most_common(10)),
         "third_party_self_us": dict(packages.most_common(10)),
         "spreadsheet_libs_imported": sorted(m for m in SPREADSHEET_LIBS if m in loaded),
         "sys_modules_check": check.stdout.strip(),
