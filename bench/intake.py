@@ -83,6 +83,11 @@ class SinkCounters:
     def add(self, *args, **kwargs):
         self.calls += 1
 
+    def update_op(self, *args, **kwargs):
+        """The counter update that rides in the upload checkpoint's transaction."""
+        self.calls += 1
+        return {}
+
 
 class SinkDepartments:
     """Departments as the catalog seeds them (no admin edits)."""
@@ -121,6 +126,17 @@ class SinkUploads:
     def save(self, upload):
         self.saves += 1
         self.upload = upload
+
+    def acquire(self, upload, token, now, seconds):
+        upload.lease, upload.lease_until = token, now + seconds
+        return True
+
+    def release(self, upload):
+        upload.lease, upload.lease_until = None, None
+
+    def checkpoint(self, upload, previous, counters):
+        self.save(upload)
+        return True
 
 
 class SinkS3:
@@ -235,7 +251,7 @@ def _sink(path: Path, pool_size: int, profile: bool) -> dict:
     uploads, s3 = SinkUploads(upload), SinkS3(upload.object_key, path)
     workdir = tempfile.mkdtemp(dir=path.parent)
     processor = UploadProcessor(uploads, submissions, catalog, s3, "uploads", 60 * 1024 * 1024, 100_000,
-                                workdir=workdir)
+                                counters, workdir=workdir)
     prof = None
     if profile:
         import cProfile
