@@ -101,8 +101,48 @@ def _penalty_span(rule: Mapping[str, Any], fields: Mapping[str, Any]) -> Mapping
     return rule.get("standard", {"years": 3})
 
 
+_MEMO_LIMIT = 20_000
+_memos: dict[int, tuple[Category, tuple[str, ...], dict[tuple, Period]]] = {}
+
+
 def publication_period(category: Category, fields: Mapping[str, Any], published_on: date) -> Period:
-    """How long a record stays public (`publish_until`). `fields` are normalized (ISO dates)."""
+    """How long a record stays public (`publish_until`). `fields` are normalized (ISO dates).
+    Remembered per category for the values of the fields its rule reads (a batch repeats them)."""
+    entry = _memos.get(id(category))
+    if entry is None or entry[0] is not category:
+        if len(_memos) >= 64:
+            _memos.clear()
+        entry = _memos[id(category)] = (category, _inputs(category.period or {}), {})
+    _, names, memo = entry
+    key = (published_on, *(_frozen(fields.get(n)) for n in names))
+    hit = memo.get(key)
+    if hit is None:
+        if len(memo) >= _MEMO_LIMIT:
+            memo.clear()
+        hit = memo[key] = _period(category, fields, published_on)
+    return hit
+
+
+def _inputs(rule: Mapping[str, Any]) -> tuple[str, ...]:
+    """The json_names whose values a period rule reads (see _period and its helpers)."""
+    names = set(rule.get("off_when") or {})
+    for spec in (rule.get("cap"), rule.get("default")):
+        if isinstance(spec, Mapping) and spec.get("from", "published_on") != "published_on":
+            names.add(spec["from"])
+    if "penalty" in rule:
+        p = rule["penalty"]
+        names |= {p.get("category_field", "CF_CFLB"), p.get("fine_field", "CF_NR_FK"),
+                  p.get("party_type_field", "CF_XDR_LB")}
+    if rule.get("until_field"):
+        names.add(rule["until_field"])
+    return tuple(sorted(names))
+
+
+def _frozen(value: Any) -> Any:
+    return tuple(value) if isinstance(value, list) else value
+
+
+def _period(category: Category, fields: Mapping[str, Any], published_on: date) -> Period:
     rule = category.period or {}
     for name, values in (rule.get("off_when") or {}).items():
         if fields.get(name) in values:

@@ -7,7 +7,9 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from datetime import date
-from typing import Any, Protocol
+from typing import Any, NamedTuple, Protocol
+
+from pydantic import BaseModel
 
 from chalicelib.catalog import build_key_map, normalize_key
 from chalicelib.catalog.model import Category, FieldDef, FieldType
@@ -34,10 +36,29 @@ from chalicelib.domain.normalize import (
 DISCLOSURE, MASKED_FIELDS, PROCEDURE = "disclosure", "masked_fields", "procedure"
 SECRET = "涉密"
 _CACHE_LIMIT = 64
+MEMO_LIMIT = 4096   # outcomes remembered per field (text cells); a full memo starts over
+
+
+class FieldError(BaseModel):
+    field: str                 # json_name
+    code: str                  # stable code (SPEC §5)
+    message: str               # Chinese, names the field's label
+    suggestion: str | None = None
+
+
+class Outcome(NamedTuple):
+    """What checking one value of one field gives: replayed for every row with the same text."""
+    empty: bool                       # nothing given (None, blank text, empty list)
+    value: Any = None                 # canonical value, None when absent or rejected
+    errors: tuple = ()                # FieldErrors (shared, never mutated)
+    checksum_failed: str | None = None  # "uscc"/"regno": a party code whose check character fails
+
+
+OMIT = object()   # a clean value that adds nothing to the record (the field's default, an empty list)
+EMPTY = Outcome(empty=True)
 
 
 class Sink(Protocol):
-    dates: dict[str, date]
     checksum_ok: dict[str, bool]
 
     def error(self, field: str, code: Code, message: str, suggestion: str | None = None) -> None: ...
@@ -47,7 +68,7 @@ class FieldPlan:
     """One field, ready to check values: `check(value, today, sink)` → canonical value or None."""
 
     __slots__ = ("name", "label", "required", "default", "max_len", "not_future", "enum", "table",
-                 "party_code", "check")
+                 "party_code", "check", "memo", "clean", "special", "plain_text")
 
     def __init__(self, f: FieldDef, party_code: str | None) -> None:
         self.name, self.label, self.required, self.default = f.json_name, f.label, f.required, f.default
@@ -60,6 +81,35 @@ class FieldPlan:
             FieldType.CODE: self._code, FieldType.TEXT: self._text,
         }
         self.check = checks[f.type]
+        # Outcomes remembered per text, for the `today` of the compiled category: `memo` all of them,
+        # `clean` those that only give a value (no error, no flag): the validator's fast path.
+        self.memo: dict[str, Outcome] = {}
+        self.clean: dict[str, Any] = {}
+        self.special = f.json_name == MASKED_FIELDS  # checked against the other fields (validation)
+        # free text without a default: a printable string needs only strip + length (no memo)
+        self.plain_text = f.type == FieldType.TEXT and f.default is None and not self.special
+
+    def outcome(self, value: Any, today: date) -> Outcome:
+        """Check one value in isolation; text values are remembered (a sheet repeats its cells)."""
+        if type(value) is not str:
+            return EMPTY if value is None else self._outcome(value, today)
+        hit = self.memo.get(value)
+        if hit is None:
+            if len(self.memo) >= MEMO_LIMIT:
+                self.memo.clear()
+                self.clean.clear()
+            hit = self.memo[value] = self._outcome(value, today)
+            if not (hit.empty or hit.errors or hit.checksum_failed or type(hit.value) is list):
+                self.clean[value] = OMIT if hit.value is None or hit.value == self.default else hit.value
+        return hit
+
+    def _outcome(self, value: Any, today: date) -> Outcome:
+        if is_empty(value):
+            return EMPTY
+        rec = _Recorder()
+        result = self.check(value, today, rec)
+        failed = next((k for k, ok in rec.checksum_ok.items() if not ok), None)
+        return Outcome(False, result, tuple(rec.errors), failed)
 
     def _text(self, value: Any, today: date, sink: Sink) -> str | None:
         text = value.strip() if type(value) is str and value.isprintable() else to_text(value)
@@ -83,7 +133,6 @@ class FieldPlan:
         if self.not_future and d > today:
             sink.error(self.name, Code.FUTURE_DATE, msg.future_date(self.label, today.isoformat()))
             return None
-        sink.dates[self.name] = d
         return d.isoformat()
 
     def _enum(self, value: Any, today: date, sink: Sink) -> str | None:
@@ -150,14 +199,36 @@ class FieldPlan:
         return code
 
 
+class _Recorder:
+    """The sink of one value's check, kept as an Outcome."""
+
+    def __init__(self) -> None:
+        self.checksum_ok: dict[str, bool] = {}
+        self.errors: list = []
+
+    def error(self, field: str, code: Code, message: str, suggestion: str | None = None) -> None:
+        self.errors.append(FieldError(field=field, code=code.value, message=message, suggestion=suggestion))
+
+
 class CompiledCategory:
     def __init__(self, category: Category) -> None:
         self.category = category
         self.by_name: dict[str, FieldDef] = {f.json_name: f for f in category.fields}
         self.key_map = build_key_map(category)
+        self.date_fields = frozenset(f.json_name for f in category.fields if f.type == FieldType.DATE)
         party = {category.uscc_field: "uscc", category.regno_field: "regno"}
         self.plans = [FieldPlan(f, party.get(f.json_name)) for f in category.fields]
         self.plan = {p.name: p for p in self.plans}
+        self.memo_day: date | None = None
+
+    def plans_for(self, today: date) -> list[FieldPlan]:
+        """The field plans, their memos valid for `today` (FUTURE_DATE depends on it)."""
+        if today != self.memo_day:
+            for p in self.plans:
+                p.memo.clear()
+                p.clean.clear()
+            self.memo_day = today
+        return self.plans
 
     def label(self, json_name: str) -> str:
         f = self.by_name.get(json_name)

@@ -28,14 +28,17 @@ from chalicelib.domain.identifiers import (
 )
 from chalicelib.domain.messages import Code
 from chalicelib.domain.normalize import is_empty, split_names, to_text
-from chalicelib.domain.schema import DISCLOSURE, MASKED_FIELDS, PROCEDURE, SECRET, CompiledCategory, compiled
-
-
-class FieldError(BaseModel):
-    field: str                 # json_name
-    code: str                  # stable code (SPEC §5)
-    message: str               # Chinese, names the field's label
-    suggestion: str | None = None
+from chalicelib.domain.schema import (
+    DISCLOSURE,
+    MASKED_FIELDS,
+    OMIT,
+    PROCEDURE,
+    SECRET,
+    CompiledCategory,
+    FieldError,
+    FieldPlan,
+    compiled,
+)
 
 
 class RecordCheck(BaseModel):
@@ -107,7 +110,6 @@ class _Run:
                  unknown: list[str]) -> None:
         self.s, self.values, self.today, self.unknown = schema, values, today, unknown
         self.out: dict[str, Any] = {}
-        self.dates: dict[str, date] = {}
         self.errors: list[FieldError] = []
         self.masked: list[str] = []
         self.checksum_ok = {"uscc": True, "regno": True}
@@ -117,25 +119,51 @@ class _Run:
 
     def check(self) -> RecordCheck:
         values, out, today = self.values, self.out, self.today
-        for plan in self.s.plans:
-            value = values.get(plan.name)
-            kind = type(value)
-            if value is None or (kind is str and (not value or value.isspace())) or (
-                    (kind is list or kind is tuple) and is_empty(value)):
+        for plan in self.s.plans_for(today):
+            name = plan.name
+            value = values.get(name)
+            if type(value) is str:   # the fast paths: a text seen before, or plain free text
+                hit = plan.clean.get(value)
+                if hit is not None:
+                    if hit is not OMIT:
+                        out[name] = hit
+                    continue
+                if plan.plain_text and value.isprintable():
+                    text = value.strip()
+                    if text and len(text) <= plan.max_len:
+                        out[name] = text
+                        continue
+            elif value is None:
                 if plan.required:
-                    self.error(plan.name, Code.REQUIRED, msg.required(plan.label))
+                    self.error(name, Code.REQUIRED, msg.required(plan.label))
                 continue
-            if plan.name == MASKED_FIELDS:
-                self.masked_fields(value)
-                continue
-            result = plan.check(value, today, self)
-            if result is not None and result != plan.default:
-                out[plan.name] = result
+            self.field(plan, value)
         scope_blocked = self.scope()
         if not scope_blocked:
             self.codes_present()
         self.date_orders()
         return self.result()
+
+    def field(self, plan: FieldPlan, value: Any) -> None:
+        outcome = plan.outcome(value, self.today)
+        if outcome.empty:
+            if plan.required:
+                self.error(plan.name, Code.REQUIRED, msg.required(plan.label))
+            return
+        if plan.special:
+            self.masked_fields(value)
+            return
+        self.errors.extend(outcome.errors)
+        if outcome.checksum_failed:
+            self.checksum_ok[outcome.checksum_failed] = False
+        result = outcome.value
+        if result is not None and result != plan.default:
+            self.out[plan.name] = list(result) if type(result) is list else result
+
+    def date(self, name: str | None) -> date | None:
+        """A date field's value, when it was given and is valid (kept as ISO text in `out`)."""
+        value = self.out.get(name) if name else None
+        return date.fromisoformat(value) if isinstance(value, str) and name in self.s.date_fields else None
 
     # --- cross-field rules ------------------------------------------------------------------
     def scope(self) -> bool:
@@ -160,7 +188,7 @@ class _Run:
 
     def date_orders(self) -> None:
         for start, end in self.s.category.date_orders:
-            a, b = self.dates.get(start), self.dates.get(end)
+            a, b = self.date(start), self.date(end)
             if a is not None and b is not None and b < a:
                 self.error(end, Code.DATE_ORDER, msg.date_order(self.s.label(start), self.s.label(end)))
 
@@ -198,7 +226,7 @@ class _Run:
             ok=not self.errors, fields=out, errors=self.errors,
             source_ref=_text_or_none(source_ref), name=_text_or_none(out.get(c.name_field)),
             uscc=uscc, regno=_text_or_none(regno), party_type=_text_or_none(party),
-            decision_date=self.dates.get(c.decision_date_field),
+            decision_date=self.date(c.decision_date_field),
             disclosure=out.get(DISCLOSURE, "公开"), masked_fields=self.masked, procedure=procedure,
             uscc_checksum_ok=self.checksum_ok["uscc"], regno_checksum_ok=self.checksum_ok["regno"],
             unknown_keys=self.unknown,

@@ -22,6 +22,8 @@ except Exception:  # pragma: no cover - library missing or reorganised: Mon–Fr
     _CC_HOLIDAYS, _CC_WORKDAYS, _CC_YEARS = {}, {}, range(0)
 
 ONE_DAY = timedelta(days=1)
+_ADDED: dict[tuple, dict[tuple[date, int], tuple[date, bool]]] = {}   # overrides → (start, n) → sum
+_ADDED_CALENDARS, _ADDED_SUMS = 16, 20_000
 
 
 class YearOverride(BaseModel):
@@ -37,6 +39,13 @@ def library_covers(year: int) -> bool:
 class WorkCalendar:
     def __init__(self, overrides: Mapping[int, YearOverride] | None = None) -> None:
         self.overrides: dict[int, YearOverride] = dict(overrides or {})
+        # Sums already worked out, shared by every calendar with the same overrides: the batches
+        # of an upload repeat their decision dates.
+        key = tuple(sorted((y, frozenset(o.holidays), frozenset(o.workdays)) for y, o in self.overrides.items()))
+        if len(_ADDED) > _ADDED_CALENDARS and key not in _ADDED:
+            _ADDED.clear()
+        self._added = _ADDED.setdefault(key, {})
+
 
     def is_working_day(self, d: date) -> tuple[bool, bool]:
         """(is a working day, provisional)."""
@@ -55,6 +64,14 @@ class WorkCalendar:
     def add_working_days(self, start: date, n: int) -> tuple[date, bool]:
         """The n-th working day after `start` (counting starts the day after), and whether any
         day counted was provisional. n <= 0 returns `start`; past date.max clamps to date.max."""
+        hit = self._added.get((start, n))
+        if hit is None:
+            if len(self._added) >= _ADDED_SUMS:
+                self._added.clear()
+            hit = self._added[(start, n)] = self._add_working_days(start, n)
+        return hit
+
+    def _add_working_days(self, start: date, n: int) -> tuple[date, bool]:
         d, provisional, left = start, False, n
         while left > 0:
             if d == date.max:

@@ -1,0 +1,75 @@
+"""The validator, the period rules and the working-day sums remember what they worked out (a sheet
+repeats its cells). What they remember must never change an answer: each memoised result equals
+the one worked out afresh, for any input, and a memo never outlives what it depends on."""
+from __future__ import annotations
+
+from datetime import date
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from chalicelib.catalog import load_catalog
+from chalicelib.domain import periods
+from chalicelib.domain.samples import sample_record
+from chalicelib.domain.schema import compiled
+from chalicelib.domain.validation import validate_record
+from chalicelib.domain.workdays import WorkCalendar, YearOverride
+
+CATALOG = load_catalog()
+TODAY = date(2026, 10, 1)
+CATEGORY_IDS = st.sampled_from(list(CATALOG.categories))
+cells = (st.none() | st.text(max_size=12) | st.sampled_from(["罚款", "警告", "罚款、警告", "2026/09/01", "2026-10-02",
+                                                             "长期", "1.5万元", "91510823MA00004812", "法人及非法人组织",
+                                                             " 一般 ", "涉密", "0", "2099/12/31"])
+         | st.integers(-5, 50000) | st.floats(allow_nan=False) | st.dates())
+
+
+def fresh(category_id: str, raw: dict, today: date):
+    """The same check with every memo of the category emptied first."""
+    for plan in compiled(CATALOG.category(category_id)).plans:
+        plan.memo.clear()
+        plan.clean.clear()
+    return validate_record(CATALOG.category(category_id), raw, today, CATALOG.key_map(category_id))
+
+
+@settings(max_examples=300, suppress_health_check=[HealthCheck.too_slow])
+@given(st.data(), CATEGORY_IDS)
+def test_given_any_record_then_a_remembered_check_equals_a_fresh_one(data, category_id):
+    base = sample_record(category_id)
+    raw = {**base, **data.draw(st.dictionaries(st.sampled_from(sorted(base)), cells, max_size=6))}
+    category, key_map = CATALOG.category(category_id), CATALOG.key_map(category_id)
+    first = fresh(category_id, raw, TODAY)
+    again = validate_record(category, raw, TODAY, key_map)     # now served from the memos
+    assert again.model_dump() == first.model_dump()
+    assert again.fields is not first.fields
+    for name, value in again.fields.items():                   # no list shared between records
+        assert not isinstance(value, list) or value is not first.fields[name]
+
+
+def test_given_another_day_then_a_remembered_future_date_is_checked_again():
+    category, key_map = CATALOG.category("admin_penalty"), CATALOG.key_map("admin_penalty")
+    raw = {**sample_record("admin_penalty"), "CF_JDRQ": "2026/10/05"}
+    assert [e.code for e in validate_record(category, raw, TODAY, key_map).errors] == ["FUTURE_DATE"]
+    assert validate_record(category, raw, date(2026, 10, 6), key_map).ok
+    assert [e.code for e in validate_record(category, raw, TODAY, key_map).errors] == ["FUTURE_DATE"]
+
+
+@settings(max_examples=300)
+@given(st.data(), CATEGORY_IDS, st.dates(min_value=date(2020, 1, 1), max_value=date(2030, 12, 31)))
+def test_given_any_fields_then_the_remembered_period_equals_a_fresh_one(data, category_id, published_on):
+    category = CATALOG.category(category_id)
+    result = fresh(category_id, {**sample_record(category_id), **data.draw(
+        st.dictionaries(st.sampled_from(sorted(sample_record(category_id))), cells, max_size=6))}, TODAY)
+    expected = periods._period(category, result.fields, published_on)
+    assert periods.publication_period(category, result.fields, published_on) == expected
+    assert periods.publication_period(category, dict(result.fields), published_on) == expected
+
+
+def test_given_overrides_then_sums_are_remembered_per_override_table():
+    plain = WorkCalendar()
+    start = date(2026, 9, 28)
+    assert plain.add_working_days(start, 7) == plain._add_working_days(start, 7)
+    holiday = WorkCalendar({2026: YearOverride(holidays={date(2026, 9, 29), date(2026, 9, 30)})})
+    assert holiday.add_working_days(start, 7) == holiday._add_working_days(start, 7)
+    assert holiday.add_working_days(start, 7)[0] > plain.add_working_days(start, 7)[0]   # not the plain sum
+    assert WorkCalendar().add_working_days(start, 7) == plain.add_working_days(start, 7)
