@@ -1,4 +1,10 @@
-"""Report counters in daily buckets: one item per (department, day), updated once per batch."""
+"""Report counters in daily buckets: one item per (department, day), updated once per batch.
+
+迟报 (late) records are counted apart, one mark item per record (pk "L#<department>", sk
+"<day>#<record_id>") written in the record's own creating transaction: a resent batch or a
+re-applied upload chunk finds its records stored and marked, so each is counted exactly once;
+and no transaction touches a shared (hot) item.
+"""
 from __future__ import annotations
 
 from boto3.dynamodb.conditions import Key
@@ -34,14 +40,29 @@ class CounterRepository:
             op.pop("TableName")
             self.table.update_item(**op)
 
+    def late_mark(self, department: str, day: str, record_id: str) -> dict:
+        """The transaction item that counts one late record (idempotent: keyed by the record)."""
+        return {"Put": {"TableName": self.table.name,
+                        "Item": {"pk": f"L#{department}", "sk": f"{day}#{record_id}"}}}
+
+    def late(self, department: str, start: str, end: str) -> int:
+        """Late records counted on days start..end (a COUNT query over the marks)."""
+        return sum(r["Count"] for r in self._pages(
+            KeyConditionExpression=Key("pk").eq(f"L#{department}") & Key("sk").between(start, f"{end}~"),
+            Select="COUNT"))
+
     def days(self, department: str, start: str, end: str) -> list[dict]:
-        resp = self.table.query(KeyConditionExpression=Key("pk").eq(f"D#{department}") & Key("sk").between(start, end))
-        items = resp["Items"]
-        while "LastEvaluatedKey" in resp:
-            resp = self.table.query(KeyConditionExpression=Key("pk").eq(f"D#{department}") & Key("sk").between(
-                start, end), ExclusiveStartKey=resp["LastEvaluatedKey"])
-            items += resp["Items"]
-        return [from_item(i) for i in items]
+        return [from_item(i) for r in self._pages(
+            KeyConditionExpression=Key("pk").eq(f"D#{department}") & Key("sk").between(start, end)) for i in r["Items"]]
+
+    def _pages(self, **kwargs):
+        """Every page of one query."""
+        while True:
+            resp = self.table.query(**kwargs)
+            yield resp
+            if "LastEvaluatedKey" not in resp:
+                return
+            kwargs["ExclusiveStartKey"] = resp["LastEvaluatedKey"]
 
     def last_submission(self, department: str) -> str | None:
         """The newest day bucket that recorded an accepted submission."""

@@ -8,7 +8,7 @@ Writes go in transactions of up to 100 items, conditional on the version read (o
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from boto3.dynamodb.conditions import Key
 from botocore.exceptions import ClientError
@@ -58,11 +58,12 @@ class Change:
     """One record write: `record` replaces `previous` (None for a new record).
 
     `version` is the history entry of a content change; state changes (published, archived)
-    write none.
+    write none. `also`: further items (of any table) that commit in the same transaction.
     """
     record: Record
     previous: Record | None
     version: RecordVersion | None = None
+    also: list[dict] = field(default_factory=list)
 
 
 class RecordRepository:
@@ -169,7 +170,7 @@ class RecordRepository:
         if change.version is not None:
             ops.append({"Put": {"TableName": self.versions.name, "Item": to_item(change.version.model_dump()),
                                 "ConditionExpression": "attribute_not_exists(record_id)"}})
-        return ops
+        return ops + change.also
 
     def write(self, changes: list[Change]) -> list[Change]:
         """Apply changes in as few transactions as fit; returns the changes that lost a race."""

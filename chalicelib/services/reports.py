@@ -48,6 +48,7 @@ class ReportService:
                     lags[int(k[4:])] += int(v)
             if day.get("last_submission"):
                 last = max(last or "", day["last_submission"])
+        sums["late"] += self.counters.late(dept.id, start.isoformat(), end.isoformat())   # (+ older buckets' late)
         return {"department": dept.id, "name": dept.name, "region": dept.region,
                 **{k: sums[k] for k in FIELDS},
                 "rejection_rate": _rate(sums["rejected"], sums["submitted"]),

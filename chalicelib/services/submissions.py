@@ -117,6 +117,9 @@ class SubmissionService:
             del kept[i]
             errors[i] = [FieldError(field=category.source_ref_field, code="WITHDRAWN",
                                     message="该记录已撤销，不能再修改；如需公示请使用新的文号报送")]
+        for _, c in planned:   # 迟报 is counted with the record's creation, in its transaction (exactly once)
+            if c.previous is None and c.record.late:
+                c.also.append(self.counters.late_mark(department, day.isoformat(), c.record.record_id))
         lost = {id(c) for c in self.records.write([c for _, c in planned])}
         out = Outcome()
         for i, change in planned:
@@ -200,11 +203,11 @@ class SubmissionService:
 
 
 def counter_deltas(out: Outcome, extra_rejected: list[list[dict]] = ()) -> dict[str, int]:
-    """Report counter increments of one batch (rejections counted by their first error's code)."""
+    """Report counter increments of one batch (rejections counted by their first error's code; 迟报 is
+    not among them: it is marked per record when the record is created, see CounterRepository.late_mark)."""
     errors = [r["errors"] for r in out.rejected] + list(extra_rejected)
     codes = Counter(e[0]["code"] for e in errors if e)
     return {"submitted": len(out.accepted) + len(errors), "accepted": len(out.accepted), "rejected": len(errors),
-            "late": sum(1 for r in out.records if r.late and r.version == 1),
             **{f"rej_{code}": n for code, n in codes.items()}}
 
 

@@ -110,8 +110,14 @@ def snapshot(container) -> dict:
                                                        "next_row", "chunks", "notes")}
         uploads[u["filename"]]["error"] = (u.get("error") or {}).get("code")
         uploads[u["filename"]]["feedback"] = bool(u.get("feedback_key"))
-    counters = {(c["pk"], c["sk"]): {k: v for k, v in c.items() if k not in ("pk", "sk", *TIMESTAMPS)}
-                for c in scan(s, "counters") if c["pk"] != "DEADLINES"}
+    counters, marks = {}, Counter()
+    for c in scan(s, "counters"):
+        if c["pk"].startswith("L#"):       # one 迟报 mark per late record: counted per (department, day)
+            marks[(f"D#{c['pk'][2:]}", c["sk"].split("#")[0])] += 1
+        elif c["pk"] != "DEADLINES":
+            counters[(c["pk"], c["sk"])] = {k: v for k, v in c.items() if k not in ("pk", "sk", *TIMESTAMPS)}
+    for key, n in marks.items():
+        counters.setdefault(key, {})["late_marks"] = n
     notices = sorted((n["department"], n["code"]) for n in scan(s, "notices"))
     changes = Counter()
     for j in scan(s, "jobs"):
