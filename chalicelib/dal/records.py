@@ -2,6 +2,9 @@
 
 records table: record item  pk = enterprise code, sk = "R#<record_id>" (+ sparse index attributes)
                identity item pk = "ID#<department>|<category>|<source_ref>", sk = "ID"
+               pending marker pk = "PENDING#<code>", sk = "PENDING": written with every pending
+               record of that code, so a registration learns with one BatchGetItem per 100 codes
+               which of its codes have anything waiting in `by_pending`
 versions table: record_id + version.
 Writes go in transactions of up to 100 items, conditional on the version read (optimistic lock).
 """
@@ -13,6 +16,7 @@ from dataclasses import dataclass, field
 from boto3.dynamodb.conditions import Key
 from botocore.exceptions import ClientError
 
+from chalicelib.dal.batch import batch_get
 from chalicelib.dal.items import from_item, to_item
 from chalicelib.models.record import Record, RecordVersion
 
@@ -27,6 +31,10 @@ def record_key(record: Record) -> dict:
 
 def identity_item_key(identity: str) -> dict:
     return {"pk": f"ID#{identity}", "sk": "ID"}
+
+
+def pending_marker_key(code: str) -> dict:
+    return {"pk": f"PENDING#{code}", "sk": "PENDING"}
 
 
 def record_item(record: Record) -> dict:
@@ -76,30 +84,24 @@ class RecordRepository:
     # --- reads ------------------------------------------------------------------------------
     def identities(self, identities: Iterable[str]) -> dict[str, dict]:
         """identity → {"rid", "epk", "version"} for those that exist (BatchGetItem, 100 a call)."""
-        keys = [identity_item_key(i) for i in dict.fromkeys(identities)]
-        found: dict[str, dict] = {}
-        for start in range(0, len(keys), 100):
-            request = {self.table.name: {"Keys": keys[start:start + 100], "ConsistentRead": True}}
-            while request:
-                resp = self.client.batch_get_item(RequestItems=request)
-                for item in resp["Responses"].get(self.table.name, []):
-                    found[item["pk"][3:]] = from_item(item)
-                request = resp.get("UnprocessedKeys") or None
-        return found
+        return {item["pk"][3:]: from_item(item)
+                for item in self._batch_get([identity_item_key(i) for i in dict.fromkeys(identities)])}
 
     def get_many(self, keys: Iterable[tuple[str, str]]) -> dict[str, Record]:
         """record_id → Record for (enterprise code, record_id) pairs (BatchGetItem)."""
         wanted = [{"pk": code, "sk": f"R#{rid}"} for code, rid in dict.fromkeys(keys)]
-        out: dict[str, Record] = {}
-        for start in range(0, len(wanted), 100):
-            request = {self.table.name: {"Keys": wanted[start:start + 100], "ConsistentRead": True}}
-            while request:
-                resp = self.client.batch_get_item(RequestItems=request)
-                for item in resp["Responses"].get(self.table.name, []):
-                    rec = _record(item)
-                    out[rec.record_id] = rec
-                request = resp.get("UnprocessedKeys") or None
-        return out
+        return {rec.record_id: rec for rec in map(_record, self._batch_get(wanted))}
+
+    def pending_markers(self, codes: Iterable[str]) -> dict[str, str]:
+        """code → `touched` of the pending marker, for the codes that have one (BatchGetItem).
+
+        A code without a marker has no pending record; one with a marker may have (query
+        `by_pending` to know)."""
+        keys = [pending_marker_key(c) for c in dict.fromkeys(codes) if c]
+        return {item["pk"].removeprefix("PENDING#"): item["touched"] for item in self._batch_get(keys)}
+
+    def _batch_get(self, keys: list[dict]) -> list[dict]:
+        return batch_get(self.table, keys, consistent=True)
 
     def get(self, record_id: str) -> Record | None:
         resp = self.table.query(IndexName="by_record_id", KeyConditionExpression=Key("record_id").eq(record_id))
@@ -172,25 +174,56 @@ class RecordRepository:
                                 "ConditionExpression": "attribute_not_exists(record_id)"}})
         return ops + change.also
 
+    def _markers(self, group: list[Change]) -> list[dict]:
+        """One pending-marker Put per code that a pending record of the group is stored under.
+
+        Unconditional and idempotent; `touched` changes with every write, so a registration only
+        deletes a marker that nothing has rewritten since it read it."""
+        latest = {c.record.enterprise_code: c.record for c in group if c.record.match == "pending"}
+        return [{"Put": {"TableName": self.table.name, "Item": {
+            **pending_marker_key(code), "code": code,
+            "touched": f"{rec.updated_at}#{rec.record_id}#{rec.version}"}}} for code, rec in latest.items()]
+
+    def clear_pending_markers(self, markers: dict[str, str], touched_before: str) -> int:
+        """Delete the markers (code → `touched` as read) of codes found with nothing pending left,
+        unless rewritten since or touched at/after `touched_before` (the index may lag behind a
+        fresh write: a young marker is kept for a later registration to check again)."""
+        cleared = 0
+        for code, touched in markers.items():
+            if touched >= touched_before:
+                continue
+            try:
+                self.client.delete_item(TableName=self.table.name, Key=pending_marker_key(code),
+                                        ConditionExpression="touched = :t", ExpressionAttributeValues={":t": touched})
+                cleared += 1
+            except self.client.exceptions.ConditionalCheckFailedException:
+                pass        # a pending record of this code was written meanwhile: the marker stays
+        return cleared
+
     def write(self, changes: list[Change]) -> list[Change]:
         """Apply changes in as few transactions as fit; returns the changes that lost a race."""
         lost: list[Change] = []
         group: list[Change] = []
         size = 0
+        marked: set[str] = set()
         for change in changes:
-            n = len(self._items(change))
+            code = change.record.enterprise_code if change.record.match == "pending" else None
+            n = len(self._items(change)) + (1 if code and code not in marked else 0)
             if size + n > MAX_TRANSACTION:
                 lost += self._commit(group)
-                group, size = [], 0
+                group, size, marked = [], 0, set()
+                n = len(self._items(change)) + (1 if code else 0)
             group.append(change)
             size += n
+            if code:
+                marked.add(code)
         lost += self._commit(group)
         return lost
 
     def _commit(self, group: list[Change]) -> list[Change]:
         if not group:
             return []
-        ops = [op for c in group for op in self._items(c)]
+        ops = [op for c in group for op in self._items(c)] + self._markers(group)
         try:
             self.client.transact_write_items(TransactItems=ops)
             return []

@@ -5,6 +5,7 @@ from collections.abc import Iterable
 
 from boto3.dynamodb.conditions import Key
 
+from chalicelib.dal.batch import batch_get
 from chalicelib.dal.items import from_item, to_item
 from chalicelib.models.record import Enterprise
 
@@ -19,17 +20,9 @@ class RegistryRepository:
     def __init__(self, enterprises_table, name_index_table):
         self.table = enterprises_table
         self.names = name_index_table
-        self.client = enterprises_table.meta.client
 
     def _batch_get(self, codes: list[str]) -> list[dict]:
-        items: list[dict] = []
-        for start in range(0, len(codes), 100):
-            request = {self.table.name: {"Keys": [{"code": c} for c in codes[start:start + 100]]}}
-            while request:
-                resp = self.client.batch_get_item(RequestItems=request)
-                items += [from_item(i) for i in resp["Responses"].get(self.table.name, [])]
-                request = resp.get("UnprocessedKeys") or None
-        return items
+        return [from_item(i) for i in batch_get(self.table, [{"code": c} for c in codes])]
 
     def lookup(self, codes: Iterable[str]) -> dict[str, Enterprise]:
         """code (USCC or 注册号) → Enterprise, for the codes the registry knows."""

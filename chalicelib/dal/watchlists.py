@@ -1,8 +1,14 @@
-"""Watchlists, the codes they watch, their deliveries and the deliveries waiting for a retry."""
+"""Watchlists, the codes they watch, their deliveries and the deliveries waiting for a retry.
+
+A watched code's partition (pk "CODE#<code>") holds one item per watchlist (sk "WL#<id>") and one
+marker (sk "#watched"): which codes of a change batch are watched at all comes from BatchGetItem,
+100 codes a request, and only the watched ones are queried for their watchers.
+"""
 from __future__ import annotations
 
 from boto3.dynamodb.conditions import Key
 
+from chalicelib.dal.batch import batch_get
 from chalicelib.dal.items import from_item, to_item
 
 
@@ -16,13 +22,19 @@ class WatchlistRepository:
             for code in codes:
                 batch.put_item(Item={"pk": f"CODE#{code}", "sk": f"WL#{watchlist['id']}", "code": code,
                                      "watchlist_id": watchlist["id"]})
+                batch.put_item(Item={**_watched_key(code), "code": code})
 
     def get(self, watchlist_id: str) -> dict | None:
         item = self.table.get_item(Key={"pk": f"WL#{watchlist_id}", "sk": "#config"}).get("Item")
         return from_item(item) if item else None
 
+    def watched(self, codes) -> set[str]:
+        """The codes, among `codes`, that some watchlist watches (BatchGetItem of their markers)."""
+        keys = [_watched_key(c) for c in dict.fromkeys(codes)]
+        return {i["code"] for i in batch_get(self.table, keys)}
+
     def watchers(self, code: str) -> list[dict]:
-        resp = self.table.query(KeyConditionExpression=Key("pk").eq(f"CODE#{code}"))
+        resp = self.table.query(KeyConditionExpression=Key("pk").eq(f"CODE#{code}") & Key("sk").begins_with("WL#"))
         return [from_item(i) for i in resp["Items"]]
 
     def set_restricted(self, code: str, watchlist_id: str, restricted: bool) -> None:
@@ -51,3 +63,7 @@ class WatchlistRepository:
         resp = self.table.query(**kwargs)
         return [{k: v for k, v in from_item(i).items() if k not in ("pk", "sk", "events")}
                 for i in resp["Items"]], resp.get("LastEvaluatedKey")
+
+
+def _watched_key(code: str) -> dict:
+    return {"pk": f"CODE#{code}", "sk": "#watched"}

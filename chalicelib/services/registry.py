@@ -1,15 +1,23 @@
 """The registry side of `registration` records: enterprises, re-matching of pending records, 双告知.
 
-Re-matching is driven by the registration itself (an event on the write path), reading the
-sparse `by_pending` index for exactly the codes that just arrived — never a scan.
+Re-matching is driven by the registration itself (an event on the write path): the pending
+markers of the codes that just arrived are read in one BatchGetItem per 100 codes, and the sparse
+`by_pending` index is queried only for the codes that carry one — never a scan, and nothing more
+than the marker read when nothing waits (the common case).
 """
 from __future__ import annotations
 
-from chalicelib.clock import now_iso
+from datetime import timedelta
+
+from chalicelib.clock import now, now_iso
 from chalicelib.dal.records import Change
 from chalicelib.domain.identifiers import region_of, region_of_regno
 from chalicelib.models.record import Enterprise, Record, RecordVersion
 from chalicelib.services.matching import same_name
+
+# A pending marker younger than this is kept even when `by_pending` shows nothing left under its
+# code: the index may not show a record written a moment ago yet.
+MARKER_GRACE = timedelta(minutes=10)
 
 
 class RegistryService:
@@ -42,11 +50,14 @@ class RegistryService:
                 "notices": len(new)}
 
     def _rematch(self, enterprises: list[Enterprise], stamp: str) -> int:
+        markers = self.records.pending_markers(c for e in enterprises for c in (e.uscc, e.regno) if c)
         changes: list[Change] = []
+        left: set[str] = set()        # codes that still have pending records after this
         for e in enterprises:
-            for code in {c for c in (e.uscc, e.regno) if c}:
+            for code in sorted({c for c in (e.uscc, e.regno) if c} & markers.keys()):
                 for prev in self._pending(code):
                     if not same_name(prev.name, e.name) and not any(same_name(prev.name, n) for n in e.former_names):
+                        left.add(code)
                         continue  # stays pending; the department sees it in the pending report
                     rec = prev.model_copy(update={
                         "match": "local", "enterprise_code": e.code, "uscc": e.uscc, "regno": e.regno or prev.regno,
@@ -56,6 +67,9 @@ class RegistryService:
                         masked_fields=rec.masked_fields, content_hash=rec.content_hash, by="system", at=stamp,
                         reason=f"企业登记信息已归集，关联至 {e.code}")))
         lost = self.records.write(changes)
+        left |= {c.previous.enterprise_code for c in lost}
+        self.records.clear_pending_markers({c: t for c, t in markers.items() if c not in left},
+                                           touched_before=(now() - MARKER_GRACE).isoformat(timespec="milliseconds"))
         return len(changes) - len(lost)
 
     def _pending(self, code: str) -> list[Record]:

@@ -2,8 +2,9 @@
 a watched enterprise becomes restricted or stops being restricted, or gets a new public record.
 
 Driven by the publication path: `forward`, `expire` and withdrawals hand over the codes whose
-public side changed; only those codes' watchers are looked up (one Query per code) — watchlists
-are never polled. One signed POST per watchlist and run (HMAC-SHA256 over "<ts>.<body>",
+public side changed; which of them are watched at all comes from one BatchGetItem per 100 codes,
+and only the watched ones' watchers are looked up (one Query per watched code) — watchlists are
+never polled. One signed POST per watchlist and run (HMAC-SHA256 over "<ts>.<body>",
 Idempotency-Key = delivery id); a failed delivery is retried by the next forward run (hourly) and
 goes to the webhook DLQ after 3 attempts.
 """
@@ -89,8 +90,9 @@ class WatchlistService:
         for c in changes:
             by_code.setdefault(c["code"], []).append(c)
         batches: dict[str, list[dict]] = {}
+        watched = self.repo.watched(by_code)
         for code, entries in by_code.items():
-            watchers = self.repo.watchers(code)
+            watchers = self.repo.watchers(code) if code in watched else []
             if not watchers:
                 continue
             check = self._check(code)

@@ -1,0 +1,171 @@
+"""DynamoDB requests of the hot write paths, counted (not timed) against the emulator.
+
+A regression to one request per record (a Query per registered code for pending records, a Query
+per changed code for watchlists) fails here; the bounds follow from the batching: 100 keys per
+BatchGetItem, 100 items per transaction, 25 per BatchWriteItem.
+"""
+from __future__ import annotations
+
+import http.server
+import json
+import math
+import threading
+from collections import Counter
+from contextlib import contextmanager
+from datetime import timedelta
+
+import pytest
+
+from chalicelib.clock import today
+from chalicelib.domain.identifiers import make_regno, make_uscc
+from chalicelib.domain.samples import sample_record
+from chalicelib.services import registry as registry_service
+from tests.integration.helpers import accepted, run_job
+
+N = 150       # crosses the 100-key BatchGetItem and 100-item transaction boundaries
+
+
+class Requests:
+    """DynamoDB calls as the app makes them, by "Operation table[/index]" (botocore before-call)."""
+
+    def __init__(self, stack):
+        self.prefix = stack.settings.table("x")[:-1]
+        self.seen: Counter = Counter()
+        self.active = False
+        for client in (stack.aws.client("dynamodb"), stack.aws.resource("dynamodb").meta.client):
+            client.meta.events.register("before-parameter-build.dynamodb", self._hook)
+
+    def _hook(self, model, params, **_):
+        if not self.active:
+            return
+        tables = [params["TableName"]] if "TableName" in params else sorted(params.get("RequestItems", {}))
+        if model.name == "TransactWriteItems":
+            tables = sorted({next(iter(op.values()))["TableName"] for op in params["TransactItems"]})
+        where = "+".join(t.removeprefix(self.prefix) for t in tables)
+        self.seen[f"{model.name} {where}" + (f"/{params['IndexName']}" if params.get("IndexName") else "")] += 1
+
+    @contextmanager
+    def measure(self):
+        self.seen.clear()
+        self.active = True
+        try:
+            yield self.seen
+        finally:
+            self.active = False
+
+
+@pytest.fixture
+def requests_(stack):
+    return Requests(stack)
+
+
+def enterprises(n: int, district: str = "510802") -> list[dict]:
+    return [{"name": f"广元市利州区计数{i}商贸有限公司", "uscc": make_uscc(f"91{district}MA{i:07d}"),
+             "regno": make_regno(f"{district}{i:08d}")} for i in range(n)]
+
+
+def registrations(pool: list[dict]) -> list[dict]:
+    return [sample_record("registration", **e) for e in pool]
+
+
+def penalties(pool: list[dict], prefix: str = "C", **fields) -> list[dict]:
+    return [sample_record("admin_penalty", CF_XDR_MC=e["name"], CF_XDR_SHXYM=e["uscc"], CF_XDR_GSZC=e["regno"],
+                          CF_WSH=f"广环罚〔2026〕{prefix}{i}号", **fields) for i, e in enumerate(pool)]
+
+
+def test_registration_batch_with_nothing_pending_reads_markers_not_the_pending_index(client, login, requests_):
+    registry = login("op-d21", "operator", "d21")
+    pool = enterprises(N)
+    with requests_.measure() as seen:
+        accepted(client, registry, "registration", registrations(pool))
+    assert seen["Query records/by_pending"] == 0
+    assert sum(n for k, n in seen.items() if k.startswith("Query")) == 0
+    codes = 2 * N                                     # USCC and 注册号 of every enterprise
+    assert seen["BatchGetItem records"] <= math.ceil(N / 100) + math.ceil(codes / 100)   # identities, markers
+    assert seen["BatchGetItem enterprises"] <= math.ceil(codes / 100)
+    assert sum(n for k, n in seen.items() if k.startswith("TransactWriteItems")) <= math.ceil(3 * N / 100) + 1
+    reads = math.ceil(N / 100) + 2 * math.ceil(codes / 100)
+    writes = math.ceil(3 * N / 100) + math.ceil(codes / 25) + math.ceil(N / 25)   # records; registry; notices
+    assert sum(seen.values()) <= reads + writes + 10, seen     # + department, calendar, counters, audit
+
+
+def test_registration_queries_the_pending_index_only_for_codes_with_pending_records(
+        client, login, stack, requests_, monkeypatch):
+    pool = enterprises(N, district="510811")
+    waiting, misnamed = pool[7], pool[8]
+    op = login("op-d12", "operator", "d12")
+    records = penalties([waiting, misnamed])
+    records[1]["CF_XDR_MC"] = "昭化某另一名称的公司"           # not the name its registration will carry
+    first, second = accepted(client, op, "admin_penalty", records)
+    assert first["match"] == second["match"] == "pending"
+    monkeypatch.setattr(registry_service, "MARKER_GRACE", timedelta(0))   # no index lag on the emulator
+    with requests_.measure() as seen:
+        accepted(client, login("op-d21", "operator", "d21"), "registration", registrations(pool))
+    assert seen["Query records/by_pending"] == 2      # the two USCCs that have a pending record, no other
+    rematched = stack.record_repo.get(first["record_id"])
+    assert (rematched.match, rematched.enterprise_code) == ("local", waiting["uscc"])
+    assert stack.record_repo.get(second["record_id"]).match == "pending"
+    # the rematched code's marker is gone; the name-mismatch one stays for a later registration
+    assert stack.record_repo.pending_markers([waiting["uscc"], misnamed["uscc"]]).keys() == {misnamed["uscc"]}
+    with requests_.measure() as seen:                  # the registry corrects the name: now it matches
+        accepted(client, login("op-d21", "operator", "d21"), "registration",
+                 registrations([{**misnamed, "name": "昭化某另一名称的公司"}]))
+    assert seen["Query records/by_pending"] == 1
+    assert stack.record_repo.get(second["record_id"]).match == "local"
+    assert stack.record_repo.pending_markers([misnamed["uscc"]]) == {}
+
+
+def test_a_fresh_pending_marker_outlives_the_rematch_and_costs_one_query_later(client, login, stack, requests_):
+    (e,) = enterprises(1, district="510811")
+    (acc,) = accepted(client, login("op-d12", "operator", "d12"), "admin_penalty", penalties([e]))
+    assert acc["match"] == "pending"
+    registry = login("op-d21", "operator", "d21")
+    accepted(client, registry, "registration", registrations([e]))
+    assert stack.record_repo.get(acc["record_id"]).match == "local"
+    # written moments ago: kept (the index may lag), so the next registration of the code looks again
+    assert e["uscc"] in stack.record_repo.pending_markers([e["uscc"]])
+    with requests_.measure() as seen:                  # a changed registration of the same enterprise
+        accepted(client, registry, "registration", [sample_record("registration", **e, business_scope="食品销售")])
+    assert seen["Query records/by_pending"] == 1
+    assert stack.record_repo.get(acc["record_id"]).version == 2       # rematched once, not again
+
+
+class Callback(http.server.BaseHTTPRequestHandler):
+    seen: list[dict] = []
+
+    def do_POST(self):  # noqa: N802
+        Callback.seen.append(json.loads(self.rfile.read(int(self.headers["Content-Length"]))))
+        self.send_response(200)
+        self.end_headers()
+
+    def log_message(self, *args):
+        pass
+
+
+def test_forward_and_expire_query_watchers_only_for_watched_codes(client, login, requests_):
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Callback)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    Callback.seen = []
+    try:
+        pool = enterprises(N)
+        accepted(client, login("op-d21", "operator", "d21"), "registration", registrations(pool))
+        watched = pool[3]["uscc"]
+        resp = client.http.post("/v1/watchlists", headers=login("op-d09", "operator", "d09"), body=json.dumps({
+            "codes": [watched], "callback_url": f"http://127.0.0.1:{server.server_port}/hook"}))
+        assert resp.status_code == 200, resp.body
+        accepted(client, login("op-d12", "operator", "d12"), "admin_penalty", penalties(pool, CF_NR_FK="0.5"))
+        with requests_.measure() as seen:
+            summary = run_job(client, login, "forward")
+        assert summary["published"] == 2 * N             # the registrations are public too
+        assert seen["Query watchlists"] == 1 + 1          # the retry queue, the one watched code
+        assert seen["BatchGetItem watchlists"] <= math.ceil(N / 100) + 1
+        (delivery,) = Callback.seen                      # one delivery, about the watched code only
+        assert {e["code"] for e in delivery["events"]} == {watched}
+        assert "record_published" in {e["type"] for e in delivery["events"]}
+        with requests_.measure() as seen:
+            summary = run_job(client, login, "expire", (today() + timedelta(days=200)).isoformat())
+        assert summary["archived"] == N
+        assert seen["Query watchlists"] == 1
+        assert seen["BatchGetItem watchlists"] <= math.ceil(N / 100)
+    finally:
+        server.shutdown()
