@@ -83,6 +83,10 @@ class SinkCounters:
     def add(self, *args, **kwargs):
         self.calls += 1
 
+    def late_mark(self, department, day, record_id):
+        """The item that counts a late record in its creating transaction (kept by the sink)."""
+        return {"Put": {"Item": {"pk": f"L#{department}", "sk": f"{day}#{record_id}"}}}
+
     def update_op(self, *args, **kwargs):
         """The counter update that rides in the upload checkpoint's transaction."""
         self.calls += 1
