@@ -62,9 +62,8 @@ def stack(emulator):
 
 @pytest.fixture
 def client(stack):
-    from chalice.test import Client
-
     import app as app_module
+    from chalicelib.local.gateway import Client
 
     with Client(app_module.app, stage_name="test") as c:
         yield c

@@ -1,4 +1,4 @@
-"""`make run`: emulator + provisioning + demo data + SQS pump + scheduler + `chalice local`.
+"""`make run`: emulator + provisioning + demo data + SQS pump + scheduler + `chalice local` (chalicelib.local.gateway).
 
 Everything runs on 127.0.0.1; Ctrl-C stops everything this started. The emulator is in memory,
 so every run starts again from the seed data.
@@ -78,10 +78,10 @@ def main() -> int:
         for t in threads:
             t.start()
 
-        chalice = os.path.join(os.path.dirname(sys.executable), "chalice")
+        # `chalice local --no-autoreload` with a gateway that answers unknown paths as API Gateway does
         children.append(subprocess.Popen(
-            [chalice, "local", "--host", "127.0.0.1", "--port", str(api_port), "--stage", "local",
-             "--no-autoreload"], env=os.environ.copy()))
+            [sys.executable, "-m", "chalicelib.local.gateway", "--host", "127.0.0.1", "--port", str(api_port),
+             "--stage", "local"], env=os.environ.copy()))
         base = f"http://127.0.0.1:{api_port}"
         if not _wait_http(f"{base}/health", 60):
             print("chalice local did not answer /health within 60 s", file=sys.stderr)

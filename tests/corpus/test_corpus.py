@@ -33,11 +33,10 @@ def _params(cases):
 def corpus_stack(emulator):
     """A provisioned stack for the module, with the sample enterprise registered and one record and
     one upload of d12 to aim at ($RECORD_ID, $UPLOAD_ID)."""
-    from chalice.test import Client
-
     import app as app_module
     from chalicelib import container
     from chalicelib.domain.samples import sample_record
+    from chalicelib.local.gateway import Client
     from chalicelib.local.provision import provision
 
     requests.post(f"{emulator}/moto-api/reset", timeout=10)
