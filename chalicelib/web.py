@@ -11,7 +11,6 @@ from botocore.exceptions import ClientError
 from chalicelib import http
 from chalicelib.errors import BadRequest, DomainError
 from chalicelib.identity import policy
-from chalicelib.identity.tokens import bearer_token
 from chalicelib.models.principal import ANONYMOUS, Principal
 from chalicelib.observability import logger, tracer
 
@@ -69,6 +68,7 @@ class Router:
         logger.append_keys(request_id=request_id, route=f"{request.method} {path}")
         try:
             if not rule.public:
+                from chalicelib.identity.tokens import bearer_token  # PyJWT/cryptography: first token only
                 principal = self.container().verifier.verify(bearer_token(request.headers))
                 ctx.principal = principal
                 logger.append_keys(user=principal.username, department=principal.department)
