@@ -129,6 +129,13 @@ def rows_of(results: dict) -> list[tuple[str, str, str, str, str]]:
             out.append((f"requests: job `{job}`, the same {costs['due']}-record due set",
                         f"{a['dynamodb']} → {b['dynamodb']} ({label}); due/changed {due}",
                         "must not grow with the table", _status(not grows), f"{CMD} --only costs"))
+        sm = large.get("small")
+        if sm:
+            out.append((f"requests: per job run, due set {sm['due']} → {costs['due']} on the same table "
+                        f"({_k(stages[-1])} stored records)",
+                        "; ".join(f"`{job}` {sm[job]['dynamodb']} → {large[job]['dynamodb']}"
+                                  for job in ("deadlines", "forward", "open_data", "expire")),
+                        "", "", f"{CMD} --only costs"))
         fw = large["background"]["forward"]
         out.append(("requests: job `forward` per forwarded record (background load)",
                     f"{fw['dynamodb']} for {fw['summary'].get('published', 0)} records = "

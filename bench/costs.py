@@ -13,7 +13,9 @@ stages, the due set does not:
            in no job's index) — then the due set: a JSON batch of DUE new records through the
            real route (POST /v1/records, operator token), its identical resend, `deadlines`,
            `forward`, `open_data`, enterprise pages and credit checks, and `expire` four months
-           later (the due set's 3-month period has ended, the background's 3 years have not).
+           later (the due set's 3-month period has ended, the background's 3 years have not);
+           then a due set a tenth the size on the same table, a day later (its submission and
+           the same four jobs: a job's cost as a function of its due set, the table unchanged).
 Each stage runs on its own days (today + 10 × stage), so the jobs see only that stage's changes.
 """
 from __future__ import annotations
@@ -70,6 +72,24 @@ def _job(c, name: str, as_of) -> dict:
     return {**calls, "summary": summary, "seconds": round(t.seconds, 1)}
 
 
+def _due_set(c, client, headers, pool, n: int, prefix: str, day, resend: bool = False) -> dict:
+    """A JSON batch of `n` new penalties through POST /v1/records (and its identical resend), then
+    `deadlines`, `forward` and `open_data` on `day`."""
+    records = penalty_records(n, pool, prefix=prefix, fine="0.5", decided="2026/10/20")
+    body = json.dumps({"category": "admin_penalty", "records": records}, ensure_ascii=False)
+    res: dict = {}
+    for label in ("batch_new", "batch_resend")[:2 if resend else 1]:
+        with Timer() as t, c._bench_counter.measure() as calls:
+            resp = client.http.post("/v1/records", headers=headers, body=body)
+        if resp.status_code != 200 or resp.json_body["rejected"]:
+            raise RuntimeError(f"POST /v1/records: {resp.status_code} {resp.body[:300]}")
+        res[label] = {**calls, "accepted": len(resp.json_body["accepted"]),
+                      "per_record": _per(calls, len(resp.json_body["accepted"])), "seconds": round(t.seconds, 1)}
+    for job in ("deadlines", "forward", "open_data"):
+        res[job] = _job(c, job, day)
+    return res
+
+
 def _per(calls: dict, n: int) -> float:
     return round(calls["dynamodb"] / n, 4) if n else 0.0
 
@@ -116,20 +136,7 @@ def run(sizes: list[int], due: int = 1000, pool_size: int = 1000, share_publishe
                 loaded = size
                 res: dict = {"stored_records": size, "background": bg}
                 log(f"costs: stage {stage}: due set of {due} through POST /v1/records")
-                records = penalty_records(due, pool, prefix=f"S{stage}-", fine="0.5", decided="2026/10/20")
-                body = json.dumps({"category": "admin_penalty", "records": records}, ensure_ascii=False)
-                for label in ("batch_new", "batch_resend"):
-                    with Timer() as t, counter.measure() as calls:
-                        resp = client.http.post("/v1/records", headers=headers, body=body)
-                    if resp.status_code != 200 or resp.json_body["rejected"]:
-                        raise RuntimeError(f"POST /v1/records: {resp.status_code} {resp.body[:300]}")
-                    res[label] = {**calls, "accepted": len(resp.json_body["accepted"]),
-                                  "per_record": _per(calls, len(resp.json_body["accepted"])),
-                                  "seconds": round(t.seconds, 1)}
-                log(f"costs: stage {stage}: jobs")
-                res["deadlines"] = _job(c, "deadlines", base)
-                res["forward"] = _job(c, "forward", base)
-                res["open_data"] = _job(c, "open_data", base)
+                res.update(_due_set(c, client, headers, pool, due, f"S{stage}-", base, resend=True))
                 for label, key in (("page_uscc", "uscc"), ("page_regno", "regno"), ("credit_check", "uscc")):
                     suffix = "/credit-check" if label == "credit_check" else ""
                     with counter.measure() as calls:
@@ -139,6 +146,11 @@ def run(sizes: list[int], due: int = 1000, pool_size: int = 1000, share_publishe
                                 raise RuntimeError(f"{label} {e[key]}: {r.status_code} {r.body[:200]}")
                     res[label] = {**calls, "pages": pages, "per_page": round(calls["dynamodb"] / pages, 2)}
                 res["expire"] = _job(c, "expire", base + timedelta(days=125))
+                small = max(1, due // 10)
+                log(f"costs: stage {stage}: due set of {small} on the same table")
+                day = base + timedelta(days=1)
+                res["small"] = {"due": small, **_due_set(c, client, headers, pool, small, f"T{stage}-", day),
+                                "expire": _job(c, "expire", day + timedelta(days=125))}
                 out["stages"][str(size)] = res
         return out
     finally:
