@@ -55,7 +55,7 @@ class Requests:
 
 
 @pytest.fixture
-def requests_(stack):
+def counter(stack):
     return Requests(stack)
 
 
@@ -73,10 +73,10 @@ def penalties(pool: list[dict], prefix: str = "C", **fields) -> list[dict]:
                           CF_WSH=f"广环罚〔2026〕{prefix}{i}号", **fields) for i, e in enumerate(pool)]
 
 
-def test_registration_batch_with_nothing_pending_reads_markers_not_the_pending_index(client, login, requests_):
+def test_registration_batch_with_nothing_pending_reads_markers_not_the_pending_index(client, login, counter):
     registry = login("op-d21", "operator", "d21")
     pool = enterprises(N)
-    with requests_.measure() as seen:
+    with counter.measure() as seen:
         accepted(client, registry, "registration", registrations(pool))
     assert seen["Query records/by_pending"] == 0
     assert sum(n for k, n in seen.items() if k.startswith("Query")) == 0
@@ -90,7 +90,7 @@ def test_registration_batch_with_nothing_pending_reads_markers_not_the_pending_i
 
 
 def test_registration_queries_the_pending_index_only_for_codes_with_pending_records(
-        client, login, stack, requests_, monkeypatch):
+        client, login, stack, counter, monkeypatch):
     pool = enterprises(N, district="510811")
     waiting, misnamed = pool[7], pool[8]
     op = login("op-d12", "operator", "d12")
@@ -99,7 +99,7 @@ def test_registration_queries_the_pending_index_only_for_codes_with_pending_reco
     first, second = accepted(client, op, "admin_penalty", records)
     assert first["match"] == second["match"] == "pending"
     monkeypatch.setattr(registry_service, "MARKER_GRACE", timedelta(0))   # no index lag on the emulator
-    with requests_.measure() as seen:
+    with counter.measure() as seen:
         accepted(client, login("op-d21", "operator", "d21"), "registration", registrations(pool))
     assert seen["Query records/by_pending"] == 2      # the two USCCs that have a pending record, no other
     rematched = stack.record_repo.get(first["record_id"])
@@ -107,7 +107,7 @@ def test_registration_queries_the_pending_index_only_for_codes_with_pending_reco
     assert stack.record_repo.get(second["record_id"]).match == "pending"
     # the rematched code's marker is gone; the name-mismatch one stays for a later registration
     assert stack.record_repo.pending_markers([waiting["uscc"], misnamed["uscc"]]).keys() == {misnamed["uscc"]}
-    with requests_.measure() as seen:                  # the registry corrects the name: now it matches
+    with counter.measure() as seen:                  # the registry corrects the name: now it matches
         accepted(client, login("op-d21", "operator", "d21"), "registration",
                  registrations([{**misnamed, "name": "昭化某另一名称的公司"}]))
     assert seen["Query records/by_pending"] == 1
@@ -115,7 +115,7 @@ def test_registration_queries_the_pending_index_only_for_codes_with_pending_reco
     assert stack.record_repo.pending_markers([misnamed["uscc"]]) == {}
 
 
-def test_a_fresh_pending_marker_outlives_the_rematch_and_costs_one_query_later(client, login, stack, requests_):
+def test_a_fresh_pending_marker_outlives_the_rematch_and_costs_one_query_later(client, login, stack, counter):
     (e,) = enterprises(1, district="510811")
     (acc,) = accepted(client, login("op-d12", "operator", "d12"), "admin_penalty", penalties([e]))
     assert acc["match"] == "pending"
@@ -124,7 +124,7 @@ def test_a_fresh_pending_marker_outlives_the_rematch_and_costs_one_query_later(c
     assert stack.record_repo.get(acc["record_id"]).match == "local"
     # written moments ago: kept (the index may lag), so the next registration of the code looks again
     assert e["uscc"] in stack.record_repo.pending_markers([e["uscc"]])
-    with requests_.measure() as seen:                  # a changed registration of the same enterprise
+    with counter.measure() as seen:                  # a changed registration of the same enterprise
         accepted(client, registry, "registration", [sample_record("registration", **e, business_scope="食品销售")])
     assert seen["Query records/by_pending"] == 1
     assert stack.record_repo.get(acc["record_id"]).version == 2       # rematched once, not again
@@ -142,7 +142,7 @@ class Callback(http.server.BaseHTTPRequestHandler):
         pass
 
 
-def test_forward_and_expire_query_watchers_only_for_watched_codes(client, login, requests_):
+def test_forward_and_expire_query_watchers_only_for_watched_codes(client, login, counter):
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Callback)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     Callback.seen = []
@@ -154,7 +154,7 @@ def test_forward_and_expire_query_watchers_only_for_watched_codes(client, login,
             "codes": [watched], "callback_url": f"http://127.0.0.1:{server.server_port}/hook"}))
         assert resp.status_code == 200, resp.body
         accepted(client, login("op-d12", "operator", "d12"), "admin_penalty", penalties(pool, CF_NR_FK="0.5"))
-        with requests_.measure() as seen:
+        with counter.measure() as seen:
             summary = run_job(client, login, "forward")
         assert summary["published"] == 2 * N             # the registrations are public too
         assert seen["Query watchlists"] == 1 + 1          # the retry queue, the one watched code
@@ -162,7 +162,7 @@ def test_forward_and_expire_query_watchers_only_for_watched_codes(client, login,
         (delivery,) = Callback.seen                      # one delivery, about the watched code only
         assert {e["code"] for e in delivery["events"]} == {watched}
         assert "record_published" in {e["type"] for e in delivery["events"]}
-        with requests_.measure() as seen:
+        with counter.measure() as seen:
             summary = run_job(client, login, "expire", (today() + timedelta(days=200)).isoformat())
         assert summary["archived"] == N
         assert seen["Query watchlists"] == 1
