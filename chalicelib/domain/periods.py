@@ -114,8 +114,12 @@ def publication_period(category: Category, fields: Mapping[str, Any], published_
             _memos.clear()
         entry = _memos[id(category)] = (category, _inputs(category.period or {}), {})
     _, names, memo = entry
-    key = (published_on, *(_frozen(fields.get(n)) for n in names))
-    hit = memo.get(key)
+    key = (published_on, *map(fields.get, names))
+    try:
+        hit = memo.get(key)
+    except TypeError:     # a list value (multi-valued enums): as a tuple
+        key = (published_on, *(_frozen(fields.get(n)) for n in names))
+        hit = memo.get(key)
     if hit is None:
         if len(memo) >= _MEMO_LIMIT:
             memo.clear()

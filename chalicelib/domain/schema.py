@@ -220,6 +220,7 @@ class CompiledCategory:
         self.plans = [FieldPlan(f, party.get(f.json_name)) for f in category.fields]
         self.plan = {p.name: p for p in self.plans}
         self.memo_day: date | None = None
+        self._direct: dict[int, tuple[Mapping[str, str], frozenset[str]]] = {}
 
     def plans_for(self, today: date) -> list[FieldPlan]:
         """The field plans, their memos valid for `today` (FUTURE_DATE depends on it)."""
@@ -243,6 +244,8 @@ class CompiledCategory:
         """json_name → raw value (the first non-empty one when several keys name a field), and the
         keys that name no field."""
         km = key_map or self.key_map
+        if raw.keys() <= self._direct_names(km):   # keyed by json_names already (upload rows)
+            return dict(raw), []
         by_name = self.by_name
         values: dict[str, Any] = {}
         unknown: list[str] = []
@@ -254,6 +257,13 @@ class CompiledCategory:
             elif name not in values or is_empty(values[name]):
                 values[name] = v
         return values, unknown
+
+    def _direct_names(self, km: Mapping[str, str]) -> frozenset[str]:
+        """The json_names that `km` maps to themselves (remembered per key map)."""
+        hit = self._direct.get(id(km))
+        if hit is None or hit[0] is not km:
+            hit = self._direct[id(km)] = (km, frozenset(n for n in self.by_name if km.get(n) == n))
+        return hit[1]
 
     def enum_value(self, json_name: str, value: Any) -> tuple[str | None, str]:
         plan = self.plan.get(json_name)

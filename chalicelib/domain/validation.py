@@ -12,10 +12,9 @@ accepts a code found in the registry anyway (early pilot codes), so it only sees
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Literal
-
-from pydantic import BaseModel, Field, SkipValidation
 
 from chalicelib.catalog.model import Category
 from chalicelib.domain import messages as msg
@@ -41,12 +40,13 @@ from chalicelib.domain.schema import (
 )
 
 
-class RecordCheck(BaseModel):
-    # The containers are built by validate_record from checked values: skipping their re-validation
-    # saves a fifth of the time per row on 100k-row uploads.
+@dataclass(slots=True)
+class RecordCheck:
+    """The outcome of one record's check, built from checked values only (a plain dataclass: made
+    once per row of a 100k-row upload, where a validating model cost a tenth of the check)."""
     ok: bool
-    fields: SkipValidation[dict[str, Any]] = Field(default_factory=dict)  # json_name → normalized value
-    errors: SkipValidation[list[FieldError]] = Field(default_factory=list)
+    fields: dict[str, Any] = field(default_factory=dict)   # json_name → normalized value
+    errors: list[FieldError] = field(default_factory=list)
     source_ref: str | None = None
     name: str | None = None
     uscc: str | None = None                # normalized; None when absent, malformed or the placeholder
@@ -54,11 +54,11 @@ class RecordCheck(BaseModel):
     party_type: str | None = None
     decision_date: date | None = None
     disclosure: str = "公开"
-    masked_fields: SkipValidation[list[str]] = Field(default_factory=list)  # json_names
+    masked_fields: list[str] = field(default_factory=list)  # json_names
     procedure: str | None = None           # admin_penalty only (default 一般)
     uscc_checksum_ok: bool = True          # False: well-formed but the check character fails
     regno_checksum_ok: bool = True
-    unknown_keys: SkipValidation[list[str]] = Field(default_factory=list)
+    unknown_keys: list[str] = field(default_factory=list)
 
 
 def checksum_error(field: str, kind: Literal["uscc", "regno"], label: str | None = None,
@@ -137,14 +137,14 @@ class _Run:
                 if plan.required:
                     self.error(name, Code.REQUIRED, msg.required(plan.label))
                 continue
-            self.field(plan, value)
+            self.check_value(plan, value)
         scope_blocked = self.scope()
         if not scope_blocked:
             self.codes_present()
         self.date_orders()
         return self.result()
 
-    def field(self, plan: FieldPlan, value: Any) -> None:
+    def check_value(self, plan: FieldPlan, value: Any) -> None:
         outcome = plan.outcome(value, self.today)
         if outcome.empty:
             if plan.required:

@@ -18,6 +18,9 @@ class Match:
 
 
 def same_name(a: str, b: str) -> bool:
+    if a == b:            # the common case: the name exactly as registered
+        return True
+
     def norm(s: str) -> str:
         return "".join(to_half_width(s).split()).upper()
     return norm(a) == norm(b)

@@ -12,15 +12,14 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
 
-from ulid import ULID
-
 from chalicelib.catalog.model import FieldType
 from chalicelib.clock import now_iso, today
 from chalicelib.dal.records import Change
-from chalicelib.domain.periods import deadlines, is_late, publication_period
+from chalicelib.domain.periods import Deadlines, deadlines, is_late, publication_period
 from chalicelib.domain.validation import FieldError, RecordCheck, validate_record
 from chalicelib.domain.workdays import WorkCalendar
 from chalicelib.errors import BadRequest, NotAllowedCategory
+from chalicelib.ids import new_ids
 from chalicelib.models.principal import Principal
 from chalicelib.models.record import Record, RecordVersion, identity_key
 from chalicelib.services.matching import Match, match
@@ -38,8 +37,11 @@ class Outcome:
         return {"accepted": self.accepted, "rejected": self.rejected}
 
 
+_HASHED_JSON = json.JSONEncoder(sort_keys=True, ensure_ascii=False, default=str)
+
+
 def content_hash(fields: dict, masked: list[str]) -> str:
-    raw = json.dumps({"f": fields, "m": sorted(masked)}, sort_keys=True, ensure_ascii=False, default=str)
+    raw = _HASHED_JSON.encode({"f": fields, "m": sorted(masked)})
     return hashlib.sha256(raw.encode()).hexdigest()
 
 
@@ -148,6 +150,8 @@ class SubmissionService:
         found = self.records.identities(identities.values())
         existing = self.records.get_many((f["epk"], f["rid"]) for f in found.values())
         cal = self._calendar(checks[i].decision_date for i in matches)
+        limits: dict[date, Deadlines] = {}    # per decision date: a batch repeats its dates
+        ids = iter(new_ids(len(matches)))
         planned: list[tuple[int, Change]] = []
         kept: dict[int, Record] = {}
         for i, m in matches.items():
@@ -159,7 +163,10 @@ class SubmissionService:
             if prev is not None and (prev.content_hash == h or prev.state == "withdrawn" or newer_upload):
                 kept[i] = prev   # unchanged, withdrawn, or already replaced by a later upload (ULIDs sort by time)
                 continue
-            rec = self._record(principal, department, category, c, m, prev, h, day, stamp, upload_id, cal)
+            d = c.decision_date
+            dl = (limits.get(d) or limits.setdefault(d, deadlines(d, cal))) if d else None
+            rec = self._record(principal, department, category, c, m, prev, h, day, stamp, upload_id, dl,
+                               prev.record_id if prev else next(ids))
             version = RecordVersion(record_id=rec.record_id, version=rec.version,
                                     op="create" if prev is None else "modify", fields=rec.fields,
                                     masked_fields=rec.masked_fields, content_hash=h, by=principal.username,
@@ -168,12 +175,11 @@ class SubmissionService:
         return planned, kept
 
     def _record(self, principal, department, category, c: RecordCheck, m: Match, prev: Record | None,
-                h: str, day: date, stamp: str, upload_id, cal: WorkCalendar) -> Record:
-        dl = deadlines(c.decision_date, cal) if c.decision_date else None
+                h: str, day: date, stamp: str, upload_id, dl: Deadlines | None, record_id: str) -> Record:
         received_at = prev.received_at if prev else stamp
         period = publication_period(category, c.fields, day)
         return Record(
-            record_id=prev.record_id if prev else str(ULID()), department=department, category=category.id,
+            record_id=record_id, department=department, category=category.id,
             source_ref=c.source_ref or c.regno or "", version=(prev.version + 1) if prev else 1,
             state="published" if prev is not None and prev.state == "published" else "accepted",
             match=m.outcome, enterprise_code=m.code, uscc=(m.enterprise.uscc if m.enterprise else c.uscc),

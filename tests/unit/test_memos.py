@@ -40,7 +40,7 @@ def test_given_any_record_then_a_remembered_check_equals_a_fresh_one(data, categ
     category, key_map = CATALOG.category(category_id), CATALOG.key_map(category_id)
     first = fresh(category_id, raw, TODAY)
     again = validate_record(category, raw, TODAY, key_map)     # now served from the memos
-    assert again.model_dump() == first.model_dump()
+    assert again == first
     assert again.fields is not first.fields
     for name, value in again.fields.items():                   # no list shared between records
         assert not isinstance(value, list) or value is not first.fields[name]
