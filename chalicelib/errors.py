@@ -86,5 +86,12 @@ class TooManyAttempts(DomainError):
     message = "登录失败次数过多，请 15 分钟后再试"
 
 
+class ServiceUnavailable(DomainError):
+    """A service the request needs (Cognito, the JWKS, KMS) failed or is out of reach: retry later."""
+    status = 503
+    code = "SERVICE_UNAVAILABLE"
+    message = "依赖的服务暂时不可用，请稍后重试"
+
+
 def internal_error_body() -> dict:
     return {"error": {"code": "INTERNAL", "message": "系统内部错误，请稍后重试", "details": []}}

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import jwt
 
-from chalicelib.errors import Unauthenticated
+from chalicelib.errors import ServiceUnavailable, Unauthenticated
 from chalicelib.models.principal import Principal
 
 ROLE_ORDER = ("admin", "supervisor", "system", "operator")
@@ -27,6 +27,8 @@ class TokenVerifier:
                 token, key.key, algorithms=["RS256"], audience=self.client_id, issuer=self.issuer,
                 options={"require": ["exp", "iss", "aud", "token_use"]}, leeway=5,
             )
+        except jwt.PyJWKClientConnectionError:     # the pool's keys are out of reach: not the token's fault
+            raise ServiceUnavailable("暂时无法校验登录令牌（密钥服务不可用），请稍后重试") from None
         except jwt.ExpiredSignatureError:
             raise Unauthenticated("登录已过期，请重新登录") from None
         except (jwt.PyJWTError, ValueError, KeyError):

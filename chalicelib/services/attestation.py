@@ -10,12 +10,14 @@ import base64
 import binascii
 import json
 
-from botocore.exceptions import ClientError
+from botocore.exceptions import BotoCoreError, ClientError
 
-from chalicelib.errors import BadRequest
+from chalicelib.errors import BadRequest, ServiceUnavailable
 
 ALGORITHM = "ECDSA_SHA_256"
 SIGNED_FIELDS = ("code", "name", "restricted", "reasons", "checked_at")
+VERDICTS = ("KMSInvalidSignatureException", "ValidationException")   # KMS answered about the input
+KMS_DOWN = "签名服务暂时不可用，请稍后重试"
 
 
 def canonical(check: dict) -> bytes:
@@ -30,13 +32,25 @@ class AttestationService:
 
     def attest(self, check: dict) -> dict:
         payload = canonical(check)
-        signed = self.kms.sign(KeyId=self.key_id, Message=payload, MessageType="RAW", SigningAlgorithm=ALGORITHM)
+        signed = self._kms("sign", KeyId=self.key_id, Message=payload, MessageType="RAW",
+                           SigningAlgorithm=ALGORITHM)
         return {**check, "attestation": {
             "payload": payload.decode("utf-8"), "signature": base64.b64encode(signed["Signature"]).decode(),
             "algorithm": ALGORITHM, "key_id": signed["KeyId"]}}
 
+    def _kms(self, operation: str, **params) -> dict:
+        """One KMS call; KMS failing or out of reach is a 503 SERVICE_UNAVAILABLE (retry later), not a 500."""
+        try:
+            return getattr(self.kms, operation)(**params)
+        except ClientError as exc:
+            if exc.response["Error"]["Code"] in VERDICTS:
+                raise
+            raise ServiceUnavailable(KMS_DOWN) from exc
+        except BotoCoreError as exc:
+            raise ServiceUnavailable(KMS_DOWN) from exc
+
     def public_key(self) -> dict:
-        resp = self.kms.get_public_key(KeyId=self.key_id)
+        resp = self._kms("get_public_key", KeyId=self.key_id)
         der = base64.b64encode(resp["PublicKey"]).decode()
         pem = "-----BEGIN PUBLIC KEY-----\n" + "\n".join(der[i:i + 64] for i in range(0, len(der), 64)) + \
             "\n-----END PUBLIC KEY-----\n"
@@ -57,11 +71,9 @@ class AttestationService:
         except (binascii.Error, ValueError):
             return {"valid": False, "reason": "签名不是有效的 Base64"}
         try:
-            ok = self.kms.verify(KeyId=self.key_id, Message=payload.encode("utf-8"), MessageType="RAW",
-                                 Signature=raw, SigningAlgorithm=ALGORITHM)["SignatureValid"]
-        except ClientError as exc:
-            if exc.response["Error"]["Code"] not in ("KMSInvalidSignatureException", "ValidationException"):
-                raise
+            ok = self._kms("verify", KeyId=self.key_id, Message=payload.encode("utf-8"), MessageType="RAW",
+                           Signature=raw, SigningAlgorithm=ALGORITHM)["SignatureValid"]
+        except ClientError:   # one of VERDICTS
             ok = False
         out = {"valid": bool(ok)}
         if ok:

@@ -1,14 +1,15 @@
 """Login (以用户名、密码登录) against the Cognito pool, with throttling; account administration."""
 from __future__ import annotations
 
-from botocore.exceptions import ClientError
+from botocore.exceptions import BotoCoreError, ClientError
 
-from chalicelib.errors import BadRequest, NotFound, TooManyAttempts, Unauthenticated
+from chalicelib.errors import BadRequest, NotFound, ServiceUnavailable, TooManyAttempts, Unauthenticated
 from chalicelib.models.principal import Principal
 
 MAX_FAILURES = 5
 WINDOW_SECONDS = 15 * 60
 ROLES_WITH_DEPARTMENT = ("operator", "system")
+COGNITO_DOWN = "身份认证服务暂时不可用，请稍后重试"
 
 
 class AuthService:
@@ -34,10 +35,12 @@ class AuthService:
         try:
             resp = self.idp.initiate_auth(ClientId=self.client_id, AuthFlow="USER_PASSWORD_AUTH",
                                           AuthParameters={"USERNAME": username, "PASSWORD": password})
+        except BotoCoreError as exc:      # Cognito out of reach: an outage, not a failed attempt
+            raise ServiceUnavailable(COGNITO_DOWN) from exc
         except ClientError as exc:
             if exc.response["Error"]["Code"] not in ("NotAuthorizedException", "UserNotFoundException",
                                                       "InvalidParameterException", "UserNotConfirmedException"):
-                raise
+                raise ServiceUnavailable(COGNITO_DOWN) from exc      # Cognito's own failure (5xx, throttling)
             self.throttle.add_failure(key, WINDOW_SECONDS)
             self.audit.record(who, "auth.login", target=who.username, request_id=request_id, outcome="failed")
             raise Unauthenticated("用户名或密码错误") from None

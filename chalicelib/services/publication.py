@@ -56,10 +56,10 @@ class ForwardJob:
             summary["batches"] += 1
             result = self.sender.send(batch)
             if result.ok:
+                if result.rejected:   # before they are parked: if the dead letter fails, they stay due
+                    self.dead_letters(batch, f"rejected: {result.rejected}")
                 self.state.clear(batch["batch_id"])
                 self._accepted(chunk, result.rejected, as_of, summary)
-                if result.rejected:
-                    self.dead_letters(batch, f"rejected: {result.rejected}")
                 continue
             attempts = self.state.fail(batch["batch_id"], result.error or "error", now_iso())
             summary["failed_batches"] += 1

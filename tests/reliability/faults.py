@@ -4,6 +4,7 @@ Kinds of fault:
 - `throttle(...)`: a fraction of HTTP attempts answer 400 ProvisionedThroughputExceededException or 500
   InternalServerError *on the wire* (a `before-send` hook returns the response), so botocore's own
   retry policy (standard mode, 5 attempts) sees them exactly as it would see AWS's.
+- `unreachable(...)`: every HTTP attempt fails to connect (retried by botocore, then raised).
 - `fail(...)`: an operation raises a ClientError before it is sent (a `before-parameter-build` hook), i.e. the
   retries are exhausted or the process dies there — nothing of that call reaches the backend.
 - `fail_after(...)`: the call reaches the backend and succeeds, then the caller sees an exception
@@ -89,6 +90,23 @@ class Faults:
                 code, status = self.rng.choice(errors)
                 self.injected[(op, code)] += 1
             return make(request.url, code, status)
+
+        self._register(client, f"before-send.{service}", before_send)
+
+    def unreachable(self, client, *, operations: set[str] | None = None) -> None:
+        """Every HTTP attempt of `operations` (all if None) fails to connect, as to a service that is
+        down or cut off; botocore retries it like any connection error, then raises."""
+        from botocore.exceptions import EndpointConnectionError
+
+        service = client.meta.service_model.service_id.hyphenize()
+
+        def before_send(request, **kwargs):
+            op = kwargs.get("event_name", "").rsplit(".", 1)[-1]
+            if operations is not None and op not in operations:
+                return None
+            with self.lock:
+                self.injected[(op, "unreachable")] += 1
+            raise EndpointConnectionError(endpoint_url=request.url)
 
         self._register(client, f"before-send.{service}", before_send)
 

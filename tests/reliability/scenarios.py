@@ -3,7 +3,10 @@ platform's callers do: an HTTP client that resends after a 5xx, SQS that redeliv
 invocation failed, EventBridge that runs a failed job again."""
 from __future__ import annotations
 
+import http.server
 import json
+import threading
+from contextlib import contextmanager
 
 import requests
 
@@ -12,6 +15,18 @@ from chalicelib.domain.samples import sample_record
 from chalicelib.local.pump import drain
 
 PENALTY = "admin_penalty"
+
+
+@contextmanager
+def loopback(handler):
+    """A threaded HTTP server on a free loopback port answering with `handler`; yields the port."""
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield server.server_port
+    finally:
+        server.shutdown()
+        server.server_close()
 
 
 def ddb(container):

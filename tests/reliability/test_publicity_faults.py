@@ -7,7 +7,6 @@ from __future__ import annotations
 import http.server
 import json
 import socket
-import threading
 import time
 
 import pytest
@@ -23,7 +22,8 @@ CLIENT_TIMEOUT = 1.0
 
 class Receiver(http.server.BaseHTTPRequestHandler):
     """Loopback stand-in for the publicity system; `script` holds the next answers: a status code,
-    "timeout" (answers after the client gave up) or "drop" (closes the connection unanswered)."""
+    "timeout" (answers after the client gave up), "drop" (closes the connection unanswered) or
+    {"reject": n} (accepts the batch but rejects its first n records)."""
     script: list = []
     accepted: list[dict] = []
     attempts = 0
@@ -38,11 +38,16 @@ class Receiver(http.server.BaseHTTPRequestHandler):
         if action == "timeout":
             time.sleep(CLIENT_TIMEOUT + 0.5)
             action = 200                    # too late: the client has gone
+        answer = {}
+        if isinstance(action, dict):
+            answer = {"rejected": [{"record_id": r["record_id"], "reason": "字段不符合接口规范"}
+                                   for r in json.loads(body)["records"][:action["reject"]]]}
+            action = 200
         if action == 200:
             Receiver.accepted.append({"key": self.headers["Idempotency-Key"], "batch": json.loads(body)})
         self.send_response(action)
         self.end_headers()
-        self.wfile.write(b"{}")
+        self.wfile.write(json.dumps(answer).encode())
 
     def log_message(self, *args):
         pass
@@ -50,12 +55,10 @@ class Receiver(http.server.BaseHTTPRequestHandler):
 
 @pytest.fixture
 def receiver(monkeypatch, stack):
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Receiver)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    monkeypatch.setenv("PUBLICITY_ENDPOINT", f"http://127.0.0.1:{server.server_port}/batches")
-    monkeypatch.setenv("PUBLICITY_SECRET_ID", "publicity-hmac")
-    yield Receiver
-    server.shutdown()
+    with sc.loopback(Receiver) as port:
+        monkeypatch.setenv("PUBLICITY_ENDPOINT", f"http://127.0.0.1:{port}/batches")
+        monkeypatch.setenv("PUBLICITY_SECRET_ID", "publicity-hmac")
+        yield Receiver
 
 
 def fresh(rebuild):
