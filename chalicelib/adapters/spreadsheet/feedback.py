@@ -43,16 +43,21 @@ def _clean(text: str) -> str:
 
 
 def _cell(ws: Any, value: Any, font: Font | None = None) -> Any:
-    if value is None or isinstance(value, _PLAIN):
-        cell = WriteOnlyCell(ws, value=value)
-    else:
-        text = _clean(value if isinstance(value, str) else str(value))
-        cell = WriteOnlyCell(ws, value=text)
-        if text.startswith(FORMULA_PREFIXES):
+    """A value for `ws.append`: plain values as they are (openpyxl makes their cells), a cell
+    object only where it needs a style or must be kept from being read as a formula."""
+    if not (value is None or isinstance(value, _PLAIN)):
+        value = _clean(value if isinstance(value, str) else str(value))
+        if value.startswith(FORMULA_PREFIXES):
+            cell = WriteOnlyCell(ws, value=value)
             cell.data_type = "s"        # openpyxl would otherwise store '=…' as a formula
             cell.quotePrefix = True
-    if font is not None:
-        cell.font = font
+            if font is not None:
+                cell.font = font
+            return cell
+    if font is None:
+        return value
+    cell = WriteOnlyCell(ws, value=value)
+    cell.font = font
     return cell
 
 
