@@ -15,6 +15,7 @@ from chalicelib.adapters.spreadsheet import (
 )
 from chalicelib.clock import now_iso, today
 from chalicelib.domain.validation import FieldError
+from chalicelib.gcpause import PausedGC
 from chalicelib.models.principal import Principal
 from chalicelib.services.submissions import Outcome, counter_deltas
 
@@ -62,20 +63,22 @@ class RowPipeline:
         seen: set[str] = set()
         chunk: list[tuple[int, list]] = []
         position = 0
-        for number, cells in rows:
-            if info.code_row and number == info.code_row:
-                continue
-            ref = str(cells[ref_col]).strip() if ref_col is not None and ref_col < len(cells) and cells[ref_col] else ""
-            duplicate = bool(ref) and ref in seen
-            seen.add(ref)
-            if position >= up.next_row:
-                chunk.append((number, cells, duplicate))
-            position += 1
-            if len(chunk) == p.chunk_size:
+        with PausedGC() as collector:
+            for number, cells in rows:
+                if info.code_row and number == info.code_row:
+                    continue
+                ref = str(cells[ref_col]).strip() if ref_col is not None and ref_col < len(cells) and cells[ref_col] else ""
+                duplicate = bool(ref) and ref in seen
+                seen.add(ref)
+                if position >= up.next_row:
+                    chunk.append((number, cells, duplicate))
+                position += 1
+                if len(chunk) == p.chunk_size:
+                    self._apply(principal, hmap, header, chunk)
+                    chunk = []
+                    collector.chunk_done()
+            if chunk:
                 self._apply(principal, hmap, header, chunk)
-                chunk = []
-        if chunk:
-            self._apply(principal, hmap, header, chunk)
         self._finish(header)
         return None
 
