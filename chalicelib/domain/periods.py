@@ -19,7 +19,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from chalicelib.catalog.model import Category, TimeLimits
+from chalicelib.catalog.model import Category, FieldType, TimeLimits
 from chalicelib.domain.normalize import parse_date
 from chalicelib.domain.workdays import WorkCalendar
 
@@ -102,7 +102,7 @@ def _penalty_span(rule: Mapping[str, Any], fields: Mapping[str, Any]) -> Mapping
 
 
 _MEMO_LIMIT = 20_000
-_memos: dict[int, tuple[Category, tuple[str, ...], dict[tuple, Period]]] = {}
+_memos: dict[int, tuple[Category, tuple[str, ...], tuple[str, ...], dict[tuple, Period]]] = {}
 
 
 def publication_period(category: Category, fields: Mapping[str, Any], published_on: date) -> Period:
@@ -112,14 +112,16 @@ def publication_period(category: Category, fields: Mapping[str, Any], published_
     if entry is None or entry[0] is not category:
         if len(_memos) >= 64:
             _memos.clear()
-        entry = _memos[id(category)] = (category, _inputs(category.period or {}), {})
-    _, names, memo = entry
-    key = (published_on, *map(fields.get, names))
-    try:
-        hit = memo.get(key)
-    except TypeError:     # a list value (multi-valued enums): as a tuple
-        key = (published_on, *(_frozen(fields.get(n)) for n in names))
-        hit = memo.get(key)
+        names = _inputs(category.period or {})
+        lists = {f.json_name for f in category.fields if f.type == FieldType.MULTI_ENUM}
+        entry = _memos[id(category)] = (category, tuple(n for n in names if n not in lists),
+                                        tuple(n for n in names if n in lists), {})
+    _, scalars, lists, memo = entry
+    values = tuple(map(fields.get, scalars))
+    if not all(v is None or type(v) is str for v in values):   # not normalized: tag by type
+        values = tuple(_frozen(v) for v in values)
+    key = (published_on, *values, *(_frozen(fields.get(n)) for n in lists))
+    hit = memo.get(key)
     if hit is None:
         if len(memo) >= _MEMO_LIMIT:
             memo.clear()
@@ -143,7 +145,13 @@ def _inputs(rule: Mapping[str, Any]) -> tuple[str, ...]:
 
 
 def _frozen(value: Any) -> Any:
-    return tuple(value) if isinstance(value, list) else value
+    """A value as part of a memo key: text and None as they are, a list as a tuple, anything else
+    tagged with its type (so that 1, 1.0, True and "1" stay different keys)."""
+    if value is None or type(value) is str:
+        return value
+    if type(value) is list:
+        return tuple(_frozen(v) for v in value)
+    return (type(value).__name__, repr(value))
 
 
 def _period(category: Category, fields: Mapping[str, Any], published_on: date) -> Period:

@@ -73,3 +73,14 @@ def test_given_overrides_then_sums_are_remembered_per_override_table():
     assert holiday.add_working_days(start, 7) == holiday._add_working_days(start, 7)
     assert holiday.add_working_days(start, 7)[0] > plain.add_working_days(start, 7)[0]   # not the plain sum
     assert WorkCalendar().add_working_days(start, 7) == plain.add_working_days(start, 7)
+
+
+@settings(max_examples=300)
+@given(st.data(), CATEGORY_IDS)
+def test_given_raw_values_of_any_type_then_the_remembered_period_equals_a_fresh_one(data, category_id):
+    category = CATALOG.category(category_id)
+    names = sorted(f.json_name for f in category.fields)
+    fields = data.draw(st.dictionaries(st.sampled_from(names), cells | st.booleans() | st.lists(cells, max_size=3),
+                                       max_size=8))
+    for value in (fields, {k: (str(v) if isinstance(v, (bool, int)) else v) for k, v in fields.items()}):
+        assert periods.publication_period(category, value, TODAY) == periods._period(category, value, TODAY)
