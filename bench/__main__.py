@@ -208,6 +208,9 @@ def main() -> None:
                                          "seconds": round(time.time() - started)}
             results["_machine"] = {"python": sys.version.split()[0], "platform": platform.platform(),
                                    "cpus": os.cpu_count()}
+            # another bench may have finished a section meanwhile: keep its results, add ours
+            results = {**(json.loads(latest.read_text()) if latest.exists() else {}),
+                       section: results[section], "_machine": results["_machine"]}
             latest.write_text(json.dumps(results, ensure_ascii=False, indent=1, default=str))
             log(f"section {section} done in {results[section]['_meta']['seconds']} s → {latest}")
     print(table(results))
