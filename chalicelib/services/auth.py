@@ -10,6 +10,35 @@ MAX_FAILURES = 5
 WINDOW_SECONDS = 15 * 60
 ROLES_WITH_DEPARTMENT = ("operator", "system")
 COGNITO_DOWN = "身份认证服务暂时不可用，请稍后重试"
+PASSWORD_POLICY = "（至少 8 位，含大小写字母、数字和符号）"
+# Cognito's refusals of a username + password: a failed login (counted). Any other error is an outage.
+LOGIN_REFUSALS = ("NotAuthorizedException", "UserNotFoundException", "InvalidParameterException",
+                  "UserNotConfirmedException")
+_BAD_CHALLENGE = ("首次登录设置新密码的会话无效或已过期，请重新提交（用户名、临时密码和新密码）",
+                  [{"challenge": "NEW_PASSWORD_REQUIRED", "code": "BAD_CHALLENGE"}])
+# Cognito's refusals of the NEW_PASSWORD_REQUIRED response → (message, details) of a 400. Any other
+# error is an outage (503).
+CHALLENGE_REFUSALS = {
+    "InvalidPasswordException": ("新密码不符合密码策略" + PASSWORD_POLICY,
+                                 [{"field": "new_password", "code": "WEAK_PASSWORD"}]),
+    "InvalidParameterException": ("新密码无效：长度不超过 256 个字符，首尾不能是空白",
+                                  [{"field": "new_password", "code": "BAD_VALUE"}]),
+    **dict.fromkeys(("NotAuthorizedException", "CodeMismatchException", "ExpiredCodeException",
+                     "ResourceNotFoundException", "UserNotFoundException"), _BAD_CHALLENGE),
+}
+
+
+def cognito(call, refusals, **params) -> dict:
+    """call(**params); an error whose code is in `refusals` is raised as it is (Cognito refused the
+    request), any other error — Cognito out of reach, failing or throttling — is ServiceUnavailable."""
+    try:
+        return call(**params)
+    except BotoCoreError as exc:
+        raise ServiceUnavailable(COGNITO_DOWN) from exc
+    except ClientError as exc:
+        if exc.response["Error"]["Code"] not in refusals:
+            raise ServiceUnavailable(COGNITO_DOWN) from exc
+        raise
 
 
 class AuthService:
@@ -30,35 +59,40 @@ class AuthService:
         who = Principal(username=username[:128], role="unknown")
         key = f"login#{username[:128]}"
         if self.throttle.failures(key) >= MAX_FAILURES:
-            self.audit.record(who, "auth.login", target=who.username, request_id=request_id, outcome="throttled")
+            self._audit(who, request_id, "throttled")
             raise TooManyAttempts()
-        try:
-            resp = self.idp.initiate_auth(ClientId=self.client_id, AuthFlow="USER_PASSWORD_AUTH",
-                                          AuthParameters={"USERNAME": username, "PASSWORD": password})
-        except BotoCoreError as exc:      # Cognito out of reach: an outage, not a failed attempt
-            raise ServiceUnavailable(COGNITO_DOWN) from exc
-        except ClientError as exc:
-            if exc.response["Error"]["Code"] not in ("NotAuthorizedException", "UserNotFoundException",
-                                                      "InvalidParameterException", "UserNotConfirmedException"):
-                raise ServiceUnavailable(COGNITO_DOWN) from exc      # Cognito's own failure (5xx, throttling)
+        try:   # an outage (503) counts no failed attempt
+            resp = cognito(self.idp.initiate_auth, LOGIN_REFUSALS, ClientId=self.client_id,
+                           AuthFlow="USER_PASSWORD_AUTH", AuthParameters={"USERNAME": username, "PASSWORD": password})
+        except ClientError:
             self.throttle.add_failure(key, WINDOW_SECONDS)
-            self.audit.record(who, "auth.login", target=who.username, request_id=request_id, outcome="failed")
+            self._audit(who, request_id, "failed")
             raise Unauthenticated("用户名或密码错误") from None
         if resp.get("ChallengeName") == "NEW_PASSWORD_REQUIRED":
-            new_password = body.get("new_password")
-            if not isinstance(new_password, str) or not new_password:
-                self.audit.record(who, "auth.login", target=who.username, request_id=request_id,
-                                  outcome="new_password_required")
-                raise Unauthenticated("首次登录须设置新密码：请在 new_password 中提供新密码",
-                                      details=[{"challenge": "NEW_PASSWORD_REQUIRED"}])
-            resp = self.idp.respond_to_auth_challenge(
-                ClientId=self.client_id, ChallengeName="NEW_PASSWORD_REQUIRED", Session=resp["Session"],
-                ChallengeResponses={"USERNAME": username, "NEW_PASSWORD": new_password})
+            resp = self._set_new_password(who, resp["Session"], body.get("new_password"), request_id)
         self.throttle.clear(key)
-        self.audit.record(who, "auth.login", target=who.username, request_id=request_id, outcome="ok")
+        self._audit(who, request_id, "ok")
         result = resp["AuthenticationResult"]
         return {"access_token": result["IdToken"], "token_type": "Bearer",
                 "expires_in": result.get("ExpiresIn", 3600)}
+
+    def _set_new_password(self, who: Principal, session: str, new_password, request_id: str) -> dict:
+        """Answer the NEW_PASSWORD_REQUIRED challenge (the password was right: no failure is counted)."""
+        if not isinstance(new_password, str) or not new_password:
+            self._audit(who, request_id, "new_password_required")
+            raise Unauthenticated("首次登录须设置新密码：请在 new_password 中提供新密码",
+                                  details=[{"challenge": "NEW_PASSWORD_REQUIRED"}])
+        try:
+            return cognito(self.idp.respond_to_auth_challenge, CHALLENGE_REFUSALS, ClientId=self.client_id,
+                           ChallengeName="NEW_PASSWORD_REQUIRED", Session=session,
+                           ChallengeResponses={"USERNAME": who.username, "NEW_PASSWORD": new_password})
+        except ClientError as exc:
+            message, details = CHALLENGE_REFUSALS[exc.response["Error"]["Code"]]
+            self._audit(who, request_id, "new_password_rejected")
+            raise BadRequest(message, details=[dict(d) for d in details]) from None
+
+    def _audit(self, who: Principal, request_id: str, outcome: str) -> None:
+        self.audit.record(who, "auth.login", target=who.username, request_id=request_id, outcome=outcome)
 
     def create_user(self, body: dict) -> dict:
         username, role = body.get("username"), body.get("role")
@@ -81,7 +115,7 @@ class AuthService:
                 raise BadRequest("用户名已存在", code="BAD_REQUEST",
                                  details=[{"field": "username", "code": "EXISTS"}]) from None
             if code in ("InvalidPasswordException", "InvalidParameterException"):
-                raise BadRequest("初始密码不符合密码策略（至少 8 位，含大小写字母、数字和符号）",
+                raise BadRequest("初始密码不符合密码策略" + PASSWORD_POLICY,
                                  details=[{"field": "temporary_password", "code": "WEAK_PASSWORD"}]) from None
             raise
         self.idp.admin_add_user_to_group(UserPoolId=self.pool_id, Username=username, GroupName=role)
