@@ -76,6 +76,10 @@ class Router:
             return view(ctx, **params)
         except DomainError as err:
             outcome = f"{err.status} {err.code}"
+            if err.status >= 500:   # a dependency's outage (503): operators must see it, with what caused it
+                (logger.warning if err.status == 503 else logger.error)(
+                    f"answered {outcome}", extra={"code": err.code, "status": err.status,
+                                                  "cause": repr(err.__cause__) if err.__cause__ else None})
             return http.error_response(err)
         except ClientError as exc:
             if exc.response["Error"]["Code"] == "ValidationException" and ctx.query("cursor"):
