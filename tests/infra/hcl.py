@@ -32,6 +32,8 @@ def expression(text: str):
 
     jsonencode(...) is unwrapped; references inside stay `${...}` strings.
     """
+    if not isinstance(text, str):  # already a value (instances() resolves jsonencode(each.value...))
+        return text
     inner = text[2:-1] if text.startswith("${") and text.endswith("}") else text
     m = re.fullmatch(r"jsonencode\((.*)\)", inner.strip(), re.S)
     return parse("x = " + (m.group(1) if m else inner))["x"]
@@ -65,6 +67,43 @@ def _comments_removed(text: str) -> str:
     return re.sub(r"(?m)^\s*(#|//).*$", "", text)
 
 
+def _moved_removed(text: str) -> str:
+    """Without `moved` blocks: their `from` addresses are gone by design (Root.moved keeps them)."""
+    return re.sub(r"(?ms)^moved\s*\{.*?^\}", "", text)
+
+
+_EACH = re.compile(r"\$\{each\.(key|value((?:\.\w+)*))\}")
+_EACH_JSON = re.compile(r"\$\{jsonencode\(each\.value((?:\.\w+)*)\)\}")
+
+
+def _path(value, path: str):
+    for part in filter(None, path.split(".")):
+        assert isinstance(value, dict) and part in value, f"each.value{path}: no {part!r} in {value!r}"
+        value = value[part]
+    return value
+
+
+def _resolve(node, key: str, value):
+    """`node` with each.key / each.value.<path> replaced by one for_each entry's key and value."""
+    if isinstance(node, dict):
+        return {k: _resolve(v, key, value) for k, v in node.items()}
+    if isinstance(node, list):
+        return [_resolve(v, key, value) for v in node]
+    if not isinstance(node, str):
+        return node
+    if m := _EACH_JSON.fullmatch(node):  # jsonencode(each.value.x): the value itself
+        return _path(value, m.group(1))
+    if (m := _EACH.fullmatch(node)) and m.group(1) != "key":  # the whole value, any type
+        return _path(value, m.group(2))
+
+    def text(m: re.Match) -> str:
+        found = key if m.group(1) == "key" else _path(value, m.group(2))
+        assert isinstance(found, (str, int, float)), f"{m.group(0)} is not a scalar in {node!r}"
+        return str(found)
+
+    return _EACH.sub(text, node)
+
+
 @dataclass
 class Root:
     """All top-level blocks of one root directory; *_override.tf files are kept apart."""
@@ -79,6 +118,7 @@ class Root:
     variables: dict[str, dict] = field(default_factory=dict)
     outputs: dict[str, dict] = field(default_factory=dict)
     terraform: list[dict] = field(default_factory=list)
+    moved: list[dict] = field(default_factory=list)
     text: str = ""
 
     def of_type(self, rtype: str) -> dict[str, dict]:
@@ -90,6 +130,25 @@ class Root:
 
     def in_file(self, filename: str) -> dict:
         return self.files[filename]
+
+    def instances(self, rtype: str, name: str) -> dict[str, dict]:
+        """A resource with `for_each = local.<map>`: each key → the body as that instance sees it.
+
+        each.key and each.value.<path> are replaced by the entry's key and value (whole values
+        keep their type; jsonencode(each.value.<path>) gives the value itself); other references
+        stay `${...}` text.
+        """
+        body = self.resource(rtype, name)
+        m = re.fullmatch(r"\$\{local\.(\w+)\}", str(body.get("for_each")))
+        assert m, f"{rtype}.{name}: for_each is not a local map: {body.get('for_each')!r}"
+        entries = self.locals[m.group(1)]
+        assert isinstance(entries, dict) and entries, f"local.{m.group(1)} is not a map"
+        rest = {k: v for k, v in body.items() if k != "for_each"}
+        return {key: _resolve(rest, key, value) for key, value in entries.items()}
+
+    def moves(self) -> dict[str, str]:
+        """`moved` blocks: old address → new address (without `${}`)."""
+        return {ref(m["from"]): ref(m["to"]) for m in self.moved}
 
 
 def _add(target: dict, entries: list[dict], where: str) -> None:
@@ -106,7 +165,7 @@ def load_root(path: Path) -> Root:
     texts = []
     for tf in sorted(path.glob("*.tf")):
         raw = tf.read_text(encoding="utf-8")
-        texts.append(_comments_removed(raw))
+        texts.append(_moved_removed(_comments_removed(raw)))
         doc = parse(raw)
         root.files[tf.name] = doc
         override = tf.name.endswith("_override.tf") or tf.name == "override.tf"
@@ -121,6 +180,7 @@ def load_root(path: Path) -> Root:
         for entry in doc.get("output", []):
             (root.override_outputs if override else root.outputs).update(entry)
         root.terraform += doc.get("terraform", [])
+        root.moved += doc.get("moved", [])
     root.text = "\n".join(texts)
     return root
 

@@ -5,6 +5,7 @@ there fails these tests until the HCL follows.
 """
 from __future__ import annotations
 
+import re
 from datetime import datetime, timedelta
 
 import pytest
@@ -274,10 +275,14 @@ def test_user_pool_custom_attributes_and_client():
 
 # --- Schedules ---------------------------------------------------------------------------------
 def _hcl_schedules() -> dict[str, dict]:
+    """Schedule name → what its instance of aws_scheduler_schedule.this deploys."""
+    assert set(hcl.app().of_type("aws_scheduler_schedule")) == {"this"}, "one for_each resource"
     schedules = {}
-    for body in hcl.app().of_type("aws_scheduler_schedule").values():
+    for key, body in hcl.app().instances("aws_scheduler_schedule", "this").items():
         target = hcl.block(body, "target")
-        schedules[hcl.strip_prefix(body["name"], APP_PREFIX)] = {
+        name = hcl.strip_prefix(body["name"], APP_PREFIX)
+        assert name == key, f"schedule {key} is named {name}"
+        schedules[name] = {
             "cron": body["schedule_expression"],
             "timezone": body["schedule_expression_timezone"],
             "input": hcl.expression(target["input"]),
@@ -334,3 +339,22 @@ def test_schedule_times_follow_spec_6_4():
     assert len(_firing_times(retry, day, 1)) == 24
     (monthly,) = by_job[("monthly_report", False)]
     assert _firing_times(monthly, datetime(2026, 10, 1), 31) == [datetime(2026, 10, 1, 9)]
+
+
+# --- moved blocks --------------------------------------------------------------------------------
+@pytest.mark.parametrize("root", [hcl.PLATFORM, hcl.APP], ids=["platform", "app"])
+def test_moved_blocks_lead_from_old_addresses_to_existing_instances(root):
+    model = hcl.load_root(root)
+    for old, new in model.moves().items():
+        rtype, name = old.split(".")[:2]
+        assert name.split("[")[0] not in model.of_type(rtype), f"{old} still exists: no move needed"
+        m = re.fullmatch(r'(aws_\w+)\.(\w+)\["([^"]+)"\]', new)
+        assert m and m.group(1) == rtype, f"moved {old} → {new}: not an instance of a {rtype}"
+        assert m.group(3) in model.instances(rtype, m.group(2)), f"moved {old} → {new}: no such key"
+
+
+def test_every_former_schedule_address_moves_to_its_instance():
+    moves = hcl.app().moves()
+    for key in hcl.app().instances("aws_scheduler_schedule", "this"):
+        old = f"aws_scheduler_schedule.{key.replace('-', '_')}"
+        assert moves.get(old) == f'aws_scheduler_schedule.this["{key}"]', f"no moved block from {old}"

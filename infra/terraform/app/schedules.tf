@@ -1,13 +1,31 @@
 # One schedule per chalicelib/resources.py SCHEDULES entry (tests/infra compares them): AWS cron
 # in Asia/Shanghai, input {"job": <job>, ...payload} for job_runner. EventBridge Scheduler,
 # not Chalice's @app.schedule, because plain EventBridge rules know only UTC.
+locals {
+  # Keyed by the schedule's name in SCHEDULES (the job alone is not unique: forward runs twice).
+  schedules = {
+    # Daily forward of new, changed and withdrawn records to the publicity system.
+    forward-daily = { cron = "cron(0 2 * * ? *)", timezone = "Asia/Shanghai", input = { job = "forward" } }
+    # Hourly retry of forward batches that failed (retry_only).
+    forward-retry = { cron = "cron(30 * * * ? *)", timezone = "Asia/Shanghai", input = { job = "forward", retry_only = true } }
+    # Expiry sweep: records past publish_until leave the public side (archived).
+    expire = { cron = "cron(0 3 * * ? *)", timezone = "Asia/Shanghai", input = { job = "expire" } }
+    # Daily open-data snapshot (JSONL + CSV of published records).
+    open-data = { cron = "cron(0 4 * * ? *)", timezone = "Asia/Shanghai", input = { job = "open_data" } }
+    # Morning count of publication deadlines at risk and missed.
+    deadlines = { cron = "cron(0 8 * * ? *)", timezone = "Asia/Shanghai", input = { job = "deadlines" } }
+    # Monthly department reports (xlsx) on the 1st.
+    monthly-report = { cron = "cron(0 9 1 * ? *)", timezone = "Asia/Shanghai", input = { job = "monthly_report" } }
+  }
+}
 
-# Daily forward of new, changed and withdrawn records to the publicity system.
-resource "aws_scheduler_schedule" "forward_daily" {
-  name                         = "${local.platform.resource_prefix}-forward-daily"
+resource "aws_scheduler_schedule" "this" {
+  for_each = local.schedules
+
+  name                         = "${local.platform.resource_prefix}-${each.key}"
   group_name                   = local.platform.schedule_group_name
-  schedule_expression          = "cron(0 2 * * ? *)"
-  schedule_expression_timezone = "Asia/Shanghai"
+  schedule_expression          = each.value.cron
+  schedule_expression_timezone = each.value.timezone
   kms_key_arn                  = local.platform.kms_key_arn
 
   flexible_time_window {
@@ -17,7 +35,7 @@ resource "aws_scheduler_schedule" "forward_daily" {
   target {
     arn      = aws_lambda_function.job_runner.arn
     role_arn = aws_iam_role.scheduler.arn
-    input    = jsonencode({ job = "forward" })
+    input    = jsonencode(each.value.input)
 
     retry_policy {
       maximum_retry_attempts       = 2
@@ -26,122 +44,33 @@ resource "aws_scheduler_schedule" "forward_daily" {
   }
 }
 
-# Hourly retry of forward batches that failed (retry_only).
-resource "aws_scheduler_schedule" "forward_retry" {
-  name                         = "${local.platform.resource_prefix}-forward-retry"
-  group_name                   = local.platform.schedule_group_name
-  schedule_expression          = "cron(30 * * * ? *)"
-  schedule_expression_timezone = "Asia/Shanghai"
-  kms_key_arn                  = local.platform.kms_key_arn
-
-  flexible_time_window {
-    mode = "OFF"
-  }
-
-  target {
-    arn      = aws_lambda_function.job_runner.arn
-    role_arn = aws_iam_role.scheduler.arn
-    input    = jsonencode({ job = "forward", retry_only = true })
-
-    retry_policy {
-      maximum_retry_attempts       = 2
-      maximum_event_age_in_seconds = 3600
-    }
-  }
+# The schedules were one resource each before: move their state, do not replace them.
+moved {
+  from = aws_scheduler_schedule.forward_daily
+  to   = aws_scheduler_schedule.this["forward-daily"]
 }
 
-# Expiry sweep: records past publish_until leave the public side (archived).
-resource "aws_scheduler_schedule" "expire" {
-  name                         = "${local.platform.resource_prefix}-expire"
-  group_name                   = local.platform.schedule_group_name
-  schedule_expression          = "cron(0 3 * * ? *)"
-  schedule_expression_timezone = "Asia/Shanghai"
-  kms_key_arn                  = local.platform.kms_key_arn
-
-  flexible_time_window {
-    mode = "OFF"
-  }
-
-  target {
-    arn      = aws_lambda_function.job_runner.arn
-    role_arn = aws_iam_role.scheduler.arn
-    input    = jsonencode({ job = "expire" })
-
-    retry_policy {
-      maximum_retry_attempts       = 2
-      maximum_event_age_in_seconds = 3600
-    }
-  }
+moved {
+  from = aws_scheduler_schedule.forward_retry
+  to   = aws_scheduler_schedule.this["forward-retry"]
 }
 
-# Daily open-data snapshot (JSONL + CSV of published records).
-resource "aws_scheduler_schedule" "open_data" {
-  name                         = "${local.platform.resource_prefix}-open-data"
-  group_name                   = local.platform.schedule_group_name
-  schedule_expression          = "cron(0 4 * * ? *)"
-  schedule_expression_timezone = "Asia/Shanghai"
-  kms_key_arn                  = local.platform.kms_key_arn
-
-  flexible_time_window {
-    mode = "OFF"
-  }
-
-  target {
-    arn      = aws_lambda_function.job_runner.arn
-    role_arn = aws_iam_role.scheduler.arn
-    input    = jsonencode({ job = "open_data" })
-
-    retry_policy {
-      maximum_retry_attempts       = 2
-      maximum_event_age_in_seconds = 3600
-    }
-  }
+moved {
+  from = aws_scheduler_schedule.expire
+  to   = aws_scheduler_schedule.this["expire"]
 }
 
-# Morning count of publication deadlines at risk and missed.
-resource "aws_scheduler_schedule" "deadlines" {
-  name                         = "${local.platform.resource_prefix}-deadlines"
-  group_name                   = local.platform.schedule_group_name
-  schedule_expression          = "cron(0 8 * * ? *)"
-  schedule_expression_timezone = "Asia/Shanghai"
-  kms_key_arn                  = local.platform.kms_key_arn
-
-  flexible_time_window {
-    mode = "OFF"
-  }
-
-  target {
-    arn      = aws_lambda_function.job_runner.arn
-    role_arn = aws_iam_role.scheduler.arn
-    input    = jsonencode({ job = "deadlines" })
-
-    retry_policy {
-      maximum_retry_attempts       = 2
-      maximum_event_age_in_seconds = 3600
-    }
-  }
+moved {
+  from = aws_scheduler_schedule.open_data
+  to   = aws_scheduler_schedule.this["open-data"]
 }
 
-# Monthly department reports (xlsx) on the 1st.
-resource "aws_scheduler_schedule" "monthly_report" {
-  name                         = "${local.platform.resource_prefix}-monthly-report"
-  group_name                   = local.platform.schedule_group_name
-  schedule_expression          = "cron(0 9 1 * ? *)"
-  schedule_expression_timezone = "Asia/Shanghai"
-  kms_key_arn                  = local.platform.kms_key_arn
+moved {
+  from = aws_scheduler_schedule.deadlines
+  to   = aws_scheduler_schedule.this["deadlines"]
+}
 
-  flexible_time_window {
-    mode = "OFF"
-  }
-
-  target {
-    arn      = aws_lambda_function.job_runner.arn
-    role_arn = aws_iam_role.scheduler.arn
-    input    = jsonencode({ job = "monthly_report" })
-
-    retry_policy {
-      maximum_retry_attempts       = 2
-      maximum_event_age_in_seconds = 3600
-    }
-  }
+moved {
+  from = aws_scheduler_schedule.monthly_report
+  to   = aws_scheduler_schedule.this["monthly-report"]
 }
