@@ -72,36 +72,99 @@ def _moved_removed(text: str) -> str:
     return re.sub(r"(?ms)^moved\s*\{.*?^\}", "", text)
 
 
-_EACH = re.compile(r"\$\{each\.(key|value((?:\.\w+)*))\}")
-_EACH_JSON = re.compile(r"\$\{jsonencode\(each\.value((?:\.\w+)*)\)\}")
+class _Missing(Exception):
+    """An each.value.<path> the entry does not have (try(...) falls back on it)."""
 
 
-def _path(value, path: str):
-    for part in filter(None, path.split(".")):
-        assert isinstance(value, dict) and part in value, f"each.value{path}: no {part!r} in {value!r}"
-        value = value[part]
+class _Unresolved(Exception):
+    """An expression this model does not evaluate; it stays `${...}` text."""
+
+
+def _split_args(text: str) -> list[str]:
+    """Top-level comma-separated parts of `a, f(b, c), [d]`."""
+    parts, depth, start, quoted = [], 0, 0, False
+    for i, c in enumerate(text):
+        if c == '"' and text[i - 1:i] != "\\":
+            quoted = not quoted
+        elif not quoted and c in "([{":
+            depth += 1
+        elif not quoted and c in ")]}":
+            depth -= 1
+        elif not quoted and c == "," and depth == 0:
+            parts.append(text[start:i])
+            start = i + 1
+    parts.append(text[start:])
+    return [p.strip() for p in parts if p.strip()]
+
+
+def _evaluate(expr: str, scope: dict[str, tuple]):
+    """The few expressions for_each and dynamic blocks use here: <iterator>.key,
+    <iterator>.value.<path>, try(a, b, ...), jsonencode(x), [x, ...] and literals."""
+    expr = expr.strip()
+    if m := re.fullmatch(r"(try|jsonencode)\((.*)\)", expr, re.S):
+        args = _split_args(m.group(2))
+        if m.group(1) == "jsonencode":
+            (arg,) = args
+            return _evaluate(arg, scope)  # the value itself; compared as data
+        for arg in args:
+            try:
+                return _evaluate(arg, scope)
+            except _Missing:
+                continue
+        raise _Missing(expr)
+    if expr.startswith("[") and expr.endswith("]"):
+        return [_evaluate(item, scope) for item in _split_args(expr[1:-1])]
+    if (m := re.fullmatch(r"(\w+)\.(key|value)((?:\.\w+)*)", expr)) and m.group(1) in scope:
+        key, value = scope[m.group(1)]
+        if m.group(2) == "key":
+            return key
+        for part in filter(None, m.group(3).split(".")):
+            if not isinstance(value, dict) or part not in value:
+                raise _Missing(expr)
+            value = value[part]
+        return value
+    value = parse("x = " + expr)["x"]
+    if isinstance(value, str) and "${" in value:
+        raise _Unresolved(expr)
     return value
 
 
-def _resolve(node, key: str, value):
-    """`node` with each.key / each.value.<path> replaced by one for_each entry's key and value."""
+def _resolve(node, scope: dict[str, tuple]):
+    """`node` with the iterators of `scope` (name → (key, value)) replaced by their values."""
     if isinstance(node, dict):
-        return {k: _resolve(v, key, value) for k, v in node.items()}
+        return {k: _resolve(v, scope) for k, v in node.items()}
     if isinstance(node, list):
-        return [_resolve(v, key, value) for v in node]
-    if not isinstance(node, str):
+        return [_resolve(v, scope) for v in node]
+    if not isinstance(node, str) or not any(f"{name}." in node for name in scope):
         return node
-    if m := _EACH_JSON.fullmatch(node):  # jsonencode(each.value.x): the value itself
-        return _path(value, m.group(1))
-    if (m := _EACH.fullmatch(node)) and m.group(1) != "key":  # the whole value, any type
-        return _path(value, m.group(2))
+    if node.startswith("${") and node.endswith("}") and node.count("${") == 1:
+        try:
+            return _evaluate(node[2:-1], scope)
+        except _Unresolved:
+            return node
+        except _Missing as missing:
+            raise AssertionError(f"{node}: the entry has no {missing}") from None
 
     def text(m: re.Match) -> str:
-        found = key if m.group(1) == "key" else _path(value, m.group(2))
-        assert isinstance(found, (str, int, float)), f"{m.group(0)} is not a scalar in {node!r}"
+        found = _evaluate(m.group(1), scope)
+        assert isinstance(found, (str, int, float)), f"${{{m.group(1)}}} is not a scalar in {node!r}"
         return str(found)
 
-    return _EACH.sub(text, node)
+    names = "|".join(map(re.escape, scope))
+    return re.sub(rf"\$\{{((?:{names})\.(?:key|value)(?:\.\w+)*)\}}", text, node)
+
+
+def _expand_dynamic(body: dict) -> dict:
+    """`dynamic "x" { for_each = ...; content {...} }` (for_each already resolved) → x blocks."""
+    body = dict(body)
+    for entry in body.pop("dynamic", []):
+        for name, spec in entry.items():
+            items = spec["for_each"]
+            assert isinstance(items, (dict, list)), f"dynamic {name}: for_each not resolved: {items!r}"
+            pairs = items.items() if isinstance(items, dict) else enumerate(items)
+            (content,) = blocks(spec, "content")
+            body[name] = blocks(body, name) + [_resolve(content, {name: pair}) for pair in pairs]
+    return body
 
 
 @dataclass
@@ -134,9 +197,9 @@ class Root:
     def instances(self, rtype: str, name: str) -> dict[str, dict]:
         """A resource with `for_each = local.<map>`: each key → the body as that instance sees it.
 
-        each.key and each.value.<path> are replaced by the entry's key and value (whole values
-        keep their type; jsonencode(each.value.<path>) gives the value itself); other references
-        stay `${...}` text.
+        each.key, each.value.<path> (also inside try(...) and jsonencode(...), which gives the
+        value itself) are replaced by the entry's key and value, and dynamic blocks are expanded
+        into the blocks they make; other references stay `${...}` text.
         """
         body = self.resource(rtype, name)
         m = re.fullmatch(r"\$\{local\.(\w+)\}", str(body.get("for_each")))
@@ -144,7 +207,7 @@ class Root:
         entries = self.locals[m.group(1)]
         assert isinstance(entries, dict) and entries, f"local.{m.group(1)} is not a map"
         rest = {k: v for k, v in body.items() if k != "for_each"}
-        return {key: _resolve(rest, key, value) for key, value in entries.items()}
+        return {key: _expand_dynamic(_resolve(rest, {"each": (key, value)})) for key, value in entries.items()}
 
     def moves(self) -> dict[str, str]:
         """`moved` blocks: old address → new address (without `${}`)."""

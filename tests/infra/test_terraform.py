@@ -83,10 +83,14 @@ def _table_from_code(table: resources.TableDef) -> dict:
 
 
 def _hcl_tables() -> dict[str, dict]:
-    return {
-        hcl.strip_prefix(body["name"], PREFIX): body
-        for body in hcl.platform().of_type("aws_dynamodb_table").values()
-    }
+    """Logical name → what its instance of aws_dynamodb_table.this deploys."""
+    assert set(hcl.platform().of_type("aws_dynamodb_table")) == {"this"}, "one for_each resource"
+    tables = {}
+    for key, body in hcl.platform().instances("aws_dynamodb_table", "this").items():
+        name = hcl.strip_prefix(body["name"], PREFIX)
+        assert name == key, f"table {key} is named {name}"
+        tables[name] = body
+    return tables
 
 
 def test_table_names_equal_resources():
@@ -103,20 +107,29 @@ def test_table_keys_indexes_and_ttl_equal_resources(table):
         assert body.get("stream_view_type") == "NEW_AND_OLD_IMAGES"
 
 
-@pytest.mark.parametrize("name", sorted(hcl.platform().of_type("aws_dynamodb_table")))
+@pytest.mark.parametrize("name", sorted(_hcl_tables()))
 def test_table_is_on_demand_recoverable_protected_and_encrypted(name):
-    body = hcl.platform().resource("aws_dynamodb_table", name)
+    body = _hcl_tables()[name]
     assert body["billing_mode"] == "PAY_PER_REQUEST"
     assert body["deletion_protection_enabled"] is True
     assert hcl.block(body, "point_in_time_recovery")["enabled"] is True
     sse = hcl.block(body, "server_side_encryption")
     assert sse["enabled"] is True and hcl.ref(sse["kms_key_arn"]) == "aws_kms_key.this.arn"
-    assert hcl.ref(hcl.platform().locals["tables"][name]) == f"aws_dynamodb_table.{name}"
+
+
+def test_every_former_table_address_moves_to_its_instance():
+    # Without the moved block, terraform would destroy the table (deletion protection refuses)
+    # and create an empty one under the new address.
+    moves = hcl.platform().moves()
+    for name in _hcl_tables():
+        old = f"aws_dynamodb_table.{name}"
+        assert moves.get(old) == f'aws_dynamodb_table.this["{name}"]', f"no moved block from {old}"
 
 
 def test_table_map_and_iam_grants_cover_every_table():
     code = {t.name for t in resources.TABLES}
-    assert set(hcl.platform().locals["tables"]) == code
+    assert hcl.platform().locals["tables"] == "${aws_dynamodb_table.this}"
+    assert set(hcl.platform().locals["dynamodb_tables"]) == code
     grants = hcl.platform().locals["function_tables"]
     assert set(grants) == set(resources.FUNCTIONS)
     granted = {t for tables in grants.values() for t in tables}

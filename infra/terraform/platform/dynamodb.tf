@@ -1,556 +1,198 @@
 # One table per chalicelib/resources.py TABLES entry; tests/infra compares the two.
 # On-demand billing, indexes project everything, PITR, deletion protection and the stage's
 # KMS key on all of them.
-
-# Current state of every record, partitioned by the matched enterprise's code, plus one
-# identity item per (department, category, source_ref).
-resource "aws_dynamodb_table" "records" {
-  name                        = "${var.resource_prefix}-records"
-  billing_mode                = "PAY_PER_REQUEST"
-  hash_key                    = "pk"
-  range_key                   = "sk"
-  deletion_protection_enabled = true
-
-  attribute {
-    name = "pk"
-    type = "S"
-  }
-
-  attribute {
-    name = "sk"
-    type = "S"
-  }
-
-  attribute {
-    name = "record_id"
-    type = "S"
-  }
-
-  attribute {
-    name = "department"
-    type = "S"
-  }
-
-  attribute {
-    name = "received_at"
-    type = "S"
-  }
-
-  attribute {
-    name = "forward_due"
-    type = "S"
-  }
-
-  attribute {
-    name = "changed_at"
-    type = "S"
-  }
-
-  attribute {
-    name = "public_state"
-    type = "S"
-  }
-
-  attribute {
-    name = "publish_until"
-    type = "S"
-  }
-
-  attribute {
-    name = "deadline_state"
-    type = "S"
-  }
-
-  attribute {
-    name = "publish_deadline"
-    type = "S"
-  }
-
-  attribute {
-    name = "pending_code"
-    type = "S"
-  }
-
-  global_secondary_index {
-    name            = "by_record_id"
-    hash_key        = "record_id"
-    projection_type = "ALL"
-  }
-
-  global_secondary_index {
-    name            = "by_department"
-    hash_key        = "department"
-    range_key       = "received_at"
-    projection_type = "ALL"
-  }
-
-  global_secondary_index {
-    name            = "by_forward"
-    hash_key        = "forward_due"
-    range_key       = "changed_at"
-    projection_type = "ALL"
-  }
-
-  global_secondary_index {
-    name            = "by_public_until"
-    hash_key        = "public_state"
-    range_key       = "publish_until"
-    projection_type = "ALL"
-  }
-
-  global_secondary_index {
-    name            = "by_deadline"
-    hash_key        = "deadline_state"
-    range_key       = "publish_deadline"
-    projection_type = "ALL"
-  }
-
-  global_secondary_index {
-    name            = "by_pending"
-    hash_key        = "pending_code"
-    range_key       = "received_at"
-    projection_type = "ALL"
-  }
-
-  point_in_time_recovery {
-    enabled = true
-  }
-
-  server_side_encryption {
-    enabled     = true
-    kms_key_arn = aws_kms_key.this.arn
-  }
-}
-
-# Every version of every record (修改留痕).
-resource "aws_dynamodb_table" "versions" {
-  name                        = "${var.resource_prefix}-versions"
-  billing_mode                = "PAY_PER_REQUEST"
-  hash_key                    = "record_id"
-  range_key                   = "version"
-  deletion_protection_enabled = true
-
-  attribute {
-    name = "record_id"
-    type = "S"
-  }
-
-  attribute {
-    name = "version"
-    type = "N"
-  }
-
-  point_in_time_recovery {
-    enabled = true
-  }
-
-  server_side_encryption {
-    enabled     = true
-    kms_key_arn = aws_kms_key.this.arn
-  }
-}
-
-# The enterprise registry (fed by `registration` records); 注册号 aliases point to the USCC item.
-resource "aws_dynamodb_table" "enterprises" {
-  name                        = "${var.resource_prefix}-enterprises"
-  billing_mode                = "PAY_PER_REQUEST"
-  hash_key                    = "code"
-  deletion_protection_enabled = true
-
-  attribute {
-    name = "code"
-    type = "S"
-  }
-
-  point_in_time_recovery {
-    enabled = true
-  }
-
-  server_side_encryption {
-    enabled     = true
-    kms_key_arn = aws_kms_key.this.arn
-  }
-}
-
-# 双告知: new registrations per department whose licences the business scope concerns.
-resource "aws_dynamodb_table" "notices" {
-  name                        = "${var.resource_prefix}-notices"
-  billing_mode                = "PAY_PER_REQUEST"
-  hash_key                    = "department"
-  range_key                   = "sk"
-  deletion_protection_enabled = true
-
-  attribute {
-    name = "department"
-    type = "S"
-  }
-
-  attribute {
-    name = "sk"
-    type = "S"
-  }
-
-  point_in_time_recovery {
-    enabled = true
-  }
-
-  server_side_encryption {
-    enabled     = true
-    kms_key_arn = aws_kms_key.this.arn
-  }
-}
-
-# Name search: one item per character bigram of a normalised name.
-resource "aws_dynamodb_table" "name_index" {
-  name                        = "${var.resource_prefix}-name_index"
-  billing_mode                = "PAY_PER_REQUEST"
-  hash_key                    = "token"
-  range_key                   = "code"
-  deletion_protection_enabled = true
-
-  attribute {
-    name = "token"
-    type = "S"
-  }
-
-  attribute {
-    name = "code"
-    type = "S"
-  }
-
-  point_in_time_recovery {
-    enabled = true
-  }
-
-  server_side_encryption {
-    enabled     = true
-    kms_key_arn = aws_kms_key.this.arn
-  }
-}
-
-# Public copies only (masked, published, not archived/withdrawn).
-resource "aws_dynamodb_table" "public" {
-  name                        = "${var.resource_prefix}-public"
-  billing_mode                = "PAY_PER_REQUEST"
-  hash_key                    = "code"
-  range_key                   = "sk"
-  deletion_protection_enabled = true
-
-  attribute {
-    name = "code"
-    type = "S"
-  }
-
-  attribute {
-    name = "sk"
-    type = "S"
-  }
-
-  point_in_time_recovery {
-    enabled = true
-  }
-
-  server_side_encryption {
-    enabled     = true
-    kms_key_arn = aws_kms_key.this.arn
-  }
-}
-
-# Spreadsheet uploads and their progress.
-resource "aws_dynamodb_table" "uploads" {
-  name                        = "${var.resource_prefix}-uploads"
-  billing_mode                = "PAY_PER_REQUEST"
-  hash_key                    = "upload_id"
-  deletion_protection_enabled = true
-
-  attribute {
-    name = "upload_id"
-    type = "S"
-  }
-
-  attribute {
-    name = "department"
-    type = "S"
-  }
-
-  attribute {
-    name = "created_at"
-    type = "S"
-  }
-
-  global_secondary_index {
-    name            = "by_department"
-    hash_key        = "department"
-    range_key       = "created_at"
-    projection_type = "ALL"
-  }
-
-  point_in_time_recovery {
-    enabled = true
-  }
-
-  server_side_encryption {
-    enabled     = true
-    kms_key_arn = aws_kms_key.this.arn
-  }
-}
-
-# Append-only audit trail.
-resource "aws_dynamodb_table" "audit" {
-  name                        = "${var.resource_prefix}-audit"
-  billing_mode                = "PAY_PER_REQUEST"
-  hash_key                    = "day"
-  range_key                   = "sk"
-  deletion_protection_enabled = true
-
-  attribute {
-    name = "day"
-    type = "S"
-  }
-
-  attribute {
-    name = "sk"
-    type = "S"
-  }
-
-  attribute {
-    name = "actor"
-    type = "S"
-  }
-
-  attribute {
-    name = "at"
-    type = "S"
-  }
-
-  attribute {
-    name = "target"
-    type = "S"
-  }
-
-  global_secondary_index {
-    name            = "by_actor"
-    hash_key        = "actor"
-    range_key       = "at"
-    projection_type = "ALL"
-  }
-
-  global_secondary_index {
-    name            = "by_target"
-    hash_key        = "target"
-    range_key       = "at"
-    projection_type = "ALL"
-  }
-
-  point_in_time_recovery {
-    enabled = true
-  }
-
-  server_side_encryption {
-    enabled     = true
-    kms_key_arn = aws_kms_key.this.arn
-  }
-}
-
-# Report counters in daily buckets.
-resource "aws_dynamodb_table" "counters" {
-  name                        = "${var.resource_prefix}-counters"
-  billing_mode                = "PAY_PER_REQUEST"
-  hash_key                    = "pk"
-  range_key                   = "sk"
-  deletion_protection_enabled = true
-
-  attribute {
-    name = "pk"
-    type = "S"
-  }
-
-  attribute {
-    name = "sk"
-    type = "S"
-  }
-
-  point_in_time_recovery {
-    enabled = true
-  }
-
-  server_side_encryption {
-    enabled     = true
-    kms_key_arn = aws_kms_key.this.arn
-  }
-}
-
-# Working-day override tables, one item per year.
-resource "aws_dynamodb_table" "calendar" {
-  name                        = "${var.resource_prefix}-calendar"
-  billing_mode                = "PAY_PER_REQUEST"
-  hash_key                    = "year"
-  deletion_protection_enabled = true
-
-  attribute {
-    name = "year"
-    type = "S"
-  }
-
-  point_in_time_recovery {
-    enabled = true
-  }
-
-  server_side_encryption {
-    enabled     = true
-    kms_key_arn = aws_kms_key.this.arn
-  }
-}
-
-# Departments (seeded from the catalog, edited by admins).
-resource "aws_dynamodb_table" "departments" {
-  name                        = "${var.resource_prefix}-departments"
-  billing_mode                = "PAY_PER_REQUEST"
-  hash_key                    = "id"
-  deletion_protection_enabled = true
-
-  attribute {
-    name = "id"
-    type = "S"
-  }
-
-  point_in_time_recovery {
-    enabled = true
-  }
-
-  server_side_encryption {
-    enabled     = true
-    kms_key_arn = aws_kms_key.this.arn
-  }
-}
-
-# Job state: forward batches and their attempts, job runs, snapshots.
-resource "aws_dynamodb_table" "jobs" {
-  name                        = "${var.resource_prefix}-jobs"
-  billing_mode                = "PAY_PER_REQUEST"
-  hash_key                    = "pk"
-  range_key                   = "sk"
-  deletion_protection_enabled = true
-
-  attribute {
-    name = "pk"
-    type = "S"
-  }
-
-  attribute {
-    name = "sk"
-    type = "S"
-  }
-
-  point_in_time_recovery {
-    enabled = true
-  }
-
-  server_side_encryption {
-    enabled     = true
-    kms_key_arn = aws_kms_key.this.arn
-  }
-}
-
-# Watchlists, the codes they watch, their deliveries and those waiting for a retry.
-resource "aws_dynamodb_table" "watchlists" {
-  name                        = "${var.resource_prefix}-watchlists"
-  billing_mode                = "PAY_PER_REQUEST"
-  hash_key                    = "pk"
-  range_key                   = "sk"
-  deletion_protection_enabled = true
-
-  attribute {
-    name = "pk"
-    type = "S"
-  }
-
-  attribute {
-    name = "sk"
-    type = "S"
-  }
-
-  point_in_time_recovery {
-    enabled = true
-  }
-
-  server_side_encryption {
-    enabled     = true
-    kms_key_arn = aws_kms_key.this.arn
-  }
-}
-
-# Failed-login counters (TTL expires them).
-resource "aws_dynamodb_table" "throttle" {
-  name                        = "${var.resource_prefix}-throttle"
-  billing_mode                = "PAY_PER_REQUEST"
-  hash_key                    = "key"
-  deletion_protection_enabled = true
-
-  attribute {
-    name = "key"
-    type = "S"
-  }
-
-  ttl {
-    attribute_name = "expires_at"
-    enabled        = true
-  }
-
-  point_in_time_recovery {
-    enabled = true
-  }
-
-  server_side_encryption {
-    enabled     = true
-    kms_key_arn = aws_kms_key.this.arn
-  }
-}
-
-# Powertools idempotency records.
-resource "aws_dynamodb_table" "idempotency" {
-  name                        = "${var.resource_prefix}-idempotency"
-  billing_mode                = "PAY_PER_REQUEST"
-  hash_key                    = "id"
-  deletion_protection_enabled = true
-
-  attribute {
-    name = "id"
-    type = "S"
-  }
-
-  ttl {
-    attribute_name = "expiration"
-    enabled        = true
-  }
-
-  point_in_time_recovery {
-    enabled = true
-  }
-
-  server_side_encryption {
-    enabled     = true
-    kms_key_arn = aws_kms_key.this.arn
-  }
-}
-
-# Every table by logical name, for IAM and outputs (tests/infra checks it lists TABLES).
 locals {
-  tables = {
-    records     = aws_dynamodb_table.records
-    versions    = aws_dynamodb_table.versions
-    enterprises = aws_dynamodb_table.enterprises
-    notices     = aws_dynamodb_table.notices
-    name_index  = aws_dynamodb_table.name_index
-    public      = aws_dynamodb_table.public
-    uploads     = aws_dynamodb_table.uploads
-    audit       = aws_dynamodb_table.audit
-    counters    = aws_dynamodb_table.counters
-    calendar    = aws_dynamodb_table.calendar
-    departments = aws_dynamodb_table.departments
-    jobs        = aws_dynamodb_table.jobs
-    watchlists  = aws_dynamodb_table.watchlists
-    throttle    = aws_dynamodb_table.throttle
-    idempotency = aws_dynamodb_table.idempotency
+  # By logical name: hash_key, range_key (when there is one), attributes (every key attribute of
+  # the table and its indexes, with its type), indexes (GSIs by name: hash_key, range_key when
+  # there is one), ttl_attribute (when items expire).
+  dynamodb_tables = {
+    # Current state of every record, partitioned by the matched enterprise's code, plus one
+    # identity item per (department, category, source_ref).
+    records = {
+      hash_key  = "pk"
+      range_key = "sk"
+      attributes = {
+        pk = "S", sk = "S", record_id = "S", department = "S", received_at = "S", forward_due = "S",
+        changed_at = "S", public_state = "S", publish_until = "S", deadline_state = "S",
+        publish_deadline = "S", pending_code = "S"
+      }
+      indexes = {
+        by_record_id    = { hash_key = "record_id" }
+        by_department   = { hash_key = "department", range_key = "received_at" }
+        by_forward      = { hash_key = "forward_due", range_key = "changed_at" }
+        by_public_until = { hash_key = "public_state", range_key = "publish_until" }
+        by_deadline     = { hash_key = "deadline_state", range_key = "publish_deadline" }
+        by_pending      = { hash_key = "pending_code", range_key = "received_at" }
+      }
+    }
+    # Every version of every record (修改留痕).
+    versions = { hash_key = "record_id", range_key = "version", attributes = { record_id = "S", version = "N" } }
+    # The enterprise registry (fed by `registration` records); 注册号 aliases point to the USCC item.
+    enterprises = { hash_key = "code", attributes = { code = "S" } }
+    # 双告知: new registrations per department whose licences the business scope concerns.
+    notices = { hash_key = "department", range_key = "sk", attributes = { department = "S", sk = "S" } }
+    # Name search: one item per character bigram of a normalised name.
+    name_index = { hash_key = "token", range_key = "code", attributes = { token = "S", code = "S" } }
+    # Public copies only (masked, published, not archived/withdrawn).
+    public = { hash_key = "code", range_key = "sk", attributes = { code = "S", sk = "S" } }
+    # Spreadsheet uploads and their progress.
+    uploads = {
+      hash_key   = "upload_id"
+      attributes = { upload_id = "S", department = "S", created_at = "S" }
+      indexes = {
+        by_department = { hash_key = "department", range_key = "created_at" }
+      }
+    }
+    # Append-only audit trail.
+    audit = {
+      hash_key   = "day"
+      range_key  = "sk"
+      attributes = { day = "S", sk = "S", actor = "S", at = "S", target = "S" }
+      indexes = {
+        by_actor  = { hash_key = "actor", range_key = "at" }
+        by_target = { hash_key = "target", range_key = "at" }
+      }
+    }
+    # Report counters in daily buckets.
+    counters = { hash_key = "pk", range_key = "sk", attributes = { pk = "S", sk = "S" } }
+    # Working-day override tables, one item per year.
+    calendar = { hash_key = "year", attributes = { year = "S" } }
+    # Departments (seeded from the catalog, edited by admins).
+    departments = { hash_key = "id", attributes = { id = "S" } }
+    # Job state: forward batches and their attempts, job runs, snapshots.
+    jobs = { hash_key = "pk", range_key = "sk", attributes = { pk = "S", sk = "S" } }
+    # Watchlists, the codes they watch, their deliveries and those waiting for a retry.
+    watchlists = { hash_key = "pk", range_key = "sk", attributes = { pk = "S", sk = "S" } }
+    # Failed-login counters (TTL expires them).
+    throttle = { hash_key = "key", attributes = { key = "S" }, ttl_attribute = "expires_at" }
+    # Powertools idempotency records.
+    idempotency = { hash_key = "id", attributes = { id = "S" }, ttl_attribute = "expiration" }
   }
+
+  # Every table by logical name, for IAM and outputs (tests/infra checks it lists TABLES).
+  tables = aws_dynamodb_table.this
+}
+
+resource "aws_dynamodb_table" "this" {
+  for_each = local.dynamodb_tables
+
+  name                        = "${var.resource_prefix}-${each.key}"
+  billing_mode                = "PAY_PER_REQUEST"
+  hash_key                    = each.value.hash_key
+  range_key                   = try(each.value.range_key, null)
+  deletion_protection_enabled = true
+
+  dynamic "attribute" {
+    for_each = each.value.attributes
+
+    content {
+      name = attribute.key
+      type = attribute.value
+    }
+  }
+
+  dynamic "global_secondary_index" {
+    for_each = try(each.value.indexes, {})
+
+    content {
+      name            = global_secondary_index.key
+      hash_key        = global_secondary_index.value.hash_key
+      range_key       = try(global_secondary_index.value.range_key, null)
+      projection_type = "ALL"
+    }
+  }
+
+  dynamic "ttl" {
+    for_each = try([each.value.ttl_attribute], [])
+
+    content {
+      attribute_name = ttl.value
+      enabled        = true
+    }
+  }
+
+  point_in_time_recovery {
+    enabled = true
+  }
+
+  server_side_encryption {
+    enabled     = true
+    kms_key_arn = aws_kms_key.this.arn
+  }
+}
+
+# The tables were one resource each before: move their state, never replace a table.
+moved {
+  from = aws_dynamodb_table.records
+  to   = aws_dynamodb_table.this["records"]
+}
+
+moved {
+  from = aws_dynamodb_table.versions
+  to   = aws_dynamodb_table.this["versions"]
+}
+
+moved {
+  from = aws_dynamodb_table.enterprises
+  to   = aws_dynamodb_table.this["enterprises"]
+}
+
+moved {
+  from = aws_dynamodb_table.notices
+  to   = aws_dynamodb_table.this["notices"]
+}
+
+moved {
+  from = aws_dynamodb_table.name_index
+  to   = aws_dynamodb_table.this["name_index"]
+}
+
+moved {
+  from = aws_dynamodb_table.public
+  to   = aws_dynamodb_table.this["public"]
+}
+
+moved {
+  from = aws_dynamodb_table.uploads
+  to   = aws_dynamodb_table.this["uploads"]
+}
+
+moved {
+  from = aws_dynamodb_table.audit
+  to   = aws_dynamodb_table.this["audit"]
+}
+
+moved {
+  from = aws_dynamodb_table.counters
+  to   = aws_dynamodb_table.this["counters"]
+}
+
+moved {
+  from = aws_dynamodb_table.calendar
+  to   = aws_dynamodb_table.this["calendar"]
+}
+
+moved {
+  from = aws_dynamodb_table.departments
+  to   = aws_dynamodb_table.this["departments"]
+}
+
+moved {
+  from = aws_dynamodb_table.jobs
+  to   = aws_dynamodb_table.this["jobs"]
+}
+
+moved {
+  from = aws_dynamodb_table.watchlists
+  to   = aws_dynamodb_table.this["watchlists"]
+}
+
+moved {
+  from = aws_dynamodb_table.throttle
+  to   = aws_dynamodb_table.this["throttle"]
+}
+
+moved {
+  from = aws_dynamodb_table.idempotency
+  to   = aws_dynamodb_table.this["idempotency"]
 }
