@@ -77,8 +77,11 @@ def count_items(settings, logicals=("records", "versions", "public", "uploads", 
 def snapshot(container) -> dict:
     """Records, versions, identities, public copies, registry, uploads, counters, change log, outbox."""
     s = container.settings
-    records, identities, rid_to_identity = {}, {}, {}
+    records, identities, rid_to_identity, pending = {}, {}, {}, set()
     for item in scan(s, "records"):
+        if item["sk"] == "PENDING":   # the marker of a code with pending records (when it is, not its time)
+            pending.add(item["pk"])
+            continue
         if item["sk"] == "ID":
             identities[item["pk"][3:]] = {"version": item["version"], "epk": item["epk"], "rid": item["rid"]}
             continue
@@ -91,6 +94,8 @@ def snapshot(container) -> dict:
         assert rid_to_identity.get(idv["rid"]) == ident, f"identity {ident} points at a missing record"
         assert records[ident]["version"] == idv["version"] and records[ident]["pk"] == idv["epk"], ident
     assert set(identities) == set(records), "records without identity items or the reverse"
+    for ident, rec in records.items():   # a pending record's code keeps its marker (registration re-match)
+        assert rec.get("match") != "pending" or f"PENDING#{rec['enterprise_code']}" in pending, ident
 
     versions = sorted((rid_to_identity.get(v["record_id"], "?" + v["record_id"]), v["version"], v["op"],
                        v["content_hash"], v.get("reason") or "", bool(v.get("upload_id")))
