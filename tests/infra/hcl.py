@@ -73,15 +73,11 @@ def _moved_removed(text: str) -> str:
 
 
 class _Missing(Exception):
-    """An each.value.<path> the entry does not have (try(...) falls back on it)."""
-
-
-class _Unresolved(Exception):
-    """An expression this model does not evaluate; it stays `${...}` text."""
+    """An attribute an object does not have (try(...) falls back on the next argument)."""
 
 
 def _split_args(text: str) -> list[str]:
-    """Top-level comma-separated parts of `a, f(b, c), [d]`."""
+    """Top-level comma-separated parts of `a, f(b, c), [d], { e = "x, y" }`."""
     parts, depth, start, quoted = [], 0, 0, False
     for i, c in enumerate(text):
         if c == '"' and text[i - 1:i] != "\\":
@@ -97,61 +93,94 @@ def _split_args(text: str) -> list[str]:
     return [p.strip() for p in parts if p.strip()]
 
 
-def _evaluate(expr: str, scope: dict[str, tuple]):
-    """The few expressions for_each and dynamic blocks use here: <iterator>.key,
-    <iterator>.value.<path>, try(a, b, ...), jsonencode(x), [x, ...] and literals."""
+# A `for` expression as python-hcl2 writes it back: {for k, v in local.m : KEY => VALUE}.
+_FOR = re.compile(r"\{for (\w+), (\w+) in local\.(\w+) : (.+?) => (.*)\}", re.S)
+
+
+def _evaluate(expr: str, scope: dict, local=None):
+    """The value of the few expressions the for_each maps here use.
+
+    Iterators in `scope` (each → {"key", "value"}, a dynamic block's name → {"key", "value"},
+    a `for` expression's bare names → their value) with attribute paths; try(a, b, ...);
+    jsonencode(x) (the value itself: compared as data); merge(...) of objects; [x, ...]; `for`
+    expressions over a local map and local.<name>, when `local` (a name → value function) is
+    given; literals. Any other reference or call stays `${...}` text.
+    """
     expr = expr.strip()
-    if m := re.fullmatch(r"(try|jsonencode)\((.*)\)", expr, re.S):
+    if m := re.fullmatch(r"(try|jsonencode|merge)\((.*)\)", expr, re.S):
         args = _split_args(m.group(2))
         if m.group(1) == "jsonencode":
             (arg,) = args
-            return _evaluate(arg, scope)  # the value itself; compared as data
+            return _evaluate(arg, scope, local)
+        if m.group(1) == "merge":
+            merged = {}
+            for arg in args:
+                value = _evaluate(arg, scope, local)
+                assert isinstance(value, dict), f"merge() of {arg!r}, not an object: {value!r}"
+                merged.update(value)
+            return merged
         for arg in args:
             try:
-                return _evaluate(arg, scope)
+                return _evaluate(arg, scope, local)
             except _Missing:
                 continue
         raise _Missing(expr)
+    if local and (m := _FOR.fullmatch(expr)):
+        key_name, value_name, source, key_expr, value_expr = m.groups()
+        out = {}
+        for k, v in local(source).items():
+            inner = {**scope, key_name: k, value_name: v}
+            out[_evaluate(key_expr, inner, local)] = _evaluate(value_expr, inner, local)
+        return out
+    if local and (m := re.fullmatch(r"local\.(\w+)", expr)):
+        return local(m.group(1))
     if expr.startswith("[") and expr.endswith("]"):
-        return [_evaluate(item, scope) for item in _split_args(expr[1:-1])]
-    if (m := re.fullmatch(r"(\w+)\.(key|value)((?:\.\w+)*)", expr)) and m.group(1) in scope:
-        key, value = scope[m.group(1)]
-        if m.group(2) == "key":
-            return key
-        for part in filter(None, m.group(3).split(".")):
+        return [_evaluate(item, scope, local) for item in _split_args(expr[1:-1])]
+    if (m := re.fullmatch(r"(\w+)((?:\.\w+)*)", expr)) and m.group(1) in scope:
+        value = scope[m.group(1)]
+        for part in filter(None, m.group(2).split(".")):
             if not isinstance(value, dict) or part not in value:
                 raise _Missing(expr)
             value = value[part]
         return value
+    if scope:  # python-hcl2 gives a bare identifier as plain text: mark iterators used as values
+        names = "|".join(map(re.escape, scope))
+        expr = re.sub(rf'([=\[(,]\s*)((?:{names})(?:\.\w+)*)(?=\s*[,}}\])\n])', r'\1"${\2}"', expr)
     value = parse("x = " + expr)["x"]
-    if isinstance(value, str) and "${" in value:
-        raise _Unresolved(expr)
-    return value
+    if isinstance(value, str):  # a quoted template is filled in; a bare reference or call stays
+        return _fill(value, scope) if expr.startswith('"') else value
+    return _resolve(value, scope, local)
 
 
-def _resolve(node, scope: dict[str, tuple]):
-    """`node` with the iterators of `scope` (name → (key, value)) replaced by their values."""
-    if isinstance(node, dict):
-        return {k: _resolve(v, scope) for k, v in node.items()}
-    if isinstance(node, list):
-        return [_resolve(v, scope) for v in node]
-    if not isinstance(node, str) or not any(f"{name}." in node for name in scope):
-        return node
-    if node.startswith("${") and node.endswith("}") and node.count("${") == 1:
-        try:
-            return _evaluate(node[2:-1], scope)
-        except _Unresolved:
-            return node
-        except _Missing as missing:
-            raise AssertionError(f"{node}: the entry has no {missing}") from None
+def _uses(text: str, scope: dict) -> bool:
+    return any(re.search(rf"\$\{{[^}}]*(?<![\w.]){re.escape(name)}\b", text) for name in scope)
 
-    def text(m: re.Match) -> str:
+
+def _fill(text: str, scope: dict) -> str:
+    """`${name}` and `${name.path}` inside a longer string: the iterator's (scalar) value."""
+    def value(m: re.Match) -> str:
         found = _evaluate(m.group(1), scope)
-        assert isinstance(found, (str, int, float)), f"${{{m.group(1)}}} is not a scalar in {node!r}"
+        assert isinstance(found, (str, int, float)), f"${{{m.group(1)}}} is not a scalar in {text!r}"
         return str(found)
 
     names = "|".join(map(re.escape, scope))
-    return re.sub(rf"\$\{{((?:{names})\.(?:key|value)(?:\.\w+)*)\}}", text, node)
+    return re.sub(rf"\$\{{((?:{names})(?:\.\w+)*)\}}", value, text)
+
+
+def _resolve(node, scope: dict, local=None):
+    """`node` (parsed HCL) with the iterators of `scope` replaced by their values."""
+    if isinstance(node, dict):
+        return {k: _resolve(v, scope, local) for k, v in node.items()}
+    if isinstance(node, list):
+        return [_resolve(v, scope, local) for v in node]
+    if not isinstance(node, str) or not _uses(node, scope):
+        return node
+    if node.startswith("${") and node.endswith("}") and node.count("${") == 1:
+        try:
+            return _evaluate(node[2:-1], scope, local)
+        except _Missing as missing:
+            raise AssertionError(f"{node}: no {missing}") from None
+    return _fill(node, scope)
 
 
 def _expand_dynamic(body: dict) -> dict:
@@ -163,7 +192,8 @@ def _expand_dynamic(body: dict) -> dict:
             assert isinstance(items, (dict, list)), f"dynamic {name}: for_each not resolved: {items!r}"
             pairs = items.items() if isinstance(items, dict) else enumerate(items)
             (content,) = blocks(spec, "content")
-            body[name] = blocks(body, name) + [_resolve(content, {name: pair}) for pair in pairs]
+            made = [_resolve(content, {name: {"key": k, "value": v}}) for k, v in pairs]
+            body[name] = blocks(body, name) + made
     return body
 
 
@@ -194,20 +224,31 @@ class Root:
     def in_file(self, filename: str) -> dict:
         return self.files[filename]
 
+    def local(self, name: str):
+        """A local's value, with `for` expressions, merge() and local.<name> evaluated."""
+        assert name in self.locals, f"{self.path.name}: no local {name}"
+        value = self.locals[name]
+        if isinstance(value, str) and value.startswith("${") and value.endswith("}"):
+            return _evaluate(value[2:-1], {}, self.local)
+        return value
+
     def instances(self, rtype: str, name: str) -> dict[str, dict]:
         """A resource with `for_each = local.<map>`: each key → the body as that instance sees it.
 
-        each.key, each.value.<path> (also inside try(...) and jsonencode(...), which gives the
+        each.key and each.value.<path> (also inside try(...) and jsonencode(...), which gives the
         value itself) are replaced by the entry's key and value, and dynamic blocks are expanded
         into the blocks they make; other references stay `${...}` text.
         """
         body = self.resource(rtype, name)
         m = re.fullmatch(r"\$\{local\.(\w+)\}", str(body.get("for_each")))
         assert m, f"{rtype}.{name}: for_each is not a local map: {body.get('for_each')!r}"
-        entries = self.locals[m.group(1)]
+        entries = self.local(m.group(1))
         assert isinstance(entries, dict) and entries, f"local.{m.group(1)} is not a map"
         rest = {k: v for k, v in body.items() if k != "for_each"}
-        return {key: _expand_dynamic(_resolve(rest, {"each": (key, value)})) for key, value in entries.items()}
+        return {
+            key: _expand_dynamic(_resolve(rest, {"each": {"key": key, "value": value}}))
+            for key, value in entries.items()
+        }
 
     def moves(self) -> dict[str, str]:
         """`moved` blocks: old address → new address (without `${}`)."""
@@ -264,12 +305,8 @@ def chalice_build() -> dict | None:
 def custom_metric_names() -> set[str]:
     """Custom (application) metric names the platform's alarms and dashboard use.
 
-    Alarms in metrics.tf name them as `metric_name = "..."` literals; the dashboard reads
-    local.custom_metrics. A check against the code's metric names can start from here.
+    The alarms on them are local.metric_alarms (metrics.tf; `metric = "..."` literals); the
+    dashboard reads local.custom_metrics. A check against the code's metric names can start here.
     """
-    doc = platform().in_file("metrics.tf")
-    names = set(platform().locals["custom_metrics"].values())
-    for entry in doc.get("resource", []):
-        for body in entry.get("aws_cloudwatch_metric_alarm", {}).values():
-            names.add(body["metric_name"])
-    return names
+    locals_ = platform().locals
+    return set(locals_["custom_metrics"].values()) | {a["metric"] for a in locals_["metric_alarms"].values()}

@@ -117,15 +117,6 @@ def test_table_is_on_demand_recoverable_protected_and_encrypted(name):
     assert sse["enabled"] is True and hcl.ref(sse["kms_key_arn"]) == "aws_kms_key.this.arn"
 
 
-def test_every_former_table_address_moves_to_its_instance():
-    # Without the moved block, terraform would destroy the table (deletion protection refuses)
-    # and create an empty one under the new address.
-    moves = hcl.platform().moves()
-    for name in _hcl_tables():
-        old = f"aws_dynamodb_table.{name}"
-        assert moves.get(old) == f'aws_dynamodb_table.this["{name}"]', f"no moved block from {old}"
-
-
 def test_table_map_and_iam_grants_cover_every_table():
     code = {t.name for t in resources.TABLES}
     assert hcl.platform().locals["tables"] == "${aws_dynamodb_table.this}"
@@ -178,13 +169,29 @@ def test_every_queue_that_is_not_a_dlq_redrives_to_one():
             assert queue["dlq"] in DLQS, f"queue {name} has no redrive policy to a DLQ"
 
 
+def _hcl_alarms() -> dict[str, dict]:
+    """Alarm name after the prefix → what its instance of aws_cloudwatch_metric_alarm.this deploys."""
+    assert set(hcl.platform().of_type("aws_cloudwatch_metric_alarm")) == {"this"}, "one for_each resource"
+    alarms = hcl.platform().instances("aws_cloudwatch_metric_alarm", "this")
+    for key, alarm in alarms.items():
+        assert alarm["alarm_name"] == PREFIX + key, key
+        assert (alarm["comparison_operator"], alarm["treat_missing_data"]) == ("GreaterThanThreshold", "notBreaching")
+        assert alarm["alarm_actions"] == alarm["ok_actions"] == "${local.alarm_actions}", key
+    return alarms
+
+
 def test_every_dlq_has_a_depth_alarm():
     platform = hcl.platform()
     assert set(platform.locals["dead_letter_queues"]) == DLQS
-    alarm = platform.resource("aws_cloudwatch_metric_alarm", "dlq_depth")
-    assert alarm["for_each"] == "${local.dead_letter_queues}"
-    assert alarm["metric_name"] == "ApproximateNumberOfMessagesVisible"
-    assert alarm["threshold"] == 0 and alarm["comparison_operator"] == "GreaterThanThreshold"
+    queues = hcl.platform().of_type("aws_sqs_queue")
+    alarms = _hcl_alarms()
+    for dlq in DLQS:
+        alarm = alarms.get(f"{dlq}-not-empty")
+        assert alarm is not None, f"no alarm {dlq}-not-empty"
+        (label,) = [label for label, q in queues.items() if q["name"] == PREFIX + dlq]
+        assert (alarm["namespace"], alarm["metric_name"]) == ("AWS/SQS", "ApproximateNumberOfMessagesVisible")
+        assert alarm["dimensions"] == {"QueueName": f"${{aws_sqs_queue.{label}.name}}"}
+        assert alarm["threshold"] == 0 and alarm["statistic"] == "Maximum"
 
 
 def test_queue_outputs_list_every_queue():
@@ -226,26 +233,26 @@ def test_uploads_and_feedback_expire():
 def test_every_function_has_errors_and_throttles_alarms():
     platform = hcl.platform()
     assert set(platform.locals["function_names"]) == set(resources.FUNCTIONS)
-    for label, metric in (("lambda_errors", "Errors"), ("lambda_throttles", "Throttles")):
-        alarm = platform.resource("aws_cloudwatch_metric_alarm", label)
-        assert alarm["for_each"] == "${local.function_names}"
-        assert (alarm["namespace"], alarm["metric_name"]) == ("AWS/Lambda", metric)
-        assert alarm["dimensions"] == {"FunctionName": "${each.value}"}
+    alarms = _hcl_alarms()
+    for function in resources.FUNCTIONS:
+        for suffix, metric in (("errors", "Errors"), ("throttles", "Throttles")):
+            alarm = alarms.get(f"{function}-{suffix}")
+            assert alarm is not None, f"no alarm {function}-{suffix}"
+            assert (alarm["namespace"], alarm["metric_name"]) == ("AWS/Lambda", metric)
+            assert alarm["dimensions"] == {"FunctionName": platform.locals["function_names"][function]}
+            assert (alarm["statistic"], alarm["threshold"]) == ("Sum", 0)
     assert platform.resource("aws_iam_role", "lambda")["for_each"] == "${local.function_names}"
     assert platform.resource("aws_cloudwatch_log_group", "lambda")["for_each"] == "${local.function_names}"
 
 
 def test_custom_metric_alarms_select_the_stage_namespace_and_service():
     platform = hcl.platform()
-    alarms = {
-        body["metric_name"]: body
-        for entry in platform.in_file("metrics.tf")["resource"]
-        for body in entry["aws_cloudwatch_metric_alarm"].values()
-    }
-    assert {"ForwardFailures", "PublishDeadlineMissed", "UploadProcessingSeconds"} <= set(alarms)
+    alarms = {a["metric_name"]: a for a in _hcl_alarms().values() if a["namespace"] == "${local.metrics_namespace}"}
+    assert {"ForwardFailures", "ForwardRejected", "PublishDeadlineMissed", "UploadProcessingSeconds"} <= set(alarms)
+    assert len(alarms) == len(platform.locals["metric_alarms"])
     for alarm in alarms.values():
-        assert alarm["namespace"] == "${local.metrics_namespace}"
         assert alarm["dimensions"] == "${local.metric_dimensions}"
+    assert alarms["UploadProcessingSeconds"]["threshold"] == "${var.upload_processing_alarm_seconds}"
     # Settings' namespace plus the stage, as the code writes it; Powertools' service dimension.
     assert platform.locals["metrics_namespace"] == "${var.metrics_namespace}-${var.stage}"
     assert platform.locals["metric_dimensions"] == {"service": "${var.metrics_service}"}
@@ -259,9 +266,11 @@ def test_custom_metric_names_are_the_codes():
 
 
 def test_api_5xx_alarm_watches_the_api_stage():
-    alarm = hcl.platform().resource("aws_cloudwatch_metric_alarm", "api_5xx_rate")
+    alarm = _hcl_alarms()["api-5xx-rate"]
     assert (alarm["namespace"], alarm["metric_name"], alarm["statistic"]) == ("AWS/ApiGateway", "5XXError", "Average")
     assert alarm["dimensions"] == {"ApiName": "${local.api_name}", "Stage": "${var.api_stage_name}"}
+    assert (alarm["evaluation_periods"], alarm["datapoints_to_alarm"]) == (3, 2)
+    assert alarm["threshold"] == "${var.api_5xx_rate_threshold}"
 
 
 # --- Cognito -----------------------------------------------------------------------------------
@@ -366,8 +375,30 @@ def test_moved_blocks_lead_from_old_addresses_to_existing_instances(root):
         assert m.group(3) in model.instances(rtype, m.group(2)), f"moved {old} → {new}: no such key"
 
 
-def test_every_former_schedule_address_moves_to_its_instance():
-    moves = hcl.app().moves()
-    for key in hcl.app().instances("aws_scheduler_schedule", "this"):
-        old = f"aws_scheduler_schedule.{key.replace('-', '_')}"
-        assert moves.get(old) == f'aws_scheduler_schedule.this["{key}"]', f"no moved block from {old}"
+# The addresses of the last layout without for_each (tables, schedules and alarms one resource
+# each): a stage applied then must find its objects again under the new keys, or terraform would
+# replace them (a table: refused by deletion protection, then a new empty one).
+FORMER_ADDRESSES = {
+    **{f"aws_dynamodb_table.{t}": f'aws_dynamodb_table.this["{t}"]' for t in (
+        "records", "versions", "enterprises", "notices", "name_index", "public", "uploads", "audit",
+        "counters", "calendar", "departments", "jobs", "watchlists", "throttle", "idempotency")},
+    **{f"aws_scheduler_schedule.{s.replace('-', '_')}": f'aws_scheduler_schedule.this["{s}"]' for s in (
+        "forward-daily", "forward-retry", "expire", "open-data", "deadlines", "monthly-report")},
+    **{f'aws_cloudwatch_metric_alarm.{old}["{key}"]': f'aws_cloudwatch_metric_alarm.this["{key}{suffix}"]'
+       for old, suffix, keys in (
+           ("lambda_errors", "-errors", ("api", "upload_worker", "job_runner")),
+           ("lambda_throttles", "-throttles", ("api", "upload_worker", "job_runner")),
+           ("dlq_depth", "-not-empty", ("upload-events-dlq", "forward-dlq", "webhook-dlq")))
+       for key in keys},
+    **{f"aws_cloudwatch_metric_alarm.{old}": f'aws_cloudwatch_metric_alarm.this["{new}"]' for old, new in (
+        ("api_5xx_rate", "api-5xx-rate"), ("upload_events_age", "upload-events-backlog"),
+        ("schedules_dropped", "schedules-dropped"), ("forward_failures", "forward-failures"),
+        ("forward_rejected", "forward-rejected"), ("publish_deadline_missed", "publish-deadline-missed"),
+        ("upload_processing_slow", "upload-processing-slow"))},
+}
+
+
+@pytest.mark.parametrize("old", sorted(FORMER_ADDRESSES))
+def test_every_former_address_moves_to_its_instance(old):
+    moves = {**hcl.platform().moves(), **hcl.app().moves()}
+    assert moves.get(old) == FORMER_ADDRESSES[old], f"no moved block from {old}"

@@ -1,5 +1,11 @@
-# Alarms on AWS metrics: every Lambda's errors and throttles, the API's 5xx rate, every DLQ's
-# depth, dropped schedule invocations. Application metrics are in metrics.tf.
+# Every alarm, one resource: Errors and Throttles of every Lambda, every DLQ's depth, the API's
+# 5xx rate, the upload queue's backlog, dropped schedule invocations (here) and the alarms on
+# the application's own metrics (local.metric_alarms, metrics.tf).
+#
+# local.alarms is keyed by the alarm's name after "<resource_prefix>-". An entry gives
+# description, namespace, metric and dimensions; statistic (Sum), period (300 s),
+# evaluation_periods (1), datapoints_to_alarm (all of them) and threshold (0, alarm on any) only
+# where it differs. Every alarm fires above its threshold and notifies the SNS topic, and on OK.
 locals {
   alarm_actions = [aws_sns_topic.alarms.arn]
 
@@ -9,108 +15,140 @@ locals {
     forward-dlq       = aws_sqs_queue.forward_dlq.name
     webhook-dlq       = aws_sqs_queue.webhook_dlq.name
   }
+
+  alarms = merge(
+    { for fn, name in local.function_names : "${fn}-errors" => {
+      description = "Lambda ${fn} raised errors (see its log group)."
+      namespace   = "AWS/Lambda", metric = "Errors", dimensions = { FunctionName = name }
+    } },
+    { for fn, name in local.function_names : "${fn}-throttles" => {
+      description = "Lambda ${fn} was throttled (reserved concurrency or account limit reached)."
+      namespace   = "AWS/Lambda", metric = "Throttles", dimensions = { FunctionName = name }
+    } },
+    { for queue, name in local.dead_letter_queues : "${queue}-not-empty" => {
+      description = "Messages are waiting in ${queue}: inspect them, fix the cause, then redrive (infra/README.md)."
+      namespace   = "AWS/SQS", metric = "ApproximateNumberOfMessagesVisible", dimensions = { QueueName = name }
+      statistic   = "Maximum"
+    } },
+    {
+      # 5XXError's Average over a period is the share of requests answered with a 5xx.
+      api-5xx-rate = {
+        description = "More than ${var.api_5xx_rate_threshold * 100}% of API requests failed with a 5xx in 2 of 3 five-minute periods."
+        namespace   = "AWS/ApiGateway", metric = "5XXError", dimensions = { ApiName = local.api_name, Stage = var.api_stage_name }
+        statistic   = "Average", evaluation_periods = 3, datapoints_to_alarm = 2, threshold = var.api_5xx_rate_threshold
+      }
+      upload-events-backlog = {
+        description = "An upload event has waited more than 30 minutes: upload_worker is failing or starved."
+        namespace   = "AWS/SQS", metric = "ApproximateAgeOfOldestMessage", dimensions = { QueueName = aws_sqs_queue.upload_events.name }
+        statistic   = "Maximum", threshold = 1800
+      }
+      schedules-dropped = {
+        description = "EventBridge Scheduler gave up invoking job_runner for a schedule."
+        namespace   = "AWS/Scheduler", metric = "InvocationDroppedCount", dimensions = { ScheduleGroup = aws_scheduler_schedule_group.this.name }
+      }
+    },
+    { for key, alarm in local.metric_alarms : key => merge(alarm, {
+      namespace = local.metrics_namespace, dimensions = local.metric_dimensions
+    }) },
+  )
 }
 
-resource "aws_cloudwatch_metric_alarm" "lambda_errors" {
-  for_each = local.function_names
+resource "aws_cloudwatch_metric_alarm" "this" {
+  for_each = local.alarms
 
-  alarm_name          = "${each.value}-errors"
-  alarm_description   = "Lambda ${each.key} raised errors (see its log group)."
-  namespace           = "AWS/Lambda"
-  metric_name         = "Errors"
-  dimensions          = { FunctionName = each.value }
-  statistic           = "Sum"
-  period              = 300
-  evaluation_periods  = 1
+  alarm_name          = "${var.resource_prefix}-${each.key}"
+  alarm_description   = each.value.description
+  namespace           = each.value.namespace
+  metric_name         = each.value.metric
+  dimensions          = each.value.dimensions
+  statistic           = try(each.value.statistic, "Sum")
+  period              = try(each.value.period, 300)
+  evaluation_periods  = try(each.value.evaluation_periods, 1)
+  datapoints_to_alarm = try(each.value.datapoints_to_alarm, null)
   comparison_operator = "GreaterThanThreshold"
-  threshold           = 0
+  threshold           = try(each.value.threshold, 0)
   treat_missing_data  = "notBreaching"
   alarm_actions       = local.alarm_actions
   ok_actions          = local.alarm_actions
 }
 
-resource "aws_cloudwatch_metric_alarm" "lambda_throttles" {
-  for_each = local.function_names
-
-  alarm_name          = "${each.value}-throttles"
-  alarm_description   = "Lambda ${each.key} was throttled (reserved concurrency or account limit reached)."
-  namespace           = "AWS/Lambda"
-  metric_name         = "Throttles"
-  dimensions          = { FunctionName = each.value }
-  statistic           = "Sum"
-  period              = 300
-  evaluation_periods  = 1
-  comparison_operator = "GreaterThanThreshold"
-  threshold           = 0
-  treat_missing_data  = "notBreaching"
-  alarm_actions       = local.alarm_actions
-  ok_actions          = local.alarm_actions
+# The alarms were separate resources before: move their state to the new keys.
+moved {
+  from = aws_cloudwatch_metric_alarm.lambda_errors["api"]
+  to   = aws_cloudwatch_metric_alarm.this["api-errors"]
 }
 
-# 5XXError's Average over a period is the share of requests answered with a 5xx.
-resource "aws_cloudwatch_metric_alarm" "api_5xx_rate" {
-  alarm_name          = "${local.api_name}-5xx-rate"
-  alarm_description   = "More than ${var.api_5xx_rate_threshold * 100}% of API requests failed with a 5xx in 2 of 3 five-minute periods."
-  namespace           = "AWS/ApiGateway"
-  metric_name         = "5XXError"
-  dimensions          = { ApiName = local.api_name, Stage = var.api_stage_name }
-  statistic           = "Average"
-  period              = 300
-  evaluation_periods  = 3
-  datapoints_to_alarm = 2
-  comparison_operator = "GreaterThanThreshold"
-  threshold           = var.api_5xx_rate_threshold
-  treat_missing_data  = "notBreaching"
-  alarm_actions       = local.alarm_actions
-  ok_actions          = local.alarm_actions
+moved {
+  from = aws_cloudwatch_metric_alarm.lambda_throttles["api"]
+  to   = aws_cloudwatch_metric_alarm.this["api-throttles"]
 }
 
-resource "aws_cloudwatch_metric_alarm" "dlq_depth" {
-  for_each = local.dead_letter_queues
-
-  alarm_name          = "${each.value}-not-empty"
-  alarm_description   = "Messages are waiting in ${each.key}: inspect them, fix the cause, then redrive (infra/README.md)."
-  namespace           = "AWS/SQS"
-  metric_name         = "ApproximateNumberOfMessagesVisible"
-  dimensions          = { QueueName = each.value }
-  statistic           = "Maximum"
-  period              = 300
-  evaluation_periods  = 1
-  comparison_operator = "GreaterThanThreshold"
-  threshold           = 0
-  treat_missing_data  = "notBreaching"
-  alarm_actions       = local.alarm_actions
-  ok_actions          = local.alarm_actions
+moved {
+  from = aws_cloudwatch_metric_alarm.lambda_errors["upload_worker"]
+  to   = aws_cloudwatch_metric_alarm.this["upload_worker-errors"]
 }
 
-resource "aws_cloudwatch_metric_alarm" "upload_events_age" {
-  alarm_name          = "${aws_sqs_queue.upload_events.name}-backlog"
-  alarm_description   = "An upload event has waited more than 30 minutes: upload_worker is failing or starved."
-  namespace           = "AWS/SQS"
-  metric_name         = "ApproximateAgeOfOldestMessage"
-  dimensions          = { QueueName = aws_sqs_queue.upload_events.name }
-  statistic           = "Maximum"
-  period              = 300
-  evaluation_periods  = 1
-  comparison_operator = "GreaterThanThreshold"
-  threshold           = 1800
-  treat_missing_data  = "notBreaching"
-  alarm_actions       = local.alarm_actions
-  ok_actions          = local.alarm_actions
+moved {
+  from = aws_cloudwatch_metric_alarm.lambda_throttles["upload_worker"]
+  to   = aws_cloudwatch_metric_alarm.this["upload_worker-throttles"]
 }
 
-resource "aws_cloudwatch_metric_alarm" "schedules_dropped" {
-  alarm_name          = "${var.resource_prefix}-schedules-dropped"
-  alarm_description   = "EventBridge Scheduler gave up invoking job_runner for a schedule."
-  namespace           = "AWS/Scheduler"
-  metric_name         = "InvocationDroppedCount"
-  dimensions          = { ScheduleGroup = aws_scheduler_schedule_group.this.name }
-  statistic           = "Sum"
-  period              = 300
-  evaluation_periods  = 1
-  comparison_operator = "GreaterThanThreshold"
-  threshold           = 0
-  treat_missing_data  = "notBreaching"
-  alarm_actions       = local.alarm_actions
-  ok_actions          = local.alarm_actions
+moved {
+  from = aws_cloudwatch_metric_alarm.lambda_errors["job_runner"]
+  to   = aws_cloudwatch_metric_alarm.this["job_runner-errors"]
+}
+
+moved {
+  from = aws_cloudwatch_metric_alarm.lambda_throttles["job_runner"]
+  to   = aws_cloudwatch_metric_alarm.this["job_runner-throttles"]
+}
+
+moved {
+  from = aws_cloudwatch_metric_alarm.dlq_depth["upload-events-dlq"]
+  to   = aws_cloudwatch_metric_alarm.this["upload-events-dlq-not-empty"]
+}
+
+moved {
+  from = aws_cloudwatch_metric_alarm.dlq_depth["forward-dlq"]
+  to   = aws_cloudwatch_metric_alarm.this["forward-dlq-not-empty"]
+}
+
+moved {
+  from = aws_cloudwatch_metric_alarm.dlq_depth["webhook-dlq"]
+  to   = aws_cloudwatch_metric_alarm.this["webhook-dlq-not-empty"]
+}
+
+moved {
+  from = aws_cloudwatch_metric_alarm.api_5xx_rate
+  to   = aws_cloudwatch_metric_alarm.this["api-5xx-rate"]
+}
+
+moved {
+  from = aws_cloudwatch_metric_alarm.upload_events_age
+  to   = aws_cloudwatch_metric_alarm.this["upload-events-backlog"]
+}
+
+moved {
+  from = aws_cloudwatch_metric_alarm.schedules_dropped
+  to   = aws_cloudwatch_metric_alarm.this["schedules-dropped"]
+}
+
+moved {
+  from = aws_cloudwatch_metric_alarm.forward_failures
+  to   = aws_cloudwatch_metric_alarm.this["forward-failures"]
+}
+
+moved {
+  from = aws_cloudwatch_metric_alarm.forward_rejected
+  to   = aws_cloudwatch_metric_alarm.this["forward-rejected"]
+}
+
+moved {
+  from = aws_cloudwatch_metric_alarm.publish_deadline_missed
+  to   = aws_cloudwatch_metric_alarm.this["publish-deadline-missed"]
+}
+
+moved {
+  from = aws_cloudwatch_metric_alarm.upload_processing_slow
+  to   = aws_cloudwatch_metric_alarm.this["upload-processing-slow"]
 }

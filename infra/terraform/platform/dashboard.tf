@@ -128,17 +128,11 @@ locals {
       type = "alarm", x = 0, y = 25, width = 24, height = 4
       properties = {
         title = "Alarms"
-        alarms = concat(
-          [for a in aws_cloudwatch_metric_alarm.lambda_errors : a.arn],
-          [for a in aws_cloudwatch_metric_alarm.dlq_depth : a.arn],
-          [
-            aws_cloudwatch_metric_alarm.api_5xx_rate.arn,
-            aws_cloudwatch_metric_alarm.forward_failures.arn,
-            aws_cloudwatch_metric_alarm.forward_rejected.arn,
-            aws_cloudwatch_metric_alarm.publish_deadline_missed.arn,
-            aws_cloudwatch_metric_alarm.upload_processing_slow.arn,
-          ],
-        )
+        alarms = [for key in concat(
+          [for fn in keys(local.function_names) : "${fn}-errors"],
+          [for queue in keys(local.dead_letter_queues) : "${queue}-not-empty"],
+          ["api-5xx-rate", "forward-failures", "forward-rejected", "publish-deadline-missed", "upload-processing-slow"],
+        ) : aws_cloudwatch_metric_alarm.this[key].arn]
       }
     },
   ]
