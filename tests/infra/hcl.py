@@ -134,14 +134,19 @@ def _evaluate(expr: str, scope: dict, local=None):
         return out
     if local and (m := re.fullmatch(r"local\.(\w+)", expr)):
         return local(m.group(1))
+    if local and (m := re.fullmatch(r"local\.(\w+)\[(.+)\]", expr, re.S)):
+        return local(m.group(1))[_evaluate(m.group(2), scope, local)]
     if expr.startswith("[") and expr.endswith("]"):
         return [_evaluate(item, scope, local) for item in _split_args(expr[1:-1])]
     if (m := re.fullmatch(r"(\w+)((?:\.\w+)*)", expr)) and m.group(1) in scope:
         value = scope[m.group(1)]
         for part in filter(None, m.group(2).split(".")):
-            if not isinstance(value, dict) or part not in value:
+            if isinstance(value, str) and value.startswith("${") and value.endswith("}"):
+                value = f"{value[:-1]}.{part}}}"  # an attribute of a referenced object
+            elif not isinstance(value, dict) or part not in value:
                 raise _Missing(expr)
-            value = value[part]
+            else:
+                value = value[part]
         return value
     if scope:  # python-hcl2 gives a bare identifier as plain text: mark iterators used as values
         names = "|".join(map(re.escape, scope))
@@ -246,7 +251,7 @@ class Root:
         assert isinstance(entries, dict) and entries, f"local.{m.group(1)} is not a map"
         rest = {k: v for k, v in body.items() if k != "for_each"}
         return {
-            key: _expand_dynamic(_resolve(rest, {"each": {"key": key, "value": value}}))
+            key: _expand_dynamic(_resolve(rest, {"each": {"key": key, "value": value}}, self.local))
             for key, value in entries.items()
         }
 

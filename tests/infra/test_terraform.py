@@ -195,9 +195,15 @@ def test_every_dlq_has_a_depth_alarm():
 
 
 def test_queue_outputs_list_every_queue():
-    for output in ("queue_urls", "queue_arns"):
-        value = hcl.platform().outputs[output]["value"]
-        assert set(value) == {q.name for q in resources.QUEUES}, output
+    platform = hcl.platform()
+    queues = platform.local("queues")
+    assert set(queues) == {q.name for q in resources.QUEUES}
+    for name, queue in queues.items():
+        label = hcl.ref(queue).removeprefix("aws_sqs_queue.")
+        assert platform.resource("aws_sqs_queue", label)["name"] == PREFIX + name, name
+    for output, attribute in (("queue_urls", "url"), ("queue_arns", "arn")):
+        value = platform.outputs[output]["value"]
+        assert value == f"${{{{for logical, queue in local.queues : logical => queue.{attribute}}}}}", output
 
 
 # --- S3 ----------------------------------------------------------------------------------------
@@ -210,7 +216,7 @@ def test_buckets_equal_resources():
         b: f"aws_s3_bucket.{b}" for b in resources.BUCKETS}
     for rtype in ("aws_s3_bucket_versioning", "aws_s3_bucket_server_side_encryption_configuration",
                   "aws_s3_bucket_public_access_block", "aws_s3_bucket_policy",
-                  "aws_s3_bucket_ownership_controls"):
+                  "aws_s3_bucket_ownership_controls", "aws_s3_bucket_lifecycle_configuration"):
         assert platform.resource(rtype, "this")["for_each"] == "${local.buckets}", rtype
 
 
@@ -223,10 +229,17 @@ def test_uploads_bucket_notifies_the_upload_events_queue():
 
 
 def test_uploads_and_feedback_expire():
-    rules = hcl.blocks(hcl.platform().resource("aws_s3_bucket_lifecycle_configuration", "uploads"), "rule")
-    expiring = {hcl.block(r, "filter").get("prefix") for r in rules if hcl.blocks(r, "expiration")}
-    assert {resources.UPLOAD_PREFIX, "feedback/"} <= expiring
-    assert all(hcl.blocks(r, "noncurrent_version_expiration") for r in rules)
+    lifecycles = hcl.platform().instances("aws_s3_bucket_lifecycle_configuration", "this")
+    assert set(lifecycles) == set(resources.BUCKETS)
+    for bucket, lifecycle in lifecycles.items():
+        assert lifecycle["bucket"] == f"${{aws_s3_bucket.{bucket}.id}}"
+        rules = hcl.blocks(lifecycle, "rule")
+        expiring = {hcl.block(r, "filter").get("prefix") for r in rules if hcl.blocks(r, "expiration")}
+        # The exchange bucket is the record of what was disclosed: its current files stay.
+        assert expiring == ({resources.UPLOAD_PREFIX, "feedback/"} if bucket == "uploads" else set()), bucket
+        assert all(hcl.blocks(r, "noncurrent_version_expiration") for r in rules)
+        assert all(hcl.blocks(r, "abort_incomplete_multipart_upload") for r in rules)
+        assert len({r["id"] for r in rules}) == len(rules)
 
 
 # --- Lambda functions and metrics ----------------------------------------------------------------
@@ -382,6 +395,8 @@ FORMER_ADDRESSES = {
     **{f"aws_dynamodb_table.{t}": f'aws_dynamodb_table.this["{t}"]' for t in (
         "records", "versions", "enterprises", "notices", "name_index", "public", "uploads", "audit",
         "counters", "calendar", "departments", "jobs", "watchlists", "throttle", "idempotency")},
+    **{f"aws_s3_bucket_lifecycle_configuration.{b}": f'aws_s3_bucket_lifecycle_configuration.this["{b}"]'
+       for b in ("uploads", "exchange")},
     **{f"aws_scheduler_schedule.{s.replace('-', '_')}": f'aws_scheduler_schedule.this["{s}"]' for s in (
         "forward-daily", "forward-retry", "expire", "open-data", "deadlines", "monthly-report")},
     **{f'aws_cloudwatch_metric_alarm.{old}["{key}"]': f'aws_cloudwatch_metric_alarm.this["{key}{suffix}"]'

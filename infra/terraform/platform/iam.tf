@@ -107,27 +107,13 @@ data "aws_iam_policy_document" "lambda_common" {
   }
 }
 
-data "aws_iam_policy_document" "api" {
-  source_policy_documents = [data.aws_iam_policy_document.lambda_common["api"].json]
-
-  # Pre-signed upload forms are signed with this role: it must be allowed to put them.
-  statement {
-    sid       = "UploadsAndFeedback"
-    actions   = ["s3:GetObject", "s3:PutObject"]
-    resources = ["${aws_s3_bucket.uploads.arn}/uploads/*", "${aws_s3_bucket.uploads.arn}/feedback/*"]
-  }
-
+# What the jobs need, in job_runner and in the API (which runs any job on demand): the exchange
+# bucket's files, the dead-letter queues of forwards and deliveries, the publicity secret.
+data "aws_iam_policy_document" "jobs" {
   statement {
     sid       = "ExchangeFiles"
     actions   = ["s3:GetObject", "s3:PutObject"]
     resources = ["${aws_s3_bucket.exchange.arn}/*"]
-  }
-
-  # ListBucket also answers HeadBucket (GET /health) and turns a missing key into 404, not 403.
-  statement {
-    sid       = "ListBuckets"
-    actions   = ["s3:ListBucket"]
-    resources = [aws_s3_bucket.uploads.arn, aws_s3_bucket.exchange.arn]
   }
 
   statement {
@@ -140,6 +126,26 @@ data "aws_iam_policy_document" "api" {
     sid       = "PublicitySecret"
     actions   = ["secretsmanager:GetSecretValue"]
     resources = [aws_secretsmanager_secret.publicity.arn]
+  }
+}
+
+data "aws_iam_policy_document" "api" {
+  source_policy_documents = [
+    data.aws_iam_policy_document.lambda_common["api"].json, data.aws_iam_policy_document.jobs.json,
+  ]
+
+  # Pre-signed upload forms are signed with this role: it must be allowed to put them.
+  statement {
+    sid       = "UploadsAndFeedback"
+    actions   = ["s3:GetObject", "s3:PutObject"]
+    resources = ["${aws_s3_bucket.uploads.arn}/uploads/*", "${aws_s3_bucket.uploads.arn}/feedback/*"]
+  }
+
+  # ListBucket also answers HeadBucket (GET /health) and turns a missing key into 404, not 403.
+  statement {
+    sid       = "ListBuckets"
+    actions   = ["s3:ListBucket"]
+    resources = [aws_s3_bucket.uploads.arn, aws_s3_bucket.exchange.arn]
   }
 
   statement {
@@ -187,29 +193,13 @@ data "aws_iam_policy_document" "upload_worker" {
 }
 
 data "aws_iam_policy_document" "job_runner" {
-  source_policy_documents = [data.aws_iam_policy_document.lambda_common["job_runner"].json]
-
-  statement {
-    sid       = "ExchangeFiles"
-    actions   = ["s3:GetObject", "s3:PutObject"]
-    resources = ["${aws_s3_bucket.exchange.arn}/*"]
-  }
+  source_policy_documents = [
+    data.aws_iam_policy_document.lambda_common["job_runner"].json, data.aws_iam_policy_document.jobs.json,
+  ]
 
   statement {
     sid       = "ListExchange"
     actions   = ["s3:ListBucket"]
     resources = [aws_s3_bucket.exchange.arn]
-  }
-
-  statement {
-    sid       = "ForwardDeadLetters"
-    actions   = ["sqs:SendMessage", "sqs:GetQueueUrl"]
-    resources = [aws_sqs_queue.forward_dlq.arn, aws_sqs_queue.webhook_dlq.arn]
-  }
-
-  statement {
-    sid       = "PublicitySecret"
-    actions   = ["secretsmanager:GetSecretValue"]
-    resources = [aws_secretsmanager_secret.publicity.arn]
   }
 }

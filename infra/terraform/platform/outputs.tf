@@ -32,22 +32,12 @@ output "bucket_names" {
 
 output "queue_urls" {
   description = "SQS queue URLs by logical name."
-  value = {
-    upload-events     = aws_sqs_queue.upload_events.url
-    upload-events-dlq = aws_sqs_queue.upload_events_dlq.url
-    forward-dlq       = aws_sqs_queue.forward_dlq.url
-    webhook-dlq       = aws_sqs_queue.webhook_dlq.url
-  }
+  value       = { for logical, queue in local.queues : logical => queue.url }
 }
 
 output "queue_arns" {
   description = "SQS queue ARNs by logical name."
-  value = {
-    upload-events     = aws_sqs_queue.upload_events.arn
-    upload-events-dlq = aws_sqs_queue.upload_events_dlq.arn
-    forward-dlq       = aws_sqs_queue.forward_dlq.arn
-    webhook-dlq       = aws_sqs_queue.webhook_dlq.arn
-  }
+  value       = { for logical, queue in local.queues : logical => queue.arn }
 }
 
 output "user_pool_id" {

@@ -63,49 +63,43 @@ resource "aws_s3_bucket_server_side_encryption_configuration" "this" {
   }
 }
 
-resource "aws_s3_bucket_lifecycle_configuration" "uploads" {
-  bucket = aws_s3_bucket.uploads.id
-
-  # Rows of an upload live in the tables once processed; the files are kept for review only.
-  rule {
-    id     = "expire-uploads"
-    status = "Enabled"
-
-    filter {
-      prefix = "uploads/"
-    }
-
-    expiration {
-      days = var.upload_retention_days
-    }
-
-    noncurrent_version_expiration {
-      noncurrent_days = var.noncurrent_version_retention_days
-    }
-
-    abort_incomplete_multipart_upload {
-      days_after_initiation = 7
-    }
+# Lifecycle of each bucket: replaced versions expire in both (abandoned multipart uploads too).
+# uploads: rows of an upload live in the tables once processed; the files under uploads/ and
+# feedback/ are kept for review only, so they expire. exchange: published batches, open data and
+# monthly reports are the record of what was disclosed, so current versions stay.
+locals {
+  expiring_prefixes = {
+    uploads  = ["uploads", "feedback"]
+    exchange = []
   }
+}
 
-  rule {
-    id     = "expire-feedback"
-    status = "Enabled"
+resource "aws_s3_bucket_lifecycle_configuration" "this" {
+  for_each = local.buckets
+  bucket   = each.value.id
 
-    filter {
-      prefix = "feedback/"
-    }
+  dynamic "rule" {
+    for_each = local.expiring_prefixes[each.key]
 
-    expiration {
-      days = var.upload_retention_days
-    }
+    content {
+      id     = "expire-${rule.value}"
+      status = "Enabled"
 
-    noncurrent_version_expiration {
-      noncurrent_days = var.noncurrent_version_retention_days
-    }
+      filter {
+        prefix = "${rule.value}/"
+      }
 
-    abort_incomplete_multipart_upload {
-      days_after_initiation = 7
+      expiration {
+        days = var.upload_retention_days
+      }
+
+      noncurrent_version_expiration {
+        noncurrent_days = var.noncurrent_version_retention_days
+      }
+
+      abort_incomplete_multipart_upload {
+        days_after_initiation = 7
+      }
     }
   }
 
@@ -127,27 +121,14 @@ resource "aws_s3_bucket_lifecycle_configuration" "uploads" {
   depends_on = [aws_s3_bucket_versioning.this]
 }
 
-resource "aws_s3_bucket_lifecycle_configuration" "exchange" {
-  bucket = aws_s3_bucket.exchange.id
+moved {
+  from = aws_s3_bucket_lifecycle_configuration.uploads
+  to   = aws_s3_bucket_lifecycle_configuration.this["uploads"]
+}
 
-  # Published batches, open data and monthly reports are the record of what was disclosed:
-  # current versions stay; replaced versions expire.
-  rule {
-    id     = "noncurrent-versions"
-    status = "Enabled"
-
-    filter {}
-
-    noncurrent_version_expiration {
-      noncurrent_days = var.noncurrent_version_retention_days
-    }
-
-    abort_incomplete_multipart_upload {
-      days_after_initiation = 7
-    }
-  }
-
-  depends_on = [aws_s3_bucket_versioning.this]
+moved {
+  from = aws_s3_bucket_lifecycle_configuration.exchange
+  to   = aws_s3_bucket_lifecycle_configuration.this["exchange"]
 }
 
 # Browsers post spreadsheets straight to S3 with the pre-signed form of POST /v1/uploads.

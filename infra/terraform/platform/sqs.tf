@@ -41,6 +41,16 @@ resource "aws_sqs_queue" "webhook_dlq" {
   kms_data_key_reuse_period_seconds = 300
 }
 
+# Every queue by logical name, for outputs (tests/infra checks it lists QUEUES).
+locals {
+  queues = {
+    upload-events     = aws_sqs_queue.upload_events
+    upload-events-dlq = aws_sqs_queue.upload_events_dlq
+    forward-dlq       = aws_sqs_queue.forward_dlq
+    webhook-dlq       = aws_sqs_queue.webhook_dlq
+  }
+}
+
 resource "aws_sqs_queue_redrive_allow_policy" "upload_events_dlq" {
   queue_url = aws_sqs_queue.upload_events_dlq.id
 
