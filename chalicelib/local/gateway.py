@@ -27,6 +27,7 @@ from chalice.local import (
     LocalDevServer,
     LocalGateway,
     LocalGatewayException,
+    ThreadedHTTPServer,
 )
 
 from chalicelib.errors import NotFound
@@ -71,6 +72,11 @@ class _RequestHandler(ChaliceRequestHandler):
         BaseHTTPRequestHandler.__init__(self, request, client_address, server)
 
 
+class _Server(ThreadedHTTPServer):
+    # socketserver's listen backlog is 5: 50 concurrent clients (make load) had connections reset
+    request_queue_size = 128
+
+
 def serve(host: str, port: int, stage: str, project_dir: Path = PROJECT_DIR) -> None:
     """What `chalice local --no-autoreload` does (config, stage variables, route checks), this gateway."""
     from chalice.cli.factory import CLIFactory
@@ -83,7 +89,7 @@ def serve(host: str, port: int, stage: str, project_dir: Path = PROJECT_DIR) -> 
     validate_routes(app.routes)
     CustomLocalChalice.__bases__ = (LocalChalice, app.__class__)   # per-thread current_request, as chalice local
     app.__class__ = CustomLocalChalice
-    LocalDevServer(app, config, host, port, handler_cls=_RequestHandler).serve_forever()
+    LocalDevServer(app, config, host, port, handler_cls=_RequestHandler, server_cls=_Server).serve_forever()
 
 
 def main(argv: list[str] | None = None) -> int:
