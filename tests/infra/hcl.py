@@ -189,7 +189,10 @@ def _resolve(node, scope: dict, local=None):
 
 
 def _expand_dynamic(body: dict) -> dict:
-    """`dynamic "x" { for_each = ...; content {...} }` (for_each already resolved) → x blocks."""
+    """`dynamic "x" { for_each = ...; content {...} }` (for_each already resolved) → x blocks.
+
+    The blocks made follow the static x blocks (Terraform keeps source order): compare as sets.
+    """
     body = dict(body)
     for entry in body.pop("dynamic", []):
         for name, spec in entry.items():
