@@ -10,7 +10,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 # Third-party: spreadsheets (upload worker, template and report routes), tokens and signatures.
-HEAVY = ("openpyxl", "python_calamine", "defusedxml", "jwt", "cryptography", "moto")
+HEAVY = ("openpyxl", "xlsxwriter", "python_calamine", "defusedxml", "jwt", "cryptography", "moto")
 # Ours: the validation stack and the catalog are loaded by the services that need them.
 LAZY = ("chalicelib.services.submissions", "chalicelib.domain.validation", "chalicelib.catalog",
         "chalicelib.identity.tokens", "chalicelib.adapters.spreadsheet")
