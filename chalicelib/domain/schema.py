@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from datetime import date
-from typing import Any, NamedTuple, Protocol
+from typing import Any, NamedTuple
 
 from pydantic import BaseModel
 
@@ -58,12 +58,6 @@ OMIT = object()   # a clean value that adds nothing to the record (the field's d
 EMPTY = Outcome(empty=True)
 
 
-class Sink(Protocol):
-    checksum_ok: dict[str, bool]
-
-    def error(self, field: str, code: Code, message: str, suggestion: str | None = None) -> None: ...
-
-
 class FieldPlan:
     """One field, ready to check values: `check(value, today, sink)` → canonical value or None."""
 
@@ -106,7 +100,7 @@ class FieldPlan:
     def _outcome(self, value: Any, today: date) -> Outcome:
         if is_empty(value):
             return EMPTY
-        rec = _Recorder()
+        rec = Sink()
         result = self.check(value, today, rec)
         failed = next((k for k, ok in rec.checksum_ok.items() if not ok), None)
         return Outcome(False, result, tuple(rec.errors), failed)
@@ -199,7 +193,7 @@ class FieldPlan:
         return code
 
 
-class _Recorder:
+class Sink:
     """The sink of one value's check, kept as an Outcome."""
 
     def __init__(self) -> None:

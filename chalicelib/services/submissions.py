@@ -150,7 +150,6 @@ class SubmissionService:
         found = self.records.identities(identities.values())
         existing = self.records.get_many((f["epk"], f["rid"]) for f in found.values())
         cal = self._calendar(checks[i].decision_date for i in matches)
-        limits: dict[date, Deadlines] = {}    # per decision date: a batch repeats its dates
         ids = iter(new_ids(len(matches)))
         planned: list[tuple[int, Change]] = []
         kept: dict[int, Record] = {}
@@ -164,7 +163,7 @@ class SubmissionService:
                 kept[i] = prev   # unchanged, withdrawn, or already replaced by a later upload (ULIDs sort by time)
                 continue
             d = c.decision_date
-            dl = (limits.get(d) or limits.setdefault(d, deadlines(d, cal))) if d else None
+            dl = deadlines(d, cal) if d else None    # the calendar remembers its sums per date
             rec = self._record(principal, department, category, c, m, prev, h, day, stamp, upload_id, dl,
                                prev.record_id if prev else next(ids))
             version = RecordVersion(record_id=rec.record_id, version=rec.version,
