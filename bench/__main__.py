@@ -66,6 +66,12 @@ def rows_of(results: dict) -> list[tuple[str, str, str, str, str]]:
                 out.append((f"intake {tag}: {label}",
                             f"{x['seconds']:.2f} s ({x['cpu']:.2f} s CPU), {_rate(x)}, {x['rss_mb']:.0f} MB",
                             "", "", v.replace("VARIANT", key)))
+            f, ins = r.get("floor"), r["inspect"]
+            if f:
+                out.append((f"intake {tag}: floor = pre-flight + reader + a dict per row + one look-up per field "
+                            "+ content hash + plain item (no checks; `python -m bench.floor` by step)",
+                            f"{ins['cpu'] + f['cpu']:.2f} s CPU = **{(ins['cpu'] + f['cpu']) / cal['cpu']:.2f}×** "
+                            "the bare calamine read", "", "", v.replace("VARIANT", "floor")))
             s = r["sink"]
             wall, cpu = s["seconds"] / cal["seconds"], s["cpu"] / cal["cpu"]
             ok = (wall <= TARGET_READ_RATIO and cpu <= TARGET_READ_RATIO) if size == largest else None

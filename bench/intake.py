@@ -334,10 +334,19 @@ def child_main(argv: list[str]) -> None:
     set_env()
     path = ensure_workbook(args.rows, args.pool)
     v = args.variant
-    if v in ("calamine", "openpyxl_ro", "inspect", "reader"):
+    if v in ("calamine", "openpyxl_ro", "inspect", "reader", "floor"):
+        if v == "floor":
+            import chalicelib.ids
+            import chalicelib.services.submissions  # noqa: F401  (imported before the clock starts)
+            from bench.floor import field_names, floor_pass
+            from chalicelib.gcpause import PausedGC
+            names = field_names()
         with Timer() as t:
             if v == "calamine":
                 n = _bare_calamine(path)
+            elif v == "floor":   # GC paused as the upload row loop has it
+                with PausedGC():
+                    n = floor_pass(path, args.rows, names)
             elif v == "openpyxl_ro":
                 n = _bare_openpyxl(path)
             elif v == "inspect":
@@ -418,7 +427,7 @@ def run(sizes: list[int], *, repeat: int = 3, pool_size: int = POOL_SIZE, naive:
         if "reads" not in parts:
             continue
         for variant, n in (("calamine", repeat), ("reader", repeat), ("inspect", repeat),
-                           ("sink", repeat), ("openpyxl_ro", 1)):
+                           ("floor", repeat), ("sink", repeat), ("openpyxl_ro", 1)):
             log(f"intake {rows} rows: {variant} ×{n}")
             res[variant] = _median_run(variant, rows, n, pool_size)
         if profile and rows == max(sizes):
