@@ -62,7 +62,7 @@ class FieldPlan:
     """One field, ready to check values: `check(value, today, sink)` → canonical value or None."""
 
     __slots__ = ("name", "label", "required", "default", "max_len", "not_future", "enum", "table",
-                 "party_code", "check", "memo", "clean", "special", "plain_text")
+                 "party_code", "check", "memo", "clean", "special", "plain_text", "plain_code")
 
     def __init__(self, f: FieldDef, party_code: str | None) -> None:
         self.name, self.label, self.required, self.default = f.json_name, f.label, f.required, f.default
@@ -80,8 +80,11 @@ class FieldPlan:
         self.memo: dict[str, Outcome] = {}
         self.clean: dict[str, Any] = {}
         self.special = f.json_name == MASKED_FIELDS  # checked against the other fields (validation)
-        # free text without a default: a printable string needs only strip + length (no memo)
+        # free text without a default: a printable string needs only strip + length (no memo);
+        # a code (文号, 证件号码 …) the same plus normalize_code — these are mostly unique per row,
+        # where a memo would only fill and empty itself
         self.plain_text = f.type == FieldType.TEXT and f.default is None and not self.special
+        self.plain_code = f.type == FieldType.CODE and f.default is None
 
     def outcome(self, value: Any, today: date) -> Outcome:
         """Check one value in isolation; text values are remembered (a sheet repeats its cells)."""

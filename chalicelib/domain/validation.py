@@ -22,6 +22,7 @@ from chalicelib.domain.identifiers import (
     INDIVIDUAL_PLACEHOLDER,
     is_regno_format,
     is_uscc_format,
+    normalize_code,
     regno_check_digit,
     uscc_check_char,
 )
@@ -128,10 +129,10 @@ class _Run:
                     if hit is not OMIT:
                         out[name] = hit
                     continue
-                if plan.plain_text and value.isprintable():
+                if (plan.plain_text or plan.plain_code) and value.isprintable():
                     text = value.strip()
-                    if text and len(text) <= plan.max_len:
-                        out[name] = text
+                    if text and len(text) <= plan.max_len:   # as FieldPlan._text / _code decide
+                        out[name] = normalize_code(text) if plan.plain_code else text
                         continue
             elif value is None:
                 if plan.required:

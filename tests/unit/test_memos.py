@@ -84,3 +84,27 @@ def test_given_raw_values_of_any_type_then_the_remembered_period_equals_a_fresh_
                                        max_size=8))
     for value in (fields, {k: (str(v) if isinstance(v, (bool, int)) else v) for k, v in fields.items()}):
         assert periods.publication_period(category, value, TODAY) == periods._period(category, value, TODAY)
+
+
+FAST_PATH_FIELDS = [(cid, plan.name) for cid in CATALOG.categories
+                    for plan in compiled(CATALOG.category(cid)).plans if plan.plain_text or plan.plain_code]
+
+
+@settings(max_examples=400)
+@given(st.sampled_from(FAST_PATH_FIELDS),
+       st.text(alphabet=st.characters(codec="utf-8"), max_size=40)
+       | st.sampled_from(["广环罚〔2026〕1号", " ａｂ１２３ ", "粤A-12345", "x" * 129, "　", "ß" * 64, "A\tB"]))
+def test_given_any_text_then_the_fast_path_of_a_text_or_code_field_equals_its_full_check(field, text):
+    """Free text and codes skip the memo: what they give must be what the field's own check gives."""
+    category_id, name = field
+    category = CATALOG.category(category_id)
+    plan = compiled(category).plan[name]
+    full = plan._outcome(text, TODAY)              # the field's check, as a memo miss runs it
+    result = validate_record(category, {**sample_record(category_id), name: text}, TODAY, CATALOG.key_map(category_id))
+    assert result.fields.get(name) == (None if full.empty or full.errors else full.value)
+    mine = [e for e in result.errors if e.field == name]
+    if full.empty:
+        assert [e.code for e in mine] == (["REQUIRED"] if plan.required else [])
+    else:
+        assert mine == list(full.errors)
+    assert any(p.plain_code for p in compiled(CATALOG.category("admin_penalty")).plans)
