@@ -168,7 +168,7 @@ def rows_of(results: dict) -> list[tuple[str, str, str, str, str]]:
     if lat:
         for key, what in (("uscc", "USCC"), ("regno", "注册号")):
             x = lat[key]
-            out.append((f"latency: enterprise page by {what} through `chalice local` ({x['requests']} sequential GETs)",
+            out.append((f"latency: enterprise page by {what} through the local gateway ({x['requests']} sequential GETs)",
                         f"p50 {x['p50_ms']} ms, p99 {x['p99_ms']} ms (mean {x['mean_ms']}, max {x['max_ms']})",
                         "reported only", "", f"{CMD} --only latency"))
     return out

@@ -1,5 +1,6 @@
-"""Public read latency (measure 4): GET /v1/public/enterprises/{code} through `chalice local` on
-the emulator — the whole `make run` stack (`python -m chalicelib.local.run`) on free ports, with
+"""Public read latency (measure 4): GET /v1/public/enterprises/{code} through the local gateway
+(chalicelib/local/gateway.py, which serves the Chalice app as `chalice local` did and answers
+unknown paths as API Gateway does) on the emulator — the whole `make run` stack (`python -m chalicelib.local.run`) on free ports, with
 its seeded demo data. Sequential requests from one keep-alive session; reported, not a target.
 """
 from __future__ import annotations
