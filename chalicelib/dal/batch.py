@@ -1,5 +1,14 @@
-"""BatchGetItem over any number of keys: 100 keys a request, unprocessed keys asked again."""
+"""Batched DynamoDB requests: BatchGetItem over any number of keys (100 keys a request, unprocessed
+keys asked again) and unconditional puts in transactions of up to 100 items."""
 from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+
+from botocore.exceptions import ClientError
+
+MAX_TRANSACTION = 100       # items of one TransactWriteItems
+PUT_ATTEMPTS = 5            # a transaction of puts cancelled by a conflict or throttling is sent again
 
 
 def batch_get(table, keys: list[dict], *, consistent: bool = False) -> list[dict]:
@@ -16,3 +25,59 @@ def batch_get(table, keys: list[dict], *, consistent: bool = False) -> list[dict
             items += resp["Responses"].get(name, [])
             request = resp.get("UnprocessedKeys") or None
     return items
+
+
+@dataclass(frozen=True, eq=False)
+class Put:
+    """An unconditional put of `item` into `table` (a boto3 Table); `key`: the item's key attributes."""
+    table: object
+    item: dict
+    key: tuple[str, ...]
+
+    def ident(self) -> tuple:
+        return (self.table.name, *(self.item[k] for k in self.key))
+
+
+def put_all(groups: list[list[Put]]) -> None:
+    """Unconditional, idempotent puts in TransactWriteItems of up to 100 items; a group (the items of
+    one enterprise, say) goes into one transaction whole, so it is written all or nothing.
+
+    A quarter of the requests of BatchWriteItem (25 items a request) for twice the write units (a
+    transactional write costs 2 WCU per KB). Of puts with the same key, only the last is written
+    (as BatchWriteItem with overwrite_by_pkeys did): a transaction may not touch an item twice.
+    Every put may be repeated, so a transaction cancelled by a conflict with another writer or by
+    throttling is sent again."""
+    last = {p.ident(): p for group in groups for p in group}
+    chunk: list[Put] = []
+    for group in groups:
+        group = [p for p in group if last[p.ident()] is p]
+        if len(chunk) + len(group) > MAX_TRANSACTION:
+            _transact(chunk)
+            chunk = []
+        chunk += group
+        while len(chunk) > MAX_TRANSACTION:       # a group larger than a transaction: in pieces
+            _transact(chunk[:MAX_TRANSACTION])
+            chunk = chunk[MAX_TRANSACTION:]
+    _transact(chunk)
+
+
+def _transact(puts: list[Put]) -> None:
+    if not puts:
+        return
+    client = puts[0].table.meta.client
+    ops = [{"Put": {"TableName": p.table.name, "Item": p.item}} for p in puts]
+    for attempt in range(PUT_ATTEMPTS):
+        try:
+            client.transact_write_items(TransactItems=ops)
+            return
+        except ClientError as exc:
+            if not _contended(exc) or attempt == PUT_ATTEMPTS - 1:
+                raise
+            time.sleep(0.05 * 2 ** attempt)
+
+
+def _contended(exc: ClientError) -> bool:
+    """A transaction cancelled only because another writer or the throughput got in its way."""
+    reasons = {r.get("Code", "None") for r in exc.response.get("CancellationReasons", [])}
+    return (exc.response["Error"]["Code"] == "TransactionCanceledException"
+            and reasons <= {"None", "TransactionConflict", "ThrottlingError", "ProvisionedThroughputExceeded"})

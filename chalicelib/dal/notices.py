@@ -3,15 +3,20 @@ from __future__ import annotations
 
 from boto3.dynamodb.conditions import Key
 
+from chalicelib.dal.batch import Put
+
 
 class NoticeRepository:
     def __init__(self, table):
         self.table = table
 
-    def add(self, notices: list[dict]) -> None:
-        with self.table.batch_writer() as batch:
-            for n in notices:
-                batch.put_item(Item={**n, "sk": f"{n['notified_at']}#{n['code']}"})
+    def puts(self, notices: list[dict]) -> dict[str, list[Put]]:
+        """code → the puts of its notices (idempotent), for the transaction of its enterprise."""
+        out: dict[str, list[Put]] = {}
+        for n in notices:
+            item = {**n, "sk": f"{n['notified_at']}#{n['code']}"}
+            out.setdefault(n["code"], []).append(Put(self.table, item, ("department", "sk")))
+        return out
 
     def since(self, department: str, since: str | None, limit: int, after: dict | None) -> tuple[list, dict | None]:
         cond = Key("department").eq(department)

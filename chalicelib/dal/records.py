@@ -2,27 +2,38 @@
 
 records table: record item  pk = enterprise code, sk = "R#<record_id>" (+ sparse index attributes)
                identity item pk = "ID#<department>|<category>|<source_ref>", sk = "ID"
-               pending marker pk = "PENDING#<code>", sk = "PENDING": written with every pending
-               record of that code, so a registration learns with one BatchGetItem per 100 codes
-               which of its codes have anything waiting in `by_pending`
+               pending marker pk = "PENDING#<shard>", sk = code: written with every pending record
+               of that code, in its transaction; the markers of all codes live in PENDING_SHARDS
+               partitions, so a registration learns which of its codes have anything waiting in
+               `by_pending` with one Query per shard whatever the size of its batch (or, for a
+               batch of at most 100 × PENDING_SHARDS codes, one BatchGetItem per 100 codes)
 versions table: record_id + version.
 Writes go in transactions of up to 100 items, conditional on the version read (optimistic lock).
 """
 from __future__ import annotations
 
+import zlib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from boto3.dynamodb.conditions import Key
 from botocore.exceptions import ClientError
 
-from chalicelib.dal.batch import batch_get
+from chalicelib.dal.batch import MAX_TRANSACTION, batch_get
 from chalicelib.dal.items import from_item, to_item
 from chalicelib.models.record import Record, RecordVersion
 
-MAX_TRANSACTION = 100
 INDEX_ATTRS = ("forward_due", "changed_at", "public_state", "publish_until", "deadline_state",
                "pending_code")
+
+# Partitions holding the pending markers. What N buys: write headroom — one partition takes about
+# 1000 WCU/s, i.e. ~500 marker puts/s inside transactions (2 WCU each), so N partitions take ~500·N
+# pending records/s across the platform (a batch of 1000 pending records puts ≤ 1000 markers over
+# some seconds; pending records are the exception, most codes are registered). What N costs: one
+# Query per shard (plus a page per further MB of markers, ~10,000 markers a page) for every
+# registration batch of more than 100·N codes. Changing N moves every marker to another shard:
+# rewrite the markers (or read both layouts) before deploying a new N.
+PENDING_SHARDS = 2
 
 
 def record_key(record: Record) -> dict:
@@ -34,7 +45,8 @@ def identity_item_key(identity: str) -> dict:
 
 
 def pending_marker_key(code: str) -> dict:
-    return {"pk": f"PENDING#{code}", "sk": "PENDING"}
+    """The marker of `code`: sort key `code` in the partition of its shard (a stable hash of the code)."""
+    return {"pk": f"PENDING#{zlib.crc32(code.encode()) % PENDING_SHARDS}", "sk": code}
 
 
 def record_item(record: Record) -> dict:
@@ -93,12 +105,33 @@ class RecordRepository:
         return {rec.record_id: rec for rec in map(_record, self._batch_get(wanted))}
 
     def pending_markers(self, codes: Iterable[str]) -> dict[str, str]:
-        """code → `touched` of the pending marker, for the codes that have one (BatchGetItem).
+        """code → `touched` of the pending marker, for the codes that have one.
 
         A code without a marker has no pending record; one with a marker may have (query
-        `by_pending` to know)."""
-        keys = [pending_marker_key(c) for c in dict.fromkeys(codes) if c]
-        return {item["pk"].removeprefix("PENDING#"): item["touched"] for item in self._batch_get(keys)}
+        `by_pending` to know). At most 100 × PENDING_SHARDS codes: BatchGetItem of their markers;
+        more: every marker of every shard (Query, consistent, paginated), intersected here — the
+        cost of a large registration batch does not grow with the batch."""
+        wanted = [c for c in dict.fromkeys(codes) if c]
+        if len(wanted) <= 100 * PENDING_SHARDS:
+            found = self._batch_get([pending_marker_key(c) for c in wanted])
+        else:
+            found = [item for shard in range(PENDING_SHARDS) for item in self._markers_of_shard(shard)]
+        wanted_set = set(wanted)
+        return {item["sk"]: item["touched"] for item in found if item["sk"] in wanted_set}
+
+    def _markers_of_shard(self, shard: int) -> list[dict]:
+        return self._query_all(KeyConditionExpression=Key("pk").eq(f"PENDING#{shard}"), ConsistentRead=True,
+                               ProjectionExpression="sk, touched")
+
+    def _query_all(self, **kwargs) -> list[dict]:
+        """Every item of one Query, page after page (a page holds at most 1 MB)."""
+        out = []
+        while True:
+            resp = self.table.query(**kwargs)
+            out += resp["Items"]
+            if "LastEvaluatedKey" not in resp:
+                return out
+            kwargs["ExclusiveStartKey"] = resp["LastEvaluatedKey"]
 
     def _batch_get(self, keys: list[dict]) -> list[dict]:
         return batch_get(self.table, keys, consistent=True)
@@ -113,13 +146,8 @@ class RecordRepository:
 
     def of_enterprise(self, code: str) -> list[Record]:
         """Every record in one enterprise's partition (one Query, paginated)."""
-        out, kwargs = [], {"KeyConditionExpression": Key("pk").eq(code) & Key("sk").begins_with("R#")}
-        while True:
-            resp = self.table.query(**kwargs)
-            out += [_record(i) for i in resp["Items"]]
-            if "LastEvaluatedKey" not in resp:
-                return out
-            kwargs["ExclusiveStartKey"] = resp["LastEvaluatedKey"]
+        return [_record(i) for i in self._query_all(
+            KeyConditionExpression=Key("pk").eq(code) & Key("sk").begins_with("R#"))]
 
     def history(self, record_id: str) -> list[RecordVersion]:
         resp = self.versions.query(KeyConditionExpression=Key("record_id").eq(record_id))

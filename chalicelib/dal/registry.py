@@ -5,7 +5,7 @@ from collections.abc import Iterable
 
 from boto3.dynamodb.conditions import Key
 
-from chalicelib.dal.batch import batch_get
+from chalicelib.dal.batch import Put, batch_get, put_all
 from chalicelib.dal.items import from_item, to_item
 from chalicelib.models.record import Enterprise
 
@@ -45,13 +45,16 @@ class RegistryRepository:
     def get(self, code: str) -> Enterprise | None:
         return self.lookup([code]).get(code)
 
-    def save(self, enterprises: list[Enterprise]) -> None:
-        """Write enterprises and the alias items of their 注册号."""
-        with self.table.batch_writer(overwrite_by_pkeys=["code"]) as batch:
-            for e in enterprises:
-                batch.put_item(Item={**to_item(e.model_dump()), "kind": "enterprise"})
-                if e.uscc and e.regno:
-                    batch.put_item(Item={"code": e.regno, "kind": "alias", "uscc": e.uscc})
+    def save(self, enterprises: list[Enterprise], also: dict[str, list[Put]] | None = None) -> None:
+        """Write enterprises and the alias items of their 注册号, transactions of up to 100 puts; the
+        puts `also[code]` (its 双告知 notices) go into the transaction of the enterprise `code`."""
+        groups = []
+        for e in enterprises:
+            group = [Put(self.table, {**to_item(e.model_dump()), "kind": "enterprise"}, ("code",))]
+            if e.uscc and e.regno:
+                group.append(Put(self.table, {"code": e.regno, "kind": "alias", "uscc": e.uscc}, ("code",)))
+            groups.append(group + (also or {}).get(e.code, []))
+        put_all(groups)
 
     def index_names(self, profiles: list[dict]) -> None:
         """Name-search tokens of enterprises that have a public profile (idempotent puts)."""

@@ -1,9 +1,11 @@
 """The registry side of `registration` records: enterprises, re-matching of pending records, 双告知.
 
 Re-matching is driven by the registration itself (an event on the write path): the pending
-markers of the codes that just arrived are read in one BatchGetItem per 100 codes, and the sparse
-`by_pending` index is queried only for the codes that carry one — never a scan, and nothing more
-than the marker read when nothing waits (the common case).
+markers of the codes that just arrived are read (one BatchGetItem per 100 codes for a small batch,
+one Query per marker shard for a large one: see dal/records.py), and the sparse `by_pending` index
+is queried only for the codes that carry one — never a scan, and nothing more than the marker read
+when nothing waits (the common case). The registry items and the 双告知 notices are idempotent puts
+in transactions of up to 100, an enterprise's together with its notices (dal/batch.put_all).
 """
 from __future__ import annotations
 
@@ -43,9 +45,10 @@ class RegistryService:
                 region=region_of(rec.uscc) if rec.uscc else region_of_regno(rec.regno or ""),
                 status=rec.fields.get("status"), business_scope=rec.fields.get("business_scope"),
                 registered_on=rec.fields.get("established_date"), updated_at=stamp))
-        self.registry.save(enterprises)
         new = [e for e in enterprises if e.code not in before]
-        self._notify(new, stamp)
+        # an enterprise and its notices commit together: a failed write leaves the enterprise
+        # unknown, so the resend applies it again, notices included
+        self.registry.save(enterprises, also=self.notices.puts(self._notices(new, stamp)))
         return {"enterprises": len(enterprises), "rematched": self._rematch(enterprises, stamp),
                 "notices": len(new)}
 
@@ -80,8 +83,7 @@ class RegistryService:
             if not after:
                 return out
 
-    def _notify(self, enterprises: list[Enterprise], stamp: str) -> None:
-        self.notices.add([
-            {"department": dept, "code": e.code, "name": e.name, "business_scope": e.business_scope or "",
-             "registered_on": e.registered_on or "", "notified_at": stamp}
-            for e in enterprises for dept in sorted(self.catalog.scope_departments(e.business_scope or ""))])
+    def _notices(self, enterprises: list[Enterprise], stamp: str) -> list[dict]:
+        return [{"department": dept, "code": e.code, "name": e.name, "business_scope": e.business_scope or "",
+                 "registered_on": e.registered_on or "", "notified_at": stamp}
+                for e in enterprises for dept in sorted(self.catalog.scope_departments(e.business_scope or ""))]

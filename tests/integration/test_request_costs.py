@@ -2,7 +2,8 @@
 
 A regression to one request per record (a Query per registered code for pending records, a Query
 per changed code for watchlists) fails here; the bounds follow from the batching: 100 keys per
-BatchGetItem, 100 items per transaction, 25 per BatchWriteItem.
+BatchGetItem, 100 items per transaction (records, registry items, 双告知 notices), the pending
+markers of a large registration batch read with one Query per marker shard.
 """
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ from datetime import timedelta
 import pytest
 
 from chalicelib.clock import today
+from chalicelib.dal.records import PENDING_SHARDS
 from chalicelib.domain.identifiers import make_regno, make_uscc
 from chalicelib.domain.samples import sample_record
 from chalicelib.services import registry as registry_service
@@ -79,14 +81,44 @@ def test_registration_batch_with_nothing_pending_reads_markers_not_the_pending_i
     with counter.measure() as seen:
         accepted(client, registry, "registration", registrations(pool))
     assert seen["Query records/by_pending"] == 0
-    assert sum(n for k, n in seen.items() if k.startswith("Query")) == 0
     codes = 2 * N                                     # USCC and 注册号 of every enterprise
-    assert seen["BatchGetItem records"] <= math.ceil(N / 100) + math.ceil(codes / 100)   # identities, markers
+    assert codes > 100 * PENDING_SHARDS               # so the markers are read shard by shard
+    assert seen["Query records"] == PENDING_SHARDS    # every marker, one page a shard
+    assert sum(n for k, n in seen.items() if k.startswith("Query")) == PENDING_SHARDS
+    assert seen["BatchGetItem records"] <= math.ceil(N / 100)                # identities
     assert seen["BatchGetItem enterprises"] <= math.ceil(codes / 100)
-    assert sum(n for k, n in seen.items() if k.startswith("TransactWriteItems")) <= math.ceil(3 * N / 100) + 1
-    reads = math.ceil(N / 100) + 2 * math.ceil(codes / 100)
-    writes = math.ceil(3 * N / 100) + math.ceil(codes / 25) + math.ceil(N / 25)   # records; registry; notices
-    assert sum(seen.values()) <= reads + writes + 10, seen     # + department, calendar, counters, audit
+    # enterprise, alias and notice (one department each) together: 33 enterprises a transaction
+    assert seen["TransactWriteItems enterprises+notices"] == math.ceil(N / 33)
+    assert not any(k.startswith("BatchWriteItem") for k in seen)
+    records = sum(n for k, n in seen.items() if k.startswith("TransactWriteItems") and "records" in k)
+    assert records <= math.ceil(4 * N / 100) + 1      # record, identity, version, 迟报 mark
+    reads = math.ceil(N / 100) + math.ceil(codes / 100) + PENDING_SHARDS
+    writes = math.ceil(4 * N / 100) + 1 + math.ceil(N / 33)
+    assert sum(seen.values()) <= reads + writes + 4, seen      # + department, calendar, counters, audit
+
+
+@pytest.mark.parametrize("late", [False, True], ids=["on_time", "late"])
+def test_a_registration_batch_of_1000_costs_about_a_tenth_of_a_request_per_record(client, login, counter, late):
+    """Issue #11: ≤ 0.1 DynamoDB requests per accepted record for a JSON registration batch of 1000.
+
+    On time: 31 record transactions (33 records of 3 items), 31 transactions of registry items and
+    双告知 notices (an enterprise, its alias and its notice together, 33 enterprises a transaction),
+    20 + 10 BatchGetItem (registry, identities), PENDING_SHARDS marker queries, 4 fixed = 98. Late
+    (核准日期 long past, as in bench/costs.py's pool): each record also carries its 迟报 mark item, 25
+    records a transaction: 40 record transactions, 107 — above 0.1."""
+    pool = enterprises(1000, district="510812")
+    approved = (today() - timedelta(days=60 if late else 0)).isoformat()
+    batch = [sample_record("registration", approval_date=approved, **e) for e in pool]
+    registry = login("op-d21", "operator", "d21")
+    with counter.measure() as seen:
+        out = accepted(client, registry, "registration", batch)
+    assert len(out) == 1000 and all(a["late"] is late for a in out)
+    records = sum(n for k, n in seen.items() if k.startswith("TransactWriteItems") and "records" in k)
+    assert records == (40 if late else 31), seen
+    assert seen["TransactWriteItems enterprises+notices"] == 31, seen
+    assert seen["Query records"] == PENDING_SHARDS and seen["Query records/by_pending"] == 0, seen
+    assert seen["BatchGetItem enterprises"] == 20 and seen["BatchGetItem records"] == 10, seen
+    assert sum(seen.values()) <= (107 if late else 100), seen     # 0.1 a record on time
 
 
 def test_registration_queries_the_pending_index_only_for_codes_with_pending_records(

@@ -15,6 +15,8 @@ from decimal import Decimal
 
 import boto3
 
+from chalicelib.dal.records import pending_marker_key
+
 TIMESTAMPS = {"received_at", "updated_at", "published_at", "at", "notified_at", "created_at", "finished_at",
               "last_submission", "changed_at", "checked_at"}
 
@@ -79,8 +81,9 @@ def snapshot(container) -> dict:
     s = container.settings
     records, identities, rid_to_identity, pending = {}, {}, {}, set()
     for item in scan(s, "records"):
-        if item["sk"] == "PENDING":   # the marker of a code with pending records (when it is, not its time)
-            pending.add(item["pk"])
+        if item["pk"].startswith("PENDING#"):   # the marker of a code with pending records (not its time)
+            assert item["pk"] == pending_marker_key(item["sk"])["pk"], f"marker of {item['sk']} in another shard"
+            pending.add(item["sk"])
             continue
         if item["sk"] == "ID":
             identities[item["pk"][3:]] = {"version": item["version"], "epk": item["epk"], "rid": item["rid"]}
@@ -95,7 +98,7 @@ def snapshot(container) -> dict:
         assert records[ident]["version"] == idv["version"] and records[ident]["pk"] == idv["epk"], ident
     assert set(identities) == set(records), "records without identity items or the reverse"
     for ident, rec in records.items():   # a pending record's code keeps its marker (registration re-match)
-        assert rec.get("match") != "pending" or f"PENDING#{rec['enterprise_code']}" in pending, ident
+        assert rec.get("match") != "pending" or rec["enterprise_code"] in pending, ident
 
     versions = sorted((rid_to_identity.get(v["record_id"], "?" + v["record_id"]), v["version"], v["op"],
                        v["content_hash"], v.get("reason") or "", bool(v.get("upload_id")))

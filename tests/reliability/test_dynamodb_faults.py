@@ -61,8 +61,8 @@ def test_json_batches_and_forward_recover_from_calls_that_exhausted_their_retrie
     state = {"transactions": 0}
 
     def second_transaction(params):
-        state["transactions"] += 1
-        return state["transactions"] == 3            # registration = 1st; the first penalty batch: 2nd, 3rd
+        state["transactions"] += table_is("records")(params)   # record transactions (not the registry's)
+        return table_is("records")(params) and state["transactions"] == 3   # registration = 1st; penalties: 2nd, 3rd
     faults.fail(ddb, "TransactWriteItems", when=second_transaction)
     faults.fail(ddb, "UpdateItem", when=table_is("counters"), code="InternalServerError")
     api = sc.Retrying(client)
@@ -96,7 +96,7 @@ def test_registration_resent_after_a_failed_registry_write_reaches_the_registry(
     """Found by this suite (fixed): the resend was an identical resend and never reached the registry."""
     container = get_container()
     api = sc.Retrying(client)
-    faults.fail(sc.ddb(container), "BatchWriteItem", when=table_is("enterprises"))
+    faults.fail(sc.ddb(container), "TransactWriteItems", when=table_is("enterprises"))
     resp = api.call("POST", "/v1/records", auth("op-d21", "operator", "d21"),
                     {"category": "registration", "records": [sample_record("registration")]})
     assert resp.status_code == 200 and api.server_errors, (resp.body, api.server_errors)
