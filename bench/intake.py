@@ -57,9 +57,11 @@ class SinkRecords:
         list(keys)
         return {}
 
-    def write(self, changes):
+    def write(self, changes, extra=None):
         self.write_calls += 1
         self.written += len(changes)
+        if extra:
+            extra(changes)
         return []
 
 
@@ -83,9 +85,10 @@ class SinkCounters:
     def add(self, *args, **kwargs):
         self.calls += 1
 
-    def late_mark(self, department, day, record_id):
-        """The item that counts a late record in its creating transaction (kept by the sink)."""
-        return {"Put": {"Item": {"pk": f"L#{department}", "sk": f"{day}#{record_id}"}}}
+    def late_tally(self, department, day, record_ids):
+        """The item that counts the late records of a creating transaction (kept by the sink)."""
+        return {"Put": {"Item": {"pk": f"L#{department}", "sk": f"{day}#{record_ids[0]}", "n": len(record_ids),
+                                 "records": record_ids}}} if record_ids else None
 
     def update_op(self, *args, **kwargs):
         """The counter update that rides in the upload checkpoint's transaction."""

@@ -1,9 +1,11 @@
 """Report counters in daily buckets: one item per (department, day), updated once per batch.
 
-迟报 (late) records are counted apart, one mark item per record (pk "L#<department>", sk
-"<day>#<record_id>") written in the record's own creating transaction: a resent batch or a
-re-applied upload chunk finds its records stored and marked, so each is counted exactly once;
-and no transaction touches a shared (hot) item.
+迟报 (late) records are counted apart, one tally item per record-writing transaction (pk
+"L#<department>", sk "<day>#<first late record_id>", n = how many, records = their ids) written in
+the transaction that creates them: the creates are conditional, so a tally commits exactly when its
+records are created — a resent batch or a re-applied upload chunk finds its records stored and adds
+no tally, and each late record is counted exactly once. No transaction touches a shared (hot) item.
+(Items without `n`, one per record as written before, count 1 each.)
 """
 from __future__ import annotations
 
@@ -40,16 +42,18 @@ class CounterRepository:
             op.pop("TableName")
             self.table.update_item(**op)
 
-    def late_mark(self, department: str, day: str, record_id: str) -> dict:
-        """The transaction item that counts one late record (idempotent: keyed by the record)."""
-        return {"Put": {"TableName": self.table.name,
-                        "Item": {"pk": f"L#{department}", "sk": f"{day}#{record_id}"}}}
+    def late_tally(self, department: str, day: str, record_ids: list[str]) -> dict | None:
+        """The transaction item that counts the late records one transaction creates (None: none)."""
+        if not record_ids:
+            return None
+        return {"Put": {"TableName": self.table.name, "Item": {
+            "pk": f"L#{department}", "sk": f"{day}#{record_ids[0]}", "n": len(record_ids), "records": record_ids}}}
 
     def late(self, department: str, start: str, end: str) -> int:
-        """Late records counted on days start..end (a COUNT query over the marks)."""
-        return sum(r["Count"] for r in self._pages(
+        """Late records counted on days start..end (the tallies' sum; one query, paginated)."""
+        return sum(int(item.get("n", 1)) for r in self._pages(
             KeyConditionExpression=Key("pk").eq(f"L#{department}") & Key("sk").between(start, f"{end}~"),
-            Select="COUNT"))
+            ProjectionExpression="#n", ExpressionAttributeNames={"#n": "n"}) for item in r["Items"])
 
     def days(self, department: str, start: str, end: str) -> list[dict]:
         return [from_item(i) for r in self._pages(

@@ -13,8 +13,8 @@ Writes go in transactions of up to 100 items, conditional on the version read (o
 from __future__ import annotations
 
 import zlib
-from collections.abc import Iterable
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 
 from boto3.dynamodb.conditions import Key
 from botocore.exceptions import ClientError
@@ -78,12 +78,15 @@ class Change:
     """One record write: `record` replaces `previous` (None for a new record).
 
     `version` is the history entry of a content change; state changes (published, archived)
-    write none. `also`: further items (of any table) that commit in the same transaction.
+    write none.
     """
     record: Record
     previous: Record | None
     version: RecordVersion | None = None
-    also: list[dict] = field(default_factory=list)
+
+
+# One more item for the transaction of a group of changes, or None (see RecordRepository.write).
+Extra = Callable[[list[Change]], "dict | None"]
 
 
 class RecordRepository:
@@ -200,7 +203,7 @@ class RecordRepository:
         if change.version is not None:
             ops.append({"Put": {"TableName": self.versions.name, "Item": to_item(change.version.model_dump()),
                                 "ConditionExpression": "attribute_not_exists(record_id)"}})
-        return ops + change.also
+        return ops
 
     def _markers(self, group: list[Change]) -> list[dict]:
         """One pending-marker Put per code that a pending record of the group is stored under.
@@ -228,30 +231,35 @@ class RecordRepository:
                 pass        # a pending record of this code was written meanwhile: the marker stays
         return cleared
 
-    def write(self, changes: list[Change]) -> list[Change]:
-        """Apply changes in as few transactions as fit; returns the changes that lost a race."""
+    def write(self, changes: list[Change], extra: Extra | None = None) -> list[Change]:
+        """Apply changes in as few transactions as fit; returns the changes that lost a race.
+
+        `extra(group)`: one more item (of any table) or None, to commit in the transaction of each
+        group of changes written — e.g. the 迟报 tally of the records the group creates."""
         lost: list[Change] = []
         group: list[Change] = []
+        room = MAX_TRANSACTION - (1 if extra else 0)
         size = 0
         marked: set[str] = set()
         for change in changes:
             code = change.record.enterprise_code if change.record.match == "pending" else None
             n = len(self._items(change)) + (1 if code and code not in marked else 0)
-            if size + n > MAX_TRANSACTION:
-                lost += self._commit(group)
+            if size + n > room:
+                lost += self._commit(group, extra)
                 group, size, marked = [], 0, set()
                 n = len(self._items(change)) + (1 if code else 0)
             group.append(change)
             size += n
             if code:
                 marked.add(code)
-        lost += self._commit(group)
+        lost += self._commit(group, extra)
         return lost
 
-    def _commit(self, group: list[Change]) -> list[Change]:
+    def _commit(self, group: list[Change], extra: Extra | None = None) -> list[Change]:
         if not group:
             return []
-        ops = [op for c in group for op in self._items(c)] + self._markers(group)
+        more = extra(group) if extra else None
+        ops = [op for c in group for op in self._items(c)] + self._markers(group) + ([more] if more else [])
         try:
             self.client.transact_write_items(TransactItems=ops)
             return []
@@ -261,5 +269,5 @@ class RecordRepository:
         if len(group) == 1:
             return group
         # Someone else wrote one of these meanwhile: apply the others alone, report the losers.
-        return [c for single in group for c in self._commit([single])]
+        return [c for single in group for c in self._commit([single], extra)]
 

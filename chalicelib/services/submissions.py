@@ -119,10 +119,7 @@ class SubmissionService:
             del kept[i]
             errors[i] = [FieldError(field=category.source_ref_field, code="WITHDRAWN",
                                     message="该记录已撤销，不能再修改；如需公示请使用新的文号报送")]
-        for _, c in planned:   # 迟报 is counted with the record's creation, in its transaction (exactly once)
-            if c.previous is None and c.record.late:
-                c.also.append(self.counters.late_mark(department, day.isoformat(), c.record.record_id))
-        lost = {id(c) for c in self.records.write([c for _, c in planned])}
+        lost = {id(c) for c in self.records.write([c for _, c in planned], extra=self._late_tally(department, day))}
         out = Outcome()
         for i, change in planned:
             if id(change) in lost:
@@ -197,6 +194,14 @@ class SubmissionService:
             forwarded_op=prev.forwarded_op if prev else None,
         )
 
+    def _late_tally(self, department: str, day: date):
+        """迟报 is counted with the records' creation, in their transaction (exactly once): the tally
+        of the late records a transaction creates rides in it."""
+        def tally(group: list[Change]) -> dict | None:
+            return self.counters.late_tally(department, day.isoformat(), [
+                c.record.record_id for c in group if c.previous is None and c.record.late])
+        return tally
+
     @staticmethod
     def _date_fields(category) -> set[str]:
         return {f.json_name for f in category.fields if f.type == FieldType.DATE}
@@ -209,7 +214,7 @@ class SubmissionService:
 
 def counter_deltas(out: Outcome, extra_rejected: list[list[dict]] = ()) -> dict[str, int]:
     """Report counter increments of one batch (rejections counted by their first error's code; 迟报 is
-    not among them: it is marked per record when the record is created, see CounterRepository.late_mark)."""
+    not among them: it is tallied with the records' creation, see CounterRepository.late_tally)."""
     errors = [r["errors"] for r in out.rejected] + list(extra_rejected)
     codes = Counter(e[0]["code"] for e in errors if e)
     return {"submitted": len(out.accepted) + len(errors), "accepted": len(out.accepted), "rejected": len(errors),

@@ -4,10 +4,11 @@ from __future__ import annotations
 import io
 
 import openpyxl
+from boto3.dynamodb.conditions import Key
 
 from chalicelib.clock import today
 from chalicelib.domain.samples import sample_record
-from tests.integration.helpers import register, run_job, submit
+from tests.integration.helpers import accepted, register, run_job, submit
 
 
 def test_department_report_counts_a_two_department_scenario(client, login):
@@ -74,3 +75,22 @@ def test_monthly_report_is_written_and_listed(client, login, stack):
                                              Key="reports/monthly/2026-11.xlsx")["Body"].read()
     ws = openpyxl.load_workbook(io.BytesIO(body)).active
     assert "2026年11月" in ws["A1"].value
+
+
+def test_late_records_are_tallied_once_per_transaction_and_counted_once(client, login, stack):
+    """迟报: one tally item per record-writing transaction (n = its late records), summed by the
+    report; a resend adds none; per-record mark items written before the tallies count 1 each."""
+    register(client, login)                                        # the records match: 3 items each
+    d12 = login("op-d12", "operator", "d12")
+    batch = [sample_record("admin_penalty", CF_WSH=f"迟-{i}号") for i in range(70)]   # all late; 33 a transaction
+    assert all(a["late"] for a in accepted(client, d12, "admin_penalty", batch))
+    day = today().isoformat()
+    tallies = stack.counter_repo.table.query(KeyConditionExpression=Key("pk").eq("L#d12"))["Items"]
+    assert sorted(int(t["n"]) for t in tallies) == [4, 33, 33]
+    assert sorted(r for t in tallies for r in t["records"]) == sorted(
+        r.record_id for r in stack.record_repo.by_department("d12", 100, None)[0])
+    accepted(client, d12, "admin_penalty", batch)                  # the same batch again: nothing new
+    stack.counter_repo.table.put_item(Item={"pk": "L#d12", "sk": f"{day}#01LEGACYMARK"})   # an older mark item
+    sup = login("sup", "supervisor")
+    rows = {i["department"]: i for i in client.http.get("/v1/reports/departments", headers=sup).json_body["items"]}
+    assert rows["d12"]["late"] == 71 and rows["d12"]["accepted"] == 140

@@ -120,12 +120,12 @@ def snapshot(container) -> dict:
         uploads[u["filename"]]["feedback"] = bool(u.get("feedback_key"))
     counters, marks = {}, Counter()
     for c in scan(s, "counters"):
-        if c["pk"].startswith("L#"):       # one 迟报 mark per late record: counted per (department, day)
-            marks[(f"D#{c['pk'][2:]}", c["sk"].split("#")[0])] += 1
+        if c["pk"].startswith("L#"):       # 迟报 tallies (n late records each): summed per (department, day)
+            marks[(f"D#{c['pk'][2:]}", c["sk"].split("#")[0])] += int(c.get("n", 1))
         elif c["pk"] != "DEADLINES":
             counters[(c["pk"], c["sk"])] = {k: v for k, v in c.items() if k not in ("pk", "sk", *TIMESTAMPS)}
     for key, n in marks.items():
-        counters.setdefault(key, {})["late_marks"] = n
+        counters.setdefault(key, {})["late"] = n
     notices = sorted((n["department"], n["code"]) for n in scan(s, "notices"))
     changes = Counter()
     for j in scan(s, "jobs"):
