@@ -97,7 +97,7 @@ def _per(calls: dict, n: int) -> float:
 
 
 def _registrations(c, pool) -> dict:
-    """The pool registered (its 核准日期 long past: every record 迟报, with its mark item), then as
+    """The pool registered (its 核准日期 long past: every record 迟报, tallied in its transaction), then as
     many other enterprises approved today (on time), 1000 a batch, through the service."""
     from chalicelib.clock import today
     from chalicelib.models.principal import Principal
