@@ -2,13 +2,11 @@
 keys asked again) and unconditional puts in transactions of up to 100 items."""
 from __future__ import annotations
 
-import time
 from dataclasses import dataclass
 
 from botocore.exceptions import ClientError
 
 MAX_TRANSACTION = 100       # items of one TransactWriteItems
-PUT_ATTEMPTS = 5            # a transaction of puts cancelled by a conflict or throttling is sent again
 
 
 def batch_get(table, keys: list[dict], *, consistent: bool = False) -> list[dict]:
@@ -40,13 +38,13 @@ class Put:
 
 def put_all(groups: list[list[Put]]) -> None:
     """Unconditional, idempotent puts in TransactWriteItems of up to 100 items; a group (the items of
-    one enterprise, say) goes into one transaction whole, so it is written all or nothing.
+    one enterprise, say: its first put last to commit) goes into one transaction whole.
 
     A quarter of the requests of BatchWriteItem (25 items a request) for twice the write units (a
     transactional write costs 2 WCU per KB). Of puts with the same key, only the last is written
     (as BatchWriteItem with overwrite_by_pkeys did): a transaction may not touch an item twice.
-    Every put may be repeated, so a transaction cancelled by a conflict with another writer or by
-    throttling is sent again."""
+    A transaction cancelled only by a conflict with another writer or by throttling is written
+    again without a transaction (see _transact)."""
     last = {p.ident(): p for group in groups for p in group}
     chunk: list[Put] = []
     for group in groups:
@@ -62,18 +60,24 @@ def put_all(groups: list[list[Put]]) -> None:
 
 
 def _transact(puts: list[Put]) -> None:
+    """One transaction of puts. Cancelled by contention only (rare: another writer of the same items,
+    or throttling), the same puts are written one PutItem each — no item conflicts outside a
+    transaction, throttling retried by botocore — in reverse order: a group's first put (the
+    enterprise, which makes a resend skip the group) is written after the rest of its group, so a
+    failure half-way still leaves the whole group to the resend (whose puts may repeat some of
+    this try's: at least once, e.g. a 双告知 notice under the resend's time)."""
     if not puts:
         return
     client = puts[0].table.meta.client
-    ops = [{"Put": {"TableName": p.table.name, "Item": p.item}} for p in puts]
-    for attempt in range(PUT_ATTEMPTS):
-        try:
-            client.transact_write_items(TransactItems=ops)
-            return
-        except ClientError as exc:
-            if not _contended(exc) or attempt == PUT_ATTEMPTS - 1:
-                raise
-            time.sleep(0.05 * 2 ** attempt)
+    try:
+        client.transact_write_items(TransactItems=[{"Put": {"TableName": p.table.name, "Item": p.item}}
+                                                   for p in puts])
+        return
+    except ClientError as exc:
+        if not _contended(exc):
+            raise
+    for put in reversed(puts):
+        put.table.put_item(Item=put.item)
 
 
 def _contended(exc: ClientError) -> bool:
