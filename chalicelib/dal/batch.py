@@ -1,5 +1,5 @@
 """Batched DynamoDB requests: BatchGetItem over any number of keys (100 keys a request, unprocessed
-keys asked again) and unconditional puts in transactions of up to 100 items."""
+keys asked again), every page of one Query, and unconditional puts in transactions of up to 100 items."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -23,6 +23,17 @@ def batch_get(table, keys: list[dict], *, consistent: bool = False) -> list[dict
             items += resp["Responses"].get(name, [])
             request = resp.get("UnprocessedKeys") or None
     return items
+
+
+def query_all(table, **kwargs) -> list[dict]:
+    """Every item of one Query of `table` (a boto3 Table), page after page (a page holds ≤ 1 MB)."""
+    items: list[dict] = []
+    while True:
+        resp = table.query(**kwargs)
+        items += resp["Items"]
+        if "LastEvaluatedKey" not in resp:
+            return items
+        kwargs["ExclusiveStartKey"] = resp["LastEvaluatedKey"]
 
 
 @dataclass(frozen=True, eq=False)

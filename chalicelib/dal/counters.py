@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from boto3.dynamodb.conditions import Key
 
+from chalicelib.dal.batch import query_all
 from chalicelib.dal.items import from_item
 
 
@@ -51,22 +52,13 @@ class CounterRepository:
 
     def late(self, department: str, start: str, end: str) -> int:
         """Late records counted on days start..end (the tallies' sum; one query, paginated)."""
-        return sum(int(item.get("n", 1)) for r in self._pages(
-            KeyConditionExpression=Key("pk").eq(f"L#{department}") & Key("sk").between(start, f"{end}~"),
-            ProjectionExpression="#n", ExpressionAttributeNames={"#n": "n"}) for item in r["Items"])
+        return sum(int(item.get("n", 1)) for item in query_all(
+            self.table, KeyConditionExpression=Key("pk").eq(f"L#{department}") & Key("sk").between(start, f"{end}~"),
+            ProjectionExpression="#n", ExpressionAttributeNames={"#n": "n"}))
 
     def days(self, department: str, start: str, end: str) -> list[dict]:
-        return [from_item(i) for r in self._pages(
-            KeyConditionExpression=Key("pk").eq(f"D#{department}") & Key("sk").between(start, end)) for i in r["Items"]]
-
-    def _pages(self, **kwargs):
-        """Every page of one query."""
-        while True:
-            resp = self.table.query(**kwargs)
-            yield resp
-            if "LastEvaluatedKey" not in resp:
-                return
-            kwargs["ExclusiveStartKey"] = resp["LastEvaluatedKey"]
+        return [from_item(i) for i in query_all(
+            self.table, KeyConditionExpression=Key("pk").eq(f"D#{department}") & Key("sk").between(start, end))]
 
     def last_submission(self, department: str) -> str | None:
         """The newest day bucket that recorded an accepted submission."""

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from boto3.dynamodb.conditions import Key
 
+from chalicelib.dal.batch import query_all
 from chalicelib.dal.items import from_item, to_item
 
 PROFILE = "#profile"
@@ -44,13 +45,7 @@ class PublicRepository:
         return profile, copies
 
     def _partition(self, code: str) -> tuple[dict | None, list[dict]]:
-        items, kwargs = [], {"KeyConditionExpression": Key("code").eq(code)}
-        while True:
-            resp = self.table.query(**kwargs)
-            items += [from_item(i) for i in resp["Items"]]
-            if "LastEvaluatedKey" not in resp:
-                break
-            kwargs["ExclusiveStartKey"] = resp["LastEvaluatedKey"]
+        items = [from_item(i) for i in query_all(self.table, KeyConditionExpression=Key("code").eq(code))]
         profile = next((i for i in items if i["sk"] in (PROFILE, ALIAS)), None)
         return profile, [i for i in items if i["sk"] not in (PROFILE, ALIAS)]
 

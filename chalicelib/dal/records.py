@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from boto3.dynamodb.conditions import Key
 from botocore.exceptions import ClientError
 
-from chalicelib.dal.batch import MAX_TRANSACTION, batch_get
+from chalicelib.dal.batch import MAX_TRANSACTION, batch_get, query_all
 from chalicelib.dal.items import from_item, to_item
 from chalicelib.models.record import Record, RecordVersion
 
@@ -123,18 +123,8 @@ class RecordRepository:
         return {item["sk"]: item["touched"] for item in found if item["sk"] in wanted_set}
 
     def _markers_of_shard(self, shard: int) -> list[dict]:
-        return self._query_all(KeyConditionExpression=Key("pk").eq(f"PENDING#{shard}"), ConsistentRead=True,
-                               ProjectionExpression="sk, touched")
-
-    def _query_all(self, **kwargs) -> list[dict]:
-        """Every item of one Query, page after page (a page holds at most 1 MB)."""
-        out = []
-        while True:
-            resp = self.table.query(**kwargs)
-            out += resp["Items"]
-            if "LastEvaluatedKey" not in resp:
-                return out
-            kwargs["ExclusiveStartKey"] = resp["LastEvaluatedKey"]
+        return query_all(self.table, KeyConditionExpression=Key("pk").eq(f"PENDING#{shard}"), ConsistentRead=True,
+                         ProjectionExpression="sk, touched")
 
     def _batch_get(self, keys: list[dict]) -> list[dict]:
         return batch_get(self.table, keys, consistent=True)
@@ -149,8 +139,8 @@ class RecordRepository:
 
     def of_enterprise(self, code: str) -> list[Record]:
         """Every record in one enterprise's partition (one Query, paginated)."""
-        return [_record(i) for i in self._query_all(
-            KeyConditionExpression=Key("pk").eq(code) & Key("sk").begins_with("R#"))]
+        return [_record(i) for i in query_all(
+            self.table, KeyConditionExpression=Key("pk").eq(code) & Key("sk").begins_with("R#"))]
 
     def history(self, record_id: str) -> list[RecordVersion]:
         resp = self.versions.query(KeyConditionExpression=Key("record_id").eq(record_id))
@@ -237,29 +227,31 @@ class RecordRepository:
         `extra(group)`: one more item (of any table) or None, to commit in the transaction of each
         group of changes written — e.g. the 迟报 tally of the records the group creates."""
         lost: list[Change] = []
-        group: list[Change] = []
+        group: list[tuple[Change, list[dict]]] = []
         room = MAX_TRANSACTION - (1 if extra else 0)
         size = 0
         marked: set[str] = set()
         for change in changes:
+            ops = self._items(change)          # built once: sized here, sent by _commit
             code = change.record.enterprise_code if change.record.match == "pending" else None
-            n = len(self._items(change)) + (1 if code and code not in marked else 0)
+            n = len(ops) + (1 if code and code not in marked else 0)
             if size + n > room:
                 lost += self._commit(group, extra)
                 group, size, marked = [], 0, set()
-                n = len(self._items(change)) + (1 if code else 0)
-            group.append(change)
+                n = len(ops) + (1 if code else 0)
+            group.append((change, ops))
             size += n
             if code:
                 marked.add(code)
         lost += self._commit(group, extra)
         return lost
 
-    def _commit(self, group: list[Change], extra: Extra | None = None) -> list[Change]:
+    def _commit(self, group: list[tuple[Change, list[dict]]], extra: Extra | None = None) -> list[Change]:
         if not group:
             return []
-        more = extra(group) if extra else None
-        ops = [op for c in group for op in self._items(c)] + self._markers(group) + ([more] if more else [])
+        changes = [c for c, _ in group]
+        more = extra(changes) if extra else None
+        ops = [op for _, items in group for op in items] + self._markers(changes) + ([more] if more else [])
         try:
             self.client.transact_write_items(TransactItems=ops)
             return []
@@ -267,7 +259,6 @@ class RecordRepository:
             if exc.response["Error"]["Code"] != "TransactionCanceledException":
                 raise
         if len(group) == 1:
-            return group
+            return changes
         # Someone else wrote one of these meanwhile: apply the others alone, report the losers.
         return [c for single in group for c in self._commit([single], extra)]
-
