@@ -4,6 +4,8 @@
   var el = QY.el;
   var cursor = null;
   var query = "";
+  var seen = {};      // codes already listed: a page never shows an enterprise twice
+  var seq = 0;        // a newer search supersedes one still under way
 
   function isCode(q) {
     var s = q.replace(/\s+/g, "").toUpperCase();
@@ -25,18 +27,27 @@
   async function search(more) {
     var list = document.getElementById("results");
     var moreBtn = document.getElementById("more");
-    if (!more) { QY.clear(list); cursor = null; }
-    QY.show("status", "info", "正在查询…");
+    if (more && !cursor) return;     // no next page: nothing to load (never page 1 again)
+    var mine = ++seq;
+    if (!more) { QY.clear(list); cursor = null; seen = {}; }
+    moreBtn.hidden = true;
+    QY.show("status", "loading", "正在查询…");
     var path = "/v1/public/enterprises?q=" + encodeURIComponent(query) + (cursor ? "&cursor=" + encodeURIComponent(cursor) : "");
     try {
       var data = await QY.api(path, { auth: false });
-      (data.items || []).forEach(function (e) { list.appendChild(item(e)); });
+      if (mine !== seq) return;
+      (data.items || []).forEach(function (e) {
+        if (seen[e.code]) return;
+        seen[e.code] = true;
+        list.appendChild(item(e));
+      });
       cursor = data.next_cursor || null;
       moreBtn.hidden = !cursor;
       var n = list.children.length;
       if (n === 0) QY.show("status", "warn", "未查询到“" + query + "”的公示信息。请核对名称或代码。");
       else QY.show("status", "ok", "查询到 " + n + " 家企业" + (cursor ? "（还有更多）" : "") + "。");
     } catch (e) {
+      if (mine !== seq) return;
       moreBtn.hidden = true;
       QY.show("status", "error", e.message);
     }

@@ -1,0 +1,154 @@
+"""Issue 21 — the pages as the public and a supervisor use them, in real Chromium.
+
+Each test fails on the pages as they were before the issue: `hidden` elements shown by a
+`display` rule (a dead 退出登录, a 加载更多 on single-page results that repeats them), search
+results without tags, an enterprise page that prints one tab, a supervisor xlsx whose header
+differs from the page's table, and pages with serious accessibility violations (axe-core).
+"""
+from __future__ import annotations
+
+import io
+import re
+
+import pytest
+from test_pages import make_enterprise, portal_login, publish, unique
+
+from chalicelib.domain.identifiers import make_regno, make_uscc
+from chalicelib.domain.samples import sample_record
+
+sync_api = pytest.importorskip(
+    "playwright.sync_api",
+    reason="Playwright is not installed: run `bash tests/browser/ensure_browser.sh`")
+expect = sync_api.expect
+
+pytestmark = pytest.mark.browser
+
+# Every element the page marks `hidden` yet the browser renders.
+VISIBLE_HIDDEN_JS = """() => Array.from(document.querySelectorAll('[hidden]'))
+  .filter(e => getComputedStyle(e).display !== 'none')
+  .map(e => e.id || e.className || e.tagName)"""
+
+PUBLIC_PAGES = ["/", "/pages/public.html", "/pages/opendata.html", "/pages/scorecards.html",
+                "/pages/portal.html", "/pages/supervisor.html"]
+
+
+def settle(pg) -> None:
+    pg.wait_for_load_state("networkidle")
+
+
+# --- 1. hidden means hidden -------------------------------------------------------------------
+@pytest.mark.parametrize("path", PUBLIC_PAGES)
+def test_no_visible_element_carries_hidden(live, page, path):
+    page.goto(path)
+    settle(page)
+    assert page.evaluate(VISIBLE_HIDDEN_JS) == []
+    # An anonymous visitor has nobody to log out.
+    expect(page.get_by_role("button", name="退出登录")).to_be_hidden()
+
+
+def test_search_single_page_has_no_more_button(live, page):
+    ent = make_enterprise(live)
+    publish(live)
+    page.goto(f"/pages/public.html?q=浏览器测试{ent['suffix']}")
+    expect(page.locator("#results li")).to_have_count(1)
+    expect(page.locator("#status")).to_contain_text("查询到 1 家企业")
+    expect(page.get_by_role("button", name="加载更多")).to_be_hidden()
+    assert page.evaluate(VISIBLE_HIDDEN_JS) == []
+
+
+def test_search_paging_never_repeats_an_item(live, page):
+    """More enterprises than one page (50) under one name fragment: 加载更多 until it is gone,
+    every enterprise listed exactly once."""
+    suffix = unique()
+    names = []
+    records = []
+    for i in range(55):
+        tail = f"{suffix[:4]}{i:02d}"
+        name = f"广元市翻页{suffix}号{i:02d}商贸有限公司"
+        names.append(name)
+        records.append(sample_record("registration", name=name, uscc=make_uscc(f"91510802MA7{tail}"),
+                                     regno=make_regno(f"51080202{tail}")))
+    r = live.api("POST", "/v1/records", "op-d21", json={"category": "registration", "records": records})
+    assert r.status_code == 200 and len(r.json()["accepted"]) == 55, r.text
+    publish(live)
+    page.goto(f"/pages/public.html?q=翻页{suffix}")
+    expect(page.locator("#status")).to_contain_text("查询到")
+    more = page.get_by_role("button", name="加载更多")
+    for _ in range(10):
+        if not more.is_visible():
+            break
+        before = page.locator("#results li").count()
+        more.click()
+        expect(page.locator("#status")).not_to_contain_text("正在查询")
+        assert page.locator("#results li").count() >= before
+    expect(more).to_be_hidden()
+    shown = page.locator("#results li a.name").all_inner_texts()
+    assert len(shown) == len(set(shown)), "an enterprise is listed twice"
+    assert sorted(shown) == sorted(names)
+    expect(page.locator("#status")).to_contain_text("查询到 55 家企业")
+
+
+def test_records_list_more_button_only_while_there_is_more(live, page):
+    portal_login(page, "op-d12")
+    page.get_by_role("link", name="本部门记录").click()
+    expect(page.locator("#records-msg")).to_contain_text("已加载")
+    more = page.locator("#records-more")
+    for _ in range(20):
+        if not more.is_visible():
+            break
+        more.click()
+        expect(page.locator("#records-msg")).to_contain_text("已加载")
+    expect(more).to_be_hidden()
+    expect(page.locator("#records-msg")).not_to_contain_text("还有更多")
+    ids = [a.get_attribute("href") for a in page.locator("#records-table tbody a").all()]
+    assert ids and len(ids) == len(set(ids)), "a record is listed twice"
+    assert page.evaluate(VISIBLE_HIDDEN_JS) == []
+
+
+# --- 2. the supervisor's report: the page and its xlsx are one table ---------------------------
+def test_supervisor_xlsx_header_equals_page_header(live, page, shot):
+    portal_login(page, "supervisor", "/pages/supervisor.html")
+    expect(page.locator("#who-text")).to_contain_text("督查")
+    expect(page.locator("#report tbody tr[data-department=d12]")).to_contain_text("市环保局")
+    expect(page.locator("#report-caption")).to_contain_text(re.compile(r"生成时间：\d{4}年\d{2}月\d{2}日"))
+    headers = [t.replace("▲", "").replace("▼", "").strip() for t in page.locator("#report thead th").all_inner_texts()]
+    page_rows = {r[0]: r for r in (
+        [c.strip() for c in tr.locator("th, td").all_inner_texts()] for tr in page.locator("#report tbody tr").all())}
+    with page.expect_download() as info:
+        page.get_by_role("link", name="导出 Excel").click()
+    download = info.value
+    assert download.suggested_filename.startswith("督查考核报表_") and download.suggested_filename.endswith(".xlsx")
+    from openpyxl import load_workbook
+
+    ws = load_workbook(io.BytesIO(open(download.path(), "rb").read())).active
+    assert [c.value for c in ws[4]] == headers
+    assert ws["A3"].value.startswith("生成时间：") and "T" not in ws["A3"].value
+    sheet_rows = {r[0]: r for r in ws.iter_rows(min_row=5, values_only=True)}
+    assert set(sheet_rows) >= set(page_rows)
+    d12 = page_rows["市环保局"]
+    assert str(sheet_rows["市环保局"][1]) == d12[1]                # the same counts in the same columns
+    # Nothing submitted: "—" / "无数据", never 回退率 0.0% or 逾期未报送 "否"; reasons never raw codes.
+    body = page.locator("#report tbody").inner_text()
+    assert not re.search(r"[A-Z_]{6,}", body), "a raw rejection code on the page"
+    idle = page.locator("#report tbody tr.idle").first
+    expect(idle).to_contain_text("无数据")
+    expect(idle).not_to_contain_text("0.0%")
+    expect(idle).not_to_contain_text("否")
+
+
+def test_supervisor_county_without_departments_is_an_empty_state(live, page, shot):
+    portal_login(page, "supervisor", "/pages/supervisor.html")
+    expect(page.locator("#report")).to_be_visible()
+    page.get_by_label("区域").select_option("510824")
+    page.get_by_role("button", name="查询", exact=True).click()
+    msg = page.locator("#report-msg")
+    expect(msg).to_contain_text("暂无部门")
+    expect(msg).not_to_have_class(re.compile(r"\berror\b"))
+    expect(page.locator("#report")).to_be_hidden()
+
+
+def test_role_is_shown_in_chinese(live, page):
+    portal_login(page, "op-d12", "/pages/supervisor.html")
+    expect(page.locator("#who-text")).to_contain_text("部门操作员")
+    expect(page.locator("#report-msg")).to_contain_text("部门操作员")
+    expect(page.locator("main")).not_to_contain_text("operator")
