@@ -11,7 +11,7 @@ import io
 import re
 
 import pytest
-from test_pages import make_enterprise, portal_login, publish, unique
+from test_pages import make_enterprise, penalty_for, portal_login, publish, submit, unique
 
 from chalicelib.domain.identifiers import make_regno, make_uscc
 from chalicelib.domain.samples import sample_record
@@ -152,3 +152,40 @@ def test_role_is_shown_in_chinese(live, page):
     expect(page.locator("#who-text")).to_contain_text("部门操作员")
     expect(page.locator("#report-msg")).to_contain_text("部门操作员")
     expect(page.locator("main")).not_to_contain_text("operator")
+
+
+# --- 3. templates and version history ---------------------------------------------------------
+def test_template_download_name_help_sheet_and_upload_category(live, page):
+    portal_login(page, "op-d12")
+    page.get_by_role("link", name="批量上传").click()
+    upload_category = page.locator("#view-upload").get_by_label("信息类别")
+    upload_category.select_option("admin_license")
+    with page.expect_download() as info:
+        page.locator("a.template-link[data-category=admin_penalty]").click()
+    download = info.value
+    assert download.suggested_filename == "行政处罚信息.xlsx"            # the server's name
+    expect(page.locator("#template-msg")).to_contain_text("已下载：行政处罚信息.xlsx")
+    expect(upload_category).to_have_value("admin_penalty")              # follows the template chosen
+    from openpyxl import load_workbook
+
+    help_sheet = load_workbook(io.BytesIO(open(download.path(), "rb").read()))["填表说明"]
+    notes = [row[6] for row in help_sheet.iter_rows(min_row=2, values_only=True) if row[6]]
+    assert notes
+    for note in notes:                                  # no hint said twice in one cell
+        assert note.count("2099/12/31") <= 1 and note.count("YYYY/MM/DD") <= 1, note
+        assert note.count("统一社会信用代码") <= 1 and note.count("分隔") <= 1, note
+
+
+def test_version_history_shows_from_and_to(live, page):
+    ent = make_enterprise(live)
+    record = penalty_for(ent, CF_NR="罚款人民币伍万元", CF_NR_FK="5")
+    accepted = submit(live, "op-d12", "admin_penalty", record)
+    r = live.api("PUT", f"/v1/records/{accepted['record_id']}", "op-d12",
+                 json={**record, "CF_NR": "罚款人民币陆万元", "CF_NR_FK": "6"})
+    assert r.status_code == 200, r.text
+    portal_login(page, "op-d12")
+    page.goto(f"/pages/portal.html#record/{accepted['record_id']}")
+    latest = page.locator("#versions li").first
+    expect(latest).to_contain_text("修改了：")
+    expect(latest).to_contain_text("处罚内容：罚款人民币伍万元 → 罚款人民币陆万元")
+    expect(latest).to_contain_text("罚款金额（万元）：5 → 6")
