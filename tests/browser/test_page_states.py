@@ -11,7 +11,7 @@ import io
 import re
 
 import pytest
-from test_pages import make_enterprise, penalty_for, portal_login, publish, submit, unique
+from test_pages import make_enterprise, no_sideways_scroll, penalty_for, portal_login, publish, submit, unique
 
 from chalicelib.domain.identifiers import make_regno, make_uscc
 from chalicelib.domain.samples import sample_record
@@ -189,3 +189,95 @@ def test_version_history_shows_from_and_to(live, page):
     expect(latest).to_contain_text("修改了：")
     expect(latest).to_contain_text("处罚内容：罚款人民币伍万元 → 罚款人民币陆万元")
     expect(latest).to_contain_text("罚款金额（万元）：5 → 6")
+
+
+# --- 4. search tags, counts, filters; the enterprise page in print and on a phone ----------------
+@pytest.fixture(scope="module")
+def tagged(live):
+    """Three enterprises under one name fragment: one under a ban (受限), one on the 经营异常名录
+    (受限 + 异常), one registered elsewhere (外地登记), all published."""
+    suffix = unique()
+    banned = make_enterprise(live, suffix)
+    fragment = f"测试{suffix}"                      # in 广元市浏览器测试{suffix}有限公司 too
+    submit(live, "op-d12", "admin_penalty", penalty_for(banned, CF_CFLB="罚款、责令停产停业", CF_YXQ="2099/12/31"))
+    listed = {"name": f"广元市标签{fragment}乙有限公司", "uscc": make_uscc(f"91510802MA8{suffix}"),
+              "regno": make_regno(f"51080203{suffix}")}
+    submit(live, "op-d21", "registration", sample_record("registration", **listed))
+    submit(live, "op-d21", "abnormal_list", sample_record("abnormal_list", **listed,
+                                                          decision_no=f"广工商异〔2026〕{suffix}号"))
+    elsewhere = {"name": f"福州标签{fragment}丙有限公司", "uscc": make_uscc(f"91350100MA9{suffix}")}
+    submit(live, "op-d12", "admin_penalty", penalty_for({**elsewhere, "regno": None}, CF_XDR_GSZC=None))
+    publish(live)
+    return {"fragment": fragment, "banned": banned, "listed": listed, "elsewhere": elsewhere}
+
+
+def test_search_results_carry_tags_counts_and_filters(live, tagged, page, phone, shot):
+    page.goto(f"/pages/public.html?q={tagged['fragment']}")
+    results = page.locator("#results li")
+    expect(results).to_have_count(3)
+
+    def row(name):
+        return page.locator("#results li", has=page.locator("a.name", has_text=name))
+
+    banned, listed, elsewhere = row(tagged["banned"]["name"]), row(tagged["listed"]["name"]), row(tagged["elsewhere"]["name"])
+    expect(banned.locator(".tag")).to_have_text(["受限"])
+    expect(listed.locator(".tag")).to_have_text(["受限", "异常"])
+    expect(elsewhere.locator(".tag")).to_have_text(["外地登记"])
+    expect(banned).to_contain_text("公示信息 2 条")        # registration + penalty
+    expect(elsewhere).to_contain_text("公示信息 1 条")
+    expect(banned).to_contain_text("区县：利州区")
+    shot(page, "search-desktop")
+
+    page.get_by_label("状态").select_option("restricted")
+    expect(results.locator("visible=true")).to_have_count(2)
+    expect(page.locator("#status")).to_contain_text("筛选后显示 2 家")
+    page.get_by_label("状态").select_option("elsewhere")
+    expect(results.locator("visible=true")).to_have_count(1)
+    expect(elsewhere).to_be_visible()
+    page.get_by_label("状态").select_option("")
+    page.get_by_label("区县").select_option("510802")
+    expect(results.locator("visible=true")).to_have_count(2)
+    expect(elsewhere).to_be_hidden()
+
+    phone.goto(f"/pages/public.html?q={tagged['fragment']}")
+    expect(phone.locator("#results li")).to_have_count(3)
+    shot(phone, "search-phone")
+
+
+def test_enterprise_page_prints_every_category(live, tagged, page, shot):
+    page.goto(f"/pages/enterprise.html?code={tagged['banned']['uscc']}")
+    expect(page.locator("#ent-name")).to_have_text(tagged["banned"]["name"])
+    panels = page.locator("[role=tabpanel]")
+    expect(panels.locator("visible=true")).to_have_count(1)          # on screen: the selected tab
+    shot(page, "enterprise-desktop")
+    page.emulate_media(media="print")
+    count = panels.count()
+    assert count == 10
+    expect(panels.locator("visible=true")).to_have_count(count)       # in print: every category
+    for title in ("企业登记基本信息", "行政处罚信息", "行政许可信息"):
+        expect(page.locator("[role=tabpanel] .panel-title", has_text=title)).to_be_visible()
+    expect(page.locator("#panel-admin_penalty")).to_contain_text("责令停产停业")
+    expect(page.locator("#panel-registration")).to_contain_text(tagged["banned"]["uscc"])
+    expect(page.locator(".site-header")).to_be_hidden()
+    expect(page.get_by_role("tab").first).to_be_hidden()
+    page.emulate_media(media="screen")
+    expect(panels.locator("visible=true")).to_have_count(1)
+
+
+def test_enterprise_tab_strip_scrolls_with_a_cue_on_a_phone(live, tagged, phone, shot):
+    phone.goto(f"/pages/enterprise.html?code={tagged['banned']['uscc']}")
+    expect(phone.locator("#ent-name")).to_have_text(tagged["banned"]["name"])
+    strip = phone.locator("#tabs")
+    assert strip.evaluate("s => s.scrollWidth > s.clientWidth + 1"), "all tabs fit: nothing to cue"
+    assert strip.evaluate("s => getComputedStyle(s).overflowX") in ("auto", "scroll")
+    expect(phone.locator("#tabs-cue")).to_be_visible()
+    expect(phone.locator("#tabs-cue")).to_contain_text("10 类")
+    expect(phone.locator("#tabs-wrap")).to_have_class(re.compile(r"\bmore-right\b"))
+    shot(phone, "enterprise-phone", full_page=False)
+    # The keyboard reaches the last tab and the strip scrolls it into view.
+    phone.get_by_role("tab", selected=True).focus()
+    phone.keyboard.press("End")
+    last = phone.get_by_role("tab").last
+    expect(last).to_have_attribute("aria-selected", "true")
+    expect(last).to_be_in_viewport()
+    no_sideways_scroll(phone)
