@@ -12,7 +12,7 @@
     var text = row.cells ? row.cells[i] : String(row[col.key]);
     var num = col.kind === "count" || col.kind === "rate";
     var shown = col.kind === "flag" && /^是/.test(text) ? el("span", { class: "badge bad" }, text) : text;
-    return el("td", { class: num ? "num" : (col.kind === "codes" ? "codes" : null) }, shown);
+    return el("td", { class: num ? "num" : ({ codes: "codes", time: "time" }[col.kind] || null) }, shown);
   }
 
   function unauthenticated() { QY.setToken(null); showLogin("登录已失效，请重新登录。"); }

@@ -29,7 +29,7 @@ VISIBLE_HIDDEN_JS = """() => Array.from(document.querySelectorAll('[hidden]'))
   .map(e => e.id || e.className || e.tagName)"""
 
 PUBLIC_PAGES = ["/", "/pages/public.html", "/pages/opendata.html", "/pages/scorecards.html",
-                "/pages/portal.html", "/pages/supervisor.html"]
+                "/pages/portal.html", "/pages/supervisor.html", "/pages/fields.html", "/pages/accessibility.html"]
 
 
 def settle(pg) -> None:
@@ -281,3 +281,97 @@ def test_enterprise_tab_strip_scrolls_with_a_cue_on_a_phone(live, tagged, phone,
     expect(last).to_have_attribute("aria-selected", "true")
     expect(last).to_be_in_viewport()
     no_sideways_scroll(phone)
+
+
+# --- 5. open data: field dictionary, licence, one attribution; accessibility statement -----------
+def test_field_dictionary_is_generated_from_the_catalog(live, page, shot):
+    catalog = live.api("GET", "/v1/catalog").json()
+    page.goto("/pages/opendata.html")
+    page.get_by_role("link", name="数据字段说明").first.click()
+    expect(page).to_have_url(re.compile(r"/pages/fields\.html"))
+    tables = page.locator("table.dictionary")
+    expect(tables).to_have_count(len(catalog["categories"]))
+    for cat in catalog["categories"]:
+        rows = page.locator(f"#fields-{cat['id']} tbody tr")
+        expect(rows).to_have_count(len(cat["fields"]))
+        first = cat["fields"][0]
+        expect(rows.first).to_contain_text(first["label"])
+        expect(rows.first).to_contain_text(first["json_name"])
+    expect(page.locator("#fields-admin_penalty tr[data-field=CF_NR_FK]")).to_contain_text("罚款金额（万元）")
+    shot(page, "fields-desktop")
+
+
+def test_open_data_licence_and_attribution_once(live, page, phone, shot):
+    page.goto("/pages/opendata.html")
+    settle(page)
+    licence = page.locator("#licence")
+    expect(licence.get_by_role("heading", name="开放数据许可条款")).to_be_visible()
+    expect(licence).to_contain_text("衍生产品")
+    expect(licence).to_contain_text("变更")
+    body = page.locator("body").inner_text()
+    assert body.count("数据来源") == 1, "the attribution line is shown more than once"
+    assert body.count("注明来源") == 1
+    shot(page, "opendata-desktop")
+    phone.goto("/pages/opendata.html")
+    settle(phone)
+    shot(phone, "opendata-phone")
+
+
+def test_accessibility_statement_is_linked_from_every_page(live, page):
+    for path in PUBLIC_PAGES:
+        page.goto(path)
+        link = page.locator("footer").get_by_role("link", name="无障碍声明")
+        expect(link).to_be_visible()
+    link.click()
+    expect(page).to_have_url(re.compile(r"/pages/accessibility\.html$"))
+    expect(page.get_by_role("heading", level=1)).to_have_text("无障碍声明")
+    expect(page.locator("main")).to_contain_text("WCAG")
+    expect(page.locator("main")).to_contain_text("GB/T 37668")
+
+
+# --- 7. screenshots at 1280 and 390 px, and axe-core over every page ----------------------------
+def _open(pg, path: str, user: str | None) -> None:
+    """Opens a page as `user` (logged in through the page's own form) or anonymously."""
+    if pg.url.startswith("http"):
+        pg.evaluate("() => sessionStorage.clear()")
+    if user:
+        portal_login(pg, user, path.split("#")[0])
+    pg.goto(path)
+    settle(pg)
+
+
+def _pages(tagged) -> list[tuple[str, str, str | None]]:
+    """(name, path, user to log in as) for every page."""
+    code = tagged["banned"]["uscc"]
+    return [("home", "/", None), ("search", f"/pages/public.html?q={tagged['fragment']}", None),
+            ("enterprise", f"/pages/enterprise.html?code={code}", None),
+            ("opendata", "/pages/opendata.html", None), ("fields", "/pages/fields.html", None),
+            ("accessibility", "/pages/accessibility.html", None), ("scorecards", "/pages/scorecards.html", None),
+            ("portal-login", "/pages/portal.html", None), ("portal", "/pages/portal.html", "op-d12"),
+            ("portal-records", "/pages/portal.html#records", "op-d12"),
+            ("supervisor-login", "/pages/supervisor.html", None),
+            ("supervisor", "/pages/supervisor.html", "supervisor")]
+
+
+@pytest.mark.parametrize("size", ["desktop", "phone"])
+def test_screenshots_of_every_page(live, tagged, page, phone, shot, size):
+    pg = page if size == "desktop" else phone
+    for name, path, user in _pages(tagged):
+        _open(pg, path, user)
+        assert pg.evaluate(VISIBLE_HIDDEN_JS) == [], name
+        shot(pg, f"{name}-{'1280' if size == 'desktop' else '390'}")
+
+
+def test_axe_finds_no_serious_or_critical_violation(live, tagged, page):
+    axe_sync = pytest.importorskip("axe_playwright_python.sync_playwright",
+                                   reason="axe-playwright-python is not installed (requirements-browser.txt)")
+    axe = axe_sync.Axe()
+    found = {}
+    for name, path, user in _pages(tagged):
+        _open(page, path, user)
+        results = axe.run(page)
+        bad = [f"{v['id']} ({v['impact']}): {v['help']} — " + "; ".join(n["target"][0] for n in v["nodes"][:3])
+               for v in results.response["violations"] if v["impact"] in ("serious", "critical")]
+        if bad:
+            found[name] = bad
+    assert not found, found
