@@ -435,7 +435,9 @@
     try {
       var page = await call(q);
       if (seq !== recordsSeq) return;
-      recordsItems = (more ? recordsItems : []).concat(page.items || []);
+      var have = {};
+      recordsItems = (more ? recordsItems : []).filter(function (r) { return (have[r.record_id] = true); })
+        .concat((page.items || []).filter(function (r) { return !have[r.record_id] && (have[r.record_id] = true); }));
       recordsCursor = page.next_cursor || null;
       renderRecords();
     } catch (e) {
@@ -536,8 +538,8 @@
           el("span", { class: "muted small" }, "　" + QY.fmtTime(v.at) + " · " + v.by),
           v.reason ? el("div", null, "原因：" + v.reason) : null,
           changed.length ? el("div", { class: "small" }, "修改了：" + changed.map(function (x) { return x.label; }).join("、")) : null,
-          changed.length ? el("ul", { class: "small changes" }, changed.map(function (x) {
-            return el("li", null, x.label + "：", el("del", null, x.from), " → ", el("ins", null, x.to));
+          changed.length ? el("div", { class: "small changes" }, changed.map(function (x) {
+            return el("div", { class: "change" }, x.label + "：", el("del", null, x.from), " → ", el("ins", null, x.to));
           })) : null,
           v.upload_id ? el("div", { class: "small muted" }, "来自批量上传 " + v.upload_id) : null);
       }))));
