@@ -145,7 +145,8 @@ class Container:
     @cached_property
     def attestation(self):
         from chalicelib.services.attestation import AttestationService
-        return AttestationService(self.aws.client("kms"), self.settings.key_alias("attestation"))
+        return AttestationService(self.aws.client("kms"), self.settings.key_alias("attestation"),
+                                  self.public.credit_check)
 
     @cached_property
     def shared(self):

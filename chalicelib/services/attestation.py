@@ -12,7 +12,8 @@ import json
 
 from botocore.exceptions import BotoCoreError, ClientError
 
-from chalicelib.errors import BadRequest, ServiceUnavailable
+from chalicelib.domain.identifiers import is_regno_format, is_uscc_format, normalize_code
+from chalicelib.errors import BadRequest, NotFound, ServiceUnavailable
 
 ALGORITHM = "ECDSA_SHA_256"
 SIGNED_FIELDS = ("code", "name", "restricted", "reasons", "checked_at")
@@ -26,9 +27,10 @@ def canonical(check: dict) -> bytes:
 
 
 class AttestationService:
-    def __init__(self, kms, key_id: str):
+    def __init__(self, kms, key_id: str, credit_check=None):
         self.kms = kms
         self.key_id = key_id
+        self.credit_check = credit_check    # code → today's credit check (NotFound if unknown)
 
     def attest(self, check: dict) -> dict:
         payload = canonical(check)
@@ -58,24 +60,58 @@ class AttestationService:
                 "public_key_pem": pem}
 
     def verify(self, body: dict) -> dict:
-        """{"payload", "signature"} (or a whole attested credit check) → {"valid": bool}."""
-        att = body.get("attestation", body) if isinstance(body, dict) else {}
+        """A whole attested credit check (or {"attestation": {...}}, or the bare {"payload", "signature"})
+        → {"valid", "attested", "current"}.
+
+        valid: the signature holds AND every signed field shown at top level equals the signed payload
+        (a whole check must show all of them), so an edited `restricted`, `reasons`, `name`, `code` or
+        `checked_at` under an intact attestation block is not valid. attested: the signed payload
+        decoded (null when it is not a JSON object). current: today's credit check for the attested
+        code, or null when the code is unknown — so a stale attestation shows as such.
+        """
+        att = body.get("attestation", body) if isinstance(body, dict) else None
         if not isinstance(att, dict):
-            att = {}
+            raise BadRequest("attestation 应为对象", details=[{"field": "attestation", "code": "BAD_TYPE"}])
         payload, signature = att.get("payload"), att.get("signature")
         if not isinstance(payload, str) or not isinstance(signature, str):
             raise BadRequest("请提供 payload 与 signature", details=[
                 {"field": f, "code": "REQUIRED"} for f in ("payload", "signature") if not isinstance(att.get(f), str)])
+        attested = _decoded(payload)
+        shown = "attestation" in body and any(f in body for f in SIGNED_FIELDS)
+        matches = attested is not None and (not shown or all(
+            f in body and f in attested and body[f] == attested[f] for f in SIGNED_FIELDS))
+        valid = matches and self._signature_holds(payload, signature)
+        code = (attested or {}).get("code")
+        return {"valid": valid, "attested": attested, "current": self._current(code)}
+
+    def _current(self, code) -> dict | None:
+        if self.credit_check is None or not isinstance(code, str):
+            return None
+        code = normalize_code(code)
+        if not (is_uscc_format(code) or is_regno_format(code)):
+            return None
+        try:
+            return self.credit_check(code)
+        except NotFound:
+            return None
+
+    def _signature_holds(self, payload: str, signature: str) -> bool:
         try:
             raw = base64.b64decode(signature, validate=True)
         except (binascii.Error, ValueError):
-            return {"valid": False, "reason": "签名不是有效的 Base64"}
+            return False
+        if not raw:
+            return False
         try:
-            ok = self._kms("verify", KeyId=self.key_id, Message=payload.encode("utf-8"), MessageType="RAW",
-                           Signature=raw, SigningAlgorithm=ALGORITHM)["SignatureValid"]
+            return bool(self._kms("verify", KeyId=self.key_id, Message=payload.encode("utf-8"), MessageType="RAW",
+                                  Signature=raw, SigningAlgorithm=ALGORITHM)["SignatureValid"])
         except ClientError:   # one of VERDICTS
-            ok = False
-        out = {"valid": bool(ok)}
-        if ok:
-            out["attested"] = json.loads(payload)
-        return out
+            return False
+
+
+def _decoded(payload: str) -> dict | None:
+    try:
+        value = json.loads(payload)
+    except (ValueError, RecursionError):
+        return None
+    return value if isinstance(value, dict) else None
