@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import hashlib
 import json
 
 from botocore.exceptions import BotoCoreError, ClientError
@@ -21,24 +22,44 @@ VERDICTS = ("KMSInvalidSignatureException", "ValidationException")   # KMS answe
 KMS_DOWN = "签名服务暂时不可用，请稍后重试"
 
 
-def canonical(check: dict) -> bytes:
-    return json.dumps({k: check.get(k) for k in SIGNED_FIELDS}, sort_keys=True, ensure_ascii=False,
+CACHE_SECONDS = 24 * 3600      # a signature is re-used for the same facts for at most a day
+
+
+def canonical(check: dict, fields=SIGNED_FIELDS) -> bytes:
+    return json.dumps({k: check.get(k) for k in fields}, sort_keys=True, ensure_ascii=False,
                       separators=(",", ":")).encode("utf-8")
 
 
+def facts_key(check: dict) -> str:
+    """The cache key of a check: its code and a hash of every signed fact except checked_at."""
+    facts = canonical(check, tuple(f for f in SIGNED_FIELDS if f != "checked_at"))
+    return f"{check.get('code')}#{hashlib.sha256(facts).hexdigest()}"
+
+
 class AttestationService:
-    def __init__(self, kms, key_id: str, credit_check=None):
+    def __init__(self, kms, key_id: str, credit_check=None, cache=None):
         self.kms = kms
         self.key_id = key_id
         self.credit_check = credit_check    # code → today's credit check (NotFound if unknown)
+        self.cache = cache                  # dal.attestations.AttestationCache
 
     def attest(self, check: dict) -> dict:
-        payload = canonical(check)
-        signed = self._kms("sign", KeyId=self.key_id, Message=payload, MessageType="RAW",
-                           SigningAlgorithm=ALGORITHM)
-        return {**check, "attestation": {
-            "payload": payload.decode("utf-8"), "signature": base64.b64encode(signed["Signature"]).decode(),
-            "algorithm": ALGORITHM, "key_id": signed["KeyId"]}}
+        """The check with its attestation. Signed at most once per (code, signed facts other than
+        checked_at) within CACHE_SECONDS: an unchanged public side re-uses the cached signature, and
+        the answer then carries the checked_at that was signed (the facts have held since)."""
+        key = facts_key(check)
+        hit = self.cache.get(key) if self.cache else None
+        if hit is None:
+            payload = canonical(check)
+            signed = self._kms("sign", KeyId=self.key_id, Message=payload, MessageType="RAW",
+                               SigningAlgorithm=ALGORITHM)
+            hit = {"payload": payload.decode("utf-8"), "signature": base64.b64encode(signed["Signature"]).decode(),
+                   "key_id": signed["KeyId"], "checked_at": check.get("checked_at")}
+            if self.cache:
+                self.cache.put(key, hit, CACHE_SECONDS)
+        return {**check, "checked_at": hit["checked_at"], "attestation": {
+            "payload": hit["payload"], "signature": hit["signature"], "algorithm": ALGORITHM,
+            "key_id": hit["key_id"]}}
 
     def _kms(self, operation: str, **params) -> dict:
         """One KMS call; KMS failing or out of reach is a 503 SERVICE_UNAVAILABLE (retry later), not a 500."""

@@ -111,3 +111,40 @@ def test_unknown_code_has_no_current_and_bad_shapes_are_400(client, login, op):
             "details": [{"field": f, "code": "REQUIRED"} for f in missing]}}), body
     resp = client.http.post("/v1/public/attestations/verify", headers=JSON, body="[1]")
     assert resp.status_code == 400
+
+
+@pytest.fixture
+def kms_calls(stack):
+    """Every KMS operation the app's own KMS client sends (a botocore event hook, no mock)."""
+    calls: list[str] = []
+    kms = stack.aws.client("kms")
+
+    def count(model, **_):
+        calls.append(model.name)
+    kms.meta.events.register("before-call.kms", count)
+    yield calls
+    kms.meta.events.unregister("before-call.kms", count)
+
+
+def test_repeated_attest_signs_once_per_public_side_content(client, login, op, kms_calls):
+    register(client, login)
+    run_job(client, login, "forward")
+    first = client.http.get(CHECK + "?attest=1").json_body
+    assert kms_calls == ["Sign"]
+    again = [client.http.get(CHECK + "?attest=1").json_body for _ in range(3)]
+    assert kms_calls == ["Sign"]                              # unchanged public side: 0 more KMS calls
+    assert again == [first] * 3                               # the signed checked_at with the signed facts
+    assert verify(client, again[-1]).json_body["valid"] is True
+    # the plain check still answers with the time of asking
+    assert client.http.get(CHECK).json_body["checked_at"] >= first["checked_at"]
+
+    accepted(client, op, "admin_penalty", [sample_record("admin_penalty", CF_CFLB="责令停产停业、罚款")])
+    assert client.http.get(CHECK + "?attest=1").json_body == first   # not public yet: same facts
+    kms_calls.clear()
+    run_job(client, login, "forward")
+    changed = client.http.get(CHECK + "?attest=1").json_body
+    assert changed["restricted"] is True and changed["attestation"]["signature"] != first["attestation"]["signature"]
+    assert kms_calls.count("Sign") == 1                       # new facts → a new signature
+    assert client.http.get(CHECK + "?attest=1").json_body == changed and kms_calls.count("Sign") == 1
+    verdict = verify(client, changed).json_body
+    assert verdict["valid"] is True and verdict["attested"]["restricted"] is True
