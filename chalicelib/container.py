@@ -144,8 +144,10 @@ class Container:
 
     @cached_property
     def attestation(self):
+        from chalicelib.dal.attestations import AttestationCache
         from chalicelib.services.attestation import AttestationService
-        return AttestationService(self.aws.client("kms"), self.settings.key_alias("attestation"))
+        return AttestationService(self.aws.client("kms"), self.settings.key_alias("attestation"),
+                                  self.public.credit_check, AttestationCache(self.aws.table("attestations")))
 
     @cached_property
     def shared(self):
