@@ -7,8 +7,10 @@ request costs behind it, counted (not timed) with the botocore hook of common.Re
               reads after it — DynamoDB requests per read (target 1: one GetItem of the month's item).
   attest      GET /v1/public/enterprises/{code}/credit-check?attest=1, REPEAT times on an unchanged
               public side, then once more after the enterprise's public side changed (a new
-              penalty forwarded), REPEAT times again — KMS calls per public-side version (target
+              record forwarded), REPEAT times again — KMS calls per public-side version (target
               ≤ 1: an attestation is signed once per (code, public-side version), or in batch).
+              The change puts the enterprise on the 严重违法失信 list, so what an attestation states
+              (restricted, reasons) changes with it.
               The bench measures whatever services/attestation.py does; it asserts nothing.
 """
 from __future__ import annotations
@@ -65,6 +67,7 @@ def run(pool_size: int = 20, reads: int = 20, repeat: int = 20) -> dict:
     from chalice.test import Client
 
     from chalicelib.container import get_container
+    from chalicelib.domain.samples import sample_record
     from chalicelib.models.principal import Principal
 
     emu = Emulator()
@@ -92,9 +95,11 @@ def run(pool_size: int = 20, reads: int = 20, repeat: int = 20) -> dict:
             code = pool[0]["uscc"]
             log(f"public_reads: {repeat} × ?attest=1, a change to the public side, {repeat} × again")
             first = _attest(client, counter, code, repeat)
-            change = penalty_records(1, pool, prefix="Q")
-            if c.submissions.submit(who, "d12", "admin_penalty", change).rejected:
-                raise RuntimeError("the changing penalty was rejected")
+            # a change to what an attestation states: the enterprise goes on the 严重违法失信 list
+            registry = Principal(username="op-d21", role="operator", department="d21")
+            listed = sample_record("serious_violation", name=pool[0]["name"], uscc=code, regno=pool[0]["regno"])
+            if c.submissions.submit(registry, "d21", "serious_violation", [listed]).rejected:
+                raise RuntimeError("the serious_violation record was rejected")
             c.jobs.run("forward")
             second = _attest(client, counter, code, repeat)
             res["attest"] = {"unchanged": first, "after_change": second, "versions": 2,
