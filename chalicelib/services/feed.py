@@ -13,7 +13,10 @@ answers from it with one GetItem, stamped `built_at` and `through` (the last day
 rebuilds the month of its day — and, on the 1st, the month before, so a finished month holds its
 last day. A month nobody built yet (a past month, or the current one before its first run) is built
 on demand once and stored; a past month built before its end (the job missed the 1st) is built once
-more on its first read. So reads cost 1 request, and builds are bounded by the months that exist.
+more on its first read. So reads cost 1 request, and builds are bounded by the months the `month`
+parameter accepts (each built once; a month after this one is a 400 before any build). Concurrent
+first reads of an unbuilt month may each build it (same result, last write wins); the API stage's
+method limits bound them.
 """
 from __future__ import annotations
 
@@ -72,7 +75,7 @@ class Scorecards:
             return stored
         return self.build(first, min(last, today()))
 
-    def rebuild(self, as_of: date, **_) -> dict:
+    def rebuild(self, as_of: date) -> dict:
         """The job's step: the month of `as_of`, and the month before when `as_of` is the 1st."""
         built = [self.build(first, min(_month_end(first), as_of))
                  for first in sorted({(as_of - timedelta(days=1)).replace(day=1), as_of.replace(day=1)})]
