@@ -23,7 +23,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from chalicelib import pagination
-from chalicelib.clock import now_iso, today
+from chalicelib.clock import today
 from chalicelib.errors import BadRequest
 
 RETENTION_DAYS = 400
@@ -94,7 +94,7 @@ class Scorecards:
                 "median_days_to_publication": row["median_days_to_publication"],
                 "rejection_rate": row["rejection_rate"], "top_rejection_codes": row["top_rejection_codes"]})
         body = {"month": first.strftime("%Y-%m"), "items": items, "through": through.isoformat(),
-                "built_at": now_iso()}
+                "built_at": report["generated_at"]}
         self.store.put_scorecards(body["month"], body)
         return body
 
