@@ -84,16 +84,23 @@
     moreBtn.hidden = true;
     list.setAttribute("aria-busy", "true");
     QY.show("status", "loading", "正在查询…");
-    var path = "/v1/public/enterprises?q=" + encodeURIComponent(query) + (cursor ? "&cursor=" + encodeURIComponent(cursor) : "");
     try {
-      var data = await QY.api(path, { auth: false });
-      if (mine !== seq) return;
-      (data.items || []).forEach(function (e) {
-        if (seen[e.code]) return;
-        seen[e.code] = true;
-        list.appendChild(item(e));
-      });
-      cursor = data.next_cursor || null;
+      // A page of the name index may hold no match at all: read on (a few pages) rather than
+      // offer a 加载更多 that adds nothing.
+      for (var hop = 0; hop < 5; hop++) {
+        var path = "/v1/public/enterprises?q=" + encodeURIComponent(query) + (cursor ? "&cursor=" + encodeURIComponent(cursor) : "");
+        var data = await QY.api(path, { auth: false });
+        if (mine !== seq) return;
+        var added = 0;
+        (data.items || []).forEach(function (e) {
+          if (seen[e.code]) return;
+          seen[e.code] = true;
+          list.appendChild(item(e));
+          added++;
+        });
+        cursor = data.next_cursor || null;
+        if (added || !cursor) break;
+      }
       moreBtn.hidden = !cursor;
       report();
     } catch (e) {
