@@ -133,6 +133,16 @@
     }
   }
 
+  /** The counties and districts come from the catalog (the same list the server checks). */
+  function fillRegions() {
+    return QY.catalog().then(function (c) {
+      var regions = c.regions || {};
+      Object.keys(regions).sort().forEach(function (code) {
+        $("region").appendChild(el("option", { value: code }, regions[code]));
+      });
+    }).catch(function () { /* 全市 and 市级部门 only */ });
+  }
+
   function start() {
     $("login-form").addEventListener("submit", login);
     $("report-form").addEventListener("submit", load);
@@ -147,7 +157,7 @@
           e.code === "ROUTE_MISSING" ? "报表导出功能尚未开通（接口返回 404），请稍后再试。" : "导出失败：" + e.message);
       });
     });
-    if (QY.getToken() && QY.claims()) enter(); else showLogin();
+    fillRegions().then(function () { if (QY.getToken() && QY.claims()) enter(); else showLogin(); });
   }
   document.addEventListener("DOMContentLoaded", start);
 })();
