@@ -280,6 +280,7 @@ def test_enterprise_page_prints_every_category(live, tagged, page, shot):
     expect(page.locator("#panel-registration")).to_contain_text(tagged["banned"]["uscc"])
     expect(page.locator(".site-header")).to_be_hidden()
     expect(page.get_by_role("tab").first).to_be_hidden()
+    shot(page, "enterprise-print")
     page.emulate_media(media="screen")
     expect(panels.locator("visible=true")).to_have_count(1)
 
