@@ -46,6 +46,8 @@ class FieldDef(BaseModel):
     not_future: bool = False              # a date of a past fact: later than today → FUTURE_DATE
     default: str | None = None            # value assumed when absent (公开属性 公开, 程序类型 一般)
     bookkeeping: bool = False             # intake control (公开属性, 屏蔽字段, 程序类型): never in the public copy
+    maskable: bool = True                 # False: decides 联合惩戒 or identifies the party — naming it in
+                                          # 屏蔽字段 is rejected MASK_NOT_ALLOWED (SPEC §5)
 
 
 class Category(BaseModel):

@@ -205,6 +205,9 @@ class _Run:
             if target is None:
                 self.error(MASKED_FIELDS, Code.BAD_ENUM, msg.unknown_masked(label, name),
                            msg.choices([f.label for f in self.s.category.fields if not f.bookkeeping]))
+            elif not target.maskable:
+                self.error(MASKED_FIELDS, Code.MASK_NOT_ALLOWED, msg.mask_not_allowed(label, target.label),
+                           msg.remove_from(label, target.label))
             elif not target.bookkeeping and json_name not in self.masked:
                 self.masked.append(json_name)
         if self.masked:
