@@ -228,7 +228,7 @@ class Container:
                                       self.counter_repo),
             "open_data": self.open_data,
             "monthly_report": self.monthly,
-        }, audit=self.audit)
+        }, audit=self.audit, settings=self.settings)
 
 
 _container: Container | None = None
