@@ -65,6 +65,9 @@ class Category(BaseModel):
     # Additions (catalog loader / validation):
     date_orders: list[tuple[str, str]] = PydField(default_factory=list)  # (from, to): to < from → DATE_ORDER
     out_of_scope: dict[str, list[str]] = PydField(default_factory=dict)  # field → values rejected OUT_OF_SCOPE
+    # registration: the party's codes enter the registry, so a failed check character is rejected
+    # (USCC_CHECKSUM / REGNO_CHECKSUM) unless this field (历史代码) marks a known legacy code with 是
+    legacy_code_field: str | None = None
 
     def field(self, json_name: str) -> FieldDef:
         for f in self.fields:

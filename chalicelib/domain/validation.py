@@ -40,6 +40,8 @@ from chalicelib.domain.schema import (
     compiled,
 )
 
+LEGACY_YES = "是"
+
 
 @dataclass(slots=True)
 class RecordCheck:
@@ -63,7 +65,7 @@ class RecordCheck:
 
 
 def checksum_error(field: str, kind: Literal["uscc", "regno"], label: str | None = None,
-                   value: str | None = None) -> FieldError:
+                   value: str | None = None, message: str | None = None) -> FieldError:
     """The rejection for a party code whose check character fails and which the registry does not
     know (built by the matcher). `value` adds the expected check character as a suggestion."""
     hint = None
@@ -72,14 +74,14 @@ def checksum_error(field: str, kind: Literal["uscc", "regno"], label: str | None
         expected = uscc_check_char(value[:17]) if isinstance(value, str) and is_uscc_format(value) else None
         if expected:
             hint = msg.check_char_hint(expected)
-        return FieldError(field=field, code=Code.USCC_CHECKSUM.value, message=msg.uscc_check_failed(label),
-                          suggestion=hint)
+        return FieldError(field=field, code=Code.USCC_CHECKSUM.value,
+                          message=message or msg.uscc_check_failed(label), suggestion=hint)
     label = label or "工商注册号"
     digit = regno_check_digit(value[:14]) if isinstance(value, str) and is_regno_format(value) else None
     if digit is not None:
         hint = msg.check_char_hint(str(digit))
-    return FieldError(field=field, code=Code.REGNO_CHECKSUM.value, message=msg.regno_check_failed(label),
-                      suggestion=hint)
+    return FieldError(field=field, code=Code.REGNO_CHECKSUM.value,
+                      message=message or msg.regno_check_failed(label), suggestion=hint)
 
 
 def validate_record(category: Category, raw: Mapping[str, Any] | Any, today: date,
@@ -142,6 +144,7 @@ class _Run:
         scope_blocked = self.scope()
         if not scope_blocked:
             self.codes_present()
+            self.legacy_codes()
         self.date_orders()
         return self.result()
 
@@ -186,6 +189,17 @@ class _Run:
             self.error(c.uscc_field, Code.CODE_REQUIRED, msg.code_required(uscc_label, regno_label))
         elif self.out.get(c.uscc_field) == INDIVIDUAL_PLACEHOLDER and not regno_given:
             self.error(c.regno_field, Code.CODE_REQUIRED, msg.placeholder_needs_regno(regno_label))
+
+    def legacy_codes(self) -> None:
+        """Codes that enter the registry (registration) must pass their check unless marked legacy."""
+        c = self.s.category
+        if c.legacy_code_field is None or self.out.get(c.legacy_code_field) == LEGACY_YES:
+            return
+        for kind, name in (("uscc", c.uscc_field), ("regno", c.regno_field)):
+            if not self.checksum_ok[kind]:
+                label = self.s.label(name)
+                self.errors.append(checksum_error(name, kind, label, self.out.get(name), msg.registration_check_failed(
+                    label, self.s.label(c.legacy_code_field))))
 
     def date_orders(self) -> None:
         for start, end in self.s.category.date_orders:
