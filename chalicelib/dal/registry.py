@@ -50,12 +50,19 @@ class RegistryRepository:
                 found[regno] = found[uscc]
         return found, elsewhere
 
-    def hold_elsewhere_names(self, names: dict[str, str]) -> None:
+    def hold_elsewhere_names(self, names: dict[str, str]) -> dict[str, str]:
         """Remember the first name given for each new `elsewhere` code (SPEC §3: it is the enterprise's
-        public name; later records never rename it). A registration of the code replaces the item."""
-        with self.table.batch_writer(overwrite_by_pkeys=["code"]) as batch:
-            for code, name in names.items():
-                batch.put_item(Item={"code": code, "kind": "elsewhere", "name": name})
+        public name; later records never rename it). One conditional put per code new to the platform:
+        a code another batch claimed meanwhile keeps its name, returned as code → name (a code registered
+        meanwhile is left to the registry). A registration of the code replaces the item."""
+        taken = []
+        for code, name in names.items():
+            try:
+                self.table.put_item(Item={"code": code, "kind": "elsewhere", "name": name},
+                                    ConditionExpression="attribute_not_exists(code)")
+            except self.table.meta.client.exceptions.ConditionalCheckFailedException:
+                taken.append(code)
+        return self.lookup_all(taken)[1] if taken else {}
 
     def get(self, code: str) -> Enterprise | None:
         return self.lookup([code]).get(code)

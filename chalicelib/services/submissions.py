@@ -116,6 +116,11 @@ class SubmissionService:
                     errors[i] = m.errors
                 else:
                     matches[i] = m
+        if new_names := {code: name for code, name in held.items() if code not in known}:
+            if taken := self.registry.hold_elsewhere_names(new_names):   # named by another batch meanwhile
+                held.update(taken)
+                matches.update({i: match(category, checks[i], registry, held) for i, m in matches.items()
+                                if m.outcome == "elsewhere" and m.code in taken})
         planned, kept = self._plan(principal, department, category, checks, matches, day, stamp, upload_id)
         for i in [i for i, rec in kept.items() if rec.state == "withdrawn"]:
             del kept[i]
@@ -132,8 +137,6 @@ class SubmissionService:
                 out.records.append(change.record)
                 out.name_conflicts += int(change.record.name_conflict and not (
                     change.previous and change.previous.name_conflict))
-        if new_names := {code: name for code, name in held.items() if code not in known}:
-            self.registry.hold_elsewhere_names(new_names)
         out.accepted = [acceptance(index_base + i, kept[i]) for i in sorted(kept)]
         out.rejected = [rejection(index_base + i, errors[i]) for i in sorted(errors)]
         if category.id == "registration":

@@ -72,3 +72,27 @@ def test_in_one_batch_the_first_row_names_the_enterprise(client, login):
     assert page["enterprise"]["name"] == OTHER
     report = client.http.get("/v1/reports/departments", headers=login("sup", "supervisor")).json_body
     assert {i["department"]: i for i in report["items"]}["d12"]["name_conflicts"] == 1
+
+
+def test_a_name_claimed_by_another_batch_meanwhile_wins(client, login, stack):
+    """Two batches name a new elsewhere code at once: the claim is conditional, so the batch that claims
+    second is matched again against the name that won (here the other batch's put lands just before ours)."""
+    d12 = login("op-d12", "operator", "d12")
+    ddb = stack.registry_repo.table.meta.client
+    raced = []
+
+    def other_batch_first(params, **_):
+        item = params.get("Item", {})
+        if not raced and item.get("kind") in ("elsewhere", {"S": "elsewhere"}):
+            raced.append(True)
+            stack.registry_repo.table.put_item(Item={"code": ELSEWHERE_USCC, "kind": "elsewhere", "name": FIRST})
+    ddb.meta.events.register("before-parameter-build.dynamodb.PutItem", other_batch_first, unique_id="race")
+    try:
+        (rec,) = accepted(client, d12, "admin_penalty", [penalty(OTHER, "闽-7号")])
+    finally:
+        ddb.meta.events.unregister("before-parameter-build.dynamodb.PutItem", unique_id="race")
+    assert raced
+    assert record(client, d12, rec["record_id"]) == {
+        "match": "elsewhere", "name": OTHER, "enterprise_name": FIRST, "name_conflict": True}
+    run_job(client, login, "forward")
+    assert client.http.get(f"/v1/public/enterprises/{ELSEWHERE_USCC}").json_body["enterprise"]["name"] == FIRST
