@@ -2,7 +2,8 @@
 
 One batch costs a handful of DynamoDB requests whatever its size: batched reads of identities,
 existing records, registry entries and calendar overrides; transactional conditional writes of
-up to 100 items; one counter update. Rows in = accepted + rejected, always.
+up to 100 items; one counter update (and one conditional put per `elsewhere` code new to the
+platform, which holds the name it is published under). Rows in = accepted + rejected, always.
 """
 from __future__ import annotations
 
