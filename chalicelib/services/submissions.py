@@ -109,10 +109,14 @@ class SubmissionService:
         registry, held = self.registry.lookup_all(
             code for i, c in enumerate(checks) if i not in errors for code in (c.uscc, c.regno) if code)
         known = set(held)
+
+        def publishable(c: RecordCheck):
+            return lambda: publication_period(category, c.fields, day).publishable
+
         matches: dict[int, Match] = {}
         for i, c in enumerate(checks):
             if i not in errors:
-                m = match(category, c, registry, held)
+                m = match(category, c, registry, held, publishable(c))
                 if m.outcome == "rejected":
                     errors[i] = m.errors
                 else:
@@ -120,7 +124,8 @@ class SubmissionService:
         if new_names := {code: name for code, name in held.items() if code not in known}:
             if taken := self.registry.hold_elsewhere_names(new_names):   # named by another batch meanwhile
                 held.update(taken)
-                matches.update({i: match(category, checks[i], registry, held) for i, m in matches.items()
+                matches.update({i: match(category, checks[i], registry, held, publishable(checks[i]))
+                                for i, m in matches.items()
                                 if m.outcome == "elsewhere" and m.code in taken})
         planned, kept = self._plan(principal, department, category, checks, matches, day, stamp, upload_id)
         for i in [i for i, rec in kept.items() if rec.state == "withdrawn"]:

@@ -96,3 +96,16 @@ def test_a_name_claimed_by_another_batch_meanwhile_wins(client, login, stack):
         "match": "elsewhere", "name": OTHER, "enterprise_name": FIRST, "name_conflict": True}
     run_job(client, login, "forward")
     assert client.http.get(f"/v1/public/enterprises/{ELSEWHERE_USCC}").json_body["enterprise"]["name"] == FIRST
+
+
+def test_a_record_that_is_never_published_does_not_name_the_enterprise(client, login):
+    d12, d23 = login("op-d12", "operator", "d12"), login("op-d23", "operator", "d23")
+    (warning,) = accepted(client, d12, "admin_penalty", [{
+        **penalty(OTHER, "闽-警-1号"), "CF_CFLB": "警告", "CF_NR": "警告", "CF_NR_FK": None}])
+    (fine,) = accepted(client, d23, "admin_penalty", [penalty(FIRST, "闽-罚-1号")])
+    assert record(client, d23, fine["record_id"]) == {
+        "match": "elsewhere", "name": FIRST, "enterprise_name": FIRST, "name_conflict": False}
+    run_job(client, login, "forward")
+    page = client.http.get(f"/v1/public/enterprises/{ELSEWHERE_USCC}").json_body
+    assert page["enterprise"]["name"] == FIRST and page["total"] == 1
+    assert client.http.get(f"/v1/records/{warning['record_id']}", headers=d12).json_body["publishable"] is False
