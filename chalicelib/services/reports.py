@@ -16,7 +16,7 @@ from chalicelib.clock import now_iso, today
 from chalicelib.domain.messages import code_name
 from chalicelib.errors import BadRequest
 
-FIELDS = ("submitted", "accepted", "rejected", "late", "published_on_time", "published_late")
+FIELDS = ("submitted", "accepted", "rejected", "late", "published_on_time", "published_late", "name_conflicts")
 MAX_DAYS = 366 * 3
 CITY_REGION = "510800"          # 市级部门
 REGIONS = {CITY_REGION: "市级部门", **COUNTY_REGIONS}
@@ -43,6 +43,7 @@ COLUMNS = (
     Column("published_late", "逾期公示", "count"),
     Column("pending_overdue", "待关联超期", "count"),
     Column("push_overdue", "逾期未报送", "flag"),
+    Column("name_conflicts", "名称冲突", "count"),
     Column("last_submission", "最近报送", "time"),
 )
 
