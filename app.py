@@ -190,7 +190,8 @@ PUBLIC_CACHE = {"Cache-Control": "public, max-age=300"}
 @api.route("/v1/public/enterprises")
 def search_enterprises(ctx):
     return Response(get_container().public.search(
-        ctx.query("q"), pagination.limit_of(ctx.query("limit")), ctx.query("cursor")), headers=PUBLIC_CACHE)
+        ctx.query("q"), pagination.limit_of(ctx.query("limit")), ctx.query("cursor"), ctx.query("region")),
+        headers=PUBLIC_CACHE)
 
 
 @api.route("/v1/public/enterprises/{code}")

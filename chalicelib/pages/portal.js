@@ -430,7 +430,7 @@
       recordsCursor = null;
     }
     var q = recordsQuery + (more ? "&cursor=" + encodeURIComponent(recordsCursor) : "");
-    QY.show("records-msg", "info", "正在加载…");
+    QY.show("records-msg", "loading", "正在加载…");
     $("records-more").hidden = true;
     try {
       var page = await call(q);

@@ -81,12 +81,21 @@ class PublicService:
         return {"enterprise": _profile(profile), "categories": categories,
                 "total": sum(len(v) for v in groups.values())}
 
-    def search(self, q: str | None, limit: int, cursor: str | None) -> dict:
+    def search(self, q: str | None, limit: int, cursor: str | None, region: str | None = None) -> dict:
+        """By code, or by part of the name; `region` (6-digit code) keeps the enterprises
+        registered there (applied to each page of the name index, so a page may hold fewer)."""
         q = (q or "").strip()
         if not q:
             raise BadRequest("请输入企业名称或统一社会信用代码", details=[{"field": "q", "code": "REQUIRED"}])
+        if region and not (len(region) == 6 and region.isascii() and region.isdigit()):
+            raise BadRequest("区域代码应为 6 位数字", details=[{"field": "region", "code": "BAD_REQUEST"}])
+        found = self._search(q, limit, cursor, today().isoformat())
+        if region:
+            found["items"] = [i for i in found["items"] if i["region"] == region]
+        return found
+
+    def _search(self, q: str, limit: int, cursor: str | None, day: str) -> dict:
         code = normalize_code(q)
-        day = today().isoformat()
         if _looks_like_code(code):
             profile, copies = self.public.enterprise(code)
             return {"items": [_search_item(profile, copies, day)] if profile else [], "next_cursor": None}

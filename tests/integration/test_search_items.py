@@ -28,3 +28,21 @@ def test_search_items_carry_tags_region_and_record_count(client, login):
     # the same facts for a search by code
     (by_code,) = client.http.get(f"/v1/public/enterprises?q={ENTERPRISE_USCC}").json_body["items"]
     assert by_code == local
+
+
+def test_search_by_region_keeps_the_enterprises_registered_there(client, login):
+    register(client, login)
+    elsewhere = make_uscc("91350100MA1234567")
+    accepted(client, login("op-d12", "operator", "d12"), "admin_penalty", [
+        sample_record("admin_penalty", CF_WSH="外-1号", CF_XDR_MC="福州示例食品有限公司", CF_XDR_SHXYM=elsewhere,
+                      CF_XDR_GSZC=None)])
+    run_job(client, login, "forward")
+
+    def codes(region):
+        resp = client.http.get(f"/v1/public/enterprises?q=示例食品&region={region}")
+        assert resp.status_code == 200, resp.body
+        return [i["code"] for i in resp.json_body["items"]]
+    assert codes("510802") == [ENTERPRISE_USCC]
+    assert codes("350100") == [elsewhere]
+    assert codes("510824") == []
+    assert client.http.get("/v1/public/enterprises?q=示例食品&region=利州").status_code == 400
