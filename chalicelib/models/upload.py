@@ -15,6 +15,7 @@ class Upload(BaseModel):
     department: str
     category: str
     filename: str
+    format: str = "xlsx"            # xlsx | xls | ods | csv: named by the extension at the request
     actor: str = ""
     created_at: str
     object_key: str
@@ -34,5 +35,5 @@ class Upload(BaseModel):
 
     def public_view(self) -> dict:
         return self.model_dump(include={
-            "upload_id", "category", "filename", "state", "rows_total", "rows_done",
+            "upload_id", "category", "filename", "format", "state", "rows_total", "rows_done",
             "accepted", "rejected", "error", "notes", "created_at", "finished_at"})

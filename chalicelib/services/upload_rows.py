@@ -8,13 +8,14 @@ from operator import itemgetter
 from chalicelib.adapters.spreadsheet import (
     SpreadsheetError,
     field_labels,
-    inspect_xlsx,
-    iter_rows,
     map_headers,
     required_fields,
     write_feedback,
 )
+from chalicelib.adapters.spreadsheet.formats import open_checked
+from chalicelib.catalog.model import FieldType
 from chalicelib.clock import now_iso, today
+from chalicelib.domain.normalize import parse_date
 from chalicelib.domain.validation import FieldError
 from chalicelib.gcpause import PausedGC
 from chalicelib.models.principal import Principal
@@ -25,7 +26,11 @@ class CheckpointLost(RuntimeError):
     """Another invocation took the upload over: stop; the queue redelivers if needed."""
 
 
-def _plain(value):
+def _plain(value, is_date: bool = False):
+    """A cell as the 回退 file shows it: a date — a date cell of any format, or a date column's
+    text that reads as a date (CSV) — as YYYY-MM-DD, so every format gives the same file."""
+    if is_date and value is not None:
+        value = parse_date(value) or value
     return value.isoformat() if isinstance(value, (date, datetime)) else value
 
 
@@ -41,8 +46,8 @@ class RowPipeline:
         """Apply the file; returns (code, message, details) if the file fails as a whole."""
         up, p = self.upload, self.p
         try:
-            info = inspect_xlsx(self.path, key_map=self.key_map, max_bytes=p.max_bytes, max_rows=p.max_rows)
-            rows = iter_rows(self.path, info.sheet_name)
+            info, rows = open_checked(self.path, up.format, key_map=self.key_map, max_bytes=p.max_bytes,
+                                      max_rows=p.max_rows)
             _, header = next(rows)
         except SpreadsheetError as exc:
             return exc.code, exc.message, list(exc.details or [])
@@ -88,6 +93,8 @@ class RowPipeline:
         """The mapped columns, picked from a row by one itemgetter (instead of a dict comprehension
         with a bounds test per column, per row)."""
         cols = list(hmap.columns)
+        self.date_cols = {c for c, name in hmap.columns.items()
+                          if self.category.has_field(name) and self.category.field(name).type == FieldType.DATE}
         self.names = list(hmap.columns.values())
         self.width = max(cols, default=-1) + 1
         self.pick = itemgetter(*cols) if len(cols) > 1 else (lambda cells: tuple(cells[c] for c in cols))
@@ -113,7 +120,7 @@ class RowPipeline:
             n, cells = fresh[r["index"]]
             rejected.append((n, cells, [FieldError(**e) for e in r["errors"]]))
         if rejected:
-            body = json.dumps([[n, [_plain(c) for c in cells], [e.model_dump() for e in errs]]
+            body = json.dumps([[n, [_plain(c, i in self.date_cols) for i, c in enumerate(cells)], [e.model_dump() for e in errs]]
                                for n, cells, errs in sorted(rejected, key=lambda x: x[0])], ensure_ascii=False)
             p.s3.put_object(Bucket=p.bucket, Key=f"feedback/{up.upload_id}/chunk-{up.chunks:05d}.json",
                             Body=body.encode())
@@ -135,7 +142,8 @@ class RowPipeline:
         if up.rejected:
             local = f"{self.path}.feedback.xlsx"
             write_feedback(local, list(header), self._feedback_rows(), field_labels(self.category))
-            up.feedback_key = f"feedback/{up.upload_id}/回退-{up.filename}"
+            stem = up.filename.rsplit(".", 1)[0]     # the 回退 file is xlsx whatever was uploaded
+            up.feedback_key = f"feedback/{up.upload_id}/回退-{stem}.xlsx"
             p.s3.upload_file(local, p.bucket, up.feedback_key)
         up.state = "done"
         up.finished_at = now_iso()

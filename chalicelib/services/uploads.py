@@ -21,10 +21,13 @@ def safe_filename(name) -> str:
     """A file name usable as the last part of an S3 key (Chinese kept; path parts and controls gone)."""
     if not isinstance(name, str) or not name.strip():
         raise BadRequest("请提供文件名", details=[{"field": "filename", "code": "REQUIRED"}])
+    from chalicelib.adapters.spreadsheet.formats import FORMATS, format_of  # not at cold start
+
     base = re.sub(r"[\x00-\x1f/\\]+", "_", name.strip().split("/")[-1].split("\\")[-1])[:120]
-    if not base.lower().endswith(".xlsx"):
-        raise BadRequest("仅支持 .xlsx 格式的电子表格（请用模板另存为 Excel 工作簿）",
-                         details=[{"field": "filename", "code": "NOT_XLSX"}])
+    if format_of(base) is None:
+        raise BadRequest("仅支持 .xlsx、.xls、.ods、.csv 格式的电子表格（Excel、WPS、LibreOffice 均可另存为这些格式）",
+                         details=[{"field": "filename", "code": "UNSUPPORTED_FORMAT",
+                                   "accepted": [f".{f}" for f in FORMATS]}])
     return base
 
 
@@ -45,7 +48,7 @@ class UploadService:
         upload_id = str(ULID())
         key = f"{UPLOAD_PREFIX}{department}/{upload_id}/{filename}"
         self.uploads.create(Upload(upload_id=upload_id, department=department, category=category.id,
-                                   filename=filename, actor=principal.username, created_at=now_iso(),
+                                   filename=filename, format=filename.rsplit(".", 1)[-1].lower(), actor=principal.username, created_at=now_iso(),
                                    object_key=key))
         post = self.s3.generate_presigned_post(
             Bucket=self.bucket, Key=key, ExpiresIn=self.expires,
@@ -109,7 +112,7 @@ class UploadProcessor:
             return "busy"
         from chalicelib.services.upload_rows import RowPipeline  # spreadsheet libraries only here
         started = time.monotonic()
-        path = os.path.join(self.workdir, f"{upload.upload_id}.xlsx")
+        path = os.path.join(self.workdir, f"{upload.upload_id}.{upload.format}")
         try:
             size = self.s3.head_object(Bucket=bucket, Key=key)["ContentLength"]
             if size > self.max_bytes:

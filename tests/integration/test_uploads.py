@@ -201,7 +201,7 @@ def test_upload_of_a_category_outside_the_catalog_is_refused(client, op):
     assert resp.status_code == 403
     resp = client.http.post("/v1/uploads", headers=op, body=json.dumps({"category": "admin_penalty",
                                                                         "filename": "a.pdf"}))
-    assert resp.status_code == 400 and resp.json_body["error"]["details"][0]["code"] == "NOT_XLSX"
+    assert resp.status_code == 400 and resp.json_body["error"]["details"][0]["code"] == "UNSUPPORTED_FORMAT"
 
 
 def test_template_has_chinese_headers_codes_dropdowns_and_instructions(client):

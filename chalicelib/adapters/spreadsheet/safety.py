@@ -51,12 +51,15 @@ _REL_NS = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}
 class SheetInfo:
     rows_total: int                 # data rows: non-empty rows after the header (and code) row
     sheet_name: str                 # the first worksheet, in workbook order
-    sheet_part: str                 # its zip member, e.g. "xl/worksheets/sheet1.xml"
     header_row: int                 # Excel row number of the header (first non-empty row)
     header_cells: list[Any] | None  # header values by column index (None if not resolvable)
     second_row: int | None = None   # Excel row number of the first row after the header
     second_cells: list[Any] | None = None
     code_row: int | None = None     # == second_row when it is a code row (needs `key_map`)
+    sheet_part: str = ""            # its zip member, e.g. "xl/worksheets/sheet1.xml" (xlsx)
+    file_format: str = "xlsx"       # xlsx | xls | ods | csv
+    encoding: str | None = None     # csv: utf-8-sig | gb18030
+    delimiter: str | None = None    # csv: "," | "\t"
     file_size: int = 0
     uncompressed_size: int = 0
     members: list[str] = field(default_factory=list)
@@ -67,7 +70,8 @@ def _mb(n: int) -> str:
     return f"{mb:.0f}" if mb == int(mb) else f"{mb:.1f}"
 
 
-def _sniff(head: bytes) -> str:
+def sniff(head: bytes) -> str:
+    """What the first bytes of a file look like (for messages naming what was uploaded)."""
     if not head:
         return "empty"
     if head.startswith(b"%PDF"):
@@ -76,7 +80,23 @@ def _sniff(head: bytes) -> str:
         return "ole (xls, or an encrypted xlsx)"
     if head.startswith(b"PK"):
         return "zip"
+    if b"\x00" not in head:
+        try:
+            head.decode("utf-8")
+            return "text"
+        except UnicodeDecodeError as exc:
+            if exc.start >= len(head) - 3:
+                return "text"
     return "unknown"
+
+
+def zip_kind(names: Any) -> str:
+    """What a zip archive holds, from its member names: xlsx, ods or a plain zip."""
+    if "content.xml" in names and "mimetype" in names:
+        return "ods"
+    if WORKBOOK in names:
+        return "xlsx"
+    return "zip"
 
 
 def _not_xlsx(reason: str, **extra: Any) -> SpreadsheetError:
@@ -173,24 +193,11 @@ def inspect_xlsx(path: str | Path, *, max_bytes: int = MAX_BYTES, max_rows: int 
         raise SpreadsheetError(FILE_TOO_LARGE, f"文件超过 {_mb(max_bytes)} MB 上限",
                                [{"size": size, "limit": max_bytes}])
     with open(path, "rb") as fp:
-        head = fp.read(8)
-        fp.seek(0)
-        if not zipfile.is_zipfile(fp):
-            raise _not_xlsx("not a zip archive", detected=_sniff(head))
-        fp.seek(max(0, size - EOCD_WINDOW))
-        if fp.read().count(b"PK\x05\x06") > 1:
-            # two end records: zip libraries may disagree on which central directory is real
-            raise unsafe("", "several end-of-central-directory records", "压缩包结构异常，已拒绝")
-        fp.seek(0)
-        try:
-            zf = zipfile.ZipFile(fp)
-        except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, EOFError) as exc:
-            raise _not_xlsx(f"bad zip: {exc}") from None
-        infos = zf.infolist()
+        infos = open_zip(fp, size, _not_xlsx)
         by_name = {i.filename: i for i in infos}
         absent = [n for n in (CONTENT_TYPES, WORKBOOK, WORKBOOK_RELS) if n not in by_name]
         if absent:
-            raise _not_xlsx("missing parts", parts=absent)
+            raise _not_xlsx("missing parts", parts=absent, detected=zip_kind(by_name))
         total = _check_members(infos, max_uncompressed, max_ratio, max_members)
 
         read_small(fp, by_name[CONTENT_TYPES], STRUCTURE_CAP)
@@ -199,10 +206,7 @@ def inspect_xlsx(path: str | Path, *, max_bytes: int = MAX_BYTES, max_rows: int 
         sheet_name, sheet_part, sst_part = _first_sheet(workbook, rels)
         if sheet_part not in by_name:
             raise _not_xlsx("worksheet part missing", parts=[sheet_part])
-        done = {CONTENT_TYPES, WORKBOOK, WORKBOOK_RELS, sheet_part}
-        for info in infos:
-            if info.filename not in done:
-                _scan(fp, info)
+        scan_members(fp, infos, {CONTENT_TYPES, WORKBOOK, WORKBOOK_RELS, sheet_part})
 
         sheet = by_name[sheet_part]
         scanner, counter, capture = DeclScanner(sheet_part), RowCounter(sheet_part), RowCapture(sheet_part)
@@ -222,26 +226,63 @@ def inspect_xlsx(path: str | Path, *, max_bytes: int = MAX_BYTES, max_rows: int 
             capture.finish()
 
         if counter.nonempty < 2:
-            raise SpreadsheetError(NO_DATA, "工作表没有数据行（只有表头或为空）",
-                                   [{"sheet": sheet_name, "rows": 0}])
+            raise _no_data(sheet_name)
         rows = _resolve_rows(fp, capture.captured, by_name.get(sst_part) if sst_part else None)
-        rows += [(None, None)] * (2 - len(rows))    # the capture never outruns the count; be safe
-        (header_row, header_cells), (second_row, second_cells) = rows[0], rows[1]
-        code_row = None
-        if key_map is not None and header_cells is not None and second_cells is not None:
-            columns = map_headers(header_cells, key_map, ()).columns
-            if is_code_row(second_cells, key_map, columns):
-                code_row = second_row
-        data_rows = counter.nonempty - (2 if code_row else 1)
-        if data_rows > max_rows:
-            raise _too_many(max_rows)
-        if data_rows == 0:
-            raise SpreadsheetError(NO_DATA, "工作表没有数据行（只有表头或为空）",
-                                   [{"sheet": sheet_name, "rows": 0}])
-        return SheetInfo(rows_total=data_rows, sheet_name=sheet_name, sheet_part=sheet_part,
-                         header_row=header_row or 0, header_cells=header_cells,
-                         second_row=second_row, second_cells=second_cells, code_row=code_row,
-                         file_size=size, uncompressed_size=total, members=list(by_name))
+        return describe(counter.nonempty, rows, sheet_name=sheet_name, key_map=key_map, max_rows=max_rows,
+                        sheet_part=sheet_part, file_size=size, uncompressed_size=total,
+                        members=list(by_name))
+
+
+def _no_data(sheet_name: str) -> SpreadsheetError:
+    return SpreadsheetError(NO_DATA, "工作表没有数据行（只有表头或为空）", [{"sheet": sheet_name, "rows": 0}])
+
+
+def describe(nonempty: int, rows: list[tuple[int | None, list[Any] | None]], *, sheet_name: str,
+             key_map: Mapping[str, str] | None, max_rows: int, **extra: Any) -> SheetInfo:
+    """The SheetInfo of a sheet with `nonempty` non-empty rows whose first two are `rows`, in any
+    format: a template's code row is recognised (with `key_map`) and not counted as data."""
+    if nonempty < 2:
+        raise _no_data(sheet_name)
+    rows = list(rows) + [(None, None)] * (2 - len(rows))  # the capture never outruns the count; be safe
+    (header_row, header_cells), (second_row, second_cells) = rows[0], rows[1]
+    code_row = None
+    if key_map is not None and header_cells is not None and second_cells is not None:
+        columns = map_headers(header_cells, key_map, ()).columns
+        if is_code_row(second_cells, key_map, columns):
+            code_row = second_row
+    data_rows = nonempty - (2 if code_row else 1)
+    if data_rows > max_rows:
+        raise _too_many(max_rows)
+    if data_rows == 0:
+        raise _no_data(sheet_name)
+    return SheetInfo(rows_total=data_rows, sheet_name=sheet_name, header_row=header_row or 0,
+                     header_cells=header_cells, second_row=second_row, second_cells=second_cells,
+                     code_row=code_row, **extra)
+
+
+def open_zip(fp: BinaryIO, size: int, refuse: Any) -> list[zipfile.ZipInfo]:
+    """The members of a zip file (xlsx, ods) after the structural checks every zip format shares;
+    `refuse(reason, **details)` makes the error for a file that is no zip at all."""
+    head = fp.read(8)
+    fp.seek(0)
+    if not zipfile.is_zipfile(fp):
+        raise refuse("not a zip archive", detected=sniff(head))
+    fp.seek(max(0, size - EOCD_WINDOW))
+    if fp.read().count(b"PK\x05\x06") > 1:
+        # two end records: zip libraries may disagree on which central directory is real
+        raise unsafe("", "several end-of-central-directory records", "压缩包结构异常，已拒绝")
+    fp.seek(0)
+    try:
+        return zipfile.ZipFile(fp).infolist()
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, EOFError) as exc:
+        raise refuse(f"bad zip: {exc}") from None
+
+
+def scan_members(fp: BinaryIO, infos: list[zipfile.ZipInfo], skip: set[str]) -> None:
+    """Every member not in `skip` inflated in bounded chunks and searched for DOCTYPE/ENTITY."""
+    for info in infos:
+        if info.filename not in skip:
+            _scan(fp, info)
 
 
 def _resolve_rows(fp: BinaryIO, captured: list[tuple[int, bytes | None]],
