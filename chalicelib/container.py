@@ -49,7 +49,12 @@ class Container:
     def verifier(self):
         from chalicelib.identity.tokens import TokenVerifier
         s = self.settings
-        return TokenVerifier(s.jwks, s.issuer, s.user_pool_client_id)
+        return TokenVerifier(s.jwks, s.issuer, s.user_pool_client_id, cutoffs=self.throttle.tokens_valid_after)
+
+    @cached_property
+    def throttle(self):
+        from chalicelib.dal.throttle import ThrottleRepository
+        return ThrottleRepository(self.aws.table("throttle"))
 
     @cached_property
     def audit(self):
@@ -59,11 +64,10 @@ class Container:
 
     @cached_property
     def auth(self):
-        from chalicelib.dal.throttle import ThrottleRepository
         from chalicelib.services.auth import AuthService
         s = self.settings
         return AuthService(self.aws.client("cognito-idp"), s.user_pool_id, s.user_pool_client_id,
-                           ThrottleRepository(self.aws.table("throttle")), self.audit)
+                           self.throttle, self.audit, departments=lambda d: self.departments.resolve(d) is not None)
 
     @cached_property
     def catalog(self):
