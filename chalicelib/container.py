@@ -134,8 +134,14 @@ class Container:
         return ChangeLog(self.aws.table("jobs"), listeners=[lambda changes: self.watchlists.notify(changes)])
 
     @cached_property
+    def callback_resolver(self):
+        """host, port → addresses of a watchlist callback (tests put in their own DNS)."""
+        from chalicelib.adapters.callbacks import system_resolver
+        return system_resolver
+
+    @cached_property
     def watchlists(self):
-        from chalicelib.adapters.publicity import webhook_sender
+        from chalicelib.adapters.callbacks import CallbackGuard, pinned_sender
         from chalicelib.dal.watchlists import WatchlistRepository
         from chalicelib.services.watchlists import WatchlistService
         s, sqs = self.settings, self.aws.client("sqs")
@@ -143,8 +149,10 @@ class Container:
         def dead_letter(message: dict) -> None:
             url = sqs.get_queue_url(QueueName=s.queue("webhook-dlq"))["QueueUrl"]
             sqs.send_message(QueueUrl=url, MessageBody=json.dumps(message, ensure_ascii=False))
-        return WatchlistService(WatchlistRepository(self.aws.table("watchlists")), self.public,
-                                webhook_sender(), dead_letter, allow_private=s.webhook_allow_private)
+        guard = CallbackGuard(lambda host, port: self.callback_resolver(host, port),
+                              allow_private=s.callbacks_may_be_private)
+        return WatchlistService(WatchlistRepository(self.aws.table("watchlists")), self.public, guard,
+                                pinned_sender(), dead_letter)
 
     @cached_property
     def attestation(self):
