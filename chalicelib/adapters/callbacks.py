@@ -119,16 +119,18 @@ class CallbackGuard:
         return Target(scheme=parts.scheme, host=host, port=port, path=path, address=str(addresses[0]))
 
 
-def pinned_sender(timeout: float = 10.0):
-    """POST a signed JSON body to a checked Target, connecting to its checked address; returns None
-    on 2xx, else what went wrong (for logs and the dead-letter queue)."""
+def pinned_sender(timeout: float = 10.0, ca_certs: str | None = None):
+    """POST a signed JSON body to a checked Target, connecting to its checked address (TLS: SNI and
+    certificate check against the name; `ca_certs` = the system's trust store unless given); returns
+    None on 2xx, else what went wrong (for logs and the dead-letter queue)."""
     def send(target: Target, secret: str, body: dict, key: str) -> str | None:
         raw = batch_body(body)
         ts = str(int(time.time()))
         options = {"timeout": urllib3.Timeout(total=timeout), "retries": False, "maxsize": 1}
         if target.scheme == "https":
             pool = urllib3.HTTPSConnectionPool(target.address, target.port, server_hostname=target.host,
-                                               assert_hostname=target.host, cert_reqs="CERT_REQUIRED", **options)
+                                               assert_hostname=target.host, cert_reqs="CERT_REQUIRED",
+                                               ca_certs=ca_certs, **options)
         else:
             pool = urllib3.HTTPConnectionPool(target.address, target.port, **options)
         try:
