@@ -30,7 +30,7 @@ CHALLENGE_REFUSALS = {
 
 def canonical_username(username: str) -> str:
     """Usernames are case-insensitive everywhere (the pool is, and so are throttling and admin)."""
-    return username.strip().lower()[:128]
+    return username.strip().lower()
 
 
 def cognito(call, refusals, **params) -> dict:
@@ -62,8 +62,8 @@ class AuthService:
                 {"field": f, "code": "REQUIRED"} for f in ("username", "password")
                 if not isinstance(body.get(f), str) or not body.get(f)])
         username = canonical_username(username)
-        who = Principal(username=username, role="unknown")
-        key = f"login#{username}"
+        who = Principal(username=username[:128], role="unknown")
+        key = f"login#{username[:128]}"     # Cognito's usernames are ≤ 128 characters
         if not self.throttle.admit(key, MAX_FAILURES, WINDOW_SECONDS):   # counted before Cognito is asked
             self._audit(who, request_id, "throttled")
             raise TooManyAttempts()
@@ -144,7 +144,7 @@ class AuthService:
         errors = [{"field": f, "code": "NOT_EDITABLE"} for f in sorted(set(body) - {"role", "department"})]
         if role is not None and role not in ROLES:
             errors.append({"field": "role", "code": "BAD_ENUM"})
-        if department is not None and (not isinstance(department, str)
+        if department is not None and (not isinstance(department, str) or not department
                                        or (self.departments and not self.departments(department))):
             errors.append({"field": "department", "code": "NOT_FOUND"})
         if not errors and role is None and department is None:
@@ -176,8 +176,8 @@ class AuthService:
         try:
             return call(UserPoolId=self.pool_id, Username=username)
         except ClientError as exc:
-            if exc.response["Error"]["Code"] == "UserNotFoundException":
-                raise NotFound("用户不存在") from None
+            if exc.response["Error"]["Code"] in ("UserNotFoundException", "InvalidParameterException"):
+                raise NotFound("用户不存在") from None      # also: a name Cognito could not hold
             raise
 
     def _sign_out(self, username: str) -> None:

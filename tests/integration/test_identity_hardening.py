@@ -73,6 +73,7 @@ def test_user_changes_are_validated_and_audited(stack, client, login):
     admin = login("root", "admin")
     login("op-d12", "operator", "d12")
     bad = [({"role": "root"}, "role", "BAD_ENUM"), ({"department": "d99"}, "department", "NOT_FOUND"),
+           ({"role": "supervisor", "department": ""}, "department", "NOT_FOUND"),
            ({"password": "x"}, "password", "NOT_EDITABLE"), ({}, "role", "REQUIRED")]
     for body, field, code in bad:
         resp = client.http.put("/v1/admin/users/op-d12", headers=admin, body=json.dumps(body))
