@@ -94,7 +94,10 @@ class CallbackGuard:
             raise CallbackRefused(f"scheme {parts.scheme!r}")
         if parts.username is not None or parts.password is not None:
             raise CallbackRefused("credentials in the URL")
-        host = (parts.hostname or "").rstrip(".")
+        try:   # an internationalised name as DNS and the Host header carry it (xn--…)
+            host = (parts.hostname or "").rstrip(".").encode("idna").decode("ascii")
+        except UnicodeError:
+            raise CallbackRefused("not a valid host name") from None
         if not host:
             raise CallbackRefused("no host")
         port = port or (443 if parts.scheme == "https" else 80)
@@ -137,7 +140,7 @@ def pinned_sender(timeout: float = 10.0, ca_certs: str | None = None):
             resp = pool.urlopen("POST", target.path, body=raw, redirect=False, assert_same_host=False, headers={
                 "Host": target.host_header, "Content-Type": "application/json; charset=utf-8",
                 "Idempotency-Key": key, "X-Timestamp": ts, "X-Signature": signature(secret, ts, raw)})
-        except urllib3.exceptions.HTTPError as exc:
+        except (urllib3.exceptions.HTTPError, OSError, ValueError) as exc:
             return f"{type(exc).__name__}: {exc}"
         finally:
             pool.close()

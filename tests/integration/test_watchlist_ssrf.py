@@ -78,7 +78,7 @@ REFUSED = [
     "https://split.example/hook",                        # one of its addresses is private
     "https://nowhere.example/hook",                      # does not resolve
     "https://user:pw@hooks.bidding.example/hook",        # credentials in the URL
-    "https:///hook", "https://hooks.bidding.example:99999/", 42, "",
+    "https:///hook", "https://hooks.bidding.example:99999/", "https://[::1", "https://a..b/", 42, "",
 ]
 
 
@@ -92,7 +92,7 @@ def test_every_form_of_an_internal_address_is_refused_at_creation(strict, client
         assert {d["field"] for d in resp.json_body["error"]["details"]} == {"callback_url"}
 
 
-ACCEPTED = ["https://hooks.bidding.example/hook?x=1", "https://hooks.bidding.example.:8443/",
+ACCEPTED = ["https://hooks.bidding.example/hook?x=1", "https://招标.example/hook", "https://hooks.bidding.example.:8443/",
             f"https://{PUBLIC_IP}/hook", "https://v6.example/", "https://[2606:4700::6810:84e5]/"]
 
 
