@@ -167,3 +167,15 @@ def test_an_outage_of_cognito_counts_no_attempt(stack, client, login, cognito_tr
     finally:
         stack.auth.idp.meta.events.unregister("before-call.cognito-idp.InitiateAuth", down)
     assert _post(client, "/v1/auth/token", {"username": "op-d05", "password": PASSWORD}).status_code == 200
+
+
+def test_accounts_created_in_any_case_are_one_lower_case_account(stack, client, login):
+    admin = login("root", "admin")
+    resp = _post(client, "/v1/admin/users", {"username": "Wang.Li", "department": "d12", "role": "operator",
+                                             "temporary_password": "Temp#2026abc"}, admin)
+    assert resp.status_code == 200 and resp.json_body["username"] == "wang.li"
+    again = _post(client, "/v1/admin/users", {"username": "WANG.LI", "department": "d12", "role": "operator",
+                                              "temporary_password": "Temp#2026abc"}, admin)
+    assert again.status_code == 400 and again.json_body["error"]["details"][0]["code"] == "EXISTS"
+    resp = _post(client, "/v1/auth/token", {"username": "wAnG.lI", "password": "Temp#2026abc"})
+    assert resp.json_body["error"]["details"] == [{"challenge": "NEW_PASSWORD_REQUIRED"}]
