@@ -42,12 +42,18 @@ class ThrottleRepository:
         return False
 
     def refund(self, key: str) -> None:
-        """Give back an attempt that was never tried (the identity service was out of reach)."""
+        """Give back an attempt that was never tried (the identity service was out of reach); a
+        window left with no attempt goes, so an outage leaves nothing behind."""
+        failed = self.table.meta.client.exceptions.ConditionalCheckFailedException
         try:
-            self.table.update_item(Key={"key": key}, UpdateExpression="ADD #c :minus",
-                                   ConditionExpression="#c > :zero", ExpressionAttributeNames={"#c": "count"},
-                                   ExpressionAttributeValues={":minus": -1, ":zero": 0})
-        except self.table.meta.client.exceptions.ConditionalCheckFailedException:
+            left = self.table.update_item(
+                Key={"key": key}, UpdateExpression="ADD #c :minus", ConditionExpression="#c > :zero",
+                ExpressionAttributeNames={"#c": "count"}, ExpressionAttributeValues={":minus": -1, ":zero": 0},
+                ReturnValues="UPDATED_NEW")["Attributes"]["count"]
+            if left <= 0:
+                self.table.delete_item(Key={"key": key}, ConditionExpression="#c <= :zero",
+                                       ExpressionAttributeNames={"#c": "count"}, ExpressionAttributeValues={":zero": 0})
+        except failed:
             pass
 
     def clear(self, key: str) -> None:
