@@ -11,6 +11,7 @@ import openpyxl
 import pytest
 import requests
 
+from tests.fixtures.uploads import hostile
 from tests.integration.helpers import register
 from tests.integration.test_uploads import upload
 
@@ -73,11 +74,13 @@ def test_each_format_alone_accepts_what_the_xlsx_accepts(client, op, stack, name
 
 
 HOSTILE = {
-    "truncated.xls": (lambda: (FIXTURES / "处罚.xls").read_bytes()[:9000], "UNSUPPORTED_FORMAT"),
+    "truncated.xls": (hostile.truncated_xls, "UNSUPPORTED_FORMAT"),
+    "cyclic.xls": (hostile.cyclic_xls, "UNSAFE_CONTENT"),
     "renamed.xls": (lambda: (FIXTURES / "处罚.xlsx").read_bytes(), "UNSUPPORTED_FORMAT"),
+    "bomb.ods": (hostile.ods_bomb, "UNSAFE_CONTENT"),
     "renamed.ods": (lambda: (FIXTURES / "处罚.xls").read_bytes(), "UNSUPPORTED_FORMAT"),
-    "mixed.csv": (lambda: (FIXTURES / "处罚.csv").read_bytes() + (FIXTURES / "处罚-gbk.csv").read_bytes(),
-                  "BAD_ENCODING"),
+    "mixed.csv": (hostile.mixed_csv, "BAD_ENCODING"),
+    "long-line.csv": (hostile.long_line_csv, "UNSAFE_CONTENT"),
     "renamed.csv": (lambda: (FIXTURES / "处罚.ods").read_bytes(), "UNSUPPORTED_FORMAT"),
 }
 
