@@ -7,7 +7,7 @@ each has its pre-flight before any reader runs, and all end in the same rows.
 - xlsx: `inspect_xlsx` (safety.py), then calamine.
 - xls:  `inspect_xls` (ole.py: compound file, sector chains, BIFF rows), then calamine.
 - ods:  the zip rules of xlsx (members' sizes and ratio, DOCTYPE/ENTITY in any part, bounded
-        inflation), the mimetype, and content.xml's first table streamed through a pull parser:
+        inflation), the mimetype, and content.xml's first table streamed through expat (no text kept):
         rows with content counted (× table:number-rows-repeated) → TOO_MANY_ROWS, and the used
         range (rows × columns, repeats included) bounded → UNSAFE_CONTENT; then calamine.
 - csv:  `inspect_csv` (textfile.py), then the csv module.
@@ -20,7 +20,7 @@ import zipfile
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
-from xml.etree.ElementTree import XMLPullParser
+from xml.parsers import expat
 
 from ._zipstream import DeclScanner, iter_member, read_small
 from .errors import NO_DATA, TOO_MANY_ROWS, UNSAFE_CONTENT, UNSUPPORTED_FORMAT, SpreadsheetError
@@ -42,8 +42,8 @@ from .textfile import inspect_csv, iter_csv_rows
 
 FORMATS = ("xlsx", "xls", "ods", "csv")
 ODS_MIMETYPE = b"application/vnd.oasis.opendocument.spreadsheet"
-_T = "{urn:oasis:names:tc:opendocument:xmlns:table:1.0}"
-_O = "{urn:oasis:names:tc:opendocument:xmlns:office:1.0}"
+_T = "urn:oasis:names:tc:opendocument:xmlns:table:1.0}"     # expat's names: uri + "}" + local
+_O = "urn:oasis:names:tc:opendocument:xmlns:office:1.0}"
 _TABLE, _ROW, _CELL, _COVERED = _T + "table", _T + "table-row", _T + "table-cell", _T + "covered-table-cell"
 _ROWS_REPEATED, _COLS_REPEATED, _VALUE_TYPE = _T + "number-rows-repeated", _T + "number-columns-repeated", _O + "value-type"
 
@@ -83,12 +83,18 @@ def _too_many(max_rows: int) -> SpreadsheetError:
 
 
 class _OdsRows:
-    """Counts the rows with content of the first table of a streamed content.xml."""
+    """Counts the rows with content of the first table of a streamed content.xml.
+
+    expat with element handlers only: character data is never kept (whatever a part holds
+    between tags, memory stays constant); a cell has content if it has a value type or any child
+    element (text:p); repeats multiply rows and columns."""
 
     def __init__(self, max_rows: int, max_cells: int) -> None:
-        self.parser = XMLPullParser(events=("start", "end"))
+        self.parser = expat.ParserCreate(namespace_separator="}")
+        self.parser.StartElementHandler = self._start
+        self.parser.EndElementHandler = self._end
         self.max_rows, self.max_cells = max_rows, max_cells
-        self.depth = 0              # > 0 inside the first table
+        self.depth = 0              # table nesting; > 0 inside the first table
         self.done = False
         self.nonempty = 0
         self.row_at = 0             # rows seen (repeats included)
@@ -96,51 +102,56 @@ class _OdsRows:
         self.used_cols = 0
         self.col = 0
         self.row_has = False
+        self.row_repeat = 1
+        self.cell: tuple[int, bool] | None = None   # (columns repeated, has content) of the open cell
 
-    def feed(self, data: bytes) -> None:
+    def _start(self, tag: str, attrs: dict[str, str]) -> None:
         if self.done:
             return
-        self.parser.feed(data)
-        for event, elem in self.parser.read_events():
-            if self.done:
-                break
-            tag = elem.tag
-            if tag == _TABLE:
-                if event == "start":
-                    self.depth += 1
-                else:
-                    self.done = True
-                continue
-            if not self.depth:
-                if event == "end":
-                    elem.clear()
-                continue
-            if tag == _ROW and event == "start":
-                self.col, self.row_has = 0, False
-            elif tag in (_CELL, _COVERED) and event == "end":
-                repeat = int(elem.get(_COLS_REPEATED, "1") or 1)
-                if elem.get(_VALUE_TYPE) or len(elem):
-                    self.row_has = True
-                    self.used_cols = max(self.used_cols, self.col + repeat)
-                self.col += repeat
-                elem.clear()
-            elif tag == _ROW and event == "end":
-                repeat = int(elem.get(_ROWS_REPEATED, "1") or 1)
-                self.row_at += repeat
-                if self.row_has:
-                    self.nonempty += repeat
-                    self.used_rows = self.row_at
-                    if self.nonempty > self.max_rows + 2:
-                        raise _too_many(self.max_rows)
-                    if self.used_rows * self.used_cols > self.max_cells:
-                        raise SpreadsheetError(UNSAFE_CONTENT, "表格范围过大（疑似恶意构造），已拒绝",
-                                               [{"reason": "used range too large", "rows": self.used_rows,
-                                                 "columns": self.used_cols, "limit": self.max_cells}])
-                elem.clear()
+        if tag == _TABLE:
+            self.depth += 1
+        elif not self.depth:
+            return
+        elif self.cell is not None:
+            self.cell = (self.cell[0], True)
+        elif tag == _ROW:
+            self.col, self.row_has = 0, False
+            self.row_repeat = int(attrs.get(_ROWS_REPEATED) or 1)
+        elif tag in (_CELL, _COVERED):
+            self.cell = (int(attrs.get(_COLS_REPEATED) or 1), bool(attrs.get(_VALUE_TYPE)))
+
+    def _end(self, tag: str) -> None:
+        if self.done or not self.depth:
+            return
+        if tag == _TABLE:
+            self.depth -= 1
+            self.done = self.depth == 0
+        elif tag in (_CELL, _COVERED) and self.cell is not None:
+            repeat, has = self.cell
+            self.cell = None
+            if has:
+                self.row_has = True
+                self.used_cols = max(self.used_cols, self.col + repeat)
+            self.col += repeat
+        elif tag == _ROW and self.cell is None:
+            self.row_at += self.row_repeat
+            if self.row_has:
+                self.nonempty += self.row_repeat
+                self.used_rows = self.row_at
+                if self.nonempty > self.max_rows + 2:
+                    raise _too_many(self.max_rows)
+                if self.used_rows * self.used_cols > self.max_cells:
+                    raise SpreadsheetError(UNSAFE_CONTENT, "表格范围过大（疑似恶意构造），已拒绝",
+                                           [{"reason": "used range too large", "rows": self.used_rows,
+                                             "columns": self.used_cols, "limit": self.max_cells}])
+
+    def feed(self, data: bytes) -> None:
+        if not self.done:
+            self.parser.Parse(data, False)
 
     def close(self) -> None:
         if not self.done:
-            self.parser.close()
+            self.parser.Parse(b"", True)
 
 
 def inspect_ods(path: str | Path, *, max_bytes: int, max_rows: int, max_uncompressed: int = MAX_UNCOMPRESSED,
@@ -169,7 +180,7 @@ def inspect_ods(path: str | Path, *, max_bytes: int, max_rows: int, max_uncompre
                 rows.feed(data)
             scanner.finish()
             rows.close()
-        except SyntaxError as exc:      # ParseError
+        except expat.ExpatError as exc:
             raise _refuse_ods(f"content.xml: {exc}"[:200]) from None
     return rows.nonempty
 

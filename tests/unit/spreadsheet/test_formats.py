@@ -25,6 +25,18 @@ def refused(path: Path, fmt: str | None = None, **limits) -> SpreadsheetError:
     return info.value
 
 
+def refused_measured(path: Path, content: bytes | None = None) -> tuple[SpreadsheetError, int]:
+    """The refusal of a file (written first if `content`) and the peak memory traced while checking."""
+    if content is not None:
+        path.write_bytes(content)
+    tracemalloc.start()
+    try:
+        err = refused(path)
+        return err, tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+
+
 def rows(path: Path) -> list:
     info, it = open_checked(path, path.suffix[1:], key_map=KEYS, **LIMITS)
     return info, list(it)
@@ -107,12 +119,7 @@ def write_ods(path: Path, content: bytes, prefix: bytes = ODS_HEAD) -> Path:
 
 
 def test_given_an_ods_zip_bomb_when_checked_then_unsafe_content(tmp_path):
-    path = tmp_path / "bomb.ods"
-    path.write_bytes(hostile.ods_bomb())
-    tracemalloc.start()
-    err = refused(path)
-    peak = tracemalloc.get_traced_memory()[1]
-    tracemalloc.stop()
+    err, peak = refused_measured(tmp_path / "bomb.ods", hostile.ods_bomb())
     assert err.code == "UNSAFE_CONTENT" and "ratio" in err.details[0]["reason"]
     assert peak < 16 << 20
 
@@ -171,21 +178,13 @@ def test_given_a_csv_of_300000_rows_when_checked_then_too_many_rows_in_bounded_m
     with open(path, "wb") as fp:
         fp.write(head[0] + b"\n")
         fp.write(b"".join(b"%d,\xe7\xbd\x9a\xe6\xac\xbe,1\n" % i for i in range(300_000)))  # short rows: 4 MB
-    tracemalloc.start()
-    err = refused(path)
-    peak = tracemalloc.get_traced_memory()[1]
-    tracemalloc.stop()
+    err, peak = refused_measured(path)
     assert err.code == "TOO_MANY_ROWS" and err.details == [{"limit": 100_000}]
     assert peak < 16 << 20
 
 
 def test_given_a_csv_with_a_10mb_line_when_checked_then_unsafe_content_in_bounded_memory(tmp_path):
-    path = tmp_path / "long.csv"
-    path.write_bytes(hostile.long_line_csv())
-    tracemalloc.start()
-    err = refused(path)
-    peak = tracemalloc.get_traced_memory()[1]
-    tracemalloc.stop()
+    err, peak = refused_measured(tmp_path / "long.csv", hostile.long_line_csv())
     assert err.code == "UNSAFE_CONTENT" and err.details[0]["reason"] == "line too long" and err.details[0]["line"] == 2
     assert peak < 8 << 20
 
