@@ -303,8 +303,8 @@
     ev.preventDefault();
     var category = $("upload-category").value;
     var file = $("upload-file").files[0];
-    if (!file) { QY.show("app-msg", "error", "请选择要上传的 Excel 文件"); $("upload-file").focus(); return; }
-    if (!/\.xlsx$/i.test(file.name)) { QY.show("app-msg", "error", "只支持 .xlsx 格式的文件，请使用下载的模板"); $("upload-file").focus(); return; }
+    if (!file) { QY.show("app-msg", "error", "请选择要上传的表格文件（.xlsx、.xls、.ods 或 .csv）"); $("upload-file").focus(); return; }
+    if (!/\.(xlsx|xls|ods|csv)$/i.test(file.name)) { QY.show("app-msg", "error", "只支持 .xlsx、.xls、.ods、.csv 格式的文件：请用 Excel、WPS 或 LibreOffice 打开下载的模板填写后另存为其中一种格式"); $("upload-file").focus(); return; }
     QY.hide("app-msg");
     var run = ++uploadRun;
     var submit = $("upload-submit");

@@ -99,3 +99,21 @@ def test_an_unknown_extension_is_refused_at_the_request_naming_the_formats(clien
     assert resp.status_code == 400
     detail = resp.json_body["error"]["details"][0]
     assert detail["code"] == "UNSUPPORTED_FORMAT" and detail["accepted"] == [".xlsx", ".xls", ".ods", ".csv"]
+
+
+def test_the_portal_accepts_the_formats_the_api_accepts_and_names_the_programs(client, op):
+    import re
+
+    refused = client.http.post("/v1/uploads", headers=op, body=json.dumps({"category": "admin_penalty",
+                                                                           "filename": "处罚.txt"}))
+    accepted = refused.json_body["error"]["details"][0]["accepted"]
+    html = client.http.get("/pages/portal.html").body.decode()
+    accept = re.search(r'id="upload-file"[^>]*accept="([^"]+)"', html, re.S).group(1)
+    assert [a for a in accept.split(",") if a.startswith(".")] == accepted
+    formats = re.search(r'<p[^>]*id="upload-formats"[^>]*>(.*?)</p>', html, re.S).group(1)
+    assert all(ext in formats for ext in accepted) and all(p in formats for p in ("Excel", "WPS", "LibreOffice"))
+    assert "GBK" in formats and "UTF-8" in formats
+    script = client.http.get("/pages/portal.js").body.decode()
+    check = re.search(r"if \(!/(.+?)/i\.test\(file\.name\)\)", script).group(1).replace("\\\\", "\\")
+    assert [bool(re.search(check, f"a{ext}", re.I)) for ext in accepted] == [True] * 4
+    assert not re.search(check, "a.xlsb", re.I) and "WPS" in script and "LibreOffice" in script
