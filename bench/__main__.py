@@ -5,7 +5,7 @@
     .venv/bin/python -m bench --only intake    # one section (intake, costs, coldstart, latency,
                                                # public_reads);
                                                # the others keep their last results in latest.json
-    .venv/bin/python -m bench --only intake --parts e2e   # intake parts: reads, e2e, naive
+    .venv/bin/python -m bench --only intake --parts e2e   # intake parts: reads, e2e, naive, formats
     .venv/bin/python -m bench --table          # print the table of latest.json again
 
 Sections: intake (measure 1, bench/intake.py), costs (measure 2, bench/costs.py), coldstart
@@ -53,6 +53,23 @@ def _status(ok: bool | None) -> str:
     return "–" if ok is None else ("**met**" if ok else "**missed**")
 
 
+def _format_rows(tag: str, size, pool, formats: dict) -> list[tuple[str, str, str, str, str]]:
+    """One row per upload format: the pipeline (in-memory sink) against the bare read of that file."""
+    out = []
+    for fmt, r in formats.items():
+        v = f".venv/bin/python -m bench.intake VARIANT:{fmt} {size} --pool {pool} --out r.json"
+        if "skipped" in r:
+            out.append((f"intake {tag} as .{fmt}", f"not measured: {r['skipped']}", "", "", ""))
+            continue
+        bare, sink = r["bare"], r["sink"]
+        out.append((f"intake {tag} as .{fmt} ({r['file_mb']} MB): pipeline (pre-flight + reader + checks, "
+                    "in-memory sink) vs bare read",
+                    f"{_rate(sink)}, {sink['rss_mb']:.0f} MB peak vs bare {_rate(bare)}, {bare['rss_mb']:.0f} MB: "
+                    f"**{sink['cpu'] / max(bare['cpu'], 1e-9):.2f}×** CPU", "", "",
+                    v.replace("VARIANT", "sink") + "; " + v.replace("VARIANT", "bare")))
+    return out
+
+
 def rows_of(results: dict) -> list[tuple[str, str, str, str, str]]:
     """(measure, result, target, status, reproduce) rows of the one table."""
     out = []
@@ -64,6 +81,9 @@ def rows_of(results: dict) -> list[tuple[str, str, str, str, str]]:
             r = intake["sizes"][size]
             tag = f"{_k(size)} rows ({r['file_mb']} MB)"
             v = f".venv/bin/python -m bench.intake VARIANT {size} --pool {intake['pool']} --out r.json"
+            if "calamine" not in r:          # only the formats part was measured at this size
+                out += _format_rows(tag, size, intake["pool"], r.get("formats", {}))
+                continue
             cal = r["calamine"]
             for key, label in (("calamine", "bare read, python-calamine"), ("openpyxl_ro", "bare read, openpyxl read-only"),
                                ("inspect", "pre-flight inspect_xlsx"), ("reader", "our calamine reader (normalised)")):
@@ -71,6 +91,7 @@ def rows_of(results: dict) -> list[tuple[str, str, str, str, str]]:
                 out.append((f"intake {tag}: {label}",
                             f"{x['seconds']:.2f} s ({x['cpu']:.2f} s CPU), {_rate(x)}, {x['rss_mb']:.0f} MB",
                             "", "", v.replace("VARIANT", key)))
+            out += _format_rows(tag, size, intake["pool"], r.get("formats", {}))
             f, ins = r.get("floor"), r["inspect"]
             if f:
                 out.append((f"intake {tag}: floor = pre-flight + reader + a dict per row + one look-up per field "
@@ -103,7 +124,7 @@ def rows_of(results: dict) -> list[tuple[str, str, str, str, str]]:
                             f"{n['rows']} requests = 1/row; no checks",
                             "", "", f"{CMD} --only intake"))
         big = intake["sizes"][largest]
-        peak = max(big["sink"]["rss_mb"], big.get("e2e", {}).get("rss_mb", 0))
+        peak = max(big.get("sink", {}).get("rss_mb", 0), big.get("e2e", {}).get("rss_mb", 0))
         out.append((f"intake {_k(largest)} rows: peak RSS of the worker (max of sink, end to end)", f"{peak:.0f} MB",
                     f"< {TARGET_RSS_MB} MB", _status(peak < TARGET_RSS_MB), f"{CMD} --only intake"))
     costs = results.get("costs")
@@ -214,7 +235,7 @@ def main() -> None:
     parser.add_argument("--only", action="append", choices=SECTIONS, help="run only this section (repeatable)")
     parser.add_argument("--table", action="store_true", help="print the table of the last results")
     parser.add_argument("--sizes", help="intake/costs sizes, comma-separated (e.g. 10000,100000)")
-    parser.add_argument("--parts", help="intake parts to measure again, comma-separated: reads,e2e,naive "
+    parser.add_argument("--parts", help="intake parts to measure again, comma-separated: reads,e2e,naive,formats "
                                         "(the others are kept from latest.json)")
     args = parser.parse_args()
     RESULTS.mkdir(parents=True, exist_ok=True)

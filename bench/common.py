@@ -369,6 +369,37 @@ def ensure_workbook(rows: int, pool_size: int = POOL_SIZE) -> Path:
     return path
 
 
+XLS_MAX_ROWS = 65_535      # BIFF8 holds 65,536 rows: a header and 65,535 data rows at most
+
+
+def ensure_format(rows: int, pool_size: int, fmt: str) -> Path | None:
+    """The bench workbook in another upload format (cached next to it): csv written from the same
+    rows (UTF-8, comma); xls and ods converted by LibreOffice (`soffice --headless --convert-to`).
+    None when the format cannot hold the rows (xls over 65,535) or soffice is not installed."""
+    import shutil as _shutil
+
+    xlsx = ensure_workbook(rows, pool_size)
+    path = xlsx.with_suffix(f".{fmt}")
+    if path.exists():
+        return path
+    if fmt == "csv":
+        import csv
+
+        with open(path.with_suffix(".tmp"), "w", encoding="utf-8", newline="") as fh:
+            writer = csv.writer(fh)
+            writer.writerow(HEADERS)
+            writer.writerows(penalty_rows(rows, enterprise_pool(pool_size)))
+        path.with_suffix(".tmp").rename(path)
+        return path
+    if (fmt == "xls" and rows > XLS_MAX_ROWS) or not _shutil.which("soffice"):
+        return None
+    log(f"converting {xlsx.name} to {fmt} with LibreOffice …")
+    env = {**os.environ, "LANG": "C.UTF-8", "HOME": str(DATA)}
+    subprocess.run(["soffice", "--headless", "--convert-to", fmt, "--outdir", str(DATA), str(xlsx)],
+                   check=True, env=env, capture_output=True, timeout=3600)
+    return path
+
+
 def penalty_records(n: int, pool: list[dict], *, prefix: str, start: int = 0, fine: str = "5",
                     decided: str = "2026/09/28") -> list[dict]:
     """JSON records (national column codes) for `n` penalties spread over the pool."""

@@ -12,6 +12,9 @@ its peak RSS is its own; the emulator runs in a process of its own too. Variants
   e2e          container.upload_processor.process_object against the emulator, with the pool of
                enterprises registered first (rows match as `local`); DynamoDB requests counted
   naive        openpyxl normal mode (whole workbook in memory) + one PutItem per row, no checks
+  bare:FMT     the bare read of the same rows saved as FMT (xls, ods: python-calamine iter_rows;
+               csv: the csv module), nothing else
+  sink:FMT     `sink` on the FMT file: the format's pre-flight, reader and the whole pipeline
 """
 from __future__ import annotations
 
@@ -28,6 +31,7 @@ from bench.common import (
     Emulator,
     RequestCounter,
     Timer,
+    ensure_format,
     ensure_workbook,
     enterprise_pool,
     enterprises_of_pool,
@@ -71,6 +75,12 @@ class SinkRegistry:
 
     def lookup(self, codes):
         return {c: e for c in codes if (e := self.enterprises.get(c)) is not None}
+
+    def lookup_all(self, codes):     # the registry's lookup with `elsewhere` names (none in the bench)
+        return self.lookup(codes), {}
+
+    def hold_elsewhere_names(self, names):   # every code is new to the sink: nothing taken meanwhile
+        return {}
 
 
 class SinkCalendar:
@@ -250,7 +260,14 @@ def _bare_openpyxl(path: Path) -> int:
     return n
 
 
-def _sink(path: Path, pool_size: int, profile: bool) -> dict:
+def _bare_csv(path: Path) -> int:
+    import csv
+
+    with open(path, encoding="utf-8", newline="") as fh:
+        return sum(1 for _ in csv.reader(fh)) - 1
+
+
+def _sink(path: Path, pool_size: int, profile: bool, fmt: str = "xlsx") -> dict:
     from chalicelib.catalog import load_catalog
     from chalicelib.services.uploads import UploadProcessor
 
@@ -258,7 +275,8 @@ def _sink(path: Path, pool_size: int, profile: bool) -> dict:
     records, counters = SinkRecords(), SinkCounters()
     submissions = sink_submissions(catalog, records, SinkRegistry(enterprises_of_pool(enterprise_pool(pool_size))),
                                    counters)
-    upload = new_upload()
+    upload = new_upload(filename=f"处罚.{fmt}")
+    upload.format = fmt
     uploads, s3 = SinkUploads(upload), SinkS3(upload.object_key, path)
     workdir = tempfile.mkdtemp(dir=path.parent)
     processor = UploadProcessor(uploads, submissions, catalog, s3, "uploads", 60 * 1024 * 1024, 100_000,
@@ -339,8 +357,18 @@ def child_main(argv: list[str]) -> None:
     parser.add_argument("--out", required=True)
     args = parser.parse_args(argv)
     set_env()
-    path = ensure_workbook(args.rows, args.pool)
-    v = args.variant
+    v, _, fmt = args.variant.partition(":")
+    path = ensure_format(args.rows, args.pool, fmt) if fmt else ensure_workbook(args.rows, args.pool)
+    if fmt:
+        if v == "bare":
+            with Timer() as t:
+                n = _bare_csv(path) if fmt == "csv" else _bare_calamine(path)
+            result = {"rows": n, "seconds": t.seconds, "cpu": t.cpu}
+        else:
+            result = _sink(path, args.pool, False, fmt)
+        result["variant"] = args.variant
+        write_result(args.out, result)
+        return
     if v in ("calamine", "openpyxl_ro", "inspect", "reader", "floor"):
         if v == "floor":
             import chalicelib.ids
@@ -412,7 +440,8 @@ def _naive_table(rows: int) -> str:
     return name
 
 
-PARTS = ("reads", "e2e", "naive")
+PARTS = ("reads", "e2e", "naive", "formats")
+FORMATS = ("xls", "ods", "csv")
 
 
 def run(sizes: list[int], *, repeat: int = 3, pool_size: int = POOL_SIZE, naive: bool = True,
@@ -431,6 +460,8 @@ def run(sizes: list[int], *, repeat: int = 3, pool_size: int = POOL_SIZE, naive:
         path = ensure_workbook(rows, pool_size)
         res: dict = out["sizes"].setdefault(str(rows), {})
         res["file_mb"] = round(path.stat().st_size / 2**20, 1)
+        if "formats" in parts:
+            _format_runs(res, rows, repeat, pool_size)
         if "reads" not in parts:
             continue
         for variant, n in (("calamine", repeat), ("reader", repeat), ("inspect", repeat),
@@ -463,6 +494,20 @@ def run(sizes: list[int], *, repeat: int = 3, pool_size: int = POOL_SIZE, naive:
     finally:
         emu.stop()
     return out
+
+
+def _format_runs(res: dict, rows: int, repeat: int, pool_size: int) -> None:
+    """Per upload format: the pipeline (in-memory sink) against the bare read of the same file."""
+    formats = res.setdefault("formats", {})
+    for fmt in FORMATS:
+        path = ensure_format(rows, pool_size, fmt)
+        if path is None:
+            formats[fmt] = {"skipped": "xls holds at most 65,535 data rows" if fmt == "xls" else "no soffice"}
+            continue
+        log(f"intake {rows} rows as {fmt}: bare read and pipeline ×{repeat}")
+        formats[fmt] = {"file_mb": round(path.stat().st_size / 2**20, 1),
+                        "bare": _median_run(f"bare:{fmt}", rows, repeat, pool_size),
+                        "sink": _median_run(f"sink:{fmt}", rows, repeat, pool_size)}
 
 
 def _e2e_runs(res: dict, rows: int, pool_size: int, profile: bool) -> None:
