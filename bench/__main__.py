@@ -125,8 +125,9 @@ def rows_of(results: dict) -> list[tuple[str, str, str, str, str]]:
                             "", "", f"{CMD} --only intake"))
         big = intake["sizes"][largest]
         peak = max(big.get("sink", {}).get("rss_mb", 0), big.get("e2e", {}).get("rss_mb", 0))
-        out.append((f"intake {_k(largest)} rows: peak RSS of the worker (max of sink, end to end)", f"{peak:.0f} MB",
-                    f"< {TARGET_RSS_MB} MB", _status(peak < TARGET_RSS_MB), f"{CMD} --only intake"))
+        if peak:                             # (not measured when only the formats part ran)
+            out.append((f"intake {_k(largest)} rows: peak RSS of the worker (max of sink, end to end)", f"{peak:.0f} MB",
+                        f"< {TARGET_RSS_MB} MB", _status(peak < TARGET_RSS_MB), f"{CMD} --only intake"))
     costs = results.get("costs")
     if costs:
         for key, what in (("registration", "late (迟报: 核准日期 long past)"), ("registration_on_time", "on time")):

@@ -297,7 +297,7 @@ def _sink(path: Path, pool_size: int, profile: bool, fmt: str = "xlsx") -> dict:
     out = {"seconds": t.seconds, "cpu": t.cpu, "state": state, "rows": up.rows_total,
            "accepted": up.accepted, "rejected": up.rejected, "records_written": records.written,
            "write_calls": records.write_calls, "counter_calls": counters.calls, "checkpoints": uploads.saves,
-           "s3_bytes_written": s3.bytes_written}
+           "s3_bytes_written": s3.bytes_written, "error": up.error.model_dump() if up.error else None}
     if prof:
         out["profile"] = profile_summary(prof, t.seconds)
     return out
