@@ -24,8 +24,31 @@ _CHALICE_CODES = {
 }
 
 
+MAX_DEPTH = 32              # objects/arrays inside each other; a real body needs 4
+MAX_NUMBER_CHARS = 40       # a number's literal (DynamoDB keeps 38 significant digits)
+
+
+class _TooLong:
+    """A number literal longer than MAX_NUMBER_CHARS, kept as a marker until the whole body is read."""
+    __slots__ = ("chars",)
+
+    def __init__(self, text: str):
+        self.chars = len(text)
+
+
+def _number(convert):
+    def parse(text: str):
+        return _TooLong(text) if len(text) > MAX_NUMBER_CHARS else convert(text)
+    return parse
+
+
+_DECODER = json.JSONDecoder(parse_int=_number(int), parse_float=_number(float))
+
+
 def parse_json(raw: bytes | None, *, required: bool = True) -> Any:
-    """The request body as JSON; BAD_JSON / PAYLOAD_TOO_LARGE with a Chinese reason otherwise."""
+    """The request body as JSON — the one parser of request bodies: BAD_JSON with a Chinese reason
+    and the JSON path of what is wrong (a number of more than MAX_NUMBER_CHARS characters, nesting
+    deeper than MAX_DEPTH), PAYLOAD_TOO_LARGE past MAX_JSON_BYTES."""
     if not raw:
         if required:
             raise BadJson("请求体为空，应为 JSON 对象")
@@ -33,14 +56,39 @@ def parse_json(raw: bytes | None, *, required: bool = True) -> Any:
     if len(raw) > MAX_JSON_BYTES:
         raise PayloadTooLarge(details=[{"max_bytes": MAX_JSON_BYTES, "bytes": len(raw)}])
     try:
-        return json.loads(raw.decode("utf-8"))
+        value = _DECODER.decode(raw.decode("utf-8"))
     except UnicodeDecodeError as exc:
         raise BadJson("请求体不是 UTF-8 编码", details=[{"position": exc.start}]) from None
     except json.JSONDecodeError as exc:
         raise BadJson(f"JSON 格式错误：第 {exc.lineno} 行第 {exc.colno} 列", details=[
             {"line": exc.lineno, "column": exc.colno}]) from None
     except RecursionError:
-        raise BadJson("JSON 嵌套层次过深", details=[{"code": "TOO_DEEP"}]) from None
+        raise BadJson(f"JSON 嵌套层次过深（最多 {MAX_DEPTH} 层）",
+                      details=[{"field": "", "code": "TOO_DEEP", "max_depth": MAX_DEPTH}]) from None
+    problems = _problems(value)
+    if problems:
+        raise BadJson("JSON 中有过长的数字或过深的嵌套", details=problems)
+    return value
+
+
+def _problems(value: Any, limit: int = 20) -> list[dict]:
+    """Numbers too long and containers too deep, each with its JSON path (walked without recursion)."""
+    out: list[dict] = []
+    stack: list[tuple[Any, str, int]] = [(value, "", 0)]
+    while stack and len(out) < limit:
+        node, path, depth = stack.pop()
+        if isinstance(node, _TooLong):
+            out.append({"field": path, "code": "NUMBER_TOO_LONG", "max_chars": MAX_NUMBER_CHARS,
+                        "chars": node.chars})
+        elif isinstance(node, (dict, list)):
+            if depth >= MAX_DEPTH:
+                out.append({"field": path, "code": "TOO_DEEP", "max_depth": MAX_DEPTH})
+                continue
+            items = node.items() if isinstance(node, dict) else enumerate(node)
+            for key, child in items:
+                child_path = f"{path}[{key}]" if isinstance(node, list) else (f"{path}.{key}" if path else str(key))
+                stack.append((child, child_path, depth + 1))
+    return out
 
 
 def json_object(raw: bytes | None) -> dict:

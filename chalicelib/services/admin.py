@@ -3,8 +3,9 @@ from __future__ import annotations
 
 import re
 from datetime import date
+from typing import Annotated, Literal
 
-from pydantic import ValidationError
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
 
 from chalicelib.catalog import make_county_department
 from chalicelib.catalog.model import Department
@@ -14,7 +15,38 @@ from chalicelib.errors import BadRequest, NotFound
 from chalicelib.models.principal import Principal
 
 COUNTY_ID = re.compile(r"^(5108\d\d)-(d\d\d)$")
-EDITABLE = {"name", "level", "region", "push_mode", "categories", "leader", "office", "operators"}
+
+Short = Annotated[str, StringConstraints(max_length=100)]
+
+
+class ContactIn(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=True)
+    name: Short = ""
+    title: Short = ""
+    phone: Annotated[str, StringConstraints(max_length=40)] = ""
+
+
+class DepartmentUpdate(BaseModel):
+    """The body of PUT /v1/admin/departments/{id}: the editable fields. A field left out stays as it
+    is; null is refused like any other wrong type (defaults are not validated, so None means "left out")."""
+    model_config = ConfigDict(extra="forbid", strict=True)
+    name: Annotated[str, StringConstraints(min_length=1, max_length=100)] = None
+    level: Literal["市级", "县区级"] = None
+    region: Annotated[str, StringConstraints(pattern=r"^\d{6}$")] = None
+    push_mode: Literal["batch", "manual"] = None
+    categories: Annotated[list[Annotated[str, StringConstraints(max_length=64)]], Field(max_length=100)] = None
+    leader: ContactIn = None
+    office: Annotated[str, StringConstraints(max_length=200)] = None
+    operators: Annotated[list[ContactIn], Field(max_length=100)] = None
+
+
+_CODES = {"extra_forbidden": "NOT_EDITABLE", "literal_error": "BAD_ENUM", "missing": "REQUIRED"}
+
+
+def validation_details(exc: ValidationError) -> list[dict]:
+    """A pydantic error as the error body's details: the field's path, a stable code, pydantic's reason."""
+    return [{"field": ".".join(str(p) for p in e["loc"]), "code": _CODES.get(e["type"], "BAD_VALUE"),
+             "reason": e["msg"]} for e in exc.errors(include_url=False, include_input=False)]
 
 
 class DepartmentService:
@@ -45,19 +77,14 @@ class DepartmentService:
             if not m or m.group(2) not in self.catalog.departments:
                 raise NotFound("部门不存在；新增区县部门的编号应为 <区县代码>-dNN，例如 510802-d12")
             current = make_county_department(m.group(1), m.group(2), self.catalog)
-        unknown = sorted(set(body) - EDITABLE)
-        if unknown:
-            raise BadRequest("包含不可修改的字段", details=[{"field": f, "code": "NOT_EDITABLE"} for f in unknown])
-        bad = [c for c in body.get("categories", []) or [] if c not in self.catalog.categories]
+        try:
+            update = DepartmentUpdate.model_validate(body)
+        except ValidationError as exc:
+            raise BadRequest("部门信息格式有误", details=validation_details(exc)) from None
+        bad = [c for c in update.categories or [] if c not in self.catalog.categories]
         if bad:
             raise BadRequest("信息类别无效", details=[{"field": "categories", "code": "BAD_ENUM", "value": c} for c in bad])
-        if body.get("push_mode") not in (None, "batch", "manual"):
-            raise BadRequest("push_mode 只能是 batch 或 manual", details=[{"field": "push_mode", "code": "BAD_ENUM"}])
-        try:
-            dept = Department.model_validate({**current.model_dump(), **body})
-        except ValidationError as exc:
-            raise BadRequest("部门信息格式有误", details=[
-                {"field": ".".join(str(p) for p in e["loc"]), "code": "BAD_VALUE"} for e in exc.errors()]) from None
+        dept = Department.model_validate({**current.model_dump(), **update.model_dump(exclude_unset=True)})
         self.departments.put(dept)
         return dept.model_dump()
 

@@ -26,6 +26,7 @@ from chalicelib.errors import BadRequest, Forbidden, NotFound
 from chalicelib.models.principal import Principal
 
 MAX_CODES = 5000
+DELIVERIES = pagination.Shape({"pk", "sk"})
 MAX_ATTEMPTS = 3
 
 
@@ -81,7 +82,9 @@ class WatchlistService:
             raise NotFound("关注名单不存在")
         if not principal.is_admin and wl["department"] != principal.department:
             raise Forbidden("只能查看本部门的关注名单")
-        items, last = self.repo.deliveries(watchlist_id, limit, pagination.decode(cursor))
+        after = pagination.read(cursor, DELIVERIES, {"pk": f"WL#{watchlist_id}",
+                                                     "sk": lambda sk: sk.startswith("D#")}).key
+        items, last = self.repo.deliveries(watchlist_id, limit, after)
         return {"items": items, "next_cursor": pagination.encode(last)}
 
     def notify(self, changes: list[dict]) -> dict:
