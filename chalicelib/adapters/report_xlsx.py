@@ -1,11 +1,14 @@
 """The 督查考核 report as a real xlsx: title, period, generated-at, Chinese headers, percentages,
-frozen header row, column widths."""
+frozen header row, column widths. Every text cell goes through text_cells.put (a department name
+`=HYPERLINK(…)` stays text)."""
 from __future__ import annotations
 
 import io
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
+
+from chalicelib.adapters.text_cells import put
 
 COLUMNS = [  # (key, header, width, number format)
     ("department", "部门编号", 12, None), ("name", "部门名称", 26, None), ("submitted", "报送条数", 10, "0"),
@@ -30,19 +33,19 @@ def department_report_xlsx(report: dict, title: str = "涉企信息归集公示�
     wb = Workbook()
     ws = wb.active
     ws.title = "部门统计"
-    ws["A1"] = title
-    ws["A1"].font = Font(size=14, bold=True)
-    ws["A2"] = f"统计期间：{report['from']} 至 {report['to']}" + (f"（区县 {report['region']}）" if report.get("region") else "")
-    ws["A3"] = f"生成时间：{report['generated_at']}"
+    put(ws, 1, 1, title).font = Font(size=14, bold=True)
+    put(ws, 2, 1, f"统计期间：{report['from']} 至 {report['to']}" + (
+        f"（区县 {report['region']}）" if report.get("region") else ""))
+    put(ws, 3, 1, f"生成时间：{report['generated_at']}")
     fill = PatternFill("solid", fgColor="DDEBF7")
     for col, (_, header, width, _) in enumerate(COLUMNS, start=1):
-        c = ws.cell(row=HEADER_ROW, column=col, value=header)
+        c = put(ws, HEADER_ROW, col, header)
         c.font, c.fill, c.alignment = Font(bold=True), fill, Alignment(horizontal="center", wrap_text=True)
         ws.column_dimensions[c.column_letter].width = width
     rows = [*report["items"], {"department": "合计", "name": "", **report["total"]}]
     for r, item in enumerate(rows, start=HEADER_ROW + 1):
         for col, (key, _, _, fmt) in enumerate(COLUMNS, start=1):
-            c = ws.cell(row=r, column=col, value=_cell(key, item.get(key)))
+            c = put(ws, r, col, _cell(key, item.get(key)))
             if fmt:
                 c.number_format = fmt
         if item["department"] == "合计":

@@ -9,7 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints, Validation
 
 from chalicelib.catalog import make_county_department
 from chalicelib.catalog.model import Department
-from chalicelib.clock import now_iso
+from chalicelib.clock import FIRST_YEAR, LAST_YEAR, now_iso
 from chalicelib.domain.workdays import YearOverride
 from chalicelib.errors import BadRequest, NotFound
 from chalicelib.models.principal import Principal
@@ -38,6 +38,13 @@ class DepartmentUpdate(BaseModel):
     leader: ContactIn = None
     office: Annotated[str, StringConstraints(max_length=200)] = None
     operators: Annotated[list[ContactIn], Field(max_length=100)] = None
+
+
+class CalendarUpdate(BaseModel):
+    """The body of PUT /v1/admin/calendar/{year}: ISO dates of that year (checked by the service)."""
+    model_config = ConfigDict(extra="forbid", strict=True)
+    holidays: Annotated[list[Annotated[str, StringConstraints(max_length=32)]], Field(max_length=366)] = []
+    workdays: Annotated[list[Annotated[str, StringConstraints(max_length=32)]], Field(max_length=366)] = []
 
 
 _CODES = {"extra_forbidden": "NOT_EDITABLE", "literal_error": "BAD_ENUM", "missing": "REQUIRED"}
@@ -94,21 +101,21 @@ class CalendarService:
         self.calendar = calendar
 
     def put(self, principal: Principal, year: str, body: dict) -> dict:
-        if not re.fullmatch(r"20\d\d", year or ""):
+        if not re.fullmatch(r"20\d\d", year or "") or not FIRST_YEAR <= int(year) <= LAST_YEAR:
             raise BadRequest("年份应为四位数字，例如 2027", details=[{"field": "year", "code": "BAD_REQUEST"}])
+        try:
+            update = CalendarUpdate.model_validate(body)
+        except ValidationError as exc:
+            raise BadRequest("工作日历有误", details=validation_details(exc)) from None
         days: dict[str, set[date]] = {}
         errors = []
         for key in ("holidays", "workdays"):
-            values = body.get(key, [])
-            if not isinstance(values, list):
-                errors.append({"field": key, "code": "BAD_VALUE"})
-                continue
             days[key] = set()
-            for v in values:
+            for v in getattr(update, key):
                 try:
-                    d = date.fromisoformat(str(v))
+                    d = date.fromisoformat(v)
                 except ValueError:
-                    errors.append({"field": key, "code": "BAD_DATE", "value": str(v)[:20]})
+                    errors.append({"field": key, "code": "BAD_DATE", "value": v[:20]})
                     continue
                 if d.year != int(year):
                     errors.append({"field": key, "code": "BAD_DATE", "value": v, "message": f"不属于 {year} 年"})
