@@ -6,7 +6,14 @@ from typing import Any
 
 from chalice import Response
 
-from chalicelib.errors import BadJson, BadRequest, DomainError, PayloadTooLarge, internal_error_body
+from chalicelib.errors import (
+    BadJson,
+    BadRequest,
+    DomainError,
+    NotAcceptable,
+    PayloadTooLarge,
+    internal_error_body,
+)
 
 MAX_JSON_BYTES = 5 * 1024 * 1024
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -96,6 +103,25 @@ def json_object(raw: bytes | None) -> dict:
     if not isinstance(body, dict):
         raise BadRequest("请求体应为 JSON 对象")
     return body
+
+
+def acceptable(headers, response: Any, binary_types: list[str]) -> Any:
+    """A binary answer (a content type of `binary_types`) only to a request whose Accept header names
+    that type or a wildcard covering it: API Gateway hands a binary body over only then (base64 text
+    otherwise) and Chalice answers a bare 400. Anything else is a 406 naming the header to send —
+    e.g. Python's urllib, which sends no Accept header."""
+    if not isinstance(response, Response):
+        return response
+    ctype = {k.lower(): v for k, v in (response.headers or {}).items()}.get("content-type", "")
+    ctype = ctype.split(";")[0].strip().lower()
+    if ctype not in {t.lower() for t in binary_types}:
+        return response
+    accept = (headers or {}).get("accept") or ""
+    wanted = {part.split(";")[0].strip().lower() for part in accept.split(",")}
+    if wanted & {ctype, ctype.split("/")[0] + "/*", "*/*"}:
+        return response
+    raise NotAcceptable(f"该接口返回文件（{ctype}），请在请求头 Accept 中指明：Accept: {ctype}",
+                        details=[{"header": "Accept", "value": ctype, "received": accept[:200] or None}])
 
 
 def error_response(err: DomainError) -> Response:

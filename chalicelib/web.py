@@ -70,7 +70,7 @@ class Router:
                 ctx.principal = principal
                 logger.append_keys(user=principal.username, department=principal.department)
                 policy.require_role(principal, request.method, path)
-            return view(ctx, **params)
+            return http.acceptable(request.headers, view(ctx, **params), self.app.api.binary_types)
         except DomainError as err:
             outcome = f"{err.status} {err.code}"
             if err.status >= 500:   # a dependency's outage (503): operators must see it, with what caused it
