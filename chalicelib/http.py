@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 from chalice import Response
@@ -50,12 +51,13 @@ def _number(convert):
 
 
 _DECODER = json.JSONDecoder(parse_int=_number(int), parse_float=_number(float))
+_SURROGATE_ESCAPE = re.compile(rb"\\u[dD][89abcdefABCDEF]")   # \ud800–\udfff: a pair is fine, a lone one is not text
 
 
 def parse_json(raw: bytes | None, *, required: bool = True) -> Any:
     """The request body as JSON — the one parser of request bodies: BAD_JSON with a Chinese reason
     and the JSON path of what is wrong (a number of more than MAX_NUMBER_CHARS characters, nesting
-    deeper than MAX_DEPTH), PAYLOAD_TOO_LARGE past MAX_JSON_BYTES."""
+    deeper than MAX_DEPTH, a lone surrogate escape that is no text), PAYLOAD_TOO_LARGE past MAX_JSON_BYTES."""
     if not raw:
         if required:
             raise BadJson("请求体为空，应为 JSON 对象")
@@ -72,19 +74,22 @@ def parse_json(raw: bytes | None, *, required: bool = True) -> Any:
     except RecursionError:
         raise BadJson(f"JSON 嵌套层次过深（最多 {MAX_DEPTH} 层）",
                       details=[{"field": "", "code": "TOO_DEEP", "max_depth": MAX_DEPTH}]) from None
-    problems = _problems(value)
+    problems = _problems(value, strings=bool(_SURROGATE_ESCAPE.search(raw)))
     if problems:
-        raise BadJson("JSON 中有过长的数字或过深的嵌套", details=problems)
+        raise BadJson("JSON 中有过长的数字、过深的嵌套或无效的字符", details=problems)
     return value
 
 
-def _problems(value: Any, limit: int = 20) -> list[dict]:
-    """Numbers too long and containers too deep, each with its JSON path (walked without recursion)."""
+def _problems(value: Any, *, strings: bool, limit: int = 20) -> list[dict]:
+    """Numbers too long, containers too deep and (`strings`) text that is no Unicode, each with its JSON
+    path (walked without recursion)."""
     out: list[dict] = []
     stack: list[tuple[Any, str, int]] = [(value, "", 0)]
     while stack and len(out) < limit:
         node, path, depth = stack.pop()
-        if isinstance(node, _TooLong):
+        if strings and isinstance(node, str) and not _is_text(node):
+            out.append({"field": path, "code": "BAD_UNICODE"})
+        elif isinstance(node, _TooLong):
             out.append({"field": path, "code": "NUMBER_TOO_LONG", "max_chars": MAX_NUMBER_CHARS,
                         "chars": node.chars})
         elif isinstance(node, (dict, list)):
@@ -93,9 +98,20 @@ def _problems(value: Any, limit: int = 20) -> list[dict]:
                 continue
             items = node.items() if isinstance(node, dict) else enumerate(node)
             for key, child in items:
+                if strings and isinstance(key, str) and not _is_text(key):
+                    out.append({"field": path, "code": "BAD_UNICODE"})
+                    continue
                 child_path = f"{path}[{key}]" if isinstance(node, list) else (f"{path}.{key}" if path else str(key))
                 stack.append((child, child_path, depth + 1))
     return out
+
+
+def _is_text(s: str) -> bool:
+    try:
+        s.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def json_object(raw: bytes | None) -> dict:

@@ -47,7 +47,24 @@ class CalendarUpdate(BaseModel):
     workdays: Annotated[list[Annotated[str, StringConstraints(max_length=32)]], Field(max_length=366)] = []
 
 
-_CODES = {"extra_forbidden": "NOT_EDITABLE", "literal_error": "BAD_ENUM", "missing": "REQUIRED"}
+class NewUser(BaseModel):
+    """The body of POST /v1/admin/users."""
+    model_config = ConfigDict(extra="forbid", strict=True)
+    username: Annotated[str, StringConstraints(min_length=1, max_length=128)]
+    role: Literal["admin", "supervisor", "operator", "system"]
+    department: Annotated[str, StringConstraints(min_length=1, max_length=32)] | None = None
+    temporary_password: Annotated[str, StringConstraints(min_length=1, max_length=256)]
+
+    @classmethod
+    def parse(cls, body: dict) -> NewUser:
+        try:
+            return cls.model_validate(body)
+        except ValidationError as exc:
+            raise BadRequest("账号信息不完整或有误", details=validation_details(exc)) from None
+
+
+_CODES = {"extra_forbidden": "NOT_EDITABLE", "literal_error": "BAD_ENUM", "missing": "REQUIRED",
+          "string_too_short": "REQUIRED"}
 
 
 def validation_details(exc: ValidationError) -> list[dict]:

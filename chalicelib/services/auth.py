@@ -95,12 +95,11 @@ class AuthService:
         self.audit.record(who, "auth.login", target=who.username, request_id=request_id, outcome=outcome)
 
     def create_user(self, body: dict) -> dict:
-        username, role = body.get("username"), body.get("role")
-        department, temporary = body.get("department"), body.get("temporary_password")
-        errors = [{"field": f, "code": "REQUIRED"} for f in ("username", "role", "temporary_password")
-                  if not isinstance(body.get(f), str) or not body.get(f)]
-        if role not in (None, "admin", "supervisor", "operator", "system"):
-            errors.append({"field": "role", "code": "BAD_ENUM"})
+        from chalicelib.services.admin import NewUser
+
+        new = NewUser.parse(body)
+        username, role, department, temporary = new.username, new.role, new.department, new.temporary_password
+        errors = []
         if role in ROLES_WITH_DEPARTMENT and (not department or (self.departments and not self.departments(department))):
             errors.append({"field": "department", "code": "REQUIRED" if not department else "NOT_FOUND"})
         if errors:

@@ -116,3 +116,15 @@ def path_of(case: dict, ids: dict[str, str]) -> str:
 
 def _b64(text: str) -> str:
     return base64.urlsafe_b64encode(text.encode()).decode().rstrip("=")
+
+
+def check_error_body(resp, code: str | None = None) -> None:
+    """A 4xx body is the platform's error envelope (with this code, when given)."""
+    body = json.loads(resp.body)
+    assert set(body) == {"error"}, body
+    err = body["error"]
+    assert isinstance(err.get("code"), str) and err["code"].isupper(), err
+    assert isinstance(err.get("message"), str) and err["message"], err
+    assert isinstance(err.get("details"), list), err
+    if code:
+        assert err["code"] == code, err
