@@ -10,6 +10,7 @@ from chalicelib.models.audit import AuditEntry
 from chalicelib.models.principal import Principal
 
 MAX_DAYS = 366
+MAX_TARGET_CHARS = 256     # the target is an index key (≤ 2048 bytes); a hostile path or body may name anything
 BY_DAY = pagination.Shape({"day", "sk"}, dated=True)
 
 
@@ -21,7 +22,7 @@ class AuditService:
                outcome: str, details: dict | None = None) -> None:
         self.repo.append(AuditEntry(
             actor=principal.username, role=principal.role, department=principal.department,
-            action=action, target=target or "-", at=now_iso(), request_id=request_id,
+            action=action, target=(target or "-")[:MAX_TARGET_CHARS], at=now_iso(), request_id=request_id,
             outcome=outcome, details=details or {}))
 
     def search(self, *, actor: str | None, target: str | None, start: date | None, end: date | None,

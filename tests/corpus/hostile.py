@@ -152,7 +152,7 @@ def _path(path: str, values: dict[str, str]) -> str:
     return path
 
 
-def requests_for_every_operation(ids: dict[str, str], seed: int = 19, per_place: int = 8) -> list[Request]:
+def requests_for_every_operation(ids: dict[str, str], seed: int = 19, per_place: int = 6) -> list[Request]:
     """Hostile requests for every operation of openapi.yaml. Every path and query parameter gets every
     value; each body place gets `per_place` values (drawn so that every value is used across the
     places of an operation), plus whole-body variants."""

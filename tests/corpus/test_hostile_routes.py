@@ -5,6 +5,7 @@ its requests that failed, not only the first."""
 from __future__ import annotations
 
 import json
+import logging
 from collections import defaultdict
 
 import pytest
@@ -26,7 +27,7 @@ def test_the_generator_covers_every_operation_with_many_requests():
 
 
 @pytest.mark.parametrize("operation", sorted(BY_OPERATION))
-def test_no_hostile_request_gets_a_5xx(corpus_stack, operation):
+def test_no_hostile_request_gets_a_5xx(corpus_stack, operation, caplog):
     client, ids = corpus_stack["client"], corpus_stack["ids"]
     failures = []
     for req in BY_OPERATION[operation]:
@@ -42,5 +43,7 @@ def test_no_hostile_request_gets_a_5xx(corpus_stack, operation):
                 check_error_body(resp)
             except (AssertionError, json.JSONDecodeError) as exc:
                 failures.append((req.id, resp.status_code, f"not the error body: {exc}"[:300]))
+    swallowed = [r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR]
+    assert not swallowed, f"errors logged (e.g. an audit entry lost): {sorted(set(swallowed))}"
     assert not failures, f"{len(failures)} of {len(BY_OPERATION[operation])} requests failed:\n" + "\n".join(
         map(repr, failures[:40]))
