@@ -2,7 +2,8 @@
 
 For each operation it makes requests that put hostile values into one place at a time — each path
 parameter, each query parameter (cursors get hostile cursors), and each property of the request
-body (also inside the first element of an array property such as `records`) — the rest of the
+body (also inside the first element of an array property such as `records`), and odd headers
+(forged or huge tokens, foreign content types) — the rest of the
 request staying a plausible one, so the hostile value reaches as far into the code as it can. The
 values: numbers of any size (4,400 digits, 40-digit integers, 1e999999), deep nesting (900 levels,
 and 30 that still parse), dates and months outside 2004–2099 or impossible, every JSON type in the
@@ -58,6 +59,14 @@ CURSORS = ["not base64 !", "%%%%", "x" * 10_000, _b64("not json"), _b64("[]"), _
            _b64({"pk": "WL#other", "sk": "D#1"}), _b64({"d": "2026-12-07", "k": {"pk": "CHANGES#2020-01-01", "sk": "1"}})]
 
 
+_JWT_NONE = ".".join(_b64(part) for part in ({"alg": "none", "typ": "JWT"}, {"cognito:groups": ["admin"]})) + "."
+HEADERS = [{"Authorization": "Bearer " + "9" * 4400}, {"Authorization": "Bearer a.b.c"},
+           {"Authorization": "Basic YWRtaW46YWRtaW4="}, {"Authorization": "Bearer " + _JWT_NONE},
+           {"Authorization": "Bearer " + "x" * 20_000}, {"Accept": "\u4e2d/\u6587, */*;q=nan"},
+           {"Content-Type": "application/json; charset=latin-1"}, {"Content-Type": "text/plain"},
+           {"Content-Type": "multipart/form-data; boundary=" + "x" * 5000}]
+
+
 @dataclass
 class Request:
     id: str
@@ -65,6 +74,7 @@ class Request:
     path: str               # with the query string, already encoded
     account: str            # a key of tests/corpus/conftest.py ACCOUNTS, or "anonymous"
     body: bytes | None
+    headers: dict | None = None   # sent instead of the account's (and over the JSON content type)
 
 
 def account_for(method: str, path: str) -> str:
@@ -115,7 +125,10 @@ PATH_DEFAULTS = {"record_id": "$RECORD_ID", "upload_id": "$UPLOAD_ID", "category
                  "username": "nobody-here", "watchlist_id": "W0", "name": "index.html"}
 # Path parameters whose hostile values must not reach a real account or run a slow job (kept to the
 # values that cannot name one).
-QUERY_DEFAULTS = {"q": "示例", "format": "json"}
+# Operations that cost ~0.3 s a request (a report over 43 departments): every other query value, to keep
+# the whole run within two minutes.
+SLOW = {("GET", "/v1/reports/departments"), ("GET", "/v1/public/scorecards")}
+QUERY_DEFAULTS = {"q": "示例", "format": "json", "from": "2026-12-01", "to": "2026-12-01"}   # one day: reports are dear
 
 
 def _params(doc: dict, item: dict, op: dict) -> list[dict]:
@@ -174,13 +187,13 @@ def requests_for_every_operation(ids: dict[str, str], seed: int = 19, per_place:
             base = f"{m} {path}"
 
             def add(tag: str, values: dict[str, str], q: dict[str, str], raw_query: str = "", data=body,
-                    _base=base, _m=m, _path_=path, _account=account):
+                    headers=None, _base=base, _m=m, _path_=path, _account=account):
                 qs = "&".join(f"{k}={quote(v, safe='', encoding='utf-8', errors='surrogatepass')}"
                               for k, v in q.items())
                 qs = "&".join(x for x in (qs, raw_query) if x)
                 url = _path(_path_, {k: quote(v, safe="", errors="surrogatepass") if not v.startswith("$") else v
                                      for k, v in values.items()})
-                out.append(Request(f"{_base}:{tag}", _m, url + (f"?{qs}" if qs else ""), _account, data))
+                out.append(Request(f"{_base}:{tag}", _m, url + (f"?{qs}" if qs else ""), _account, data, headers))
 
             # every operation, also those without parameters: hostile values in query parameters it
             # does not have (and a JSON body where none is expected)
@@ -189,6 +202,8 @@ def requests_for_every_operation(ids: dict[str, str], seed: int = 19, per_place:
             if "requestBody" not in op:
                 for i, literal in enumerate(NUMBERS[:1] + NESTING[:1]):
                     add(f"body.unexpected#{i}", path_values, query, data=literal.encode())
+            for i, h in enumerate(HEADERS):
+                add(f"headers#{i}", path_values, query, headers=h)
             for name in path_values:
                 if name in ("username", "job"):        # never a real account, never a slow job run
                     hostile = [v for v in TEXT_VALUES if v not in ("null", " ")]
@@ -201,6 +216,7 @@ def requests_for_every_operation(ids: dict[str, str], seed: int = 19, per_place:
                     continue
                 name = p["name"]
                 values = CURSORS if name == "cursor" else TEXT_VALUES
+                values = values[::2] if (m, path) in SLOW else values
                 for i, v in enumerate(values):
                     add(f"query.{name}#{i}", path_values, {**query, name: v})
                 for i, raw in enumerate(RAW_QUERY):
