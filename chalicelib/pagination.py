@@ -63,7 +63,7 @@ def encode(position: dict | None) -> str | None:
     return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
 
 
-def decode(cursor: str | None) -> dict | None:
+def _decode(cursor: str | None) -> dict | None:
     """The cursor's JSON object, parsed like a request body (bounded numbers and depth), or None."""
     from chalicelib.errors import DomainError
     from chalicelib.http import parse_json
@@ -91,7 +91,7 @@ def read(cursor: str | None, shape: Shape, where: Where | Callable[[date | None]
 
     `where` names what each key attribute must be for this query — a value, or a test of the value;
     for a dated shape it may be a function of the cursor's day."""
-    value = decode(cursor)
+    value = _decode(cursor)
     if value is None:
         return Position()
     day = None
