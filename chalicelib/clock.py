@@ -41,7 +41,9 @@ def _parse(value, field: str, suffix: str, what: str) -> date | None:
             day = date.fromisoformat(value + suffix)
         except ValueError:
             pass
-    if day is None or not FIRST_YEAR <= day.year <= LAST_YEAR:
-        raise BadRequest(f"「{field}」应为 {FIRST_YEAR}–{LAST_YEAR} 年间 {what}", code="BAD_REQUEST", details=[
-            {"field": field, "code": "BAD_DATE", "min": f"{FIRST_YEAR}-01-01", "max": f"{LAST_YEAR}-12-31"}])
+    if day is None:
+        raise BadRequest(f"「{field}」应为 {what}", code="BAD_REQUEST", details=[{"field": field, "code": "BAD_DATE"}])
+    if not FIRST_YEAR <= day.year <= LAST_YEAR:
+        raise BadRequest(f"{field} 应在 {FIRST_YEAR} 年至 {LAST_YEAR} 年之间", code="BAD_REQUEST",
+                         details=[{"field": field, "code": "OUT_OF_RANGE"}])
     return day
