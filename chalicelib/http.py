@@ -121,6 +121,22 @@ def json_object(raw: bytes | None) -> dict:
     return body
 
 
+MAX_PARAM_BYTES = 1024     # a path or query value: DynamoDB keys hold at most 1024 (sort) / 2048 (partition) bytes
+
+
+def check_params(path_params: dict | None, query_params) -> None:
+    """Every path and query value (the cursor has its own bound) at most MAX_PARAM_BYTES of UTF-8: a
+    longer one is no id, code, name or date of the platform, and would be a ValidationException of
+    DynamoDB as a key. 400 naming the parameters."""
+    values = [(name, v) for name, v in (path_params or {}).items()]
+    if query_params:
+        values += [(name, v) for name in query_params.keys() if name != "cursor" for v in query_params.getlist(name)]
+    long = sorted({name for name, v in values if len(str(v).encode("utf-8", "surrogatepass")) > MAX_PARAM_BYTES})
+    if long:
+        raise BadRequest("请求参数过长", details=[{"field": name, "code": "TOO_LONG", "max_bytes": MAX_PARAM_BYTES}
+                                            for name in long])
+
+
 def acceptable(headers, response: Any, binary_types: list[str]) -> Any:
     """A binary answer (a content type of `binary_types`) only to a request whose Accept header names
     that type or a wildcard covering it: API Gateway hands a binary body over only then (base64 text

@@ -70,6 +70,7 @@ class Router:
                 ctx.principal = principal
                 logger.append_keys(user=principal.username, department=principal.department)
                 policy.require_role(principal, request.method, path)
+            http.check_params(params, request.query_params)
             return http.acceptable(request.headers, view(ctx, **params), self.app.api.binary_types)
         except DomainError as err:
             outcome = f"{err.status} {err.code}"
