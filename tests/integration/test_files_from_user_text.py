@@ -40,3 +40,12 @@ def test_monthly_report_keeps_hostile_department_names_as_text(client, login, st
     s3 = stack.aws.client("s3")
     body = s3.get_object(Bucket=stack.settings.bucket("exchange"), Key=key)["Body"].read()
     assert_xlsx_text(body)
+
+
+def test_a_template_needs_its_type_or_a_wildcard_in_accept_else_406(client):
+    for accept, status in [(None, 406), ("application/json", 406), ("application/*", 406), ("image/png", 406),
+                           (XLSX, 200), ("*/*", 200), (f"text/html, {XLSX};q=0.9", 200)]:
+        resp = client.http.get("/v1/templates/admin_penalty", headers={"Accept": accept} if accept else {})
+        assert resp.status_code == status, (accept, resp.status_code, resp.body[:200])
+        if status == 406:
+            assert json.loads(resp.body)["error"]["code"] == "NOT_ACCEPTABLE"
