@@ -3,14 +3,17 @@ for a formula (=, +, -, @, tab, CR), the 回退 file, the template, the report x
 hold the text as a text cell / quoted field — read back with openpyxl, calamine and csv."""
 from __future__ import annotations
 
+import re
 from types import SimpleNamespace
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from chalicelib.adapters.report_xlsx import department_report_xlsx
 from chalicelib.adapters.spreadsheet.feedback import build_feedback
 from chalicelib.adapters.spreadsheet.template import build_template
-from chalicelib.adapters.text_cells import csv_text
+from chalicelib.adapters.text_cells import FORMULA_PREFIXES, clean, csv_text, put
 from chalicelib.catalog import load_catalog
 from chalicelib.services.open_data import CSV_COLUMNS, _csv
 from tests.textcheck import HOSTILE, assert_csv_text, assert_xlsx_text
@@ -46,3 +49,15 @@ def test_open_data_csv_quotes_formula_like_text():
                                             (None, ""), (5, "5"), ("=1", "'=1")])
 def test_csv_text_leaves_plain_numbers_and_plain_text(value, expected):
     assert csv_text(value) == expected
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.sampled_from(FORMULA_PREFIXES), st.text(max_size=40))
+def test_any_formula_like_text_stays_text_in_openpyxl_and_csv(prefix, rest):
+    from openpyxl import Workbook
+
+    text = prefix + rest
+    cell = put(Workbook().active, 1, 1, text)
+    assert (cell.data_type, cell.value) == ("s", clean(text))
+    field = csv_text(text)
+    assert field == text if re.fullmatch(r"[+-]?\d+(\.\d+)?", text) else field == "'" + text
