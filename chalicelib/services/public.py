@@ -26,6 +26,44 @@ def _looks_like_code(q: str) -> bool:
     return is_uscc_format(q) or is_regno_format(q)
 
 
+def _region(profile: dict) -> str | None:
+    """The 6-digit administrative code the enterprise was registered in (USCC digits 3–8, else
+    the 注册号's first 6 digits)."""
+    uscc, regno = profile.get("uscc") or "", profile.get("regno") or ""
+    if is_uscc_format(uscc) and uscc[2:8].isdigit() and not uscc.startswith("00"):
+        return uscc[2:8]
+    return regno[:6] if is_regno_format(regno) else None
+
+
+def _restrictions(copies: list[dict], day: str) -> list[dict]:
+    """联合惩戒 reasons in force on `day`: listed (not removed) or an active ban."""
+    reasons = []
+    for c in copies:
+        f = c.get("fields", {})
+        if c["category"] in LISTS:
+            removed = f.get("removal_date")
+            if not removed or removed > day:
+                reasons.append({"category": c["category"], "reason": LISTS[c["category"]],
+                                "record_id": c["record_id"], "since": f.get("listed_date"), "until": removed})
+        elif c["category"] == "admin_penalty":
+            kinds = set(f.get("CF_CFLB") or [])
+            until = f.get("CF_YXQ")
+            if kinds & BANS and until and until >= day:
+                reasons.append({"category": "admin_penalty", "reason": "、".join(sorted(kinds & BANS)),
+                                "record_id": c["record_id"], "since": f.get("CF_JDRQ"), "until": until})
+    reasons.sort(key=lambda r: (r["since"] or "", r["record_id"]))
+    return reasons
+
+
+def _search_item(profile: dict, copies: list[dict], day: str) -> dict:
+    """One search result: the profile, its tags (受限 / 异常 / 外地登记), its region and how many
+    records it has published."""
+    reasons = _restrictions(copies, day)
+    return {**_profile(profile), "registered_elsewhere": bool(profile.get("registered_elsewhere")),
+            "restricted": bool(reasons), "abnormal": any(r["category"] == "abnormal_list" for r in reasons),
+            "region": _region(profile), "records": len(copies)}
+
+
 class PublicService:
     def __init__(self, catalog, public, registry):
         self.catalog = catalog
@@ -44,14 +82,24 @@ class PublicService:
         return {"enterprise": _profile(profile), "categories": categories,
                 "total": sum(len(v) for v in groups.values())}
 
-    def search(self, q: str | None, limit: int, cursor: str | None) -> dict:
+    def search(self, q: str | None, limit: int, cursor: str | None, region: str | None = None) -> dict:
+        """By code, or by part of the name; `region` (6-digit code) keeps the enterprises
+        registered there (applied to each page of the name index, so a page may hold fewer)."""
         q = (q or "").strip()
         if not q:
             raise BadRequest("请输入企业名称或统一社会信用代码", details=[{"field": "q", "code": "REQUIRED"}])
+        if region and not (len(region) == 6 and region.isascii() and region.isdigit()):
+            raise BadRequest("区域代码应为 6 位数字", details=[{"field": "region", "code": "BAD_REQUEST"}])
+        found = self._search(q, limit, cursor, today().isoformat())
+        if region:
+            found["items"] = [i for i in found["items"] if i["region"] == region]
+        return found
+
+    def _search(self, q: str, limit: int, cursor: str | None, day: str) -> dict:
         code = normalize_code(q)
         if _looks_like_code(code):
-            profile, _ = self.public.enterprise(code)
-            return {"items": [_profile(profile)] if profile else [], "next_cursor": None}
+            profile, copies = self.public.enterprise(code)
+            return {"items": [_search_item(profile, copies, day)] if profile else [], "next_cursor": None}
         wanted = "".join(q.split()).upper()
         if len(wanted) < 2:
             raise BadRequest("名称关键词至少两个字", details=[{"field": "q", "code": "TOO_SHORT"}])
@@ -59,8 +107,9 @@ class PublicService:
         after = pagination.read(cursor, NAME_INDEX, {"token": token}).key
         codes, last = self.registry.search_token(token, limit, after)
         profiles = self.public.profiles(codes)
-        items = [_profile(p) for c in codes if (p := profiles.get(c))
-                 and any(wanted in "".join(n.split()).upper() for n in [p["name"], *(p.get("former_names") or [])])]
+        matches = [c for c in codes if (p := profiles.get(c))
+                   and any(wanted in "".join(n.split()).upper() for n in [p["name"], *(p.get("former_names") or [])])]
+        items = [_search_item(*self.public.enterprise(c), day) for c in matches]   # one Query each
         return {"items": items, "next_cursor": pagination.encode(last)}
 
     def credit_check(self, code: str, as_of: date | None = None) -> dict:
@@ -69,20 +118,6 @@ class PublicService:
         profile, copies = self.public.enterprise(normalize_code(code))
         if profile is None:
             raise NotFound("未找到该企业的公示信息")
-        reasons = []
-        for c in copies:
-            f = c.get("fields", {})
-            if c["category"] in LISTS:
-                removed = f.get("removal_date")
-                if not removed or removed > day:
-                    reasons.append({"category": c["category"], "reason": LISTS[c["category"]],
-                                    "record_id": c["record_id"], "since": f.get("listed_date"), "until": removed})
-            elif c["category"] == "admin_penalty":
-                kinds = set(f.get("CF_CFLB") or [])
-                until = f.get("CF_YXQ")
-                if kinds & BANS and until and until >= day:
-                    reasons.append({"category": "admin_penalty", "reason": "、".join(sorted(kinds & BANS)),
-                                    "record_id": c["record_id"], "since": f.get("CF_JDRQ"), "until": until})
-        reasons.sort(key=lambda r: (r["since"] or "", r["record_id"]))
+        reasons = _restrictions(copies, day)
         return {"code": profile["code"], "name": profile["name"], "restricted": bool(reasons),
                 "reasons": reasons, "checked_at": now_iso()}

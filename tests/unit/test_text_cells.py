@@ -33,10 +33,10 @@ def test_template_keeps_catalog_text_as_text():
 
 
 def test_report_xlsx_keeps_department_names_as_text():
-    items = [{"department": f"d{i:02d}", "name": text, "top_rejection_codes": [[text, 1]]}
+    items = [{"department": f"d{i:02d}", "name": text, "submitted": 1, "top_rejection_codes": [[text, 1]]}
              for i, text in enumerate(HOSTILE, start=1)]
-    report = {"from": "2026-11-01", "to": "2026-11-30", "generated_at": "2026-12-07", "region": HOSTILE[1],
-              "items": items, "total": {}}
+    report = {"from": "2026-11-01", "to": "2026-11-30", "generated_at_text": HOSTILE[3], "region_name": HOSTILE[1],
+              "items": items, "total": {"name": "合计"}}
     assert_xlsx_text(department_report_xlsx(report, title=HOSTILE[2]))
 
 
