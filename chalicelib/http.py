@@ -12,6 +12,7 @@ from chalicelib.errors import (
     BadRequest,
     DomainError,
     NotAcceptable,
+    NotFound,
     PayloadTooLarge,
     internal_error_body,
 )
@@ -134,14 +135,17 @@ MAX_PARAM_BYTES = 1024     # a path or query value: DynamoDB keys hold at most 1
 def check_params(path_params: dict | None, query_params) -> None:
     """Every path and query value (the cursor has its own bound) at most MAX_PARAM_BYTES of UTF-8: a
     longer one is no id, code, name or date of the platform, and would be a ValidationException of
-    DynamoDB as a key. 400 naming the parameters."""
-    values = [(name, v) for name, v in (path_params or {}).items()]
-    if query_params:
-        values += [(name, v) for name in query_params.keys() if name != "cursor" for v in query_params.getlist(name)]
-    long = sorted({name for name, v in values if len(str(v).encode("utf-8", "surrogatepass")) > MAX_PARAM_BYTES})
-    if long:
-        raise BadRequest("请求参数过长", details=[{"field": name, "code": "TOO_LONG", "max_bytes": MAX_PARAM_BYTES}
-                                            for name in long])
+    DynamoDB as a key. A path names nothing then (404), a query is a 400; both name the parameters."""
+    def too_long(pairs) -> list[dict]:
+        names = sorted({n for n, v in pairs if len(str(v).encode("utf-8", "surrogatepass")) > MAX_PARAM_BYTES})
+        return [{"field": n, "code": "TOO_LONG", "max_bytes": MAX_PARAM_BYTES} for n in names]
+
+    details = too_long((path_params or {}).items())
+    if details:
+        raise NotFound("未找到", details=details)
+    details = too_long((n, v) for n in (query_params or {}).keys() if n != "cursor" for v in query_params.getlist(n))
+    if details:
+        raise BadRequest("请求参数过长", details=details)
 
 
 def acceptable(headers, response: Any, binary_types: list[str]) -> Any:
