@@ -12,7 +12,7 @@ from chalicelib.catalog.model import Department
 from chalicelib.clock import FIRST_YEAR, LAST_YEAR, now_iso
 from chalicelib.domain.workdays import YearOverride
 from chalicelib.errors import BadRequest, NotFound
-from chalicelib.models.principal import Principal
+from chalicelib.models.principal import ROLES, Principal
 
 COUNTY_ID = re.compile(r"^(5108\d\d)-(d\d\d)$")
 
@@ -51,7 +51,7 @@ class NewUser(BaseModel):
     """The body of POST /v1/admin/users."""
     model_config = ConfigDict(extra="forbid", strict=True)
     username: Annotated[str, StringConstraints(min_length=1, max_length=128)]
-    role: Literal["admin", "supervisor", "operator", "system"]
+    role: Literal[ROLES]  # type: ignore[valid-type]
     department: Annotated[str, StringConstraints(min_length=1, max_length=32)] | None = None
     temporary_password: Annotated[str, StringConstraints(min_length=1, max_length=256)]
 
