@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import re
 from datetime import date
-from typing import Annotated, Literal
+from typing import Annotated, ClassVar, Literal, Self
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
 
@@ -19,17 +19,30 @@ COUNTY_ID = re.compile(r"^(5108\d\d)-(d\d\d)$")
 Short = Annotated[str, StringConstraints(max_length=100)]
 
 
-class ContactIn(BaseModel):
+class AdminBody(BaseModel):
+    """An admin route's JSON body: known fields only, each of its own type (no coercion). A field left out
+    keeps its default; for the optional ones that is None, and null sent is refused like any wrong type
+    (defaults are not validated)."""
     model_config = ConfigDict(extra="forbid", strict=True)
+    MESSAGE: ClassVar[str] = "请求内容有误"
+
+    @classmethod
+    def parse(cls, body: dict) -> Self:
+        try:
+            return cls.model_validate(body)
+        except ValidationError as exc:
+            raise BadRequest(cls.MESSAGE, details=validation_details(exc)) from None
+
+
+class ContactIn(AdminBody):
     name: Short = ""
     title: Short = ""
     phone: Annotated[str, StringConstraints(max_length=40)] = ""
 
 
-class DepartmentUpdate(BaseModel):
-    """The body of PUT /v1/admin/departments/{id}: the editable fields. A field left out stays as it
-    is; null is refused like any other wrong type (defaults are not validated, so None means "left out")."""
-    model_config = ConfigDict(extra="forbid", strict=True)
+class DepartmentUpdate(AdminBody):
+    """PUT /v1/admin/departments/{id}: the editable fields; one left out stays as it is."""
+    MESSAGE: ClassVar[str] = "部门信息格式有误"
     name: Annotated[str, StringConstraints(min_length=1, max_length=100)] = None
     level: Literal["市级", "县区级"] = None
     region: Annotated[str, StringConstraints(pattern=r"^\d{6}$")] = None
@@ -40,27 +53,30 @@ class DepartmentUpdate(BaseModel):
     operators: Annotated[list[ContactIn], Field(max_length=100)] = None
 
 
-class CalendarUpdate(BaseModel):
-    """The body of PUT /v1/admin/calendar/{year}: ISO dates of that year (checked by the service)."""
-    model_config = ConfigDict(extra="forbid", strict=True)
+class CalendarUpdate(AdminBody):
+    """PUT /v1/admin/calendar/{year}: ISO dates of that year (checked by the service)."""
+    MESSAGE: ClassVar[str] = "工作日历有误"
     holidays: Annotated[list[Annotated[str, StringConstraints(max_length=32)]], Field(max_length=366)] = []
     workdays: Annotated[list[Annotated[str, StringConstraints(max_length=32)]], Field(max_length=366)] = []
 
 
-class NewUser(BaseModel):
-    """The body of POST /v1/admin/users."""
-    model_config = ConfigDict(extra="forbid", strict=True)
+DepartmentId = Annotated[str, StringConstraints(max_length=32)]   # "" is the service's REQUIRED / NOT_FOUND
+
+
+class NewUser(AdminBody):
+    """POST /v1/admin/users."""
+    MESSAGE: ClassVar[str] = "账号信息不完整或有误"
     username: Annotated[str, StringConstraints(min_length=1, max_length=128)]
     role: Literal[ROLES]  # type: ignore[valid-type]
-    department: Annotated[str, StringConstraints(min_length=1, max_length=32)] | None = None
+    department: DepartmentId | None = None
     temporary_password: Annotated[str, StringConstraints(min_length=1, max_length=256)]
 
-    @classmethod
-    def parse(cls, body: dict) -> NewUser:
-        try:
-            return cls.model_validate(body)
-        except ValidationError as exc:
-            raise BadRequest("账号信息不完整或有误", details=validation_details(exc)) from None
+
+class UserUpdate(AdminBody):
+    """PUT /v1/admin/users/{username}: a new role and/or department."""
+    MESSAGE: ClassVar[str] = "账号信息不完整或有误"
+    role: Literal[ROLES] = None  # type: ignore[valid-type]
+    department: DepartmentId = None
 
 
 _CODES = {"extra_forbidden": "NOT_EDITABLE", "literal_error": "BAD_ENUM", "missing": "REQUIRED",
@@ -101,10 +117,7 @@ class DepartmentService:
             if not m or m.group(2) not in self.catalog.departments:
                 raise NotFound("部门不存在；新增区县部门的编号应为 <区县代码>-dNN，例如 510802-d12")
             current = make_county_department(m.group(1), m.group(2), self.catalog)
-        try:
-            update = DepartmentUpdate.model_validate(body)
-        except ValidationError as exc:
-            raise BadRequest("部门信息格式有误", details=validation_details(exc)) from None
+        update = DepartmentUpdate.parse(body)
         bad = [c for c in update.categories or [] if c not in self.catalog.categories]
         if bad:
             raise BadRequest("信息类别无效", details=[{"field": "categories", "code": "BAD_ENUM", "value": c} for c in bad])
@@ -120,10 +133,7 @@ class CalendarService:
     def put(self, principal: Principal, year: str, body: dict) -> dict:
         if not re.fullmatch(r"20\d\d", year or "") or not FIRST_YEAR <= int(year) <= LAST_YEAR:
             raise BadRequest("年份应为四位数字，例如 2027", details=[{"field": "year", "code": "BAD_REQUEST"}])
-        try:
-            update = CalendarUpdate.model_validate(body)
-        except ValidationError as exc:
-            raise BadRequest("工作日历有误", details=validation_details(exc)) from None
+        update = CalendarUpdate.parse(body)
         days: dict[str, set[date]] = {}
         errors = []
         for key in ("holidays", "workdays"):
