@@ -10,6 +10,8 @@ import io
 import json
 from datetime import date, timedelta
 
+from chalicelib.adapters.text_cells import csv_text
+
 PREFIX = "open-data"
 CSV_COLUMNS = ["record_id", "code", "name", "category", "category_name", "source_ref", "decision_date",
                "department_name", "published_at", "publish_until", "registered_elsewhere", "fields"]
@@ -81,11 +83,7 @@ def _csv(rows: list[dict]) -> bytes:
     writer = csv.writer(buf)
     writer.writerow(CSV_COLUMNS)
     for r in rows:
-        writer.writerow([json.dumps(r.get(c), ensure_ascii=False) if c == "fields" else _cell(r.get(c))
+        writer.writerow([json.dumps(r.get(c), ensure_ascii=False) if c == "fields" else csv_text(r.get(c))
                          for c in CSV_COLUMNS])
     return ("\ufeff" + buf.getvalue()).encode("utf-8")   # BOM: Excel opens it as UTF-8
 
-
-def _cell(value) -> str:
-    text = "" if value is None else str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@") else text   # no formula injection

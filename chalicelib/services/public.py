@@ -14,6 +14,7 @@ from chalicelib.errors import BadRequest, NotFound
 BANS = {"限制开展生产经营活动", "责令停产停业", "责令关闭", "限制从业", "暂扣许可证件", "吊销许可证件",
         "暂扣或者吊销许可证/执照"}
 LISTS = {"abnormal_list": "列入经营异常名录", "serious_violation": "列入严重违法失信名单"}
+NAME_INDEX = pagination.Shape({"token", "code"})
 PROFILE_KEYS = ("code", "name", "uscc", "regno", "registered_elsewhere", "status", "former_names")
 
 
@@ -103,7 +104,8 @@ class PublicService:
         if len(wanted) < 2:
             raise BadRequest("名称关键词至少两个字", details=[{"field": "q", "code": "TOO_SHORT"}])
         token = sorted(name_tokens(wanted))[0]
-        codes, last = self.registry.search_token(token, limit, pagination.decode(cursor))
+        after = pagination.read(cursor, NAME_INDEX, {"token": token}).key
+        codes, last = self.registry.search_token(token, limit, after)
         profiles = self.public.profiles(codes)
         matches = [c for c in codes if (p := profiles.get(c))
                    and any(wanted in "".join(n.split()).upper() for n in [p["name"], *(p.get("former_names") or [])])]
