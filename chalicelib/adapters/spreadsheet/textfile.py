@@ -2,8 +2,10 @@
 
 Encoding (SPEC §5): UTF-8 with or without BOM, else GB18030 (a superset of GBK), else
 BAD_ENCODING. Decided line by line over the whole file before any row is read: every line that
-is not plain ASCII must decode in ONE of the two; a file whose lines need both (a GBK export
-appended to a UTF-8 one) is BAD_ENCODING too, since decoding it either way garbles a part.
+is not plain ASCII must decode in at least one of the two; a file with lines only UTF-8 reads
+AND lines only GB18030 reads (a GBK export appended to a UTF-8 one) is BAD_ENCODING too, since
+decoding it either way garbles a part. Lines both read (a short GBK line can be valid UTF-8 by
+chance) decide nothing: GB18030 as soon as one line needs it, else UTF-8.
 Lines are read with a length limit, so a 60 MB line never sits in memory whole. Separator:
 comma, or tab when the first line holds more tabs than commas. Rows come from the standard `csv`
 module, numbered by record (1 = the header), empty records skipped, cells normalised like the
@@ -30,6 +32,14 @@ def _bad_encoding(reason: str, **extra: Any) -> SpreadsheetError:
                             [{"reason": reason, **extra}])
 
 
+def _decodes(line: bytes, encoding: str) -> bool:
+    try:
+        line.decode(encoding)
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
 def _encoding(path: str | Path, max_line: int) -> str:
     utf8 = gb = 0
     first_utf8 = first_gb = None
@@ -50,19 +60,13 @@ def _encoding(path: str | Path, max_line: int) -> str:
                 raise _bad_encoding("NUL bytes (binary data or UTF-16)", line=number)
             if line.isascii():
                 continue
-            try:
-                line.decode("utf-8")
-                utf8 += 1
-                first_utf8 = first_utf8 or number
-                continue
-            except UnicodeDecodeError:
-                pass
-            try:
-                line.decode(GB18030)
-            except UnicodeDecodeError:
-                raise _bad_encoding("neither UTF-8 nor GB18030", line=number) from None
-            gb += 1
-            first_gb = first_gb or number
+            is_utf8, is_gb = _decodes(line, "utf-8"), _decodes(line, GB18030)
+            if not (is_utf8 or is_gb):
+                raise _bad_encoding("neither UTF-8 nor GB18030", line=number)
+            if is_utf8 and not is_gb:       # only UTF-8 reads this line
+                utf8, first_utf8 = utf8 + 1, first_utf8 or number
+            elif is_gb and not is_utf8:     # only GB18030 reads it (a short GBK line may read as both)
+                gb, first_gb = gb + 1, first_gb or number
     if utf8 and gb:
         raise _bad_encoding("mixed encodings: UTF-8 and GB18030 lines in one file",
                             utf8_line=first_utf8, gb18030_line=first_gb)

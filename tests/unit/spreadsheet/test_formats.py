@@ -197,3 +197,12 @@ def test_given_a_csv_with_only_a_header_when_checked_then_no_data(tmp_path):
 
 def test_given_a_csv_over_the_size_limit_when_checked_then_file_too_large():
     assert refused(FIXTURES / "处罚.csv", max_bytes=1000).code == "FILE_TOO_LARGE"
+
+
+def test_given_gbk_lines_that_also_read_as_utf8_when_checked_then_gb18030_not_mixed(tmp_path):
+    content = "名称,数量\n牛,1\n张三,2\n".encode("gbk")
+    assert "牛,1\n".encode("gbk").decode("utf-8")        # b"\xc5\xa3": valid UTF-8 by chance
+    path = tmp_path / "short.csv"
+    path.write_bytes(content)
+    info, it = open_checked(path, "csv", **LIMITS)
+    assert info.encoding == "gb18030" and [cells for _, cells in it] == [["名称", "数量"], ["牛", "1"], ["张三", "2"]]
