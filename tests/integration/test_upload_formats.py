@@ -81,6 +81,7 @@ HOSTILE = {
     "renamed.ods": (lambda: (FIXTURES / "处罚.xls").read_bytes(), "UNSUPPORTED_FORMAT"),
     "mixed.csv": (hostile.mixed_csv, "BAD_ENCODING"),
     "long-line.csv": (hostile.long_line_csv, "UNSAFE_CONTENT"),
+    "300k-rows.csv": (hostile.many_rows_csv, "TOO_MANY_ROWS"),
     "renamed.csv": (lambda: (FIXTURES / "处罚.ods").read_bytes(), "UNSUPPORTED_FORMAT"),
 }
 

@@ -173,12 +173,7 @@ def test_given_a_csv_in_another_encoding_when_checked_then_bad_encoding(tmp_path
 
 
 def test_given_a_csv_of_300000_rows_when_checked_then_too_many_rows_in_bounded_memory(tmp_path):
-    path = tmp_path / "big.csv"
-    head = (FIXTURES / "处罚.csv").read_bytes().split(b"\n")
-    with open(path, "wb") as fp:
-        fp.write(head[0] + b"\n")
-        fp.write(b"".join(b"%d,\xe7\xbd\x9a\xe6\xac\xbe,1\n" % i for i in range(300_000)))  # short rows: 4 MB
-    err, peak = refused_measured(path)
+    err, peak = refused_measured(tmp_path / "big.csv", hostile.many_rows_csv())
     assert err.code == "TOO_MANY_ROWS" and err.details == [{"limit": 100_000}]
     assert peak < 16 << 20
 
