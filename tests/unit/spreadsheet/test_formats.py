@@ -201,3 +201,10 @@ def test_given_gbk_lines_that_also_read_as_utf8_when_checked_then_gb18030_not_mi
     path.write_bytes(content)
     info, it = open_checked(path, "csv", **LIMITS)
     assert info.encoding == "gb18030" and [cells for _, cells in it] == [["名称", "数量"], ["牛", "1"], ["张三", "2"]]
+
+
+def test_given_a_password_protected_xls_when_checked_then_refused_before_calamine(tmp_path):
+    path = tmp_path / "locked.xls"
+    path.write_bytes(hostile.encrypted_xls())
+    err = refused(path)
+    assert err.code == "UNSUPPORTED_FORMAT" and err.details == [{"reason": "encrypted"}] and "密码" in err.message
