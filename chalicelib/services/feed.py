@@ -14,6 +14,7 @@ from datetime import date, timedelta
 
 from chalicelib import pagination
 from chalicelib.clock import today
+from chalicelib.domain.projection import compacted
 from chalicelib.errors import BadRequest
 
 RETENTION_DAYS = 400
@@ -21,8 +22,12 @@ MAX_EMPTY_DAYS = 62       # a page walks at most this many days without changes
 
 
 class ChangeFeed:
-    def __init__(self, changes):
+    """The change log as the public may read it: a `publish` entry keeps its content only while it
+    is the record's current public copy (domain.projection.compacted), checked on each page."""
+
+    def __init__(self, changes, public):
         self.changes = changes
+        self.public = public
 
     def page(self, cursor: str | None, limit: int) -> dict:
         pos = pagination.decode(cursor) or {}
@@ -47,6 +52,10 @@ class ChangeFeed:
                     break
                 day, after, empty = day + timedelta(days=1), None, (0 if page else empty + 1)
         position = {"d": day.isoformat(), **({"k": after} if after else {})}
+        versions = self.public.current_versions([(i["code"], i["category"], i["record_id"]) for i in items
+                                                 if i["op"] == "publish"])
+        current = {(code, rid): v for (code, _, rid), v in versions.items()}
+        items = [compacted(i, current) for i in items]
         return {"items": [{**{k: v for k, v in i.items() if k != "sk"}, "seq": i["sk"]} for i in items],
                 "next_cursor": pagination.encode(position), "retention_days": RETENTION_DAYS}
 
