@@ -197,6 +197,7 @@ class SubmissionService:
             published_at=prev.published_at if prev else None,
             publish_until=prev.publish_until if prev else None,
             forwarded_op=prev.forwarded_op if prev else None,
+            forwarded_code=prev.forwarded_code if prev else None,
         )
 
     def _late_tally(self, department: str, day: date):
