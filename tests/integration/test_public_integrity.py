@@ -251,3 +251,23 @@ def test_an_archived_record_stays_archived_when_edited_unless_its_period_moves_a
     rec = record(client, op, acc["record_id"])
     assert (rec["state"], rec["publish_until"]) == ("published", "2027-06-01")
     assert page(client, ENTERPRISE_USCC)["admin_penalty"] == [penalty_copy(rec, ENTERPRISE_USCC, SAMPLE_NAME)]
+
+
+def test_open_data_after_a_retraction_logged_on_the_snapshot_day_leaves_it_out(client, login, op, stack):
+    """A snapshot of day D, then an expiry logged on day D after it was built: the next run starts
+    from D's snapshot and still applies that expiry; D's files leave the listing."""
+    from datetime import timedelta
+
+    from chalicelib.clock import today
+    d0, d, end = (today() - timedelta(days=n) for n in (7, 4, 6))
+    register(client, login)
+    (acc,) = accepted(client, op, "admin_penalty", [sample_record("admin_penalty", CF_GSJZQ=end.isoformat())])
+    run_job(client, login, "forward", d0.isoformat())
+    assert run_job(client, login, "open_data", d.isoformat())["records"] == 2
+    assert run_job(client, login, "expire", d.isoformat())["archived"] == 1
+    assert run_job(client, login, "open_data")["records"] == 1
+    (item,) = client.http.get("/v1/public/open-data").json_body["items"]
+    assert (item["day"], item["records"]) == (today().isoformat(), 1)
+    s3, bucket = stack.aws.client("s3"), stack.settings.bucket("exchange")
+    body = s3.get_object(Bucket=bucket, Key=f"open-data/{item['day']}/records.jsonl")["Body"].read().decode()
+    assert acc["record_id"] not in body
