@@ -9,7 +9,7 @@ from chalicelib import pagination
 from chalicelib.clock import now_iso, today
 from chalicelib.dal.registry import name_tokens
 from chalicelib.domain.identifiers import is_regno_format, is_uscc_format, normalize_code
-from chalicelib.domain.projection import CREDIT, active_reasons, credit_facts, served
+from chalicelib.domain.projection import active_reasons, item_facts, search_flags, served
 from chalicelib.errors import BadRequest, NotFound
 
 PROFILE_KEYS = ("code", "name", "uscc", "regno", "registered_elsewhere", "status", "former_names")
@@ -17,6 +17,12 @@ PROFILE_KEYS = ("code", "name", "uscc", "regno", "registered_elsewhere", "status
 
 def _profile(p: dict) -> dict:
     return {k: p.get(k) for k in PROFILE_KEYS}
+
+
+def _search_item(p: dict) -> dict:
+    """A search result (SPEC §6.3): the profile with `restricted`, `abnormal` and its count of
+    published records today."""
+    return {**_profile(p), **search_flags(p, today().isoformat())}
 
 
 def _looks_like_code(q: str) -> bool:
@@ -48,14 +54,14 @@ class PublicService:
         code = normalize_code(q)
         if _looks_like_code(code):
             profile, _ = self.public.enterprise(code)
-            return {"items": [_profile(profile)] if profile else [], "next_cursor": None}
+            return {"items": [_search_item(profile)] if profile else [], "next_cursor": None}
         wanted = "".join(q.split()).upper()
         if len(wanted) < 2:
             raise BadRequest("名称关键词至少两个字", details=[{"field": "q", "code": "TOO_SHORT"}])
         token = sorted(name_tokens(wanted))[0]
         codes, last = self.registry.search_token(token, limit, pagination.decode(cursor))
         profiles = self.public.profiles(codes)
-        items = [_profile(p) for c in codes if (p := profiles.get(c))
+        items = [_search_item(p) for c in codes if (p := profiles.get(c))
                  and any(wanted in "".join(n.split()).upper() for n in [p["name"], *(p.get("former_names") or [])])]
         return {"items": items, "next_cursor": pagination.encode(last)}
 
@@ -65,13 +71,7 @@ class PublicService:
         profile, copies = self.public.enterprise(normalize_code(code))
         if profile is None:
             raise NotFound("未找到该企业的公示信息")
-        reasons = active_reasons([f for c in copies for f in _facts(c)], day)
+        reasons = active_reasons([f for c in copies for f in item_facts(c)], day)
         return {"code": profile["code"], "name": profile["name"], "restricted": bool(reasons),
                 "reasons": reasons, "checked_at": now_iso()}
 
-
-def _facts(item: dict) -> list[dict]:
-    """The credit facts of a stored public item (items written before they carried them: from the copy)."""
-    if CREDIT in item:
-        return item[CREDIT]
-    return credit_facts(item["category"], item["record_id"], item.get("fields") or {})

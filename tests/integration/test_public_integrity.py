@@ -11,7 +11,7 @@ import json
 import pytest
 
 from chalicelib.domain.identifiers import make_regno, make_uscc
-from chalicelib.domain.samples import ENTERPRISE_USCC, sample_record
+from chalicelib.domain.samples import ELSEWHERE_USCC, ENTERPRISE_REGNO, ENTERPRISE_USCC, sample_record
 from tests.integration.helpers import accepted, register, run_job
 
 OTHER_USCC = make_uscc("91510802MA62XK1Q7")
@@ -51,6 +51,19 @@ def record(client, headers, record_id):
 def feed(client):
     items = client.http.get("/v1/public/changes?limit=200").json_body["items"]
     return [{k: v for k, v in i.items() if k != "seq"} for i in items]
+
+
+def search(client, q):
+    resp = client.http.get(f"/v1/public/enterprises?q={q}")
+    assert resp.status_code == 200, resp.body
+    return resp.json_body["items"]
+
+
+def search_item(code, **flags):
+    """A search result of one of the two registered enterprises (SPEC §6.3 search items)."""
+    name, regno = {ENTERPRISE_USCC: (SAMPLE_NAME, ENTERPRISE_REGNO), OTHER_USCC: (OTHER_NAME, OTHER_REGNO)}[code]
+    return {"code": code, "name": name, "uscc": code, "regno": regno, "registered_elsewhere": False,
+            "status": "存续", "former_names": [], "abnormal": False, **flags}
 
 
 def outbox(stack, day=None):
@@ -93,6 +106,7 @@ def test_a_move_leaves_the_old_enterprise_at_once_and_forward_sends_withdraw_the
     assert page(client, ENTERPRISE_USCC)["admin_penalty"] == [penalty_copy(rec, ENTERPRISE_USCC, SAMPLE_NAME)]
     assert credit(client, ENTERPRISE_USCC) == {"code": ENTERPRISE_USCC, "name": SAMPLE_NAME, "restricted": True,
                                                "reasons": [ban_reason(rec)]}
+    assert search(client, ENTERPRISE_USCC) == [search_item(ENTERPRISE_USCC, restricted=True, records=2)]
     # the party is corrected to another enterprise (a PUT; a batch resend does the same)
     resp = client.http.put(f"/v1/records/{acc['record_id']}", headers=op, body=json.dumps(moved_to_other()))
     assert resp.status_code == 200, resp.body
@@ -102,6 +116,7 @@ def test_a_move_leaves_the_old_enterprise_at_once_and_forward_sends_withdraw_the
                                                "reasons": []}
     assert "admin_penalty" not in page(client, OTHER_USCC)
     assert credit(client, OTHER_USCC)["restricted"] is False
+    assert search(client, ENTERPRISE_USCC) == [search_item(ENTERPRISE_USCC, restricted=False, records=1)]
     assert record(client, op, acc["record_id"])["state"] == "accepted"
     sent_before = len(outbox(stack))
     summary = run_job(client, login, "forward")
@@ -116,6 +131,7 @@ def test_a_move_leaves_the_old_enterprise_at_once_and_forward_sends_withdraw_the
     assert credit(client, OTHER_USCC) == {"code": OTHER_USCC, "name": OTHER_NAME, "restricted": True,
                                           "reasons": [ban_reason(moved)]}
     assert "admin_penalty" not in page(client, ENTERPRISE_USCC)
+    assert search(client, "另一示例商贸") == [search_item(OTHER_USCC, restricted=True, records=2)]
     assert run_job(client, login, "forward")["due"] == 0
     # withdrawn: off every side; nobody stays restricted
     client.http.post(f"/v1/records/{acc['record_id']}/withdraw", headers=op, body=json.dumps({"reason": "复议撤销"}))
@@ -271,3 +287,31 @@ def test_open_data_after_a_retraction_logged_on_the_snapshot_day_leaves_it_out(c
     s3, bucket = stack.aws.client("s3"), stack.settings.bucket("exchange")
     body = s3.get_object(Bucket=bucket, Key=f"open-data/{item['day']}/records.jsonl")["Body"].read().decode()
     assert acc["record_id"] not in body
+
+
+def test_an_enterprise_left_with_no_public_record_leaves_the_public_side(client, login, op, two_enterprises):
+    """An `elsewhere` enterprise known to the public side only through one penalty: when that penalty
+    is corrected to another enterprise, its page, search result and credit check go at once."""
+    elsewhere = {"CF_XDR_MC": "福州示例贸易有限公司", "CF_XDR_SHXYM": ELSEWHERE_USCC, "CF_XDR_GSZC": None}
+    (acc,) = accepted(client, op, "admin_penalty", [sample_record("admin_penalty", CF_CFLB=BAN, **elsewhere)])
+    assert acc["match"] == "elsewhere"
+    run_job(client, login, "forward")
+    (item,) = search(client, ELSEWHERE_USCC)
+    assert (item["registered_elsewhere"], item["restricted"], item["records"]) == (True, True, 1)
+    accepted(client, op, "admin_penalty", [moved_to_other()])
+    assert search(client, ELSEWHERE_USCC) == []
+    for path in ("", "/credit-check"):
+        assert client.http.get(f"/v1/public/enterprises/{ELSEWHERE_USCC}{path}").status_code == 404
+    run_job(client, login, "forward")
+    assert search(client, OTHER_USCC) == [search_item(OTHER_USCC, restricted=True, records=2)]
+
+
+def test_search_items_carry_abnormal_and_the_list_reasons_keep_until(client, login):
+    register(client, login)
+    d21 = login("op-d21", "operator", "d21")
+    (acc,) = accepted(client, d21, "abnormal_list", [sample_record("abnormal_list")])
+    run_job(client, login, "forward")
+    assert search(client, "示例食品") == [search_item(ENTERPRISE_USCC, restricted=True, abnormal=True, records=2)]
+    assert credit(client, ENTERPRISE_USCC)["reasons"] == [
+        {"category": "abnormal_list", "reason": "列入经营异常名录", "record_id": acc["record_id"],
+         "since": "2026-07-01", "until": None}]
