@@ -49,7 +49,14 @@ def record(client, headers, record_id):
 
 
 def feed(client):
-    items = client.http.get("/v1/public/changes?limit=200").json_body["items"]
+    """The whole change feed, page after page (a page walks at most 62 days without changes)."""
+    items, cursor = [], None
+    for _ in range(20):
+        page = client.http.get("/v1/public/changes?limit=200" + (f"&cursor={cursor}" if cursor else "")).json_body
+        items += page["items"]
+        if cursor == page["next_cursor"]:
+            break
+        cursor = page["next_cursor"]
     return [{k: v for k, v in i.items() if k != "seq"} for i in items]
 
 
@@ -163,12 +170,15 @@ def test_a_move_of_a_record_not_yet_forwarded_again_still_withdraws_under_the_ol
 
 
 def test_expiry_removes_the_copy_of_a_moved_record_where_it_is(client, login, op, two_enterprises):
-    accepted(client, op, "admin_penalty", [sample_record("admin_penalty", CF_CFLB=BAN, CF_GSJZQ="2027-03-01")])
+    (acc,) = accepted(client, op, "admin_penalty", [sample_record("admin_penalty", CF_CFLB=BAN, CF_GSJZQ="2027-03-01")])
     run_job(client, login, "forward")
     accepted(client, op, "admin_penalty", [moved_to_other(CF_GSJZQ="2027-03-01")])
     run_job(client, login, "forward")
     assert credit(client, OTHER_USCC)["restricted"] is True
     assert run_job(client, login, "expire", "2027-03-02")["archived"] == 1
+    # the feed serves the expiry although the job logged it on its (later) as_of day
+    last = feed(client)[-1]
+    assert last == {"record_id": acc["record_id"], "op": "expire", "at": last["at"]}
     for code in (ENTERPRISE_USCC, OTHER_USCC):
         assert "admin_penalty" not in page(client, code)
         assert credit(client, code)["reasons"] == []          # CF_YXQ 2027-09-28 would still ban today
