@@ -325,3 +325,24 @@ def test_search_items_carry_abnormal_and_the_list_reasons_keep_until(client, log
     assert credit(client, ENTERPRISE_USCC)["reasons"] == [
         {"category": "abnormal_list", "reason": "列入经营异常名录", "record_id": acc["record_id"],
          "since": "2026-07-01", "until": None}]
+
+
+def test_a_move_to_a_pending_enterprise_withdraws_now_and_publishes_once_it_is_registered(
+        client, login, op, stack):
+    register(client, login)
+    (acc,) = accepted(client, op, "admin_penalty", [sample_record("admin_penalty", CF_CFLB=BAN)])
+    run_job(client, login, "forward")
+    (moved,) = accepted(client, op, "admin_penalty", [moved_to_other()])   # OTHER is not registered yet
+    assert moved["match"] == "pending"
+    assert credit(client, ENTERPRISE_USCC)["restricted"] is False
+    before = len(outbox(stack))
+    assert run_job(client, login, "forward")["withdrawn"] == 1
+    assert [(e["op"], e["enterprise"]["code"]) for e in outbox(stack)[before:]] == [("withdraw", ENTERPRISE_USCC)]
+    assert run_job(client, login, "forward")["due"] == 0
+    register(client, login, name=OTHER_NAME, uscc=OTHER_USCC, regno=OTHER_REGNO)   # rematched: local
+    before = len(outbox(stack))
+    run_job(client, login, "forward")
+    assert ("upsert", OTHER_USCC, acc["record_id"]) in [(e["op"], e["enterprise"]["code"], e["record_id"])
+                                                        for e in outbox(stack)[before:]]
+    assert credit(client, OTHER_USCC)["reasons"] == [ban_reason(record(client, op, acc["record_id"]))]
+    assert "admin_penalty" not in page(client, ENTERPRISE_USCC)
