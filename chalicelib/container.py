@@ -235,7 +235,7 @@ class Container:
             "deadlines": deadlines,
             "open_data": self.open_data,
             "monthly_report": self.monthly,
-        }, audit=self.audit)
+        }, audit=self.audit, settings=self.settings)
 
 
 _container: Container | None = None

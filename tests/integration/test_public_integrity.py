@@ -169,7 +169,7 @@ def test_a_move_of_a_record_not_yet_forwarded_again_still_withdraws_under_the_ol
     assert run_job(client, login, "forward")["due"] == 0
 
 
-def test_expiry_removes_the_copy_of_a_moved_record_where_it_is(client, login, op, two_enterprises):
+def test_expiry_removes_the_copy_of_a_moved_record_where_it_is(client, login, op, two_enterprises, local_stage):
     (acc,) = accepted(client, op, "admin_penalty", [sample_record("admin_penalty", CF_CFLB=BAN, CF_GSJZQ="2027-03-01")])
     run_job(client, login, "forward")
     accepted(client, op, "admin_penalty", [moved_to_other(CF_GSJZQ="2027-03-01")])
