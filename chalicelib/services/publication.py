@@ -14,7 +14,7 @@ from datetime import date
 from chalicelib import metric_names as M
 from chalicelib.clock import now_iso
 from chalicelib.dal.records import Change
-from chalicelib.domain.periods import publication_period
+from chalicelib.domain.periods import current_period
 from chalicelib.domain.projection import project
 from chalicelib.models.record import Record
 from chalicelib.observability import count, logger
@@ -122,8 +122,7 @@ class ForwardJob:
 
     def _published(self, r: Record, as_of: date, stamp: str | None = None) -> Record:
         """The record as it is once this forward's upsert is accepted."""
-        first = date.fromisoformat(r.published_at[:10]) if r.published_at else as_of
-        period = publication_period(self.catalog.category(r.category), r.fields, first)
+        period = current_period(self.catalog.category(r.category), r.fields, r.published_at, as_of)
         return r.model_copy(update={
             "state": "published", "published_version": r.version, "forwarded_op": "upsert",
             "forwarded_code": r.enterprise_code, "published_at": r.published_at or stamp,
