@@ -5,15 +5,13 @@ Authentication, the route × role table, audit entries and error bodies are appl
 """
 from __future__ import annotations
 
-from urllib.parse import quote
-
 from chalice import Chalice, Response
 
 from chalicelib import http, pagination
 from chalicelib.clock import parse_day
 from chalicelib.container import get_container
 from chalicelib.errors import BadRequest, NotFound
-from chalicelib.http import XLSX
+from chalicelib.http import XLSX, attachment
 from chalicelib.identity.policy import require_department
 from chalicelib.observability import logger, route_logs_through, tracer
 from chalicelib.services.pages import page
@@ -94,8 +92,7 @@ def template(ctx, category):
     from chalicelib.adapters.spreadsheet import build_template  # openpyxl only where needed
     cat = catalog.category(category)
     return Response(body=build_template(cat), headers={
-        "Content-Type": XLSX, "Content-Disposition": f"attachment; filename=\"template-{category}.xlsx\"; "
-        f"filename*=UTF-8''{quote(cat.name)}.xlsx"})
+        "Content-Type": XLSX, "Content-Disposition": attachment(f"template-{category}.xlsx", f"{cat.name}.xlsx")})
 
 
 @api.route("/v1/records", methods=["POST"])
@@ -193,7 +190,8 @@ PUBLIC_CACHE = {"Cache-Control": "public, max-age=300"}
 @api.route("/v1/public/enterprises")
 def search_enterprises(ctx):
     return Response(get_container().public.search(
-        ctx.query("q"), pagination.limit_of(ctx.query("limit")), ctx.query("cursor")), headers=PUBLIC_CACHE)
+        ctx.query("q"), pagination.limit_of(ctx.query("limit")), ctx.query("cursor"), ctx.query("region")),
+        headers=PUBLIC_CACHE)
 
 
 @api.route("/v1/public/enterprises/{code}")
@@ -246,10 +244,10 @@ def department_report(ctx):
         return report
     if fmt != "xlsx":
         raise BadRequest("format 只能是 json 或 xlsx", details=[{"field": "format", "code": "BAD_ENUM"}])
-    from chalicelib.adapters.report_xlsx import department_report_xlsx  # openpyxl only where needed
+    from chalicelib.adapters.report_xlsx import department_report_xlsx, report_filename  # openpyxl only here
     return Response(body=department_report_xlsx(report), status_code=200, headers={
         "Content-Type": XLSX, "Content-Disposition":
-        f"attachment; filename=\"report-{report['from']}-{report['to']}.xlsx\""})
+        attachment(f"report-{report['from']}-{report['to']}.xlsx", report_filename(report))})
 
 
 @api.route("/v1/reports/monthly")

@@ -9,7 +9,6 @@ from boto3.dynamodb.conditions import Key
 
 from chalicelib.dal.batch import batch_get, query_all
 from chalicelib.dal.items import from_item, to_item
-from chalicelib.domain.projection import CREDIT, enterprise_summary
 
 PROFILE = "#profile"
 ALIAS = "#alias"      # pk = 注册号 → the USCC the enterprise is listed under
@@ -30,8 +29,7 @@ class PublicRepository:
                 batch.put_item(Item=to_item({**c, **copy_key(c["code"], c["category"], c["record_id"])}))
 
     def refresh(self, codes, profiles: dict[str, dict] | None = None) -> None:
-        """Rewrite the profiles of enterprises whose copies changed, with the summary search shows
-        (domain.projection.enterprise_summary of their copies; one consistent Query each); an
+        """Rewrite the profiles of enterprises whose copies changed (one consistent Query each): an
         enterprise left with no public copy leaves the public side (profile and alias deleted).
         `profiles`: fresh profiles by code (forward); the others are read as stored."""
         codes = list(dict.fromkeys(codes))
@@ -39,12 +37,11 @@ class PublicRepository:
         stored = self.profiles([c for c in codes if c not in fresh])
         with self.table.batch_writer(overwrite_by_pkeys=["code", "sk"]) as batch:
             for code in codes:
-                p = {k: v for k, v in (fresh.get(code) or stored.get(code) or {}).items()
-                     if k not in ("sk", "records", CREDIT)}
+                p = {k: v for k, v in (fresh.get(code) or stored.get(code) or {}).items() if k != "sk"}
                 if not p:
                     continue
-                copies = [from_item(i) for i in query_all(self.table, KeyConditionExpression=Key("code").eq(code),
-                                                          ConsistentRead=True)
+                copies = [i for i in query_all(self.table, KeyConditionExpression=Key("code").eq(code),
+                                               ConsistentRead=True, ProjectionExpression="sk")
                           if i["sk"] not in (PROFILE, ALIAS)]
                 alias = p.get("regno") if p.get("regno") and p["regno"] != code else None
                 if not copies:
@@ -52,9 +49,10 @@ class PublicRepository:
                     if alias:
                         batch.delete_item(Key={"code": alias, "sk": ALIAS})
                     continue
-                batch.put_item(Item=to_item({**p, **enterprise_summary(copies), "code": code, "sk": PROFILE}))
-                if alias:
-                    batch.put_item(Item={"code": alias, "sk": ALIAS, "uscc": code})
+                if code in fresh:
+                    batch.put_item(Item=to_item({**p, "code": code, "sk": PROFILE}))
+                    if alias:
+                        batch.put_item(Item={"code": alias, "sk": ALIAS, "uscc": code})
 
     def delete(self, keys: list[tuple[str, str, str]]) -> None:
         with self.table.batch_writer(overwrite_by_pkeys=["code", "sk"]) as batch:

@@ -9,10 +9,10 @@ published version, its enterprise's public profile and the catalog, and nowhere 
   a day by `active_reasons`;
 - `Projection.feed_entry(at)` — the change feed entry of its publication, and `compacted`: what
   is left of an entry whose content is no longer public;
-- `search_entries(profile)` — the name-search index entries of an enterprise with a public profile,
-  `enterprise_summary(items)` — what its profile carries for search results (count, credit facts;
-  an enterprise with no public record left has no profile: page, search and credit check 404),
-  and `search_flags(profile, day)` — a search result's `restricted`, `abnormal`, `records`.
+- `search_entries(profile)` — the name-search index entries of an enterprise with a public profile
+  (an enterprise with no public record left has no profile: page, search and credit check 404),
+  `restrictions(items, day)` / `search_flags(items, day)` — the credit check's reasons and a search
+  result's `restricted`, `abnormal`, `records`, from the enterprise's stored public items.
 
 Rules (SPEC §5 masking):
 - `fields` is `masking.public_copy`: 非公示项 left out, natural persons' ID-like values partially
@@ -125,19 +125,18 @@ def served(item: Mapping[str, Any]) -> dict:
     return {k: v for k, v in item.items() if k not in ("code", "sk", CREDIT)}
 
 
-def enterprise_summary(items: Iterable[Mapping[str, Any]]) -> dict:
-    """What an enterprise's public profile carries for search, from its stored public items: how
-    many records are public and their credit facts (restricted / abnormal are read for a day by
-    `search_flags`)."""
+def restrictions(items: Iterable[Mapping[str, Any]], day: str) -> list[dict]:
+    """The credit check's `reasons` on `day` from an enterprise's stored public items."""
+    return active_reasons([f for i in items for f in item_facts(i)], day)
+
+
+def search_flags(items: Iterable[Mapping[str, Any]], day: str) -> dict:
+    """A search result's `restricted`, `abnormal` and count of published `records` on `day`, from
+    the enterprise's stored public items."""
     items = list(items)
-    return {"records": len(items), CREDIT: [f for i in items for f in item_facts(i)]}
-
-
-def search_flags(profile: Mapping[str, Any], day: str) -> dict:
-    """`restricted`, `abnormal` and the count of published records of a search result on `day`."""
-    reasons = active_reasons(profile.get(CREDIT) or [], day)
+    reasons = restrictions(items, day)
     return {"restricted": bool(reasons), "abnormal": any(r["category"] == "abnormal_list" for r in reasons),
-            "records": int(profile.get("records") or 0)}
+            "records": len(items)}
 
 
 def item_facts(item: Mapping[str, Any]) -> list[dict]:

@@ -66,6 +66,9 @@ ROUTES: dict[tuple[str, str], Rule] = {
 }
 
 
+ROLE_NAMES = {"operator": "部门操作员", "system": "部门系统", "admin": "管理员", "supervisor": "督查"}
+
+
 def rule(method: str, path: str) -> Rule:
     try:
         return ROUTES[(method, path)]
@@ -76,7 +79,7 @@ def rule(method: str, path: str) -> Rule:
 def require_role(principal: Principal, method: str, path: str) -> None:
     r = rule(method, path)
     if not r.public and principal.role not in r.roles:
-        raise Forbidden(f"当前角色（{principal.role}）无权访问该功能")
+        raise Forbidden(f"当前角色（{ROLE_NAMES.get(principal.role, principal.role)}）无权访问该功能")
 
 
 def require_department(principal: Principal, department: str | None) -> str:

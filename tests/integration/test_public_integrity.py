@@ -70,7 +70,7 @@ def search_item(code, **flags):
     """A search result of one of the two registered enterprises (SPEC §6.3 search items)."""
     name, regno = {ENTERPRISE_USCC: (SAMPLE_NAME, ENTERPRISE_REGNO), OTHER_USCC: (OTHER_NAME, OTHER_REGNO)}[code]
     return {"code": code, "name": name, "uscc": code, "regno": regno, "registered_elsewhere": False,
-            "status": "存续", "former_names": [], "abnormal": False, **flags}
+            "status": "存续", "former_names": [], "abnormal": False, "region": "510802", **flags}
 
 
 def outbox(stack, day=None):
