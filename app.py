@@ -60,13 +60,19 @@ def login(ctx):
 @api.route("/v1/admin/users", methods=["POST"])
 def create_user(ctx):
     body = ctx.json()
-    ctx.target = str(body.get("username", "-"))
+    ctx.target = str(body.get("username", "-")).lower()
     return get_container().auth.create_user(body)
+
+
+@api.route("/v1/admin/users/{username}", methods=["PUT"])
+def update_user(ctx, username):
+    ctx.target = username.lower()
+    return get_container().auth.update_user(username, ctx.json())
 
 
 @api.route("/v1/admin/users/{username}/disable", methods=["POST"])
 def disable_user(ctx, username):
-    ctx.target = username
+    ctx.target = username.lower()
     return get_container().auth.disable_user(username)
 
 
@@ -150,6 +156,7 @@ def create_upload(ctx):
 
 @api.route("/v1/uploads/{upload_id}")
 def upload_status(ctx, upload_id):
+    ctx.target = upload_id       # audited: the answer hands out the 回退 file (rejected rows)
     c = get_container()
     return c.upload_service.status(ctx.principal, upload_id, lambda key: c.presign(key, "uploads"))
 
