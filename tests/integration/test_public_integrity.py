@@ -73,15 +73,16 @@ def search_item(code, **flags):
             "status": "存续", "former_names": [], "abnormal": False, "region": "510802", **flags}
 
 
-def outbox(stack, day=None):
-    """Every entry the publicity system was sent (exchange bucket outbox), in order of batches."""
+def outbox(stack, before: frozenset = frozenset()) -> tuple[frozenset, list[dict]]:
+    """The outbox files (exchange bucket) and the entries of those not in `before`: what the
+    publicity system was sent since (one forward run writes one file per batch)."""
     s3, bucket = stack.aws.client("s3"), stack.settings.bucket("exchange")
-    objects = s3.list_objects_v2(Bucket=bucket, Prefix="exchange/outbox/").get("Contents", [])
+    keys = frozenset(o["Key"] for o in s3.list_objects_v2(Bucket=bucket, Prefix="exchange/outbox/").get("Contents", []))
     out = []
-    for o in sorted(objects, key=lambda o: o["LastModified"]):
-        out += [json.loads(line) for line in s3.get_object(Bucket=bucket, Key=o["Key"])["Body"].read()
+    for key in sorted(keys - before):
+        out += [json.loads(line) for line in s3.get_object(Bucket=bucket, Key=key)["Body"].read()
                 .decode().splitlines() if line.strip()]
-    return out
+    return keys, out
 
 
 def penalty_copy(rec: dict, code: str, name: str, **overrides) -> dict:
@@ -125,10 +126,10 @@ def test_a_move_leaves_the_old_enterprise_at_once_and_forward_sends_withdraw_the
     assert credit(client, OTHER_USCC)["restricted"] is False
     assert search(client, ENTERPRISE_USCC) == [search_item(ENTERPRISE_USCC, restricted=False, records=1)]
     assert record(client, op, acc["record_id"])["state"] == "accepted"
-    sent_before = len(outbox(stack))
+    before, _ = outbox(stack)
     summary = run_job(client, login, "forward")
     assert (summary["published"], summary["withdrawn"]) == (1, 1)
-    sent = [(e["op"], e["enterprise"]["code"], e["idempotency_key"]) for e in outbox(stack)[sent_before:]]
+    sent = [(e["op"], e["enterprise"]["code"], e["idempotency_key"]) for e in outbox(stack, before)[1]]
     assert sent == [("withdraw", ENTERPRISE_USCC, f"{acc['record_id']}:2:withdraw"),
                     ("upsert", OTHER_USCC, f"{acc['record_id']}:2:upsert")]
     moved = record(client, op, acc["record_id"])
@@ -145,8 +146,9 @@ def test_a_move_leaves_the_old_enterprise_at_once_and_forward_sends_withdraw_the
     for code, name in ((ENTERPRISE_USCC, SAMPLE_NAME), (OTHER_USCC, OTHER_NAME)):
         assert "admin_penalty" not in page(client, code)
         assert credit(client, code) == {"code": code, "name": name, "restricted": False, "reasons": []}
+    before, _ = outbox(stack)
     run_job(client, login, "forward")
-    assert [(e["op"], e["enterprise"]["code"]) for e in outbox(stack)][-1] == ("withdraw", OTHER_USCC)
+    assert [(e["op"], e["enterprise"]["code"]) for e in outbox(stack, before)[1]] == [("withdraw", OTHER_USCC)]
     # the feed: every entry of the record is a stub now, and replaying it leaves nothing of it
     mine = [e for e in feed(client) if e["record_id"] == acc["record_id"]]
     assert [e["op"] for e in mine] == ["publish", "withdraw", "publish", "withdraw"]
@@ -162,9 +164,9 @@ def test_a_move_of_a_record_not_yet_forwarded_again_still_withdraws_under_the_ol
     accepted(client, op, "admin_penalty", [moved_to_other()])        # the move as a batch resend
     assert credit(client, ENTERPRISE_USCC)["restricted"] is False
     client.http.post(f"/v1/records/{acc['record_id']}/withdraw", headers=op, body=json.dumps({"reason": "撤销"}))
-    before = len(outbox(stack))
+    before, _ = outbox(stack)
     run_job(client, login, "forward")
-    assert [(e["op"], e["enterprise"]["code"]) for e in outbox(stack)[before:]] == [("withdraw", ENTERPRISE_USCC)]
+    assert [(e["op"], e["enterprise"]["code"]) for e in outbox(stack, before)[1]] == [("withdraw", ENTERPRISE_USCC)]
     assert "admin_penalty" not in page(client, OTHER_USCC)
     assert run_job(client, login, "forward")["due"] == 0
 
@@ -335,14 +337,14 @@ def test_a_move_to_a_pending_enterprise_withdraws_now_and_publishes_once_it_is_r
     (moved,) = accepted(client, op, "admin_penalty", [moved_to_other()])   # OTHER is not registered yet
     assert moved["match"] == "pending"
     assert credit(client, ENTERPRISE_USCC)["restricted"] is False
-    before = len(outbox(stack))
+    before, _ = outbox(stack)
     assert run_job(client, login, "forward")["withdrawn"] == 1
-    assert [(e["op"], e["enterprise"]["code"]) for e in outbox(stack)[before:]] == [("withdraw", ENTERPRISE_USCC)]
+    assert [(e["op"], e["enterprise"]["code"]) for e in outbox(stack, before)[1]] == [("withdraw", ENTERPRISE_USCC)]
     assert run_job(client, login, "forward")["due"] == 0
     register(client, login, name=OTHER_NAME, uscc=OTHER_USCC, regno=OTHER_REGNO)   # rematched: local
-    before = len(outbox(stack))
+    before, _ = outbox(stack)
     run_job(client, login, "forward")
     assert ("upsert", OTHER_USCC, acc["record_id"]) in [(e["op"], e["enterprise"]["code"], e["record_id"])
-                                                        for e in outbox(stack)[before:]]
+                                                        for e in outbox(stack, before)[1]]
     assert credit(client, OTHER_USCC)["reasons"] == [ban_reason(record(client, op, acc["record_id"]))]
     assert "admin_penalty" not in page(client, ENTERPRISE_USCC)
