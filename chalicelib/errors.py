@@ -74,6 +74,12 @@ class PayloadTooLarge(DomainError):
     message = "请求体过大：JSON 不超过 5 MB、每批不超过 1000 条"
 
 
+class NotAcceptable(DomainError):
+    status = 406
+    code = "NOT_ACCEPTABLE"
+    message = "该接口返回文件，请在请求头 Accept 中指明文件类型"
+
+
 class UnsupportedMediaType(DomainError):
     status = 415
     code = "UNSUPPORTED_MEDIA_TYPE"

@@ -6,8 +6,6 @@ from __future__ import annotations
 
 import uuid
 
-from botocore.exceptions import ClientError
-
 from chalicelib import http
 from chalicelib.errors import BadRequest, DomainError
 from chalicelib.identity import policy
@@ -31,7 +29,6 @@ class RequestContext:
     def optional_json(self) -> dict:
         body = http.parse_json(self.request.raw_body, required=False)
         if not isinstance(body, dict):
-            from chalicelib.errors import BadRequest
             raise BadRequest("请求体应为 JSON 对象")
         return body
 
@@ -73,7 +70,8 @@ class Router:
                 ctx.principal = principal
                 logger.append_keys(user=principal.username, department=principal.department)
                 policy.require_role(principal, request.method, path)
-            return view(ctx, **params)
+            http.check_params(params, request.query_params)
+            return http.acceptable(request.headers, view(ctx, **params), self.app.api.binary_types)
         except DomainError as err:
             outcome = f"{err.status} {err.code}"
             if err.status >= 500:   # a dependency's outage (503): operators must see it, with what caused it
@@ -81,15 +79,6 @@ class Router:
                     f"answered {outcome}", extra={"code": err.code, "status": err.status,
                                                   "cause": repr(err.__cause__) if err.__cause__ else None})
             return http.error_response(err)
-        except ClientError as exc:
-            if exc.response["Error"]["Code"] == "ValidationException" and ctx.query("cursor"):
-                # a cursor that decodes but is no key of this list (tampered or from another list)
-                err = BadRequest("分页游标无效", details=[{"field": "cursor", "code": "BAD_CURSOR"}])
-                outcome = f"{err.status} {err.code}"
-                return http.error_response(err)
-            outcome = "500 INTERNAL"
-            logger.exception("unhandled AWS error")
-            return http.internal_response()
         except Exception:
             outcome = "500 INTERNAL"
             logger.exception("unhandled error")

@@ -1,6 +1,7 @@
 """The 督查考核 report as a real xlsx: title, period, generated-at (Chinese date-time), the
 page's own columns and cells (services/reports.COLUMNS, one definition), percentages, frozen
-header row, column widths. Only the layout lives here."""
+header row, column widths. Only the layout lives here. Every cell goes through text_cells.put (a
+department name `=HYPERLINK(…)` stays text)."""
 from __future__ import annotations
 
 import io
@@ -8,6 +9,7 @@ import io
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 
+from chalicelib.adapters.text_cells import put
 from chalicelib.services.reports import COLUMNS, cell
 
 WIDTHS = {"text": 26, "count": 10, "rate": 10, "codes": 36, "flag": 12, "time": 20}
@@ -24,26 +26,25 @@ def department_report_xlsx(report: dict, title: str = "涉企信息归集公示�
     wb = Workbook()
     ws = wb.active
     ws.title = "部门统计"
-    ws["A1"] = title
-    ws["A1"].font = Font(size=14, bold=True)
-    ws["A2"] = f"统计期间：{report['from']} 至 {report['to']}（{report.get('region_name') or '全市'}）"
-    ws["A3"] = f"生成时间：{report['generated_at_text']}"
+    put(ws, 1, 1, title).font = Font(size=14, bold=True)
+    put(ws, 2, 1, f"统计期间：{report['from']} 至 {report['to']}（{report.get('region_name') or '全市'}）")
+    put(ws, 3, 1, f"生成时间：{report['generated_at_text']}")
     fill = PatternFill("solid", fgColor="DDEBF7")
     for col, column in enumerate(COLUMNS, start=1):
-        c = ws.cell(row=HEADER_ROW, column=col, value=column.label)
+        c = put(ws, HEADER_ROW, col, column.label)
         c.font, c.fill, c.alignment = Font(bold=True), fill, Alignment(horizontal="center", wrap_text=True)
         ws.column_dimensions[c.column_letter].width = WIDTHS[column.kind]
     rows = [*report["items"], report["total"]]
     for r, item in enumerate(rows, start=HEADER_ROW + 1):
         for col, column in enumerate(COLUMNS, start=1):
             value = cell(column, item)
-            c = ws.cell(row=r, column=col, value=value)
+            c = put(ws, r, col, value)
             if column.kind in FORMATS and not isinstance(value, str):
                 c.number_format = FORMATS[column.kind]
             if item is report["total"]:
                 c.font = Font(bold=True)
     if not report["items"]:
-        ws.cell(row=HEADER_ROW + 2, column=1, value="该区域暂无部门")
+        put(ws, HEADER_ROW + 2, 1, "该区域暂无部门")
     ws.freeze_panes = ws.cell(row=HEADER_ROW + 1, column=2)
     out = io.BytesIO()
     wb.save(out)

@@ -3,18 +3,90 @@ from __future__ import annotations
 
 import re
 from datetime import date
+from typing import Annotated, ClassVar, Literal, Self
 
-from pydantic import ValidationError
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
 
 from chalicelib.catalog import make_county_department
 from chalicelib.catalog.model import Department
-from chalicelib.clock import now_iso
+from chalicelib.clock import FIRST_YEAR, LAST_YEAR, now_iso
 from chalicelib.domain.workdays import YearOverride
 from chalicelib.errors import BadRequest, NotFound
-from chalicelib.models.principal import Principal
+from chalicelib.models.principal import ROLES, Principal
 
 COUNTY_ID = re.compile(r"^(5108\d\d)-(d\d\d)$")
-EDITABLE = {"name", "level", "region", "push_mode", "categories", "leader", "office", "operators"}
+
+Short = Annotated[str, StringConstraints(max_length=100)]
+
+
+class AdminBody(BaseModel):
+    """An admin route's JSON body: known fields only, each of its own type (no coercion). A field left out
+    keeps its default; for the optional ones that is None, and null sent is refused like any wrong type
+    (defaults are not validated)."""
+    model_config = ConfigDict(extra="forbid", strict=True)
+    MESSAGE: ClassVar[str] = "请求内容有误"
+
+    @classmethod
+    def parse(cls, body: dict) -> Self:
+        try:
+            return cls.model_validate(body)
+        except ValidationError as exc:
+            raise BadRequest(cls.MESSAGE, details=validation_details(exc)) from None
+
+
+class ContactIn(AdminBody):
+    name: Short = ""
+    title: Short = ""
+    phone: Annotated[str, StringConstraints(max_length=40)] = ""
+
+
+class DepartmentUpdate(AdminBody):
+    """PUT /v1/admin/departments/{id}: the editable fields; one left out stays as it is."""
+    MESSAGE: ClassVar[str] = "部门信息格式有误"
+    name: Annotated[str, StringConstraints(min_length=1, max_length=100)] = None
+    level: Literal["市级", "县区级"] = None
+    region: Annotated[str, StringConstraints(pattern=r"^\d{6}$")] = None
+    push_mode: Literal["batch", "manual"] = None
+    categories: Annotated[list[Annotated[str, StringConstraints(max_length=64)]], Field(max_length=100)] = None
+    leader: ContactIn = None
+    office: Annotated[str, StringConstraints(max_length=200)] = None
+    operators: Annotated[list[ContactIn], Field(max_length=100)] = None
+
+
+class CalendarUpdate(AdminBody):
+    """PUT /v1/admin/calendar/{year}: ISO dates of that year (checked by the service)."""
+    MESSAGE: ClassVar[str] = "工作日历有误"
+    holidays: Annotated[list[Annotated[str, StringConstraints(max_length=32)]], Field(max_length=366)] = []
+    workdays: Annotated[list[Annotated[str, StringConstraints(max_length=32)]], Field(max_length=366)] = []
+
+
+DepartmentId = Annotated[str, StringConstraints(max_length=32)]   # "" is the service's REQUIRED / NOT_FOUND
+
+
+class NewUser(AdminBody):
+    """POST /v1/admin/users."""
+    MESSAGE: ClassVar[str] = "账号信息不完整或有误"
+    username: Annotated[str, StringConstraints(min_length=1, max_length=128)]
+    role: Literal[ROLES]  # type: ignore[valid-type]
+    department: DepartmentId | None = None
+    temporary_password: Annotated[str, StringConstraints(min_length=1, max_length=256)]
+
+
+class UserUpdate(AdminBody):
+    """PUT /v1/admin/users/{username}: a new role and/or department."""
+    MESSAGE: ClassVar[str] = "账号信息不完整或有误"
+    role: Literal[ROLES] = None  # type: ignore[valid-type]
+    department: DepartmentId = None
+
+
+_CODES = {"extra_forbidden": "NOT_EDITABLE", "literal_error": "BAD_ENUM", "missing": "REQUIRED",
+          "string_too_short": "REQUIRED"}
+
+
+def validation_details(exc: ValidationError) -> list[dict]:
+    """A pydantic error as the error body's details: the field's path, a stable code, pydantic's reason."""
+    return [{"field": ".".join(str(p) for p in e["loc"]), "code": _CODES.get(e["type"], "BAD_VALUE"),
+             "reason": e["msg"]} for e in exc.errors(include_url=False, include_input=False)]
 
 
 class DepartmentService:
@@ -45,19 +117,11 @@ class DepartmentService:
             if not m or m.group(2) not in self.catalog.departments:
                 raise NotFound("部门不存在；新增区县部门的编号应为 <区县代码>-dNN，例如 510802-d12")
             current = make_county_department(m.group(1), m.group(2), self.catalog)
-        unknown = sorted(set(body) - EDITABLE)
-        if unknown:
-            raise BadRequest("包含不可修改的字段", details=[{"field": f, "code": "NOT_EDITABLE"} for f in unknown])
-        bad = [c for c in body.get("categories", []) or [] if c not in self.catalog.categories]
+        update = DepartmentUpdate.parse(body)
+        bad = [c for c in update.categories or [] if c not in self.catalog.categories]
         if bad:
             raise BadRequest("信息类别无效", details=[{"field": "categories", "code": "BAD_ENUM", "value": c} for c in bad])
-        if body.get("push_mode") not in (None, "batch", "manual"):
-            raise BadRequest("push_mode 只能是 batch 或 manual", details=[{"field": "push_mode", "code": "BAD_ENUM"}])
-        try:
-            dept = Department.model_validate({**current.model_dump(), **body})
-        except ValidationError as exc:
-            raise BadRequest("部门信息格式有误", details=[
-                {"field": ".".join(str(p) for p in e["loc"]), "code": "BAD_VALUE"} for e in exc.errors()]) from None
+        dept = Department.model_validate({**current.model_dump(), **update.model_dump(exclude_unset=True)})
         self.departments.put(dept)
         return dept.model_dump()
 
@@ -67,21 +131,18 @@ class CalendarService:
         self.calendar = calendar
 
     def put(self, principal: Principal, year: str, body: dict) -> dict:
-        if not re.fullmatch(r"20\d\d", year or ""):
+        if not re.fullmatch(r"20\d\d", year or "") or not FIRST_YEAR <= int(year) <= LAST_YEAR:
             raise BadRequest("年份应为四位数字，例如 2027", details=[{"field": "year", "code": "BAD_REQUEST"}])
+        update = CalendarUpdate.parse(body)
         days: dict[str, set[date]] = {}
         errors = []
         for key in ("holidays", "workdays"):
-            values = body.get(key, [])
-            if not isinstance(values, list):
-                errors.append({"field": key, "code": "BAD_VALUE"})
-                continue
             days[key] = set()
-            for v in values:
+            for v in getattr(update, key):
                 try:
-                    d = date.fromisoformat(str(v))
+                    d = date.fromisoformat(v)
                 except ValueError:
-                    errors.append({"field": key, "code": "BAD_DATE", "value": str(v)[:20]})
+                    errors.append({"field": key, "code": "BAD_DATE", "value": v[:20]})
                     continue
                 if d.year != int(year):
                     errors.append({"field": key, "code": "BAD_DATE", "value": v, "message": f"不属于 {year} 年"})

@@ -10,6 +10,8 @@ from chalicelib.models.audit import AuditEntry
 from chalicelib.models.principal import Principal
 
 MAX_DAYS = 366
+MAX_TARGET_CHARS = 256     # the target is an index key (≤ 2048 bytes); a hostile path or body may name anything
+BY_DAY = pagination.Shape({"day", "sk"}, dated=True)
 
 
 class AuditService:
@@ -20,7 +22,7 @@ class AuditService:
                outcome: str, details: dict | None = None) -> None:
         self.repo.append(AuditEntry(
             actor=principal.username, role=principal.role, department=principal.department,
-            action=action, target=target or "-", at=now_iso(), request_id=request_id,
+            action=action, target=(target or "-")[:MAX_TARGET_CHARS], at=now_iso(), request_id=request_id,
             outcome=outcome, details=details or {}))
 
     def search(self, *, actor: str | None, target: str | None, start: date | None, end: date | None,
@@ -31,19 +33,16 @@ class AuditService:
         if start > end or (end - start).days > MAX_DAYS:
             raise BadRequest("查询区间无效：from 不得晚于 to，且不超过一年",
                              details=[{"field": "from", "code": "BAD_REQUEST"}])
-        pos = pagination.decode(cursor) or {}
         if actor or target:
             key, value, index = ("actor", actor, "by_actor") if actor else ("target", target, "by_target")
-            after = pagination.start_key(pos.get("k"), {"day", "sk", key, "at"}, {key: value})
-            items, last = self.repo.by_index(index, key, value, start.isoformat(),
-                                             end.isoformat() + "\uffff", limit, after)
+            lo, hi = start.isoformat(), end.isoformat() + "\uffff"
+            after = pagination.read(cursor, pagination.Shape({"day", "sk", key, "at"}, wrapped=True),
+                                    {key: value, "at": lambda at: lo <= at <= hi}).key
+            items, last = self.repo.by_index(index, key, value, lo, hi, limit, after)
             return {"items": [i.model_dump() for i in items],
                     "next_cursor": pagination.encode({"k": last} if last else None)}
-        try:
-            day = date.fromisoformat(pos["d"]) if "d" in pos else end
-        except (ValueError, TypeError):
-            raise BadRequest("分页游标无效", details=[{"field": "cursor", "code": "BAD_CURSOR"}]) from None
-        after = pagination.start_key(pos.get("k"), {"day", "sk"}, {"day": day.isoformat()})
+        pos = pagination.read(cursor, BY_DAY, lambda d: {"day": d.isoformat()})
+        day, after = pos.day or end, pos.key
         out: list[AuditEntry] = []
         while day >= start and len(out) < limit:
             items, last = self.repo.by_day(day.isoformat(), limit - len(out), after)

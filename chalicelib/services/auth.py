@@ -103,13 +103,12 @@ class AuthService:
         self.audit.record(who, "auth.login", target=who.username, request_id=request_id, outcome=outcome)
 
     def create_user(self, body: dict) -> dict:
-        username, role = body.get("username"), body.get("role")
-        username = canonical_username(username) if isinstance(username, str) else username
-        department, temporary = body.get("department"), body.get("temporary_password")
-        errors = [{"field": f, "code": "REQUIRED"} for f in ("username", "role", "temporary_password")
-                  if not isinstance(body.get(f), str) or not body.get(f)]
-        if role is not None and role not in ROLES:
-            errors.append({"field": "role", "code": "BAD_ENUM"})
+        from chalicelib.services.admin import NewUser
+
+        new = NewUser.parse(body)
+        username, role, department, temporary = (canonical_username(new.username), new.role, new.department,
+                                                 new.temporary_password)
+        errors = []
         if role in ROLES_WITH_DEPARTMENT and (not department or (self.departments and not self.departments(department))):
             errors.append({"field": "department", "code": "REQUIRED" if not department else "NOT_FOUND"})
         if errors:
@@ -139,13 +138,13 @@ class AuthService:
 
     def update_user(self, username: str, body: dict) -> dict:
         """Change an account's role and/or department; its older tokens stop working (≤ 60 s)."""
+        from chalicelib.services.admin import UserUpdate
+
         username = canonical_username(username)
-        role, department = body.get("role"), body.get("department")
-        errors = [{"field": f, "code": "NOT_EDITABLE"} for f in sorted(set(body) - {"role", "department"})]
-        if role is not None and role not in ROLES:
-            errors.append({"field": "role", "code": "BAD_ENUM"})
-        if department is not None and (not isinstance(department, str) or not department
-                                       or (self.departments and not self.departments(department))):
+        update = UserUpdate.parse(body)
+        role, department = update.role, update.department
+        errors = []
+        if department is not None and (not department or (self.departments and not self.departments(department))):
             errors.append({"field": "department", "code": "NOT_FOUND"})
         if not errors and role is None and department is None:
             errors.append({"field": "role", "code": "REQUIRED", "message": "请提供 role 或 department"})

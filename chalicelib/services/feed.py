@@ -23,11 +23,11 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from chalicelib import pagination
-from chalicelib.clock import today
+from chalicelib.clock import parse_month, today
 from chalicelib.domain.projection import compacted
-from chalicelib.errors import BadRequest
 
 RETENTION_DAYS = 400
+CURSOR = pagination.Shape({"pk", "sk"}, dated=True)
 MAX_EMPTY_DAYS = 62       # a page walks at most this many days without changes
 
 
@@ -40,14 +40,11 @@ class ChangeFeed:
         self.public = public
 
     def page(self, cursor: str | None, limit: int) -> dict:
-        pos = pagination.decode(cursor) or {}
-        start = pos.get("d") or self.changes.first_day() or today().isoformat()
-        try:
-            day = date.fromisoformat(start)
-        except (ValueError, TypeError):
-            raise BadRequest("分页游标无效", details=[{"field": "cursor", "code": "BAD_CURSOR"}]) from None
-        day = max(day, today() - timedelta(days=RETENTION_DAYS))
-        after = pos.get("k")
+        pos = pagination.read(cursor, CURSOR, lambda d: {"pk": f"CHANGES#{d.isoformat()}"})
+        day = pos.day or date.fromisoformat(self.changes.first_day() or today().isoformat())
+        if day < today() - timedelta(days=RETENTION_DAYS):
+            day, pos = today() - timedelta(days=RETENTION_DAYS), pagination.Position()
+        after = pos.key
         items: list[dict] = []
         empty = 0
         end = max(today(), date.fromisoformat(self.changes.last_day() or today().isoformat()))  # as_of jobs log ahead
@@ -114,9 +111,4 @@ def _month_end(first: date) -> date:
 
 
 def _month_start(month: str | None) -> date:
-    if not month:
-        return today().replace(day=1)
-    try:
-        return date.fromisoformat(f"{month}-01")
-    except ValueError:
-        raise BadRequest("month 应为 YYYY-MM", details=[{"field": "month", "code": "BAD_DATE"}]) from None
+    return parse_month(month) or today().replace(day=1)

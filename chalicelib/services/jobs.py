@@ -4,13 +4,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date
 
-from chalicelib.clock import parse_day, today
+from chalicelib.clock import FIRST_YEAR, LAST_YEAR, parse_day, today
 from chalicelib.errors import BadRequest, NotFound
 from chalicelib.models.principal import Principal
 
 MAX_AS_OF_DAYS = 400   # jobs walk days (open data, deadlines): a far-off day would be an unbounded walk
 TIME_TRAVEL_STAGE = "local"          # the only stage whose jobs take a future as_of (demos, tests)
-TIME_TRAVEL_YEARS = (2004, 2099)     # …within these years (the working-day calendar's range and 长期)
+TIME_TRAVEL_YEARS = (FIRST_YEAR, LAST_YEAR)   # …within these years (every date a request may name, SPEC §6.5)
 JOB_NAMES = ("forward", "expire", "deadlines", "open_data", "monthly_report")
 
 

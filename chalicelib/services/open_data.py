@@ -12,6 +12,7 @@ import io
 import json
 from datetime import date, timedelta
 
+from chalicelib.adapters.text_cells import csv_text
 from chalicelib.clock import now_iso
 from chalicelib.domain.projection import compacted
 
@@ -96,11 +97,7 @@ def _csv(rows: list[dict]) -> bytes:
     writer = csv.writer(buf)
     writer.writerow(CSV_COLUMNS)
     for r in rows:
-        writer.writerow([json.dumps(r.get(c), ensure_ascii=False) if c == "fields" else _cell(r.get(c))
+        writer.writerow([json.dumps(r.get(c), ensure_ascii=False) if c == "fields" else csv_text(r.get(c))
                          for c in CSV_COLUMNS])
     return ("\ufeff" + buf.getvalue()).encode("utf-8")   # BOM: Excel opens it as UTF-8
 
-
-def _cell(value) -> str:
-    text = "" if value is None else str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@") else text   # no formula injection

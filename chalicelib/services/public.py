@@ -12,6 +12,7 @@ from chalicelib.domain.identifiers import is_regno_format, is_uscc_format, norma
 from chalicelib.domain.projection import restrictions, search_flags, served
 from chalicelib.errors import BadRequest, NotFound
 
+NAME_INDEX = pagination.Shape({"token", "code"})
 PROFILE_KEYS = ("code", "name", "uscc", "regno", "registered_elsewhere", "status", "former_names")
 
 
@@ -79,7 +80,8 @@ class PublicService:
         if len(wanted) < 2:
             raise BadRequest("名称关键词至少两个字", details=[{"field": "q", "code": "TOO_SHORT"}])
         token = sorted(name_tokens(wanted))[0]
-        codes, last = self.registry.search_token(token, limit, pagination.decode(cursor))
+        after = pagination.read(cursor, NAME_INDEX, {"token": token}).key
+        codes, last = self.registry.search_token(token, limit, after)
         profiles = self.public.profiles(codes)
         matches = [c for c in codes if (p := profiles.get(c))
                    and any(wanted in "".join(n.split()).upper() for n in [p["name"], *(p.get("former_names") or [])])]

@@ -13,6 +13,7 @@ from chalicelib.models.record import Record, RecordVersion
 from chalicelib.services.publication import retract
 
 STATES = ("accepted", "published", "archived", "withdrawn")
+BY_DEPARTMENT = pagination.Shape({"pk", "sk", "department", "received_at"})
 
 
 class RecordService:
@@ -46,8 +47,7 @@ class RecordService:
             filters = Attr("category").eq(category)
         if state:
             filters = Attr("state").eq(state) if filters is None else filters & Attr("state").eq(state)
-        pos = pagination.start_key(pagination.decode(cursor), {"pk", "sk", "department", "received_at"},
-                                   {"department": dept})
+        pos = pagination.read(cursor, BY_DEPARTMENT, {"department": dept}).key
         items, last = self.records.by_department(dept, limit, pos, filters)
         return {"items": [r.summary() for r in items], "next_cursor": pagination.encode(last)}
 

@@ -30,6 +30,7 @@ from chalicelib.models.principal import Principal
 from chalicelib.observability import logger
 
 MAX_CODES = 5000
+DELIVERIES = pagination.Shape({"pk", "sk"})
 MAX_ATTEMPTS = 3
 DELIVERY_FAILED = "投递失败：回调地址不可达、被拒绝或未返回 2xx"
 
@@ -73,7 +74,9 @@ class WatchlistService:
             raise NotFound("关注名单不存在")
         if not principal.is_admin and wl["department"] != principal.department:
             raise Forbidden("只能查看本部门的关注名单")
-        items, last = self.repo.deliveries(watchlist_id, limit, pagination.decode(cursor))
+        after = pagination.read(cursor, DELIVERIES, {"pk": f"WL#{watchlist_id}",
+                                                     "sk": lambda sk: sk.startswith("D#")}).key
+        items, last = self.repo.deliveries(watchlist_id, limit, after)
         for item in items:
             if "last_error" in item:
                 item["last_error"] = DELIVERY_FAILED    # also for deliveries stored before it was generic

@@ -12,9 +12,13 @@ A case file is a JSON list of cases:
      "json": <value>                  serialised; {"$sample": category, ...overrides} expands to a
                                       valid sample record with the overrides ("$delete" removes a key)
      "gen": {"kind": ...}             generated: "records" (count), "big_field" (field, bytes),
-                                      "padding" (bytes), "nested" (depth)
+                                      "padding" (bytes), "nested" (depth; with "field": inside that
+                                      field of one sample record), "number" ("digits" long, written
+                                      where the string "$N" stands in "into")
    "expect": {"status": [lo, hi], "code": "BAD_JSON"}         a 4xx with this error code, or
    "expect": {"status": [200, 200], "rejected": n}            a 200 that rejects all n rows (no write)
+   "cursor": {...}                    encoded as a cursor where "$CURSOR" stands in the path
+   "$N4400" in a path or cursor stands for a number of 4,400 digits
    "xfail": "BUG: ..."                the case fails today; the runner marks it xfail(strict)
   }
 Upload cases (`uploads.json`) instead give "upload": {"builder": name} and
@@ -75,6 +79,13 @@ def generate(gen: dict) -> bytes:
         rec = sample_record("admin_penalty")
         body = {"category": "admin_penalty", "records": [rec], "padding": "x" * gen["bytes"]}
         return json.dumps(body).encode()
+    if kind == "nested" and "field" in gen:
+        rec = sample_record("admin_penalty", **{gen["field"]: "$NESTED"})
+        body = json.dumps({"category": "admin_penalty", "records": [rec]}, ensure_ascii=False)
+        return body.replace('"$NESTED"', "[" * gen["depth"] + "]" * gen["depth"]).encode()
+    if kind == "number":
+        body = json.dumps(expand(gen["into"]), ensure_ascii=False)
+        return body.replace('"$N"', "9" * gen["digits"]).encode()
     if kind == "nested":
         depth = gen["depth"]
         return ('{"category":"admin_penalty","records":' + "[" * depth + "]" * depth + "}").encode()
@@ -95,6 +106,25 @@ def body_of(case: dict) -> bytes | None:
 
 def path_of(case: dict, ids: dict[str, str]) -> str:
     path = case["path"]
+    if "cursor" in case:
+        cursor = json.dumps(case["cursor"], separators=(",", ":")).replace('"$N4400"', "9" * 4400)
+        path = path.replace("$CURSOR", _b64(cursor))
     for name, value in ids.items():
         path = path.replace(f"${name}", value)
-    return path
+    return path.replace("$N4400", "9" * 4400)
+
+
+def _b64(text: str) -> str:
+    return base64.urlsafe_b64encode(text.encode()).decode().rstrip("=")
+
+
+def check_error_body(resp, code: str | None = None) -> None:
+    """A 4xx body is the platform's error envelope (with this code, when given)."""
+    body = json.loads(resp.body)
+    assert set(body) == {"error"}, body
+    err = body["error"]
+    assert isinstance(err.get("code"), str) and err["code"].isupper(), err
+    assert isinstance(err.get("message"), str) and err["message"], err
+    assert isinstance(err.get("details"), list), err
+    if code:
+        assert err["code"] == code, err

@@ -8,75 +8,20 @@ stored items before and after itself.
 from __future__ import annotations
 
 import json
-import os
 
 import pytest
-import requests
 
-from tests.corpus.runner import body_of, load_cases, path_of
+from tests.corpus.runner import body_of, check_error_body, load_cases, path_of
 from tests.reliability.state import count_items
 
 CASES = load_cases()
 HTTP_CASES = [c for c in CASES if "upload" not in c]
 UPLOAD_CASES = [c for c in CASES if "upload" in c]
-PASSWORD = "Test#Pass2026"
-ACCOUNTS = {"op-d12": ("operator", "d12"), "op-d21": ("operator", "d21"), "sys-d12": ("system", "d12"),
-            "admin": ("admin", None), "supervisor": ("supervisor", None)}
 
 
 def _params(cases):
     return [pytest.param(c, id=c["id"], marks=[pytest.mark.xfail(strict=True, reason=c["xfail"])]
                          if c.get("xfail") else []) for c in cases]
-
-
-@pytest.fixture(scope="module")
-def corpus_stack(emulator):
-    """A provisioned stack for the module, with the sample enterprise registered and one record and
-    one upload of d12 to aim at ($RECORD_ID, $UPLOAD_ID)."""
-    import app as app_module
-    from chalicelib import container
-    from chalicelib.domain.samples import sample_record
-    from chalicelib.local.gateway import Client
-    from chalicelib.local.provision import provision
-
-    requests.post(f"{emulator}/moto-api/reset", timeout=10)
-    container.reset()
-    env = provision(container.get_container().aws)
-    os.environ.update(env)
-    container.reset()
-    c = container.get_container()
-    with Client(app_module.app, stage_name="test") as client:
-        headers = {}
-        for name, (role, dept) in ACCOUNTS.items():
-            c.auth.ensure_user(name, role, dept, PASSWORD)
-            resp = client.http.post("/v1/auth/token", headers={"Content-Type": "application/json"},
-                                    body=json.dumps({"username": name, "password": PASSWORD}))
-            assert resp.status_code == 200, resp.body
-            headers[name] = {"Authorization": f"Bearer {resp.json_body['access_token']}"}
-        jh = {"Content-Type": "application/json"}
-        assert client.http.post("/v1/records", headers={**headers["op-d21"], **jh}, body=json.dumps(
-            {"category": "registration", "records": [sample_record("registration")]})).status_code == 200
-        resp = client.http.post("/v1/records", headers={**headers["op-d12"], **jh}, body=json.dumps(
-            {"category": "admin_penalty", "records": [sample_record("admin_penalty")]}))
-        record_id = resp.json_body["accepted"][0]["record_id"]
-        resp = client.http.post("/v1/uploads", headers={**headers["op-d12"], **jh}, body=json.dumps(
-            {"category": "admin_penalty", "filename": "a.xlsx"}))
-        ids = {"RECORD_ID": record_id, "UPLOAD_ID": resp.json_body["upload_id"]}
-        yield {"client": client, "container": c, "headers": headers, "ids": ids}
-    for key in env:
-        os.environ.pop(key, None)
-    container.reset()
-
-
-def check_error_body(resp, code: str | None) -> None:
-    body = json.loads(resp.body)
-    assert set(body) == {"error"}, body
-    err = body["error"]
-    assert isinstance(err.get("code"), str) and err["code"].isupper(), err
-    assert isinstance(err.get("message"), str) and err["message"], err
-    assert isinstance(err.get("details"), list), err
-    if code:
-        assert err["code"] == code, err
 
 
 @pytest.mark.parametrize("case", _params(HTTP_CASES))

@@ -4,6 +4,7 @@ answers — its MISSING_AUTHENTICATION_TOKEN gateway response (infra/terraform/a
 this checks the served gateway of `make run` and that both sides share one definition."""
 from __future__ import annotations
 
+import io
 import json
 import os
 import socket
@@ -77,3 +78,33 @@ def test_served_local_gateway_still_serves_the_app(served):
     assert resp.status_code == 200, resp.text[:300]
     wrong = requests.patch(f"{served}/v1/catalog", timeout=10)      # a known path, another method: the app's
     assert wrong.status_code in (400, 405) and "error" in wrong.json(), (wrong.status_code, wrong.text[:300])
+
+
+def _urlopen(url: str, headers: dict | None = None):
+    """What a script using Python's urllib does: no Accept header unless it adds one."""
+    import urllib.error
+    import urllib.request
+
+    try:
+        with urllib.request.urlopen(urllib.request.Request(url, headers=headers or {}), timeout=30) as resp:
+            return resp.status, dict(resp.headers), resp.read()
+    except urllib.error.HTTPError as err:
+        return err.code, dict(err.headers), err.read()
+
+
+def test_urllib_without_accept_gets_a_406_naming_the_header_then_the_file_with_it(served):
+    """Binary routes (issue 19): a client sending no Accept header gets a 406 in the error body that names
+    the header to send — not Chalice's bare 400 — and with that header the template itself."""
+    from openpyxl import load_workbook
+
+    status, headers, body = _urlopen(f"{served}/v1/templates/admin_penalty")
+    assert status == 406, (status, body[:300])
+    err = json.loads(body)["error"]
+    assert err["code"] == "NOT_ACCEPTABLE" and "Accept" in err["message"], err
+    (detail,) = err["details"]
+    assert detail["header"] == "Accept" and detail["value"].endswith("spreadsheetml.sheet"), detail
+    status, headers, body = _urlopen(f"{served}/v1/templates/admin_penalty", {"Accept": detail["value"]})
+    assert status == 200 and headers["Content-Type"] == detail["value"], (status, headers)
+    assert load_workbook(io.BytesIO(body)).sheetnames[0] == "数据"
+    status, _, body = _urlopen(f"{served}/v1/templates/admin_penalty", {"Accept": "*/*"})
+    assert status == 200 and body[:2] == b"PK"

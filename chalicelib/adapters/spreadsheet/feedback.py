@@ -4,26 +4,24 @@ Written with XlsxWriter (about twice as fast as openpyxl's write-only mode for t
 its constant-memory mode keeps one row in memory, fine for 100,000 rows). Every string is written
 as a string cell — never as a formula, a number or a link — and one that a spreadsheet program
 would take for a formula when edited (leading `=`, `+`, `-`, `@`, tab, CR) also gets the
-quotePrefix style: a CSV/formula injection planted in an upload never runs in the operator's Excel.
+quotePrefix style: a CSV/formula injection planted in an upload never runs in the operator's Excel
+(the rule of every writer: chalicelib/adapters/text_cells.py).
 """
 from __future__ import annotations
 
 import datetime as dt
 import io
-import re
 from collections.abc import Iterable, Mapping
 from decimal import Decimal
 from pathlib import Path
 from typing import Any, BinaryIO, Protocol
 
+from chalicelib.adapters.text_cells import XLSXWRITER_OPTIONS, clean, looks_like_formula
+
 SHEET_NAME = "回退数据"
 EXTRA_HEADERS = ("原行号", "错误原因", "修改建议")
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
-MAX_CELL_CHARS = 32767           # Excel's limit per cell
 SEPARATOR = "；"
-_ILLEGAL = re.compile(r"[\000-\010\013\014\016-\037]")   # not allowed in XML 1.0 (as openpyxl's ILLEGAL_CHARACTERS_RE)
 _DATES = (dt.datetime, dt.date, dt.time, dt.timedelta)
-_OPTIONS = {"strings_to_formulas": False, "strings_to_numbers": False, "strings_to_urls": False}
 
 
 class FieldErrorLike(Protocol):
@@ -34,11 +32,6 @@ class FieldErrorLike(Protocol):
 
 
 FeedbackRow = tuple[int, list[Any], list[FieldErrorLike]]
-
-
-def _clean(text: str) -> str:
-    text = _ILLEGAL.sub("", text)
-    return text if len(text) <= MAX_CELL_CHARS else text[: MAX_CELL_CHARS - 1] + "…"
 
 
 class _Sheet:
@@ -74,8 +67,8 @@ class _Sheet:
         elif isinstance(value, _DATES):
             ws.write_datetime(row, col, value, self.format(font, False, True))
         else:
-            text = _clean(value if isinstance(value, str) else str(value))
-            quoted = text.startswith(FORMULA_PREFIXES)
+            text = clean(value if isinstance(value, str) else str(value))
+            quoted = looks_like_formula(text)
             ws.write_string(row, col, text, self.format(font, quoted, False) if quoted or font else None)
 
 
@@ -109,7 +102,7 @@ def write_feedback(target: str | Path | BinaryIO, header_cells: list[Any],
 
     on_disk = isinstance(target, (str, Path))
     workbook = xlsxwriter.Workbook(str(target) if on_disk else target,
-                                   {**_OPTIONS, "constant_memory" if on_disk else "in_memory": True})
+                                   {**XLSXWRITER_OPTIONS, "constant_memory" if on_disk else "in_memory": True})
     sheet = _Sheet(workbook)
     width = len(header_cells)
     for col, value in enumerate(header_cells):

@@ -5,7 +5,8 @@ required ones red and bold with a "必填" comment; row 2 the national codes / j
 small; `is_code_row` skips it on upload); data start on row 3. Enum columns get a dropdown fed
 from a hidden sheet "选项" (no 255-character limit, values may hold commas); code-like and text
 columns are formatted as text ('@') so Excel keeps leading zeros and long digit strings; date
-columns show yyyy/mm/dd. Sheet "填表说明" describes every field.
+columns show yyyy/mm/dd. Sheet "填表说明" describes every field. Every text cell goes through
+text_cells.put: catalog text (labels, options, notes) never becomes a formula.
 """
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from chalicelib.adapters.text_cells import put
 from chalicelib.catalog.model import Category, FieldDef, FieldType
 
 from .safety import MAX_BYTES, MAX_ROWS
@@ -79,14 +81,14 @@ def build_template(category: Category) -> bytes:
     option_col = 0
     for col, f in enumerate(category.fields, start=1):
         letter = get_column_letter(col)
-        head = ws.cell(row=1, column=col, value=f.label)
+        head = put(ws, 1, col, f.label)
         head.fill = _HEAD_FILL
         head.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
         head.font = _RED_BOLD if f.required else _BOLD
         comment = "\n".join(p for p in ("必填" if f.required else "", _note(f)) if p)
         if comment:
             head.comment = Comment(comment, "模板")
-        code = ws.cell(row=2, column=col, value=f.code or f.json_name)
+        code = put(ws, 2, col, f.code or f.json_name)
         code.font = _GREY_SMALL
         code.alignment = Alignment(horizontal="center")
         dim = ws.column_dimensions[letter]
@@ -98,9 +100,9 @@ def build_template(category: Category) -> bytes:
         if f.type in (FieldType.ENUM, FieldType.MULTI_ENUM) and f.enum:
             option_col += 1
             opt_letter = get_column_letter(option_col)
-            options.cell(row=1, column=option_col, value=f.label)
+            put(options, 1, option_col, f.label)
             for i, value in enumerate(f.enum, start=2):
-                options.cell(row=i, column=option_col, value=value).number_format = "@"
+                put(options, i, option_col, value).number_format = "@"
             ref = f"'{OPTIONS_SHEET}'!${opt_letter}$2:${opt_letter}${len(f.enum) + 1}"
             dv = DataValidation(type="list", formula1=ref, allow_blank=True)
             if f.type is FieldType.MULTI_ENUM:
@@ -129,14 +131,14 @@ def _help_sheet(wb: Workbook, category: Category) -> None:
     headers = ["中文名称", "字段代码", "是否必填", "类型", "最大长度", "可选值", "说明"]
     widths = [28, 18, 10, 16, 10, 40, 50]
     for col, (text, width) in enumerate(zip(headers, widths, strict=True), start=1):
-        cell = ws.cell(row=1, column=col, value=text)
+        cell = put(ws, 1, col, text)
         cell.font, cell.fill = _BOLD, _HEAD_FILL
         ws.column_dimensions[get_column_letter(col)].width = width
     for row, f in enumerate(category.fields, start=2):
         values = [f.label, f.code or f.json_name, "是" if f.required else "否", TYPE_NAMES[f.type],
                   _max_len(f), MULTI_SEPARATOR.join(f.enum), _note(f)]
         for col, value in enumerate(values, start=1):
-            cell = ws.cell(row=row, column=col, value=value)
+            cell = put(ws, row, col, value)
             cell.number_format = "@"
             cell.alignment = _WRAP
             if col == 1 and f.required:
@@ -156,4 +158,4 @@ def _help_sheet(wb: Workbook, category: Category) -> None:
                      f"{category.field(category.regno_field).label}至少填写一项。")
     start = len(category.fields) + 3
     for i, text in enumerate(notes):
-        ws.cell(row=start + i, column=1, value=text)
+        put(ws, start + i, 1, text)
