@@ -119,9 +119,12 @@ class Container:
 
     @cached_property
     def submissions(self):
+        from chalicelib.services.publication import retract
         from chalicelib.services.submissions import SubmissionService
         return SubmissionService(self.catalog, self.record_repo, self.registry_repo, self.calendar_repo,
-                                 self.counter_repo, self.registry, self.departments)
+                                 self.counter_repo, self.registry, self.departments,
+                                 lambda records, stamp, day, op: retract(self.public_repo, self.change_log, records,
+                                                                         stamp, day, op))
 
     @cached_property
     def records(self):
@@ -208,7 +211,7 @@ class Container:
     @cached_property
     def feed(self):
         from chalicelib.services.feed import ChangeFeed
-        return ChangeFeed(self.change_log)
+        return ChangeFeed(self.change_log, self.public_repo)
 
     @cached_property
     def scorecards(self):

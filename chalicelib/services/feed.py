@@ -24,6 +24,7 @@ from datetime import date, timedelta
 
 from chalicelib import pagination
 from chalicelib.clock import parse_month, today
+from chalicelib.domain.projection import compacted
 
 RETENTION_DAYS = 400
 CURSOR = pagination.Shape({"pk", "sk"}, dated=True)
@@ -31,8 +32,12 @@ MAX_EMPTY_DAYS = 62       # a page walks at most this many days without changes
 
 
 class ChangeFeed:
-    def __init__(self, changes):
+    """The change log as the public may read it: a `publish` entry keeps its content only while it
+    is the record's current public copy (domain.projection.compacted), checked on each page."""
+
+    def __init__(self, changes, public):
         self.changes = changes
+        self.public = public
 
     def page(self, cursor: str | None, limit: int) -> dict:
         pos = pagination.read(cursor, CURSOR, lambda d: {"pk": f"CHANGES#{d.isoformat()}"})
@@ -42,7 +47,8 @@ class ChangeFeed:
         after = pos.key
         items: list[dict] = []
         empty = 0
-        while day <= today() and len(items) < limit and empty < MAX_EMPTY_DAYS:
+        end = max(today(), date.fromisoformat(self.changes.last_day() or today().isoformat()))  # as_of jobs log ahead
+        while day <= end and len(items) < limit and empty < MAX_EMPTY_DAYS:
             page, last = self.changes.day(day.isoformat(), after, limit - len(items))
             items += page
             if page:
@@ -50,10 +56,14 @@ class ChangeFeed:
             if last and len(items) >= limit:
                 break
             if not last:
-                if day == today():
+                if day == end:
                     break
                 day, after, empty = day + timedelta(days=1), None, (0 if page else empty + 1)
         position = {"d": day.isoformat(), **({"k": after} if after else {})}
+        versions = self.public.current_versions([(i["code"], i["category"], i["record_id"]) for i in items
+                                                 if i["op"] == "publish"])
+        current = {(code, rid): v for (code, _, rid), v in versions.items()}
+        items = [compacted(i, current) for i in items]
         return {"items": [{**{k: v for k, v in i.items() if k != "sk"}, "seq": i["sk"]} for i in items],
                 "next_cursor": pagination.encode(position), "retention_days": RETENTION_DAYS}
 
