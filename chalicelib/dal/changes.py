@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from boto3.dynamodb.conditions import Key
 
+from chalicelib.clock import today
 from chalicelib.dal.items import from_item, to_item
 from chalicelib.observability import logger
 
@@ -21,9 +22,15 @@ class ChangeLog:
         "replaces"? (a publish that replaces an earlier public copy of the record; not stored)}.
 
         A change that takes content off the public side (withdraw, expire, a replacing publish) also
-        moves the RETRACTED mark: open-data files built before it may hold content no longer public."""
+        moves the RETRACTED mark: open-data files built before it may hold content no longer public.
+
+        A change happens when it is made: a job run for a past day (`as_of` before today) logs under
+        today, so the feed and the next open-data run read it (logged under the past day, before
+        the log's first day or an already built snapshot, it was never read). Only a run ahead of
+        today (time travel, local stage) logs under its own day."""
         if not changes:
             return
+        day = max(day, today().isoformat())
         retracted = max((c["at"] for c in changes if c["op"] != "publish" or c.get("replaces")), default=None)
         changes = [{k: v for k, v in c.items() if k != "replaces"} for c in changes]
         try:  # remember the first day that has changes: open-data snapshots start there

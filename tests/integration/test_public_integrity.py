@@ -282,17 +282,18 @@ def test_an_archived_record_stays_archived_when_edited_unless_its_period_moves_a
 
 
 def test_open_data_after_a_retraction_logged_on_the_snapshot_day_leaves_it_out(client, login, op, stack):
-    """A snapshot of day D, then an expiry logged on day D after it was built: the next run starts
-    from D's snapshot and still applies that expiry; D's files leave the listing."""
+    """A snapshot of today, then an expiry logged today after it was built (a run for a past day
+    logs when it runs): the next run applies that expiry; the earlier files leave the listing."""
     from datetime import timedelta
 
     from chalicelib.clock import today
-    d0, d, end = (today() - timedelta(days=n) for n in (7, 4, 6))
+    d, end = (today() - timedelta(days=n) for n in (4, 6))
     register(client, login)
     (acc,) = accepted(client, op, "admin_penalty", [sample_record("admin_penalty", CF_GSJZQ=end.isoformat())])
-    run_job(client, login, "forward", d0.isoformat())
-    assert run_job(client, login, "open_data", d.isoformat())["records"] == 2
+    run_job(client, login, "forward")
+    assert run_job(client, login, "open_data")["records"] == 2
     assert run_job(client, login, "expire", d.isoformat())["archived"] == 1
+    assert client.http.get("/v1/public/open-data").json_body["items"] == []
     assert run_job(client, login, "open_data")["records"] == 1
     (item,) = client.http.get("/v1/public/open-data").json_body["items"]
     assert (item["day"], item["records"]) == (today().isoformat(), 1)
@@ -348,3 +349,25 @@ def test_a_move_to_a_pending_enterprise_withdraws_now_and_publishes_once_it_is_r
                                                         for e in outbox(stack, before)[1]]
     assert credit(client, OTHER_USCC)["reasons"] == [ban_reason(record(client, op, acc["record_id"]))]
     assert "admin_penalty" not in page(client, ENTERPRISE_USCC)
+
+
+def test_expiry_run_for_a_past_day_reaches_the_next_open_data_and_the_feed(client, login, op, stack):
+    """An `expire` run for a past day (legal on every stage) archives now: its entry is logged
+    under today, so today's open data leaves the record out and the feed serves the expiry
+    (logged under the past day, before the log's first day, it was never read)."""
+    from datetime import timedelta
+
+    from chalicelib.clock import today
+    register(client, login)
+    (acc,) = accepted(client, op, "admin_penalty", [sample_record(
+        "admin_penalty", CF_GSJZQ=(today() - timedelta(days=60)).isoformat())])
+    run_job(client, login, "forward")
+    assert run_job(client, login, "expire", (today() - timedelta(days=30)).isoformat())["archived"] == 1
+    assert run_job(client, login, "open_data")["records"] == 1             # the registration only
+    (item,) = client.http.get("/v1/public/open-data").json_body["items"]
+    s3, bucket = stack.aws.client("s3"), stack.settings.bucket("exchange")
+    body = s3.get_object(Bucket=bucket, Key=f"open-data/{item['day']}/records.jsonl")["Body"].read().decode()
+    assert acc["record_id"] not in body
+    mine = [e for e in feed(client) if e["record_id"] == acc["record_id"]]
+    assert [(e["op"], set(e)) for e in mine] == [("publish", {"record_id", "op", "at"}),
+                                                 ("expire", {"record_id", "op", "at"})]
