@@ -152,7 +152,14 @@ class PublicSide(RuleBasedStateMachine):
         return {**f, "masked_fields": list(masked)} if masked else dict(f)
 
     # --- setup ------------------------------------------------------------------------------------
-    @initialize()
+    @initialize(seed=st.lists(st.tuples(contents(), st.sampled_from("ABCX")), min_size=2, max_size=5))
+    def start(self, seed):
+        """The registry's enterprises, a few records of each kind, one forward: a public side to work on."""
+        self.register()
+        for c, who in seed:
+            self.submit(c, who)
+        self.forward()
+
     def register(self):
         rows = [(ent, self.registration(ent)) for ent in self.model.enterprises.values()
                 if not ent.elsewhere and ent.key != "L"]
@@ -318,7 +325,8 @@ class PublicSide(RuleBasedStateMachine):
 
     def teardown(self):
         if os.environ.get("MODEL_DEBUG"):
-            print("EXAMPLE", self.model.clock, [(r.category, r.state, r.version, r.public is not None) for r in self.model.records.values()])
+            print("EXAMPLE", [(r.category, r.state, r.version, r.public is not None)
+                              for r in self.model.records.values()])
 
     def job(self, name: str, as_of: str | None = None) -> dict:
         resp = self.call("POST", f"/v1/admin/jobs/{name}", "admin", {"as_of": as_of} if as_of else {})
