@@ -2,13 +2,15 @@
 
     .venv/bin/python -m bench                  # the full run (10k and 100k rows / stored records)
     .venv/bin/python -m bench --quick          # small sizes, a few minutes
-    .venv/bin/python -m bench --only intake    # one section (intake, costs, coldstart, latency);
+    .venv/bin/python -m bench --only intake    # one section (intake, costs, coldstart, latency,
+                                               # public_reads);
                                                # the others keep their last results in latest.json
     .venv/bin/python -m bench --only intake --parts e2e   # intake parts: reads, e2e, naive
     .venv/bin/python -m bench --table          # print the table of latest.json again
 
 Sections: intake (measure 1, bench/intake.py), costs (measure 2, bench/costs.py), coldstart
-(measure 3, bench/coldstart.py), latency (measure 4, bench/latency.py). Nothing here asserts a
+(measure 3, bench/coldstart.py), latency (measure 4, bench/latency.py), public_reads (requests of
+one scorecards read and KMS calls of a repeated `?attest=1`, bench/public_reads.py). Nothing here asserts a
 time; targets are reported as met or missed.
 """
 from __future__ import annotations
@@ -24,15 +26,18 @@ import time
 from bench.coldstart import HEAVY_LIBS
 from bench.common import RESULTS, log, set_env
 
-SECTIONS = ("intake", "costs", "coldstart", "latency")
+SECTIONS = ("intake", "costs", "coldstart", "latency", "public_reads")
 FULL = {"intake": {"sizes": [10_000, 100_000], "repeat": 3, "pool_size": 1000},
         "costs": {"sizes": [10_000, 100_000], "due": 1000, "pool_size": 1000, "pages": 50},
-        "coldstart": {"repeat": 11, "package": True}, "latency": {"requests_n": 1000}}
+        "coldstart": {"repeat": 11, "package": True}, "latency": {"requests_n": 1000},
+        "public_reads": {"pool_size": 50, "reads": 50, "repeat": 50}}
 QUICK = {"intake": {"sizes": [1000, 2000], "repeat": 1, "pool_size": 100, "profile": False},
          "costs": {"sizes": [400, 1200], "due": 100, "pool_size": 100, "pages": 20},
-         "coldstart": {"repeat": 3, "package": False}, "latency": {"requests_n": 200}}
+         "coldstart": {"repeat": 3, "package": False}, "latency": {"requests_n": 200},
+         "public_reads": {"pool_size": 10, "reads": 10, "repeat": 10}}
 CMD = ".venv/bin/python -m bench"
 TARGET_READ_RATIO, TARGET_RSS_MB, TARGET_REQ_PER_RECORD, TARGET_PAGE, TARGET_COLD = 2.0, 512, 0.1, 2, 1.5
+TARGET_SCORECARDS_READ, TARGET_KMS_PER_VERSION = 1, 1
 
 
 def _k(n) -> str:
@@ -173,6 +178,26 @@ def rows_of(results: dict) -> list[tuple[str, str, str, str, str]]:
             out.append((f"latency: enterprise page by {what} through the local gateway ({x['requests']} sequential GETs)",
                         f"p50 {x['p50_ms']} ms, p99 {x['p99_ms']} ms (mean {x['mean_ms']}, max {x['max_ms']})",
                         "reported only", "", f"{CMD} --only latency"))
+    pub = results.get("public_reads")
+    if pub:
+        sc, how = pub["scorecards"], f"{CMD} --only public_reads"
+        reads = sc["reads"]
+        out.append((f"requests: one public scorecards read (GET /v1/public/scorecards, {reads['requests']} reads "
+                    "after the daily build)",
+                    f"**{reads['per_read']:g}** per read ({', '.join(reads['targets'])}); building a month: "
+                    f"{sc['build']['dynamodb']} requests, once a day in `deadlines` (the whole job "
+                    f"{sc['deadlines_job']['dynamodb']}), or once on the first read of a month not built yet "
+                    f"({sc['first_read']['dynamodb']} with that read); before, every read built it",
+                    f"{TARGET_SCORECARDS_READ}", _status(reads["per_read"] <= TARGET_SCORECARDS_READ), how))
+        att = pub["attest"]
+        a, b = att["unchanged"], att["after_change"]
+        out.append((f"KMS calls: repeated credit check `?attest=1` on an unchanged public side "
+                    f"({a['requests']} GETs, then {b['requests']} after one change)",
+                    f"{a['kms']} then {b['kms']} KMS calls = **{att['kms_per_version']}** per public-side version "
+                    f"({a['distinct_signatures']} + {b['distinct_signatures']} distinct signatures; "
+                    f"{a['dynamodb'] / a['requests']:g} DynamoDB requests per GET)",
+                    f"≤ {TARGET_KMS_PER_VERSION} per version",
+                    _status(att["kms_per_version"] <= TARGET_KMS_PER_VERSION), how))
     return out
 
 

@@ -27,7 +27,7 @@ PY = sys.executable
 ENV = {
     "AWS_ACCESS_KEY_ID": "bench", "AWS_SECRET_ACCESS_KEY": "bench", "AWS_SESSION_TOKEN": "bench",
     "AWS_DEFAULT_REGION": "us-east-1", "AWS_REGION": "us-east-1",
-    "STAGE": "test", "RESOURCE_PREFIX": "qygs-bench", "BUCKET_PREFIX": "qygs-bench",
+    "STAGE": "local", "RESOURCE_PREFIX": "qygs-bench",   # local: jobs may time-travel (costs.py expires ahead) "BUCKET_PREFIX": "qygs-bench",
     "POWERTOOLS_TRACE_DISABLED": "true", "POWERTOOLS_METRICS_DISABLED": "true",
     "POWERTOOLS_SERVICE_NAME": "qygs-platform", "POWERTOOLS_LOG_LEVEL": "WARNING",
 }

@@ -114,7 +114,7 @@ def sink_submissions(catalog, records, registry, counters):
     from chalicelib.services.submissions import SubmissionService
 
     fakes = {"catalog": catalog, "records": records, "registry": registry, "calendar": SinkCalendar(),
-             "counters": counters, "registrations": None, "departments": SinkDepartments(catalog)}
+             "counters": counters, "registrations": None, "departments": SinkDepartments(catalog), "retract": None}
     names = [n for n in inspect.signature(SubmissionService.__init__).parameters if n != "self"]
     missing = [n for n in names if n not in fakes]
     if missing:

@@ -115,9 +115,12 @@ class Container:
 
     @cached_property
     def submissions(self):
+        from chalicelib.services.publication import retract
         from chalicelib.services.submissions import SubmissionService
         return SubmissionService(self.catalog, self.record_repo, self.registry_repo, self.calendar_repo,
-                                 self.counter_repo, self.registry, self.departments)
+                                 self.counter_repo, self.registry, self.departments,
+                                 lambda records, stamp, day, op: retract(self.public_repo, self.change_log, records,
+                                                                         stamp, day, op))
 
     @cached_property
     def records(self):
@@ -144,8 +147,10 @@ class Container:
 
     @cached_property
     def attestation(self):
+        from chalicelib.dal.attestations import AttestationCache
         from chalicelib.services.attestation import AttestationService
-        return AttestationService(self.aws.client("kms"), self.settings.key_alias("attestation"))
+        return AttestationService(self.aws.client("kms"), self.settings.key_alias("attestation"),
+                                  self.public.credit_check, AttestationCache(self.aws.table("attestations")))
 
     @cached_property
     def shared(self):
@@ -194,12 +199,12 @@ class Container:
     @cached_property
     def feed(self):
         from chalicelib.services.feed import ChangeFeed
-        return ChangeFeed(self.change_log)
+        return ChangeFeed(self.change_log, self.public_repo)
 
     @cached_property
     def scorecards(self):
         from chalicelib.services.feed import Scorecards
-        return Scorecards(self.reports)
+        return Scorecards(self.reports, self.counter_repo)
 
     @cached_property
     def monthly(self):
@@ -219,14 +224,18 @@ class Container:
             retried = self.watchlists.retry_pending()      # deliveries that failed last time first
             return {**self.forward(day, **options), "webhooks": retried}
 
+        sweep = DeadlinesJob(self.catalog, self.record_repo, self.calendar_repo, self.counter_repo, self.counter_repo)
+
+        def deadlines(day, **options):
+            return {**sweep(day, **options), **self.scorecards.rebuild(day)}   # the public scorecards, once a day
+
         return JobRunner({
             "forward": forward,
             "expire": ExpireJob(self.record_repo, self.public_repo, self.change_log),
-            "deadlines": DeadlinesJob(self.catalog, self.record_repo, self.calendar_repo, self.counter_repo,
-                                      self.counter_repo),
+            "deadlines": deadlines,
             "open_data": self.open_data,
             "monthly_report": self.monthly,
-        }, audit=self.audit)
+        }, audit=self.audit, settings=self.settings)
 
 
 _container: Container | None = None

@@ -98,6 +98,8 @@ TABLES: list[TableDef] = [
     # Watchlists (pk "WL#<id>"/"#config"), watched codes (pk "CODE#<code>"/"WL#<id>"), deliveries
     # (pk "WL#<id>"/"D#…") and deliveries waiting for a retry (pk "PENDING").
     TableDef(name="watchlists", hash_key="pk", range_key="sk"),
+    # Signed credit-check attestations by "<code>#<hash of the signed facts>" (TTL expires them).
+    TableDef(name="attestations", hash_key="key", ttl_attribute="expires_at"),
     # Powertools idempotency records.
     TableDef(name="idempotency", hash_key="id", ttl_attribute="expiration"),
 ]

@@ -88,3 +88,11 @@ def login(stack, client):
                 "Content-Type": "application/json"}
 
     return _login
+
+
+@pytest.fixture
+def local_stage(stack, monkeypatch):
+    """The `local` stage (SPEC §6.3): jobs take any as_of of 2004–2099 — deliberate time travel; every
+    other stage (tests run as `test`) refuses an as_of after today."""
+    monkeypatch.setattr(stack.settings, "stage", "local")
+    return stack

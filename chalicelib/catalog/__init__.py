@@ -128,7 +128,7 @@ def _public_category(c: Category) -> dict[str, Any]:
             "json_name": f.json_name, "label": f.label, "code": f.code, "type": f.type.value,
             "max_len": f.max_len, "required": f.required, "enum": list(f.enum),
             "accepted_values": [*f.enum_aliases, *f.legacy_values], "aliases": list(f.aliases),
-            "default": f.default, "help": f.help,
+            "default": f.default, "help": f.help, "maskable": f.maskable,
         } for f in c.fields],
     }
 

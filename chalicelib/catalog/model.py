@@ -46,6 +46,8 @@ class FieldDef(BaseModel):
     not_future: bool = False              # a date of a past fact: later than today → FUTURE_DATE
     default: str | None = None            # value assumed when absent (公开属性 公开, 程序类型 一般)
     bookkeeping: bool = False             # intake control (公开属性, 屏蔽字段, 程序类型): never in the public copy
+    maskable: bool = True                 # False: decides 联合惩戒 or identifies the party — naming it in
+                                          # 屏蔽字段 is rejected MASK_NOT_ALLOWED (SPEC §5)
 
 
 class Category(BaseModel):
@@ -63,6 +65,9 @@ class Category(BaseModel):
     # Additions (catalog loader / validation):
     date_orders: list[tuple[str, str]] = PydField(default_factory=list)  # (from, to): to < from → DATE_ORDER
     out_of_scope: dict[str, list[str]] = PydField(default_factory=dict)  # field → values rejected OUT_OF_SCOPE
+    # registration: the party's codes enter the registry, so a failed check character is rejected
+    # (USCC_CHECKSUM / REGNO_CHECKSUM) unless this field (历史代码) marks a known legacy code with 是
+    legacy_code_field: str | None = None
 
     def field(self, json_name: str) -> FieldDef:
         for f in self.fields:

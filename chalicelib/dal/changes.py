@@ -17,9 +17,15 @@ class ChangeLog:
         self.listeners = list(listeners)   # called with the appended changes (watchlists)
 
     def append(self, day: str, changes: list[dict]) -> None:
-        """changes: {"at", "op" (publish/withdraw/expire), "code", "category", "record_id", "version", "copy"?}."""
+        """changes: {"at", "op" (publish/withdraw/expire), "code", "category", "record_id", "version", "copy"?,
+        "replaces"? (a publish that replaces an earlier public copy of the record; not stored)}.
+
+        A change that takes content off the public side (withdraw, expire, a replacing publish) also
+        moves the RETRACTED mark: open-data files built before it may hold content no longer public."""
         if not changes:
             return
+        retracted = max((c["at"] for c in changes if c["op"] != "publish" or c.get("replaces")), default=None)
+        changes = [{k: v for k, v in c.items() if k != "replaces"} for c in changes]
         try:  # remember the first day that has changes: open-data snapshots start there
             self.table.put_item(Item={"pk": "CHANGES", "sk": "FIRST", "day": day},
                                 ConditionExpression="attribute_not_exists(pk)")
@@ -29,6 +35,13 @@ class ChangeLog:
             for c in changes:
                 batch.put_item(Item=to_item({**c, "pk": f"CHANGES#{day}",
                                              "sk": f"{c['at']}#{c['record_id']}#{c['version']}#{c['op']}"}))
+        if retracted:
+            try:
+                self.table.put_item(Item={"pk": "CHANGES", "sk": "RETRACTED", "at": retracted, "day": day},
+                                    ConditionExpression="attribute_not_exists(pk) OR #at < :at",
+                                    ExpressionAttributeNames={"#at": "at"}, ExpressionAttributeValues={":at": retracted})
+            except self.table.meta.client.exceptions.ConditionalCheckFailedException:
+                pass    # a later retraction is marked already
         for listener in self.listeners:
             try:
                 listener(changes)
@@ -43,6 +56,11 @@ class ChangeLog:
         items = [{k: v for k, v in from_item(i).items() if k != "pk"} for i in resp["Items"]]
         return items, resp.get("LastEvaluatedKey")
 
+
+    def retracted(self) -> dict | None:
+        """{"at", "day"} of the latest change that took content off the public side, if any."""
+        item = self.table.get_item(Key={"pk": "CHANGES", "sk": "RETRACTED"}).get("Item")
+        return {"at": item["at"], "day": item["day"]} if item else None
 
     def first_day(self) -> str | None:
         item = self.table.get_item(Key={"pk": "CHANGES", "sk": "FIRST"}).get("Item")

@@ -9,6 +9,8 @@ no tally, and each late record is counted exactly once. No transaction touches a
 """
 from __future__ import annotations
 
+import json
+
 from boto3.dynamodb.conditions import Key
 
 from chalicelib.dal.batch import query_all
@@ -80,3 +82,12 @@ class CounterRepository:
         resp = self.table.query(KeyConditionExpression=Key("pk").eq("DEADLINES") & Key("sk").lte(day),
                                 ScanIndexForward=False, Limit=1)
         return from_item(resp["Items"][0]["rows"]) if resp["Items"] else {}
+
+    def put_scorecards(self, month: str, body: dict) -> None:
+        """A month's built scorecards as one item (JSON text: its shares stay floats, well under 400 KB)."""
+        self.table.put_item(Item={"pk": "SCORECARDS", "sk": month,
+                                  "body": json.dumps(body, ensure_ascii=False, separators=(",", ":"))})
+
+    def scorecards(self, month: str) -> dict | None:
+        item = self.table.get_item(Key={"pk": "SCORECARDS", "sk": month}).get("Item")
+        return json.loads(item["body"]) if item else None

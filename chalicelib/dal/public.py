@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from boto3.dynamodb.conditions import Key
 
-from chalicelib.dal.batch import query_all
+from chalicelib.dal.batch import batch_get, query_all
 from chalicelib.dal.items import from_item, to_item
 
 PROFILE = "#profile"
@@ -36,6 +36,12 @@ class PublicRepository:
         with self.table.batch_writer(overwrite_by_pkeys=["code", "sk"]) as batch:
             for code, category, record_id in keys:
                 batch.delete_item(Key=copy_key(code, category, record_id))
+
+    def current_versions(self, keys: list[tuple[str, str, str]]) -> dict[tuple[str, str, str], int]:
+        """(code, category, record_id) → version of the public copy there, for those that exist."""
+        wanted = [copy_key(*k) for k in dict.fromkeys(keys)]
+        items = batch_get(self.table, wanted, consistent=True) if wanted else []
+        return {(i["code"], *i["sk"].split("#", 1)): int(i["version"]) for i in items}
 
     def enterprise(self, code: str) -> tuple[dict | None, list[dict]]:
         """Profile and every public copy of one enterprise: one Query (two for a 注册号)."""

@@ -58,11 +58,8 @@ class RegistryRepository:
 
     def index_names(self, profiles: list[dict]) -> None:
         """Name-search tokens of enterprises that have a public profile (idempotent puts)."""
-        seen = {}
-        for p in profiles:
-            for n in [p["name"], *p.get("former_names", [])]:
-                for token in name_tokens(n):
-                    seen[(token, p["code"])] = {"token": token, "code": p["code"], "name": p["name"]}
+        from chalicelib.domain.projection import search_entries
+        seen = {(e["token"], e["code"]): e for p in profiles for e in search_entries(p)}
         with self.names.batch_writer(overwrite_by_pkeys=["token", "code"]) as batch:
             for item in seen.values():
                 batch.put_item(Item=item)

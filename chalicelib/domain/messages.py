@@ -17,6 +17,7 @@ class Code(str, Enum):
     DATE_ORDER = "DATE_ORDER"
     OUT_OF_SCOPE = "OUT_OF_SCOPE"
     STATE_SECRET = "STATE_SECRET"
+    MASK_NOT_ALLOWED = "MASK_NOT_ALLOWED"
 
 
 DATE_FORMATS = "YYYY/MM/DD 或 YYYY-MM-DD"
@@ -104,3 +105,15 @@ def state_secret(label: str) -> str:
 
 def unknown_masked(label: str, value: str) -> str:
     return f"「{label}」中的「{value[:50]}」不是本类信息的字段"
+
+
+def registration_check_failed(label: str, legacy_label: str) -> str:
+    return f"「{label}」校验位错误，不能登记；登记机关确认的历史代码请在「{legacy_label}」中填「是」"
+
+
+def mask_not_allowed(label: str, field_label: str) -> str:
+    return f"「{field_label}」用于联合惩戒或标识当事人，必须公示，不能列入「{label}」"
+
+
+def remove_from(label: str, value: str) -> str:
+    return f"请从「{label}」中删除「{value}」"

@@ -129,6 +129,11 @@ def publication_period(category: Category, fields: Mapping[str, Any], published_
     return hit
 
 
+def period_inputs(category: Category) -> tuple[str, ...]:
+    """The json_names a category's publication period is computed from (masking of derived values)."""
+    return _inputs(category.period or {})
+
+
 def _inputs(rule: Mapping[str, Any]) -> tuple[str, ...]:
     """The json_names whose values a period rule reads (see _period and its helpers)."""
     names = set(rule.get("off_when") or {})

@@ -96,7 +96,7 @@ class FieldPlan:
                 self.memo.clear()
                 self.clean.clear()
             hit = self.memo[value] = self._outcome(value, today)
-            if not (hit.empty or hit.errors or hit.checksum_failed or type(hit.value) is list):
+            if not (hit.empty or hit.errors or hit.checksum_failed or type(hit.value) is list or self.special):
                 self.clean[value] = OMIT if hit.value is None or hit.value == self.default else hit.value
         return hit
 

@@ -40,6 +40,8 @@ from chalicelib.domain.schema import (
     compiled,
 )
 
+LEGACY_YES = "是"
+
 
 @dataclass(slots=True)
 class RecordCheck:
@@ -63,7 +65,7 @@ class RecordCheck:
 
 
 def checksum_error(field: str, kind: Literal["uscc", "regno"], label: str | None = None,
-                   value: str | None = None) -> FieldError:
+                   value: str | None = None, message: str | None = None) -> FieldError:
     """The rejection for a party code whose check character fails and which the registry does not
     know (built by the matcher). `value` adds the expected check character as a suggestion."""
     hint = None
@@ -72,14 +74,14 @@ def checksum_error(field: str, kind: Literal["uscc", "regno"], label: str | None
         expected = uscc_check_char(value[:17]) if isinstance(value, str) and is_uscc_format(value) else None
         if expected:
             hint = msg.check_char_hint(expected)
-        return FieldError(field=field, code=Code.USCC_CHECKSUM.value, message=msg.uscc_check_failed(label),
-                          suggestion=hint)
+        return FieldError(field=field, code=Code.USCC_CHECKSUM.value,
+                          message=message or msg.uscc_check_failed(label), suggestion=hint)
     label = label or "工商注册号"
     digit = regno_check_digit(value[:14]) if isinstance(value, str) and is_regno_format(value) else None
     if digit is not None:
         hint = msg.check_char_hint(str(digit))
-    return FieldError(field=field, code=Code.REGNO_CHECKSUM.value, message=msg.regno_check_failed(label),
-                      suggestion=hint)
+    return FieldError(field=field, code=Code.REGNO_CHECKSUM.value,
+                      message=message or msg.regno_check_failed(label), suggestion=hint)
 
 
 def validate_record(category: Category, raw: Mapping[str, Any] | Any, today: date,
@@ -142,6 +144,7 @@ class _Run:
         scope_blocked = self.scope()
         if not scope_blocked:
             self.codes_present()
+            self.legacy_codes()
         self.date_orders()
         return self.result()
 
@@ -187,6 +190,17 @@ class _Run:
         elif self.out.get(c.uscc_field) == INDIVIDUAL_PLACEHOLDER and not regno_given:
             self.error(c.regno_field, Code.CODE_REQUIRED, msg.placeholder_needs_regno(regno_label))
 
+    def legacy_codes(self) -> None:
+        """Codes that enter the registry (registration) must pass their check unless marked legacy."""
+        c = self.s.category
+        if c.legacy_code_field is None or self.out.get(c.legacy_code_field) == LEGACY_YES:
+            return
+        for kind, name in (("uscc", c.uscc_field), ("regno", c.regno_field)):
+            if not self.checksum_ok[kind]:
+                label = self.s.label(name)
+                self.errors.append(checksum_error(name, kind, label, self.out.get(name), msg.registration_check_failed(
+                    label, self.s.label(c.legacy_code_field))))
+
     def date_orders(self) -> None:
         for start, end in self.s.category.date_orders:
             a, b = self.date(start), self.date(end)
@@ -205,6 +219,9 @@ class _Run:
             if target is None:
                 self.error(MASKED_FIELDS, Code.BAD_ENUM, msg.unknown_masked(label, name),
                            msg.choices([f.label for f in self.s.category.fields if not f.bookkeeping]))
+            elif not target.maskable:
+                self.error(MASKED_FIELDS, Code.MASK_NOT_ALLOWED, msg.mask_not_allowed(label, target.label),
+                           msg.remove_from(label, target.label))
             elif not target.bookkeeping and json_name not in self.masked:
                 self.masked.append(json_name)
         if self.masked:

@@ -39,6 +39,7 @@ class Record(BaseModel):
     published_at: str | None = None
     publish_until: str | None = None
     forwarded_op: str | None = None   # last op the publicity system accepted: upsert / withdraw
+    forwarded_code: str | None = None  # enterprise code of that last upsert: where its public copy was put
     withdrawn_reason: str | None = None
     forward_failed_version: int | None = None  # the publicity system refused this version (DLQ)
 
@@ -50,11 +51,24 @@ class Record(BaseModel):
         """Does the next `forward` have to send something for this record?"""
         if self.forward_failed_version == self.version:
             return False                                 # in the DLQ; an operator replays it
+        return bool(self.forward_ops())
+
+    @property
+    def copy_code(self) -> str:
+        """The enterprise code its public copy (if any) was put under by `forward`."""
+        return self.forwarded_code or self.enterprise_code
+
+    def forward_ops(self) -> list[tuple[str, str]]:
+        """(op, enterprise code) the next `forward` sends: a withdrawal of what the publicity system
+        holds when the record was withdrawn, made unpublishable or moved to another enterprise
+        (under the code it holds it by), and the current version when it is due for publication."""
+        sent = self.forwarded_op == "upsert"
         if self.state == "withdrawn" or not self.publishable:
-            return self.forwarded_op == "upsert"       # it was public: forward a withdrawal
-        if self.match == "pending" or self.state == "archived":
-            return False
-        return self.published_version != self.version
+            return [("withdraw", self.copy_code)] if sent else []
+        ops = [("withdraw", self.copy_code)] if sent and self.copy_code != self.enterprise_code else []
+        if self.match != "pending" and self.state != "archived" and self.published_version != self.version:
+            ops.append(("upsert", self.enterprise_code))
+        return ops
 
     @property
     def forward_op(self) -> str:

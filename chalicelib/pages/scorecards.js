@@ -1,4 +1,4 @@
-/* 部门记分卡: GET /v1/public/scorecards?month=YYYY-MM, one row per department. */
+/* 部门记分卡: GET /v1/public/scorecards?month=YYYY-MM, one row per department (built daily; `through` = last day counted). */
 (function () {
   "use strict";
   var el = QY.el;
@@ -11,7 +11,8 @@
       var data = await QY.api("/v1/public/scorecards?month=" + encodeURIComponent(month), { auth: false });
       var body = document.querySelector("#cards tbody");
       body.textContent = "";
-      document.getElementById("caption").textContent = data.month + " 部门记分卡";
+      document.getElementById("caption").textContent = data.month + " 部门记分卡" +
+        (data.through ? "（统计至 " + data.through + "，每日 8 时更新）" : "");
       (data.items || []).forEach(function (c) {
         body.appendChild(el("tr", null,
           el("th", { scope: "row" }, c.name + "（" + c.department + "）"),

@@ -6,7 +6,7 @@
     USCC_CHECKSUM: "信用代码校验错误", REGNO_CHECKSUM: "注册号校验错误", CODE_REQUIRED: "缺少企业代码",
     REQUIRED: "必填项为空", BAD_DATE: "日期格式错误", FUTURE_DATE: "日期晚于今天", BAD_ENUM: "取值不在范围内",
     TOO_LONG: "内容过长", NAME_MISMATCH: "名称与登记不符", STATE_SECRET: "涉密信息", DATE_ORDER: "日期先后错误",
-    OUT_OF_SCOPE: "不属于涉企信息", DUPLICATE_IN_BATCH: "同批重复"
+    OUT_OF_SCOPE: "不属于涉企信息", DUPLICATE_IN_BATCH: "同批重复", MASK_NOT_ALLOWED: "屏蔽了不可屏蔽的字段"
   };
   var COLUMNS = [
     { key: "name", label: "部门" },

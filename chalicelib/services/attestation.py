@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import base64
 import binascii
+import hashlib
 import json
 
 from botocore.exceptions import BotoCoreError, ClientError
 
-from chalicelib.errors import BadRequest, ServiceUnavailable
+from chalicelib.domain.identifiers import is_regno_format, is_uscc_format, normalize_code
+from chalicelib.errors import BadRequest, NotFound, ServiceUnavailable
 
 ALGORITHM = "ECDSA_SHA_256"
 SIGNED_FIELDS = ("code", "name", "restricted", "reasons", "checked_at")
@@ -20,23 +22,44 @@ VERDICTS = ("KMSInvalidSignatureException", "ValidationException")   # KMS answe
 KMS_DOWN = "签名服务暂时不可用，请稍后重试"
 
 
-def canonical(check: dict) -> bytes:
-    return json.dumps({k: check.get(k) for k in SIGNED_FIELDS}, sort_keys=True, ensure_ascii=False,
+CACHE_SECONDS = 24 * 3600      # a signature is re-used for the same facts for at most a day
+
+
+def canonical(check: dict, fields=SIGNED_FIELDS) -> bytes:
+    return json.dumps({k: check.get(k) for k in fields}, sort_keys=True, ensure_ascii=False,
                       separators=(",", ":")).encode("utf-8")
 
 
+def facts_key(check: dict) -> str:
+    """The cache key of a check: its code and a hash of every signed fact except checked_at."""
+    facts = canonical(check, tuple(f for f in SIGNED_FIELDS if f != "checked_at"))
+    return f"{check.get('code')}#{hashlib.sha256(facts).hexdigest()}"
+
+
 class AttestationService:
-    def __init__(self, kms, key_id: str):
+    def __init__(self, kms, key_id: str, credit_check=None, cache=None):
         self.kms = kms
         self.key_id = key_id
+        self.credit_check = credit_check    # code → today's credit check (NotFound if unknown)
+        self.cache = cache                  # dal.attestations.AttestationCache
 
     def attest(self, check: dict) -> dict:
-        payload = canonical(check)
-        signed = self._kms("sign", KeyId=self.key_id, Message=payload, MessageType="RAW",
-                           SigningAlgorithm=ALGORITHM)
-        return {**check, "attestation": {
-            "payload": payload.decode("utf-8"), "signature": base64.b64encode(signed["Signature"]).decode(),
-            "algorithm": ALGORITHM, "key_id": signed["KeyId"]}}
+        """The check with its attestation. Signed at most once per (code, signed facts other than
+        checked_at) within CACHE_SECONDS: an unchanged public side re-uses the cached signature, and
+        the answer then carries the checked_at that was signed (the facts have held since)."""
+        key = facts_key(check)
+        hit = self.cache.get(key) if self.cache else None
+        if hit is None:
+            payload = canonical(check)
+            signed = self._kms("sign", KeyId=self.key_id, Message=payload, MessageType="RAW",
+                               SigningAlgorithm=ALGORITHM)
+            hit = {"payload": payload.decode("utf-8"), "signature": base64.b64encode(signed["Signature"]).decode(),
+                   "key_id": signed["KeyId"], "checked_at": check.get("checked_at")}
+            if self.cache:
+                self.cache.put(key, hit, CACHE_SECONDS)
+        return {**check, "checked_at": hit["checked_at"], "attestation": {
+            "payload": hit["payload"], "signature": hit["signature"], "algorithm": ALGORITHM,
+            "key_id": hit["key_id"]}}
 
     def _kms(self, operation: str, **params) -> dict:
         """One KMS call; KMS failing or out of reach is a 503 SERVICE_UNAVAILABLE (retry later), not a 500."""
@@ -58,24 +81,58 @@ class AttestationService:
                 "public_key_pem": pem}
 
     def verify(self, body: dict) -> dict:
-        """{"payload", "signature"} (or a whole attested credit check) → {"valid": bool}."""
-        att = body.get("attestation", body) if isinstance(body, dict) else {}
+        """A whole attested credit check (or {"attestation": {...}}, or the bare {"payload", "signature"})
+        → {"valid", "attested", "current"}.
+
+        valid: the signature holds AND every signed field shown at top level equals the signed payload
+        (a whole check must show all of them), so an edited `restricted`, `reasons`, `name`, `code` or
+        `checked_at` under an intact attestation block is not valid. attested: the signed payload
+        decoded (null when it is not a JSON object). current: today's credit check for the attested
+        code, or null when the code is unknown — so a stale attestation shows as such.
+        """
+        att = body.get("attestation", body) if isinstance(body, dict) else None
         if not isinstance(att, dict):
-            att = {}
+            raise BadRequest("attestation 应为对象", details=[{"field": "attestation", "code": "BAD_TYPE"}])
         payload, signature = att.get("payload"), att.get("signature")
         if not isinstance(payload, str) or not isinstance(signature, str):
             raise BadRequest("请提供 payload 与 signature", details=[
                 {"field": f, "code": "REQUIRED"} for f in ("payload", "signature") if not isinstance(att.get(f), str)])
+        attested = _decoded(payload)
+        shown = "attestation" in body and any(f in body for f in SIGNED_FIELDS)
+        matches = attested is not None and (not shown or all(
+            f in body and f in attested and body[f] == attested[f] for f in SIGNED_FIELDS))
+        valid = matches and self._signature_holds(payload, signature)
+        code = (attested or {}).get("code")
+        return {"valid": valid, "attested": attested, "current": self._current(code)}
+
+    def _current(self, code) -> dict | None:
+        if self.credit_check is None or not isinstance(code, str):
+            return None
+        code = normalize_code(code)
+        if not (is_uscc_format(code) or is_regno_format(code)):
+            return None
+        try:
+            return self.credit_check(code)
+        except NotFound:
+            return None
+
+    def _signature_holds(self, payload: str, signature: str) -> bool:
         try:
             raw = base64.b64decode(signature, validate=True)
         except (binascii.Error, ValueError):
-            return {"valid": False, "reason": "签名不是有效的 Base64"}
+            return False
+        if not raw:
+            return False
         try:
-            ok = self._kms("verify", KeyId=self.key_id, Message=payload.encode("utf-8"), MessageType="RAW",
-                           Signature=raw, SigningAlgorithm=ALGORITHM)["SignatureValid"]
+            return bool(self._kms("verify", KeyId=self.key_id, Message=payload.encode("utf-8"), MessageType="RAW",
+                                  Signature=raw, SigningAlgorithm=ALGORITHM)["SignatureValid"])
         except ClientError:   # one of VERDICTS
-            ok = False
-        out = {"valid": bool(ok)}
-        if ok:
-            out["attested"] = json.loads(payload)
-        return out
+            return False
+
+
+def _decoded(payload: str) -> dict | None:
+    try:
+        value = json.loads(payload)
+    except (ValueError, RecursionError):
+        return None
+    return value if isinstance(value, dict) else None

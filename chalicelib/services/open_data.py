@@ -1,7 +1,9 @@
 """`open_data`: daily snapshot files of every published public copy, plus the day's delta.
 
-snapshot(day) = snapshot(previous day) + that day's changes (publish / withdraw / expire) from the
-change log — the public table is never read whole.
+snapshot(day) = snapshot(previous day) + the changes logged since it was built (publish / withdraw /
+expire) from the change log — the public table is never read whole. A delta keeps the content of a
+publication only if it is still the record's public copy (domain.projection.compacted); files that
+hold content taken off the public side since they were built leave the listing (see `listing`).
 """
 from __future__ import annotations
 
@@ -9,6 +11,9 @@ import csv
 import io
 import json
 from datetime import date, timedelta
+
+from chalicelib.clock import now_iso
+from chalicelib.domain.projection import compacted
 
 PREFIX = "open-data"
 CSV_COLUMNS = ["record_id", "code", "name", "category", "category_name", "source_ref", "decision_date",
@@ -26,12 +31,14 @@ class OpenDataJob:
         last = self.index.latest(before=as_of.isoformat())
         snapshot: dict[str, dict] = self._load(last["day"]) if last else {}
         first = self.changes.first_day()
-        start = date.fromisoformat(last["day"]) + timedelta(days=1) if last else (
-            date.fromisoformat(first) if first else as_of)
+        # from the day of the previous snapshot: what was logged there after it was built counts too
+        start = date.fromisoformat(last["day"]) if last else (date.fromisoformat(first) if first else as_of)
+        built = last.get("built_at", "") if last else ""
         delta: list[dict] = []
         day = start
         while day <= as_of:
-            delta += self._changes(day.isoformat())
+            delta += [c for c in self._changes(day.isoformat()) if not last or day.isoformat() > last["day"]
+                      or c["at"] > built]
             day += timedelta(days=1)
         for c in delta:
             if c["op"] == "publish":
@@ -39,11 +46,13 @@ class OpenDataJob:
             else:
                 snapshot.pop(c["record_id"], None)
         rows = sorted(snapshot.values(), key=lambda r: (r["code"], r["category"], r["record_id"]))
+        current = {(r["code"], r["record_id"]): r["version"] for r in rows}
+        delta = [{k: v for k, v in compacted(c, current).items() if k != "sk"} for c in delta]
         key = f"{PREFIX}/{as_of.isoformat()}"
         self._put(f"{key}/records.jsonl", _jsonl(rows), "application/x-ndjson")
         self._put(f"{key}/records.csv", _csv(rows), "text/csv; charset=utf-8")
         self._put(f"{key}/delta.jsonl", _jsonl(delta), "application/x-ndjson")
-        self.index.put(as_of.isoformat(), {"records": len(rows), "changes": len(delta),
+        self.index.put(as_of.isoformat(), {"records": len(rows), "changes": len(delta), "built_at": now_iso(),
                                            "files": {"jsonl": f"{key}/records.jsonl", "csv": f"{key}/records.csv",
                                                      "delta": f"{key}/delta.jsonl"}})
         return {"records": len(rows), "changes": len(delta), "since": start.isoformat()}
@@ -65,8 +74,14 @@ class OpenDataJob:
         self.s3.put_object(Bucket=self.bucket, Key=key, Body=body, ContentType=content_type)
 
     def listing(self, presign, limit: int = 30) -> dict:
+        """The files that hold only content still public: those built before the latest change that
+        took content off the public side (or for an earlier day than it) are off the listing until
+        the next run rebuilds them (SPEC §5)."""
+        retracted = self.changes.retracted()
         items = []
         for entry in self.index.recent(limit):
+            if retracted and (entry.get("built_at", "") < retracted["at"] or entry["day"] < retracted["day"]):
+                continue
             items.append({"day": entry["day"], "records": entry["records"], "changes": entry["changes"],
                           "downloads": {k: presign(v) for k, v in entry["files"].items()}})
         return {"items": items, "next_cursor": None, "licence": "开放数据，可依法开发衍生产品；请注明来源"}

@@ -9,11 +9,9 @@ from chalicelib import pagination
 from chalicelib.clock import now_iso, today
 from chalicelib.dal.registry import name_tokens
 from chalicelib.domain.identifiers import is_regno_format, is_uscc_format, normalize_code
+from chalicelib.domain.projection import CREDIT, active_reasons, credit_facts, served
 from chalicelib.errors import BadRequest, NotFound
 
-BANS = {"限制开展生产经营活动", "责令停产停业", "责令关闭", "限制从业", "暂扣许可证件", "吊销许可证件",
-        "暂扣或者吊销许可证/执照"}
-LISTS = {"abnormal_list": "列入经营异常名录", "serious_violation": "列入严重违法失信名单"}
 PROFILE_KEYS = ("code", "name", "uscc", "regno", "registered_elsewhere", "status", "former_names")
 
 
@@ -37,7 +35,7 @@ class PublicService:
             raise NotFound("未找到该企业的公示信息")
         groups: dict[str, list] = defaultdict(list)
         for c in sorted(copies, key=lambda c: (c.get("decision_date") or "", c["record_id"]), reverse=True):
-            groups[c["category"]].append({k: v for k, v in c.items() if k not in ("code", "sk")})
+            groups[c["category"]].append(served(c))
         categories = [{"category": cid, "name": cat.name, "records": groups.get(cid, [])}
                       for cid, cat in self.catalog.categories.items()]
         return {"enterprise": _profile(profile), "categories": categories,
@@ -67,20 +65,13 @@ class PublicService:
         profile, copies = self.public.enterprise(normalize_code(code))
         if profile is None:
             raise NotFound("未找到该企业的公示信息")
-        reasons = []
-        for c in copies:
-            f = c.get("fields", {})
-            if c["category"] in LISTS:
-                removed = f.get("removal_date")
-                if not removed or removed > day:
-                    reasons.append({"category": c["category"], "reason": LISTS[c["category"]],
-                                    "record_id": c["record_id"], "since": f.get("listed_date"), "until": removed})
-            elif c["category"] == "admin_penalty":
-                kinds = set(f.get("CF_CFLB") or [])
-                until = f.get("CF_YXQ")
-                if kinds & BANS and until and until >= day:
-                    reasons.append({"category": "admin_penalty", "reason": "、".join(sorted(kinds & BANS)),
-                                    "record_id": c["record_id"], "since": f.get("CF_JDRQ"), "until": until})
-        reasons.sort(key=lambda r: (r["since"] or "", r["record_id"]))
+        reasons = active_reasons([f for c in copies for f in _facts(c)], day)
         return {"code": profile["code"], "name": profile["name"], "restricted": bool(reasons),
                 "reasons": reasons, "checked_at": now_iso()}
+
+
+def _facts(item: dict) -> list[dict]:
+    """The credit facts of a stored public item (items written before they carried them: from the copy)."""
+    if CREDIT in item:
+        return item[CREDIT]
+    return credit_facts(item["category"], item["record_id"], item.get("fields") or {})

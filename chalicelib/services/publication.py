@@ -14,8 +14,8 @@ from datetime import date
 from chalicelib import metric_names as M
 from chalicelib.clock import now_iso
 from chalicelib.dal.records import Change
-from chalicelib.domain.masking import public_copy
 from chalicelib.domain.periods import publication_period
+from chalicelib.domain.projection import project
 from chalicelib.models.record import Record
 from chalicelib.observability import count, logger
 
@@ -23,12 +23,23 @@ BATCH_SIZE = 500
 MAX_ATTEMPTS = 3
 
 
-def idempotency_key(rec: Record) -> str:
-    return f"{rec.record_id}:{rec.version}:{rec.forward_op}"
+def idempotency_key(rec: Record, op: str) -> str:
+    return f"{rec.record_id}:{rec.version}:{op}"
 
 
 def batch_id_of(records: list[Record]) -> str:
-    return hashlib.sha256("|".join(idempotency_key(r) for r in records).encode()).hexdigest()[:32]
+    keys = [idempotency_key(r, op) for r in records for op, _ in r.forward_ops()]
+    return hashlib.sha256("|".join(keys).encode()).hexdigest()[:32]
+
+
+def retract(public, changes, records: list[Record], stamp: str, day: str, op: str) -> None:
+    """Take records off the public side at once (撤销, 公示期满, a move to another enterprise):
+    every public copy wherever it was put, and one change-log entry for each that was public."""
+    public.delete([(code, r.category, r.record_id) for r in records
+                   for code in dict.fromkeys((r.copy_code, r.enterprise_code))])
+    changes.append(day, [{"at": stamp, "op": op, "code": r.copy_code, "category": r.category,
+                          "record_id": r.record_id, "version": r.version}
+                         for r in records if r.state == "published"])
 
 
 class ForwardJob:
@@ -98,19 +109,29 @@ class ForwardJob:
         entries = []
         for r in chunk:
             p = profiles[r.enterprise_code]
-            entries.append({
-                "record_id": r.record_id, "version": r.version, "op": r.forward_op, "category": r.category,
-                "idempotency_key": idempotency_key(r), "department": r.department,
-                "enterprise": {"code": p["code"], "name": p["name"], "registered_elsewhere": p["registered_elsewhere"]},
-                "fields": self._copy(r) if r.forward_op == "upsert" else {}})
+            for op, code in r.forward_ops():
+                entries.append({
+                    "record_id": r.record_id, "version": r.version, "op": op, "category": r.category,
+                    "idempotency_key": idempotency_key(r, op), "department": r.department,
+                    "enterprise": ({"code": p["code"], "name": p["name"], "registered_elsewhere": p["registered_elsewhere"]}
+                                   if code == r.enterprise_code else {"code": code}),
+                    "fields": project(self.catalog, self._published(r, as_of), p).copy["fields"] if op == "upsert"
+                    else {}})
         return {"batch_id": batch_id_of(chunk), "day": as_of.isoformat(), "records": entries}
 
-    def _copy(self, r: Record) -> dict:
-        return public_copy(self.catalog.category(r.category), r.fields, r.masked_fields)
+    def _published(self, r: Record, as_of: date, stamp: str | None = None) -> Record:
+        """The record as it is once this forward's upsert is accepted."""
+        first = date.fromisoformat(r.published_at[:10]) if r.published_at else as_of
+        period = publication_period(self.catalog.category(r.category), r.fields, first)
+        return r.model_copy(update={
+            "state": "published", "published_version": r.version, "forwarded_op": "upsert",
+            "forwarded_code": r.enterprise_code, "published_at": r.published_at or stamp,
+            "publish_until": period.until.isoformat() if period.until else None})
 
     def _accepted(self, chunk: list[Record], rejected: dict[str, str], as_of: date, summary: dict) -> None:
         stamp = now_iso()
-        changes, copies, gone, log = [], [], [], []
+        changes, items, gone, log = [], [], [], []
+        written: dict[str, str] = {}     # record_id → code its copy was put under by this run
         profiles = self._profiles(chunk)
         for r in chunk:
             if r.record_id in rejected:
@@ -118,38 +139,41 @@ class ForwardJob:
                 summary["rejected"] += 1
                 count(M.FORWARD_REJECTED)
                 continue
-            if r.forward_op == "withdraw":
-                new = r.model_copy(update={"forwarded_op": "withdraw", "published_version": r.version})
-                gone.append((r.enterprise_code, r.category, r.record_id))
-                if r.state != "withdrawn":   # a 撤销 was logged when it left the public side
+            ops = dict(r.forward_ops())
+            new = r
+            if "withdraw" in ops:       # withdrawn, unpublishable or moved: off where it was put
+                gone.append((ops["withdraw"], r.category, r.record_id))
+                new = new.model_copy(update={"forwarded_op": "withdraw", "forwarded_code": None})
+                if "upsert" not in ops:
+                    new = new.model_copy(update={"published_version": r.version, "state": (
+                        "accepted" if r.state == "published" else r.state)})
+                if r.state == "published" and ops["withdraw"] == r.enterprise_code:
+                    # still public until now (a 撤销 or a move was logged when it left the public side)
                     log.append({"at": stamp, "op": "withdraw", "code": r.enterprise_code,
                                 "category": r.category, "record_id": r.record_id, "version": r.version})
                 summary["withdrawn"] += 1
-            else:
-                first = date.fromisoformat(r.published_at[:10]) if r.published_at else as_of
-                period = publication_period(self.catalog.category(r.category), r.fields, first)
-                new = r.model_copy(update={
-                    "state": "published", "published_version": r.version, "forwarded_op": "upsert",
-                    "published_at": r.published_at or stamp,
-                    "publish_until": period.until.isoformat() if period.until else None})
-                copy = self.public_item(new, profiles[r.enterprise_code])
-                copies.append(copy)
-                log.append({"at": stamp, "op": "publish", "code": r.enterprise_code, "category": r.category,
-                            "record_id": r.record_id, "version": r.version, "copy": copy})
+            if "upsert" in ops:
+                new = self._published(new, as_of, stamp)
+                projection = project(self.catalog, new, profiles[r.enterprise_code])
+                items.append(projection.item())
+                written[r.record_id] = r.enterprise_code
+                log.append({**projection.feed_entry(stamp), "replaces": r.forwarded_op == "upsert"})
                 summary["published"] += 1
             changes.append(Change(record=new, previous=r))
         # The public side first, then the records: if the job dies in between, the records are
         # still due and the re-run writes the same copies again (idempotent puts).
-        self.public.put(copies, [profiles[c["code"]] for c in copies])
+        self.public.put(items, [profiles[c["code"]] for c in items])
         self.public.delete(gone)
-        self.registry.index_names([profiles[c["code"]] for c in copies])
+        self.registry.index_names([profiles[c["code"]] for c in items])
         lost = {id(c) for c in self.records.write(changes)}
         kept = {c.record.record_id for c in changes if id(c) not in lost}
-        if lost:   # changed meanwhile: a withdrawn/archived one must not keep the copy just written
+        if lost:   # changed meanwhile: a copy just written stays only if the record is still public there
             now = self.records.get_many((c.record.enterprise_code, c.record.record_id) for c in changes
                                         if id(c) in lost)
-            self.public.delete([(r.enterprise_code, r.category, r.record_id) for r in now.values()
-                                if r.state in ("withdrawn", "archived")])
+            stale = [(code, r.category, r.record_id) for r in now.values()
+                     if (code := written.get(r.record_id)) and (r.state != "published" or r.enterprise_code != code)]
+            self.public.delete(stale)
+            kept |= {rid for rid in written if rid in now and (written[rid], now[rid].category, rid) not in stale}
         self.changes.append(as_of.isoformat(), [entry for entry in log if entry["record_id"] in kept])
         self._count_timeliness([c.previous for c in changes if id(c) not in lost and c.record.state == "published"
                                 and c.previous.published_version is None], as_of)
@@ -167,17 +191,6 @@ class ForwardJob:
                 b[f"lag_{lag:03d}"] = b.get(f"lag_{lag:03d}", 0) + 1
         for (dept, day), deltas in buckets.items():
             self.counters.add(dept, day, deltas)
-
-    def public_item(self, r: Record, profile: dict) -> dict:
-        """The public copy: masked fields and what a reader needs, nothing unpublished."""
-        category = self.catalog.category(r.category)
-        dept = self.catalog.departments.get(r.department)
-        return {"code": r.enterprise_code, "category": r.category, "category_name": category.name,
-                "record_id": r.record_id, "version": r.version, "name": profile["name"],
-                "source_ref": r.source_ref, "decision_date": r.decision_date, "fields": self._copy(r),
-                "department": r.department, "department_name": dept.name if dept else r.department,
-                "published_at": r.published_at, "publish_until": r.publish_until,
-                "registered_elsewhere": profile["registered_elsewhere"]}
 
     def _park(self, chunk: list[Record]) -> None:
         self.records.write([Change(record=r.model_copy(update={"forward_failed_version": r.version}), previous=r)

@@ -10,6 +10,7 @@ from chalicelib.errors import BadRequest, Conflict, Forbidden, NotFound, Withdra
 from chalicelib.identity.policy import require_department
 from chalicelib.models.principal import Principal
 from chalicelib.models.record import Record, RecordVersion
+from chalicelib.services.publication import retract
 
 STATES = ("accepted", "published", "archived", "withdrawn")
 
@@ -83,9 +84,6 @@ class RecordService:
             reason=new.withdrawn_reason))])
         if lost:
             raise Conflict()
-        self.public.delete([(rec.enterprise_code, rec.category, rec.record_id)])
-        if rec.state == "published":
-            self.changes.append(stamp[:10], [{"at": stamp, "op": "withdraw", "code": rec.enterprise_code,
-                                              "category": rec.category, "record_id": rec.record_id,
-                                              "version": new.version}])
+        retract(self.public, self.changes, [rec.model_copy(update={"version": new.version})], stamp, stamp[:10],
+                "withdraw")
         return {"record_id": rec.record_id, "state": "withdrawn", "version": new.version}

@@ -56,7 +56,7 @@ def acceptance(index: int, rec: Record) -> dict:
 
 
 class SubmissionService:
-    def __init__(self, catalog, records, registry, calendar, counters, registrations, departments):
+    def __init__(self, catalog, records, registry, calendar, counters, registrations, departments, retract):
         self.catalog = catalog
         self.records = records
         self.registry = registry
@@ -64,6 +64,7 @@ class SubmissionService:
         self.counters = counters
         self.registrations = registrations   # applies registration records to the registry
         self.departments = departments       # resolves a department as admins last saved it
+        self.retract = retract               # (records, stamp, day, op): off the public side at once
 
     def category_for(self, department: str, category_id) -> object:
         """The category, if the department's catalog has it (403 NOT_ALLOWED_CATEGORY otherwise)."""
@@ -128,6 +129,10 @@ class SubmissionService:
             else:
                 kept[i] = change.record
                 out.records.append(change.record)
+        moved = [c.previous for i, c in planned if id(c) not in lost and c.previous is not None
+                 and c.previous.state == "published" and c.record.state != "published"]
+        if moved:   # tied to another enterprise: off the old one's side now (SPEC §5 moves)
+            self.retract(moved, stamp, stamp[:10], "withdraw")
         out.accepted = [acceptance(index_base + i, kept[i]) for i in sorted(kept)]
         out.rejected = [rejection(index_base + i, errors[i]) for i in sorted(errors)]
         if category.id == "registration":
@@ -177,7 +182,7 @@ class SubmissionService:
         return Record(
             record_id=record_id, department=department, category=category.id,
             source_ref=c.source_ref or c.regno or "", version=(prev.version + 1) if prev else 1,
-            state="published" if prev is not None and prev.state == "published" else "accepted",
+            state=_state_after_change(category, prev, c.fields, m.code, day),
             match=m.outcome, enterprise_code=m.code, uscc=(m.enterprise.uscc if m.enterprise else c.uscc),
             regno=(m.enterprise.regno if m.enterprise and m.enterprise.regno else c.regno),
             name=c.name or "", fields=c.fields, masked_fields=c.masked_fields, content_hash=h,
@@ -192,6 +197,7 @@ class SubmissionService:
             published_at=prev.published_at if prev else None,
             publish_until=prev.publish_until if prev else None,
             forwarded_op=prev.forwarded_op if prev else None,
+            forwarded_code=prev.forwarded_code if prev else None,
         )
 
     def _late_tally(self, department: str, day: date):
@@ -210,6 +216,23 @@ class SubmissionService:
         years = {y for d in decision_dates if d for y in (d.year, d.year + 1)}
         return WorkCalendar(self.calendar.overrides(years))
 
+
+
+def _state_after_change(category, prev: Record | None, fields: dict, code: str, day: date) -> str:
+    """The state of a record's new version (SPEC §5): a published one stays published (its previous
+    copy stays public until the next `forward`) unless the change ties it to another enterprise (then
+    it leaves the public side at once and waits for `forward`); an archived one stays archived unless
+    the change moves its `publish_until` after today."""
+    if prev is None:
+        return "accepted"
+    if prev.state == "published":
+        return "published" if code == prev.enterprise_code else "accepted"
+    if prev.state == "archived":
+        first = date.fromisoformat(prev.published_at[:10]) if prev.published_at else day
+        period = publication_period(category, fields, first)
+        reopened = period.publishable and (period.until is None or period.until > day)
+        return "accepted" if reopened else "archived"
+    return prev.state
 
 
 def counter_deltas(out: Outcome, extra_rejected: list[list[dict]] = ()) -> dict[str, int]:

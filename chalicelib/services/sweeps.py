@@ -10,6 +10,7 @@ from chalicelib.dal.records import Change
 from chalicelib.domain.workdays import WorkCalendar
 from chalicelib.models.record import Record
 from chalicelib.observability import count
+from chalicelib.services.publication import retract
 
 
 def _all(records, index, hash_name, value, *, upper=None, range_name=None) -> list[Record]:
@@ -37,10 +38,8 @@ class ExpireJob:
         changes = [Change(record=r.model_copy(update={"state": "archived"}), previous=r) for r in due]
         lost = {id(c) for c in self.records.write(changes)}
         done = [c.record for c in changes if id(c) not in lost]
-        self.public.delete([(r.enterprise_code, r.category, r.record_id) for r in done])
-        self.changes.append(as_of.isoformat(), [
-            {"at": stamp, "op": "expire", "code": r.enterprise_code, "category": r.category,
-             "record_id": r.record_id, "version": r.version} for r in done])
+        retract(self.public, self.changes, [c.previous for c in changes if id(c) not in lost], stamp,
+                as_of.isoformat(), "expire")
         count(M.RECORDS_EXPIRED, len(done))
         return {"archived": len(done), "conflicts": len(lost)}
 

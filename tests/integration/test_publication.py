@@ -80,11 +80,11 @@ def test_change_is_published_by_the_next_forward_and_withdrawal_at_once(client, 
 def test_expiry_archives_with_as_of(client, login, op):
     register(client, login)
     (acc,) = accepted(client, op, "admin_penalty", [sample_record(
-        "admin_penalty", CF_CFLB="通报批评", CF_NR="通报批评", CF_NR_FK=None)])
-    run_job(client, login, "forward", "2026-10-10")                    # 3 months: until 2027-01-10
-    assert run_job(client, login, "expire", "2027-01-10")["archived"] == 0
+        "admin_penalty", CF_CFLB="通报批评", CF_NR="通报批评", CF_NR_FK=None, CF_JDRQ="2026/07/28")])
+    run_job(client, login, "forward", "2026-08-10")                    # 3 months: until 2026-11-10
+    assert run_job(client, login, "expire", "2026-11-10")["archived"] == 0
     assert public_records(client)
-    assert run_job(client, login, "expire", "2027-01-11")["archived"] == 1
+    assert run_job(client, login, "expire", "2026-11-11")["archived"] == 1
     assert public_records(client) == []
     record = client.http.get(f"/v1/records/{acc['record_id']}", headers=op).json_body
     assert record["state"] == "archived"                                # still stored, still visible
@@ -225,7 +225,8 @@ def test_open_data_snapshot_and_delta(client, login, op, stack):
     today = run_job(client, login, "open_data")
     assert today["records"] == 1 and today["changes"] >= 1
     listing = client.http.get("/v1/public/open-data").json_body["items"]
-    assert [i["records"] for i in listing][:2] == [1, 2]
+    # the 11-20 files hold the withdrawn penalty: off the listing (SPEC §5), today's rebuilt ones stay
+    assert [(i["day"], i["records"]) for i in listing] == [(today["as_of"], 1)]
     csv_key = f"open-data/{today['as_of']}/records.csv"
     body = stack.aws.client("s3").get_object(Bucket=stack.settings.bucket("exchange"), Key=csv_key)["Body"].read()
     assert body.startswith("\ufeff".encode()) and "示例食品".encode() in body

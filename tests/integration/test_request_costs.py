@@ -174,7 +174,8 @@ class Callback(http.server.BaseHTTPRequestHandler):
         pass
 
 
-def test_forward_and_expire_query_watchers_only_for_watched_codes(client, login, counter):
+def test_forward_and_expire_query_watchers_only_for_watched_codes(client, login, counter, local_stage):
+    """(The `local` stage: the expire sweep runs 200 days ahead, when the penalties' periods have passed.)"""
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Callback)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     Callback.seen = []

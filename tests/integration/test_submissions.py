@@ -85,7 +85,7 @@ def test_unknown_local_code_with_bad_check_char_is_rejected_but_a_registered_one
     body = submit(client, op, "admin_penalty", [sample_record("admin_penalty", CF_XDR_SHXYM=bad)]).json_body
     assert body["rejected"][0]["errors"][0]["code"] == "USCC_CHECKSUM"
     # an early pilot code in the registry is accepted although its check character fails
-    register(client, login, uscc=bad, regno=None)
+    register(client, login, uscc=bad, regno=None, legacy_code="是")    # marked as a known legacy code
     body = submit(client, op, "admin_penalty", [sample_record("admin_penalty", CF_XDR_SHXYM=bad,
                                                               CF_XDR_GSZC=None)]).json_body
     assert body["accepted"][0]["match"] == "local"

@@ -47,7 +47,7 @@ OPERATIONS = {f"{op.method.upper()} {op.path}": op for op in (r.ok() for r in SC
 
 def plausible_job_day(case) -> bool:
     """Jobs only for days within a year of today, to keep the run short: open_data walks every day between
-    its last snapshot and `as_of` (up to 400 days; beyond, 400 — see tests/reliability/test_job_inputs.py)."""
+    its last snapshot and `as_of` (up to 400 days back; beyond, or after today, 400 — see tests/reliability/test_job_inputs.py)."""
     body = case.body if isinstance(case.body, dict) else {}
     as_of = body.get("as_of") if case.operation.path == "/v1/admin/jobs/{job}" else None
     try:

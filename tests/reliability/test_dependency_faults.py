@@ -257,10 +257,12 @@ def test_a_token_from_a_far_skewed_clock_is_401(client, stack, times):
     assert resp.status_code == 401 and resp.json_body["error"]["code"] == "UNAUTHENTICATED", resp.body
 
 
-def test_jobs_run_by_a_scheduler_whose_clock_is_a_day_off_publish_each_record_once(client, auth, stack):
+def test_jobs_run_by_a_scheduler_whose_clock_is_a_day_off_publish_each_record_once(
+        client, auth, stack, local_stage):
     """Around midnight a scheduler a few seconds ahead or behind names tomorrow or yesterday as `as_of`:
-    both are accepted, and a forward for tomorrow followed by one for today publishes, logs and counts
-    each record once."""
+    on the `local` stage (`make run`'s scheduler; every other stage refuses a day after today) both are
+    accepted, and a forward for tomorrow followed by one for today publishes, logs and counts each record
+    once."""
     api = registered(client, auth, forward=True, penalties=5)
     ahead, behind = (today() + timedelta(days=1)).isoformat(), (today() - timedelta(days=1)).isoformat()
     first = sc.run_job(api, auth, "forward", ahead)

@@ -27,7 +27,7 @@ def test_given_a_record_with_masked_fields_then_the_public_copy_hides_them(categ
     # Given a record that asks (by Chinese label) to mask one of its ordinary content fields
     target = next(f for f in category.fields if f.json_name in sample_record(category_id)
                   and f.json_name not in (category.name_field, category.source_ref_field)
-                  and f.masking is Masking.NONE and not f.bookkeeping)
+                  and f.masking is Masking.NONE and f.maskable and not f.bookkeeping)
     result = checked(category_id, masked_fields=target.label, disclosure="公开")
     # When the public copy is built
     copy = public_copy(category, result.fields, result.masked_fields)

@@ -129,8 +129,13 @@ def test_given_a_partys_uscc_with_a_failed_check_char_then_flagged_not_rejected(
 
 
 def test_given_a_partys_regno_with_a_failed_check_digit_then_flagged_not_rejected():
-    result = check("registration", regno=BAD_CHECK_REGNO)
+    result = check("inspection", regno=BAD_CHECK_REGNO)
     assert result.ok and not result.regno_checksum_ok and result.regno == BAD_CHECK_REGNO
+    # a registration's codes enter the registry: rejected unless marked as a known legacy code
+    assert codes(check("registration", regno=BAD_CHECK_REGNO)) == [("regno", "REGNO_CHECKSUM")]
+    assert codes(check("registration", uscc=BAD_CHECK_USCC)) == [("uscc", "USCC_CHECKSUM")]
+    legacy = check("registration", regno=BAD_CHECK_REGNO, uscc=BAD_CHECK_USCC, legacy_code="是")
+    assert legacy.ok and not legacy.regno_checksum_ok and not legacy.uscc_checksum_ok
     error = checksum_error("regno", "regno", value=BAD_CHECK_REGNO)
     assert error.code == "REGNO_CHECKSUM" and ENTERPRISE_REGNO[14] in error.suggestion
     assert checksum_error("x", "uscc").suggestion is None

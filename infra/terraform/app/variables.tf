@@ -45,6 +45,30 @@ variable "api_throttle_burst_limit" {
   default     = 200
 }
 
+variable "api_anonymous_throttle" {
+  description = "Steady-state rate (requests/s) and burst of each anonymous (public) method, by class: read (DynamoDB reads), kms (a KMS call each: credit check with ?attest=1, verify, public key), login (Cognito). Per method for the whole stage, not per caller."
+  type = map(object({
+    rate_limit  = number
+    burst_limit = number
+  }))
+  default = {
+    read  = { rate_limit = 50, burst_limit = 100 }
+    kms   = { rate_limit = 10, burst_limit = 20 }
+    login = { rate_limit = 5, burst_limit = 10 }
+  }
+
+  validation {
+    condition     = alltrue([for c in ["read", "kms", "login"] : contains(keys(var.api_anonymous_throttle), c)])
+    error_message = "api_anonymous_throttle needs the classes read, kms and login."
+  }
+}
+
+variable "api_usage_plan_daily_quota" {
+  description = "Requests a day per API key of the anonymous routes' usage plan (applies only to keyed callers)."
+  type        = number
+  default     = 200000
+}
+
 variable "log_level" {
   description = "POWERTOOLS_LOG_LEVEL of the functions."
   type        = string

@@ -65,6 +65,8 @@ locals {
     watchlists = { hash_key = "pk", range_key = "sk", attributes = { pk = "S", sk = "S" } }
     # Failed-login counters (TTL expires them).
     throttle = { hash_key = "key", attributes = { key = "S" }, ttl_attribute = "expires_at" }
+    # Signed credit-check attestations by "<code>#<hash of the signed facts>" (TTL expires them).
+    attestations = { hash_key = "key", attributes = { key = "S" }, ttl_attribute = "expires_at" }
     # Powertools idempotency records.
     idempotency = { hash_key = "id", attributes = { id = "S" }, ttl_attribute = "expiration" }
   }

@@ -8,6 +8,7 @@ locals {
     api = [
       "records", "versions", "enterprises", "notices", "name_index", "public", "uploads", "audit",
       "counters", "calendar", "departments", "jobs", "throttle", "idempotency", "watchlists",
+      "attestations",
     ]
     upload_worker = [
       "records", "versions", "enterprises", "notices", "name_index", "public", "uploads", "audit",
