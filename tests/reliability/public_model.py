@@ -134,9 +134,11 @@ class PublicModel:
         moved = code != rec.code
         rec.fields, rec.masked, rec.version, rec.seq = fields, masked, rec.version + 1, self.tick()
         rec.tokens |= tokens
-        if moved:     # SPEC §5: off the old enterprise's public side at once
+        if moved:     # SPEC §5: off the old enterprise's public side at once, public again by `forward`
             rec.code = code
             rec.public = None
+            if rec.state == "published":
+                rec.state = "accepted"
         if rec.state == "archived":   # SPEC §5: stays archived unless publish_until moves after today
             ok, until = period(rec.category, fields, rec.first_published or self.today)
             if ok and (until is None or until > self.today.isoformat()):
