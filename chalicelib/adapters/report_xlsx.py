@@ -13,7 +13,7 @@ COLUMNS = [  # (key, header, width, number format)
     ("top_rejection_codes", "主要回退原因", 34, None), ("late", "迟报条数", 10, "0"),
     ("published_on_time", "按时公示", 10, "0"), ("published_late", "超时公示", 10, "0"),
     ("pending_overdue", "待关联超期", 12, "0"), ("push_overdue", "逾期未报送", 12, "0"),
-    ("last_submission", "最近报送时间", 22, None),
+    ("name_conflicts", "名称冲突", 10, "0"), ("last_submission", "最近报送时间", 22, None),
 ]
 HEADER_ROW = 4
 

@@ -26,12 +26,20 @@ class RegistryRepository:
 
     def lookup(self, codes: Iterable[str]) -> dict[str, Enterprise]:
         """code (USCC or 注册号) → Enterprise, for the codes the registry knows."""
+        return self.lookup_all(codes)[0]
+
+    def lookup_all(self, codes: Iterable[str]) -> tuple[dict[str, Enterprise], dict[str, str]]:
+        """lookup(), and code → the name an `elsewhere` enterprise is known by (its first name given),
+        from the same reads."""
         wanted = [c for c in dict.fromkeys(codes) if c]
         found: dict[str, Enterprise] = {}
         aliases: dict[str, str] = {}
+        elsewhere: dict[str, str] = {}
         for item in self._batch_get(wanted):
             if item.get("kind") == "alias":
                 aliases[item["code"]] = item["uscc"]
+            elif item.get("kind") == "elsewhere":
+                elsewhere[item["code"]] = item["name"]
             else:
                 found[item["code"]] = Enterprise.model_validate(_strip(item))
         missing = [u for u in set(aliases.values()) if u not in found]
@@ -40,7 +48,21 @@ class RegistryRepository:
         for regno, uscc in aliases.items():
             if uscc in found:
                 found[regno] = found[uscc]
-        return found
+        return found, elsewhere
+
+    def hold_elsewhere_names(self, names: dict[str, str]) -> dict[str, str]:
+        """Remember the first name given for each new `elsewhere` code (SPEC §3: it is the enterprise's
+        public name; later records never rename it). One conditional put per code new to the platform:
+        a code another batch claimed meanwhile keeps its name, returned as code → name (a code registered
+        meanwhile is left to the registry). A registration of the code replaces the item."""
+        taken = []
+        for code, name in names.items():
+            try:
+                self.table.put_item(Item={"code": code, "kind": "elsewhere", "name": name},
+                                    ConditionExpression="attribute_not_exists(code)")
+            except self.table.meta.client.exceptions.ConditionalCheckFailedException:
+                taken.append(code)
+        return self.lookup_all(taken)[1] if taken else {}
 
     def get(self, code: str) -> Enterprise | None:
         return self.lookup([code]).get(code)

@@ -42,6 +42,8 @@ class Record(BaseModel):
     forwarded_code: str | None = None  # enterprise code of that last upsert: where its public copy was put
     withdrawn_reason: str | None = None
     forward_failed_version: int | None = None  # the publicity system refused this version (DLQ)
+    enterprise_name: str | None = None  # elsewhere: the enterprise's public name (the first given for its code)
+    name_conflict: bool = False         # elsewhere: this record names the code otherwise (SPEC §3)
 
     @property
     def identity(self) -> str:

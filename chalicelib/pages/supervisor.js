@@ -20,6 +20,7 @@
     { key: "published_late", label: "逾期公示", num: true },
     { key: "pending_overdue", label: "待关联超期", num: true },
     { key: "push_overdue", label: "逾期未报送", fmt: overdue },
+    { key: "name_conflicts", label: "名称冲突", num: true },
     { key: "last_submission", label: "最近报送", fmt: QY.fmtTime, cls: "time" }
   ];
   var report = null;

@@ -98,9 +98,9 @@ class AttestationService:
             raise BadRequest("请提供 payload 与 signature", details=[
                 {"field": f, "code": "REQUIRED"} for f in ("payload", "signature") if not isinstance(att.get(f), str)])
         attested = _decoded(payload)
-        shown = "attestation" in body and any(f in body for f in SIGNED_FIELDS)
+        shown = any(f in body for f in SIGNED_FIELDS)
         matches = attested is not None and (not shown or all(
-            f in body and f in attested and body[f] == attested[f] for f in SIGNED_FIELDS))
+            f in body and f in attested and _same(body[f], attested[f]) for f in SIGNED_FIELDS))
         valid = matches and self._signature_holds(payload, signature)
         code = (attested or {}).get("code")
         return {"valid": valid, "attested": attested, "current": self._current(code)}
@@ -128,6 +128,16 @@ class AttestationService:
                                   Signature=raw, SigningAlgorithm=ALGORITHM)["SignatureValid"])
         except ClientError:   # one of VERDICTS
             return False
+
+
+def _same(shown, signed) -> bool:
+    """Equal as JSON (1 is not true, 1.0 is not 1)."""
+    def encode(value) -> str:
+        return json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    try:
+        return encode(shown) == encode(signed)
+    except (TypeError, ValueError, RecursionError):
+        return False
 
 
 def _decoded(payload: str) -> dict | None:

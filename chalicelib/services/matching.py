@@ -1,6 +1,7 @@
 """唯一关联: tie a validated record to exactly one enterprise (SPEC §3)."""
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from chalicelib.catalog.model import Category
@@ -15,6 +16,8 @@ class Match:
     code: str = ""                    # the partition: matched USCC, else 注册号
     enterprise: Enterprise | None = None
     errors: list[FieldError] = field(default_factory=list)
+    enterprise_name: str | None = None  # elsewhere: the name the enterprise is known by (first given)
+    name_conflict: bool = False         # elsewhere: the record names the code differently
 
 
 def same_name(a: str, b: str) -> bool:
@@ -26,8 +29,11 @@ def same_name(a: str, b: str) -> bool:
     return norm(a) == norm(b)
 
 
-def match(category: Category, check: RecordCheck, registry: dict[str, Enterprise]) -> Match:
-    """Outcome for one valid record, given the registry entries of its codes."""
+def match(category: Category, check: RecordCheck, registry: dict[str, Enterprise],
+          held: dict[str, str] | None = None, publishable: Callable[[], bool] | None = None) -> Match:
+    """Outcome for one valid record, given the registry entries of its codes and `held`: the names
+    `elsewhere` codes are known by (a new elsewhere code is added with this record's name when the
+    record will be published: `publishable()`, asked only then)."""
     if category.id == "registration":           # the registry's own data defines the enterprise
         return Match("local", code=check.uscc or check.regno or "")
     by_uscc = registry.get(check.uscc) if check.uscc else None
@@ -52,12 +58,28 @@ def match(category: Category, check: RecordCheck, registry: dict[str, Enterprise
         return Match("local", code=enterprise.code, enterprise=enterprise)
     if check.uscc:
         local = is_local_region(region_of(check.uscc))
-        return Match("pending" if local else "elsewhere", code=check.uscc)
+        return Match("pending", code=check.uscc) if local else elsewhere(check.uscc, check.name, held, publishable)
     if check.regno:
         if not check.regno_checksum_ok:
             return Match("rejected", errors=[checksum_error(
                 category.regno_field, "regno", category.field(category.regno_field).label, check.regno)])
         local = is_local_region(region_of_regno(check.regno))
-        return Match("pending" if local else "elsewhere", code=check.regno)
+        return Match("pending", code=check.regno) if local else elsewhere(check.regno, check.name, held, publishable)
     return Match("rejected", errors=[FieldError(field=category.uscc_field, code="CODE_REQUIRED",
                                                 message="统一社会信用代码和注册号至少填写一项")])
+
+
+def elsewhere(code: str, name: str | None, held: dict[str, str] | None,
+              publishable: Callable[[], bool] | None = None) -> Match:
+    """SPEC §3: an `elsewhere` enterprise is known by the first name published for its code (held from
+    the first publishable record that names it); a record naming it differently is accepted, keeps its
+    own name and is flagged name_conflict — it never renames the enterprise."""
+    name = name or ""
+    first = name
+    if held is not None and name:
+        if code in held:
+            first = held[code]
+        elif publishable is None or publishable():
+            held[code] = name
+    return Match("elsewhere", code=code, enterprise_name=first or None,
+                 name_conflict=not same_name(name, first))

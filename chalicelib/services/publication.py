@@ -99,7 +99,7 @@ class ForwardJob:
         for r in records:
             e = registry.get(r.enterprise_code)
             profiles[r.enterprise_code] = {
-                "code": r.enterprise_code, "name": e.name if e else r.name, "uscc": (e.uscc if e else r.uscc),
+                "code": r.enterprise_code, "name": e.name if e else (r.enterprise_name or r.name), "uscc": (e.uscc if e else r.uscc),
                 "regno": (e.regno if e else r.regno), "registered_elsewhere": r.match == "elsewhere",
                 "status": e.status if e else None, "former_names": e.former_names if e else []}
         return profiles

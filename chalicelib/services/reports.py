@@ -7,7 +7,7 @@ from datetime import date
 from chalicelib.clock import now_iso, today
 from chalicelib.errors import BadRequest
 
-FIELDS = ("submitted", "accepted", "rejected", "late", "published_on_time", "published_late")
+FIELDS = ("submitted", "accepted", "rejected", "late", "published_on_time", "published_late", "name_conflicts")
 MAX_DAYS = 366 * 3
 
 

@@ -2,7 +2,8 @@
 
 One batch costs a handful of DynamoDB requests whatever its size: batched reads of identities,
 existing records, registry entries and calendar overrides; transactional conditional writes of
-up to 100 items; one counter update. Rows in = accepted + rejected, always.
+up to 100 items; one counter update (and one conditional put per `elsewhere` code new to the
+platform, which holds the name it is published under). Rows in = accepted + rejected, always.
 """
 from __future__ import annotations
 
@@ -32,6 +33,7 @@ class Outcome:
     accepted: list[dict] = field(default_factory=list)
     rejected: list[dict] = field(default_factory=list)
     records: list[Record] = field(default_factory=list)   # records written by this batch
+    name_conflicts: int = 0                               # records this batch newly flagged name_conflict
 
     def as_response(self) -> dict:
         return {"accepted": self.accepted, "rejected": self.rejected}
@@ -105,16 +107,27 @@ class SubmissionService:
                 errors[i] = [FieldError(field=category.source_ref_field, code="DUPLICATE_IN_BATCH",
                                         message=f"同一批次中「{ref}」重复出现，仅第一次出现的记录有效")]
             seen.add(ref)
-        registry = self.registry.lookup(
+        registry, held = self.registry.lookup_all(
             code for i, c in enumerate(checks) if i not in errors for code in (c.uscc, c.regno) if code)
+        known = set(held)
+
+        def publishable(c: RecordCheck):
+            return lambda: publication_period(category, c.fields, day).publishable
+
         matches: dict[int, Match] = {}
         for i, c in enumerate(checks):
             if i not in errors:
-                m = match(category, c, registry)
+                m = match(category, c, registry, held, publishable(c))
                 if m.outcome == "rejected":
                     errors[i] = m.errors
                 else:
                     matches[i] = m
+        if new_names := {code: name for code, name in held.items() if code not in known}:
+            if taken := self.registry.hold_elsewhere_names(new_names):   # named by another batch meanwhile
+                held.update(taken)
+                matches.update({i: match(category, checks[i], registry, held, publishable(checks[i]))
+                                for i, m in matches.items()
+                                if m.outcome == "elsewhere" and m.code in taken})
         planned, kept = self._plan(principal, department, category, checks, matches, day, stamp, upload_id)
         for i in [i for i, rec in kept.items() if rec.state == "withdrawn"]:
             del kept[i]
@@ -129,6 +142,8 @@ class SubmissionService:
             else:
                 kept[i] = change.record
                 out.records.append(change.record)
+                out.name_conflicts += int(change.record.name_conflict and not (
+                    change.previous and change.previous.name_conflict))
         moved = [c.previous for i, c in planned if id(c) not in lost and c.previous is not None
                  and c.previous.state == "published" and c.record.state != "published"]
         if moved:   # tied to another enterprise: off the old one's side now (SPEC §5 moves)
@@ -198,6 +213,7 @@ class SubmissionService:
             publish_until=prev.publish_until if prev else None,
             forwarded_op=prev.forwarded_op if prev else None,
             forwarded_code=prev.forwarded_code if prev else None,
+            enterprise_name=m.enterprise_name, name_conflict=m.name_conflict,
         )
 
     def _late_tally(self, department: str, day: date):
@@ -241,7 +257,7 @@ def counter_deltas(out: Outcome, extra_rejected: list[list[dict]] = ()) -> dict[
     errors = [r["errors"] for r in out.rejected] + list(extra_rejected)
     codes = Counter(e[0]["code"] for e in errors if e)
     return {"submitted": len(out.accepted) + len(errors), "accepted": len(out.accepted), "rejected": len(errors),
-            **{f"rej_{code}": n for code, n in codes.items()}}
+            "name_conflicts": out.name_conflicts, **{f"rej_{code}": n for code, n in codes.items()}}
 
 
 def _numbers_as_text(raw, key_map, date_fields: set[str]):

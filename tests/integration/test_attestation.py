@@ -55,7 +55,7 @@ def test_verify_untouched_is_valid_with_current_and_every_edited_field_is_not(cl
     assert without_time(alone["current"]) == without_time(signed)
 
     forgeries = {
-        "restricted": False,
+        "restricted": 1,                     # equal to True in Python, not in JSON
         "reasons": [],
         "name": "广元市另一家有限公司",
         "code": ELSEWHERE_USCC,
@@ -70,6 +70,10 @@ def test_verify_untouched_is_valid_with_current_and_every_edited_field_is_not(cl
         # a field left out of a whole check is not "shown equal" either
         dropped = {k: v for k, v in attested.items() if k != field}
         assert verify(client, dropped).json_body["valid"] is False, field
+        # nor a field shown beside a bare {payload, signature}
+        bare = {**attested["attestation"], field: value}
+        assert verify(client, bare).json_body["valid"] is False, field
+    assert verify(client, {**attested, "restricted": False}).json_body["valid"] is False
 
 
 def test_a_stale_attestation_verifies_and_shows_todays_answer(client, login, op):
