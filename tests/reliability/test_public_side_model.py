@@ -42,7 +42,7 @@ from tests.reliability.public_model import (
 EXAMPLES = int(os.environ.get("MODEL_EXAMPLES", "12"))
 STEPS = int(os.environ.get("MODEL_STEPS", "10"))
 # diagnostics: leave out steps of one kind ("future", "mask", "verify", "legacy",
-# "label": no masked 文号, "alt": no second name for the elsewhere code) to see what else fails
+# "label": no masked 文号, "alt": no second name for the elsewhere code, "past": expire only as of today) to see what else fails
 SKIP = set(os.environ.get("MODEL_SKIP", "").split(","))
 AGENCY = "11510800008651234L"   # 市环保局 (a valid USCC)
 USCC_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
@@ -349,6 +349,8 @@ class PublicSide(RuleBasedStateMachine):
 
     @rule(back=st.sampled_from([0, 0, 30]))   # 30 days back archives what ended 60 days ago, not 5
     def expire(self, back):
+        if "past" in SKIP:
+            back = 0
         as_of = self.today - timedelta(days=back)
         self.job("expire", as_of.isoformat())
         self.model.expire(as_of)
@@ -551,7 +553,8 @@ def _diff(got: dict, want: dict) -> str:
     return "; ".join(f"{k}: app={got.get(k)!r} model={want.get(k)!r}" for k in want if got.get(k) != want.get(k))
 
 
-@pytest.mark.xfail(strict=False, reason="issue 18 bugs: fixes on branches i18a / i18b, not merged yet")
+@pytest.mark.xfail(strict=False, reason="open: expire with a past as_of logs before the change log's first day, "
+                   "so open_data keeps the archived record (/work/briefs/i18m-findings.md, branch i18a)")
 def test_public_side_equals_the_model(client, auth, rebuild):
     PublicSide.env, PublicSide.heads = (client, auth, rebuild), {}
     run_state_machine_as_test(PublicSide, settings=settings(
