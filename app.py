@@ -5,15 +5,13 @@ Authentication, the route × role table, audit entries and error bodies are appl
 """
 from __future__ import annotations
 
-from urllib.parse import quote
-
 from chalice import Chalice, Response
 
 from chalicelib import http, pagination
 from chalicelib.clock import parse_day
 from chalicelib.container import get_container
 from chalicelib.errors import BadRequest, NotFound
-from chalicelib.http import XLSX
+from chalicelib.http import XLSX, attachment
 from chalicelib.identity.policy import require_department
 from chalicelib.observability import logger, route_logs_through, tracer
 from chalicelib.services.pages import page
@@ -62,13 +60,19 @@ def login(ctx):
 @api.route("/v1/admin/users", methods=["POST"])
 def create_user(ctx):
     body = ctx.json()
-    ctx.target = str(body.get("username", "-"))
+    ctx.target = str(body.get("username", "-")).lower()
     return get_container().auth.create_user(body)
+
+
+@api.route("/v1/admin/users/{username}", methods=["PUT"])
+def update_user(ctx, username):
+    ctx.target = username.lower()
+    return get_container().auth.update_user(username, ctx.json())
 
 
 @api.route("/v1/admin/users/{username}/disable", methods=["POST"])
 def disable_user(ctx, username):
-    ctx.target = username
+    ctx.target = username.lower()
     return get_container().auth.disable_user(username)
 
 
@@ -94,8 +98,7 @@ def template(ctx, category):
     from chalicelib.adapters.spreadsheet import build_template  # openpyxl only where needed
     cat = catalog.category(category)
     return Response(body=build_template(cat), headers={
-        "Content-Type": XLSX, "Content-Disposition": f"attachment; filename=\"template-{category}.xlsx\"; "
-        f"filename*=UTF-8''{quote(cat.name)}.xlsx"})
+        "Content-Type": XLSX, "Content-Disposition": attachment(f"template-{category}.xlsx", f"{cat.name}.xlsx")})
 
 
 @api.route("/v1/records", methods=["POST"])
@@ -153,6 +156,7 @@ def create_upload(ctx):
 
 @api.route("/v1/uploads/{upload_id}")
 def upload_status(ctx, upload_id):
+    ctx.target = upload_id       # audited: the answer hands out the 回退 file (rejected rows)
     c = get_container()
     return c.upload_service.status(ctx.principal, upload_id, lambda key: c.presign(key, "uploads"))
 
@@ -193,7 +197,8 @@ PUBLIC_CACHE = {"Cache-Control": "public, max-age=300"}
 @api.route("/v1/public/enterprises")
 def search_enterprises(ctx):
     return Response(get_container().public.search(
-        ctx.query("q"), pagination.limit_of(ctx.query("limit")), ctx.query("cursor")), headers=PUBLIC_CACHE)
+        ctx.query("q"), pagination.limit_of(ctx.query("limit")), ctx.query("cursor"), ctx.query("region")),
+        headers=PUBLIC_CACHE)
 
 
 @api.route("/v1/public/enterprises/{code}")
@@ -246,10 +251,10 @@ def department_report(ctx):
         return report
     if fmt != "xlsx":
         raise BadRequest("format 只能是 json 或 xlsx", details=[{"field": "format", "code": "BAD_ENUM"}])
-    from chalicelib.adapters.report_xlsx import department_report_xlsx  # openpyxl only where needed
+    from chalicelib.adapters.report_xlsx import department_report_xlsx, report_filename  # openpyxl only here
     return Response(body=department_report_xlsx(report), status_code=200, headers={
         "Content-Type": XLSX, "Content-Disposition":
-        f"attachment; filename=\"report-{report['from']}-{report['to']}.xlsx\""})
+        attachment(f"report-{report['from']}-{report['to']}.xlsx", report_filename(report))})
 
 
 @api.route("/v1/reports/monthly")

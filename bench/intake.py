@@ -138,6 +138,10 @@ class SinkUploads:
         upload.lease, upload.lease_until = token, now + seconds
         return True
 
+    def pin_object(self, upload, version, etag):
+        upload.object_version, upload.object_etag = version, etag
+        return True
+
     def release(self, upload):
         upload.lease, upload.lease_until = None, None
 
@@ -154,10 +158,10 @@ class SinkS3:
         self.objects: dict[str, bytes] = {}
         self.bytes_written = 0
 
-    def head_object(self, Bucket, Key):
-        return {"ContentLength": self.path.stat().st_size}
+    def head_object(self, Bucket, Key, **_):
+        return {"ContentLength": self.path.stat().st_size, "ETag": '"sink"'}
 
-    def download_file(self, bucket, key, path):
+    def download_file(self, bucket, key, path, ExtraArgs=None):
         shutil.copyfile(self.path, path)
 
     def put_object(self, Bucket, Key, Body, **_):

@@ -28,7 +28,8 @@ class Settings(BaseModel):
     upload_max_bytes: int = 60 * 1024 * 1024
     upload_max_rows: int = 100_000
     upload_url_expires: int = 900
-    webhook_allow_private: bool = False   # http:// and loopback/private callbacks (local + test stages only)
+    # http:// and loopback/private watchlist callbacks: honoured only on the emulator (see below)
+    webhook_allow_private: bool = False
 
     def table(self, logical: str) -> str:
         return f"{self.resource_prefix}-{logical}"
@@ -41,6 +42,13 @@ class Settings(BaseModel):
 
     def key_alias(self, logical: str) -> str:
         return f"alias/{self.resource_prefix}-{logical}"
+
+    @property
+    def callbacks_may_be_private(self) -> bool:
+        """The SSRF escape hatch for `make run` and the tests (callbacks to a server on loopback):
+        only on the emulator (AWS_ENDPOINT_URL set, never on AWS) of the local or test stage;
+        Terraform does not even pass the variable."""
+        return self.webhook_allow_private and bool(self.aws_endpoint_url) and self.stage in ("local", "test")
 
     @property
     def issuer(self) -> str:

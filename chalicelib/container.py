@@ -49,7 +49,12 @@ class Container:
     def verifier(self):
         from chalicelib.identity.tokens import TokenVerifier
         s = self.settings
-        return TokenVerifier(s.jwks, s.issuer, s.user_pool_client_id)
+        return TokenVerifier(s.jwks, s.issuer, s.user_pool_client_id, cutoffs=self.throttle.tokens_valid_after)
+
+    @cached_property
+    def throttle(self):
+        from chalicelib.dal.throttle import ThrottleRepository
+        return ThrottleRepository(self.aws.table("throttle"))
 
     @cached_property
     def audit(self):
@@ -59,11 +64,10 @@ class Container:
 
     @cached_property
     def auth(self):
-        from chalicelib.dal.throttle import ThrottleRepository
         from chalicelib.services.auth import AuthService
         s = self.settings
         return AuthService(self.aws.client("cognito-idp"), s.user_pool_id, s.user_pool_client_id,
-                           ThrottleRepository(self.aws.table("throttle")), self.audit)
+                           self.throttle, self.audit, departments=lambda d: self.departments.resolve(d) is not None)
 
     @cached_property
     def catalog(self):
@@ -133,8 +137,14 @@ class Container:
         return ChangeLog(self.aws.table("jobs"), listeners=[lambda changes: self.watchlists.notify(changes)])
 
     @cached_property
+    def callback_resolver(self):
+        """host, port → addresses of a watchlist callback (tests put in their own DNS)."""
+        from chalicelib.adapters.callbacks import system_resolver
+        return system_resolver
+
+    @cached_property
     def watchlists(self):
-        from chalicelib.adapters.publicity import webhook_sender
+        from chalicelib.adapters.callbacks import CallbackGuard, pinned_sender
         from chalicelib.dal.watchlists import WatchlistRepository
         from chalicelib.services.watchlists import WatchlistService
         s, sqs = self.settings, self.aws.client("sqs")
@@ -142,8 +152,10 @@ class Container:
         def dead_letter(message: dict) -> None:
             url = sqs.get_queue_url(QueueName=s.queue("webhook-dlq"))["QueueUrl"]
             sqs.send_message(QueueUrl=url, MessageBody=json.dumps(message, ensure_ascii=False))
-        return WatchlistService(WatchlistRepository(self.aws.table("watchlists")), self.public,
-                                webhook_sender(), dead_letter, allow_private=s.webhook_allow_private)
+        guard = CallbackGuard(lambda host, port: self.callback_resolver(host, port),
+                              allow_private=s.callbacks_may_be_private)
+        return WatchlistService(WatchlistRepository(self.aws.table("watchlists")), self.public, guard,
+                                pinned_sender(), dead_letter)
 
     @cached_property
     def attestation(self):

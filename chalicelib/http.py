@@ -11,6 +11,13 @@ from chalicelib.errors import BadJson, BadRequest, DomainError, PayloadTooLarge,
 MAX_JSON_BYTES = 5 * 1024 * 1024
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
+
+def attachment(fallback: str, name: str) -> str:
+    """Content-Disposition for a download: an ASCII `filename` for old clients and the real
+    (Chinese) name as RFC 5987 `filename*`, which browsers prefer."""
+    from urllib.parse import quote
+    return f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(name)}"
+
 # Chalice's own error responses ({"Code", "Message"}) mapped to ours (SPEC §6.1).
 _CHALICE_CODES = {
     "BadRequestError": ("BAD_REQUEST", "请求有误"),

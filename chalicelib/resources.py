@@ -93,7 +93,8 @@ TABLES: list[TableDef] = [
     TableDef(name="departments", hash_key="id"),
     # Job state: forward batches and their attempts, job runs, snapshots.
     TableDef(name="jobs", hash_key="pk", range_key="sk"),
-    # Failed-login counters (TTL expires them).
+    # Login-attempt counters "login#<user>" (TTL expires them) and token cut-offs "user#<user>"
+    # (tokens_valid_after, no TTL: disabled accounts, changed roles or departments).
     TableDef(name="throttle", hash_key="key", ttl_attribute="expires_at"),
     # Watchlists (pk "WL#<id>"/"#config"), watched codes (pk "CODE#<code>"/"WL#<id>"), deliveries
     # (pk "WL#<id>"/"D#…") and deliveries waiting for a retry (pk "PENDING").

@@ -72,20 +72,3 @@ class S3OutboxSender:
         self.s3.put_object(Bucket=self.bucket, Key=key, Body=(lines + "\n").encode(),
                            ContentType="application/x-ndjson")
         return SendResult(ok=True)
-
-
-def webhook_sender(timeout: float = 10.0):
-    """POST a signed JSON event to a watchlist's callback; returns None on 2xx, else the error."""
-    http = urllib3.PoolManager(timeout=urllib3.Timeout(total=timeout), retries=False)
-
-    def send(url: str, secret: str, body: dict, key: str) -> str | None:
-        raw = batch_body(body)
-        ts = str(int(time.time()))
-        try:
-            resp = http.request("POST", url, body=raw, headers={
-                "Content-Type": "application/json; charset=utf-8", "Idempotency-Key": key,
-                "X-Timestamp": ts, "X-Signature": signature(secret, ts, raw)})
-        except urllib3.exceptions.HTTPError as exc:
-            return f"{type(exc).__name__}: {exc}"
-        return None if 200 <= resp.status < 300 else f"HTTP {resp.status}"
-    return send

@@ -115,6 +115,7 @@ class Catalog:
                 for d in self.departments.values()],
             "categories": [_public_category(c) for c in self.categories.values()],
             "time_limits": self.time_limits.model_dump(),
+            "regions": dict(COUNTY_REGIONS),
         }
 
 

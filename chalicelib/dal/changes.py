@@ -31,6 +31,12 @@ class ChangeLog:
                                 ConditionExpression="attribute_not_exists(pk)")
         except self.table.meta.client.exceptions.ConditionalCheckFailedException:
             pass
+        try:  # and the last: a job run with a later `as_of` (local stage) logs ahead of today
+            self.table.put_item(Item={"pk": "CHANGES", "sk": "LAST", "day": day},
+                                ConditionExpression="attribute_not_exists(pk) OR #d < :d",
+                                ExpressionAttributeNames={"#d": "day"}, ExpressionAttributeValues={":d": day})
+        except self.table.meta.client.exceptions.ConditionalCheckFailedException:
+            pass
         with self.table.batch_writer(overwrite_by_pkeys=["pk", "sk"]) as batch:
             for c in changes:
                 batch.put_item(Item=to_item({**c, "pk": f"CHANGES#{day}",
@@ -61,6 +67,10 @@ class ChangeLog:
         """{"at", "day"} of the latest change that took content off the public side, if any."""
         item = self.table.get_item(Key={"pk": "CHANGES", "sk": "RETRACTED"}).get("Item")
         return {"at": item["at"], "day": item["day"]} if item else None
+
+    def last_day(self) -> str | None:
+        item = self.table.get_item(Key={"pk": "CHANGES", "sk": "LAST"}).get("Item")
+        return item["day"] if item else None
 
     def first_day(self) -> str | None:
         item = self.table.get_item(Key={"pk": "CHANGES", "sk": "FIRST"}).get("Item")

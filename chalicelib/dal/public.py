@@ -22,15 +22,37 @@ class PublicRepository:
     def __init__(self, table):
         self.table = table
 
-    def put(self, copies: list[dict], profiles: list[dict]) -> None:
-        """copies: {"code", "category", "record_id", ...}; profiles: {"code", "name", ...}."""
+    def put(self, copies: list[dict]) -> None:
+        """copies: {"code", "category", "record_id", ...} (stored items: domain.projection.Projection.item)."""
         with self.table.batch_writer(overwrite_by_pkeys=["code", "sk"]) as batch:
-            for p in profiles:
-                batch.put_item(Item=to_item({**p, "sk": PROFILE}))
-                if p.get("regno") and p["regno"] != p["code"]:
-                    batch.put_item(Item={"code": p["regno"], "sk": ALIAS, "uscc": p["code"]})
             for c in copies:
                 batch.put_item(Item=to_item({**c, **copy_key(c["code"], c["category"], c["record_id"])}))
+
+    def refresh(self, codes, profiles: dict[str, dict] | None = None) -> None:
+        """Rewrite the profiles of enterprises whose copies changed (one consistent Query each): an
+        enterprise left with no public copy leaves the public side (profile and alias deleted).
+        `profiles`: fresh profiles by code (forward); the others are read as stored."""
+        codes = list(dict.fromkeys(codes))
+        fresh = profiles or {}
+        stored = self.profiles([c for c in codes if c not in fresh])
+        with self.table.batch_writer(overwrite_by_pkeys=["code", "sk"]) as batch:
+            for code in codes:
+                p = {k: v for k, v in (fresh.get(code) or stored.get(code) or {}).items() if k != "sk"}
+                if not p:
+                    continue
+                copies = [i for i in query_all(self.table, KeyConditionExpression=Key("code").eq(code),
+                                               ConsistentRead=True, ProjectionExpression="sk")
+                          if i["sk"] not in (PROFILE, ALIAS)]
+                alias = p.get("regno") if p.get("regno") and p["regno"] != code else None
+                if not copies:
+                    batch.delete_item(Key={"code": code, "sk": PROFILE})
+                    if alias:
+                        batch.delete_item(Key={"code": alias, "sk": ALIAS})
+                    continue
+                if code in fresh:
+                    batch.put_item(Item=to_item({**p, "code": code, "sk": PROFILE}))
+                    if alias:
+                        batch.put_item(Item={"code": alias, "sk": ALIAS, "uscc": code})
 
     def delete(self, keys: list[tuple[str, str, str]]) -> None:
         with self.table.batch_writer(overwrite_by_pkeys=["code", "sk"]) as batch:

@@ -34,6 +34,18 @@ class UploadRepository:
         upload.lease, upload.lease_until = token, now + seconds
         return True
 
+    def pin_object(self, upload: Upload, version: str, etag: str) -> bool:
+        """Record the one object version this upload processes (first come); False if already pinned."""
+        try:
+            self.table.update_item(
+                Key={"upload_id": upload.upload_id}, UpdateExpression="SET object_version = :v, object_etag = :e",
+                ConditionExpression="attribute_not_exists(object_version)",
+                ExpressionAttributeValues={":v": version, ":e": etag})
+        except self.table.meta.client.exceptions.ConditionalCheckFailedException:
+            return False
+        upload.object_version, upload.object_etag = version, etag
+        return True
+
     def release(self, upload: Upload) -> None:
         """Give the lease back (only if still ours)."""
         try:

@@ -22,6 +22,22 @@ class Code(str, Enum):
 
 DATE_FORMATS = "YYYY/MM/DD 或 YYYY-MM-DD"
 
+# Short Chinese names of every rejection code, for reports and pages (counters keep the codes).
+CODE_NAMES = {
+    "REQUIRED": "必填项为空", "BAD_DATE": "日期格式错误", "FUTURE_DATE": "日期晚于今天",
+    "BAD_ENUM": "取值不在可选范围", "BAD_VALUE": "取值类型错误", "TOO_LONG": "内容超长",
+    "CODE_REQUIRED": "缺少企业代码", "USCC_CHECKSUM": "统一社会信用代码校验错误",
+    "REGNO_CHECKSUM": "注册号校验错误", "DATE_ORDER": "日期先后矛盾", "OUT_OF_SCOPE": "不属于涉企信息",
+    "STATE_SECRET": "涉及国家秘密", "NAME_MISMATCH": "名称与登记不符", "CODE_MISMATCH": "代码与登记不符",
+    "DUPLICATE_IN_BATCH": "同批重复", "SOURCE_REF_CHANGED": "文号被改动", "WITHDRAWN": "记录已撤销",
+    "MASK_NOT_ALLOWED": "屏蔽了不可屏蔽的字段", "VERSION_CONFLICT": "版本冲突",
+}
+
+
+def code_name(code: str) -> str:
+    """The Chinese name of a rejection code; an unknown code is named as 其他原因."""
+    return CODE_NAMES.get(code, f"其他原因（{code}）")
+
 
 def required(label: str) -> str:
     return f"「{label}」为必填项，不能为空"

@@ -129,6 +129,12 @@ def publication_period(category: Category, fields: Mapping[str, Any], published_
     return hit
 
 
+def current_period(category: Category, fields: Mapping[str, Any], published_at: str | None, first_day: date) -> Period:
+    """The period of a record's content counted from its first publication (`published_at`, an ISO
+    stamp), or from `first_day` when it has never been published."""
+    return publication_period(category, fields, date.fromisoformat(published_at[:10]) if published_at else first_day)
+
+
 def period_inputs(category: Category) -> tuple[str, ...]:
     """The json_names a category's publication period is computed from (masking of derived values)."""
     return _inputs(category.period or {})

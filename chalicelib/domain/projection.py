@@ -9,7 +9,10 @@ published version, its enterprise's public profile and the catalog, and nowhere 
   a day by `active_reasons`;
 - `Projection.feed_entry(at)` — the change feed entry of its publication, and `compacted`: what
   is left of an entry whose content is no longer public;
-- `search_entries(profile)` — the name-search index entries of an enterprise with a public profile.
+- `search_entries(profile)` — the name-search index entries of an enterprise with a public profile
+  (an enterprise with no public record left has no profile: page, search and credit check 404),
+  `restrictions(items, day)` / `search_flags(items, day)` — the credit check's reasons and a search
+  result's `restricted`, `abnormal`, `records`, from the enterprise's stored public items.
 
 Rules (SPEC §5 masking):
 - `fields` is `masking.public_copy`: 非公示项 left out, natural persons' ID-like values partially
@@ -43,6 +46,7 @@ LISTS = {"abnormal_list": "列入经营异常名录", "serious_violation": "列�
 LIST_SINCE, LIST_UNTIL = "listed_date", "removal_date"
 BAN_KINDS, BAN_SINCE, BAN_UNTIL = "CF_CFLB", "CF_JDRQ", "CF_YXQ"
 
+REASON_KEYS = ("category", "reason", "record_id", "since", "until")
 CREDIT = "credit"          # key of the credit facts in the stored public item (never served as such)
 ACTIVE_BEFORE = "active_before"   # a fact applies on days < this ISO date (None: no end)
 
@@ -111,7 +115,7 @@ def credit_facts(category_id: str, record_id: str, fields: Mapping[str, Any], ma
 
 def active_reasons(facts: Iterable[Mapping[str, Any]], day: str) -> list[dict]:
     """The credit check's `reasons` on `day` (ISO date): the facts that apply then, as served."""
-    out = [{k: v for k, v in f.items() if k != ACTIVE_BEFORE} for f in facts
+    out = [{k: f.get(k) for k in REASON_KEYS} for f in facts
            if f.get(ACTIVE_BEFORE) is None or day < f[ACTIVE_BEFORE]]
     return sorted(out, key=lambda r: (str(r["since"] or ""), r["record_id"]))
 
@@ -119,6 +123,27 @@ def active_reasons(facts: Iterable[Mapping[str, Any]], day: str) -> list[dict]:
 def served(item: Mapping[str, Any]) -> dict:
     """A stored public item as the enterprise page serves it (no keys, no internal facts)."""
     return {k: v for k, v in item.items() if k not in ("code", "sk", CREDIT)}
+
+
+def restrictions(items: Iterable[Mapping[str, Any]], day: str) -> list[dict]:
+    """The credit check's `reasons` on `day` from an enterprise's stored public items."""
+    return active_reasons([f for i in items for f in item_facts(i)], day)
+
+
+def search_flags(items: Iterable[Mapping[str, Any]], day: str) -> dict:
+    """A search result's `restricted`, `abnormal` and count of published `records` on `day`, from
+    the enterprise's stored public items."""
+    items = list(items)
+    reasons = restrictions(items, day)
+    return {"restricted": bool(reasons), "abnormal": any(r["category"] == "abnormal_list" for r in reasons),
+            "records": len(items)}
+
+
+def item_facts(item: Mapping[str, Any]) -> list[dict]:
+    """The credit facts of a stored public item (items written before they carried them: from the copy)."""
+    if CREDIT in item:
+        return list(item[CREDIT])
+    return credit_facts(item["category"], item["record_id"], item.get("fields") or {})
 
 
 def compacted(entry: Mapping[str, Any], current: Mapping[tuple[str, str], int]) -> dict:

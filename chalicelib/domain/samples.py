@@ -15,6 +15,7 @@ ENTERPRISE_USCC = make_uscc("91510802MA62XK0Q7")   # 利州区
 ENTERPRISE_REGNO = make_regno("51080200012345")
 INDIVIDUAL_REGNO = make_regno("51082100054321")    # 旺苍县 个体工商户
 AGENCY_USCC = make_uscc("11510800008651234")       # 市环保局 (demo)
+FOOD_DRUG_USCC = make_uscc("11510800008652345")    # 市食品药品监管局 (demo): every bureau its own code
 ELSEWHERE_USCC = make_uscc("91350100M000100Y4")    # 福州 (the GB 32100 example)
 
 _PARTY = {"name": "广元市利州区示例食品有限公司", "uscc": ENTERPRISE_USCC, "regno": ENTERPRISE_REGNO}
@@ -32,15 +33,15 @@ _SAMPLES: dict[str, dict[str, Any]] = {
         "XK_XKWS": "食品经营许可决定书", "XK_WSH": "广食药许〔2026〕88号", "XK_XKLB": "普通",
         "XK_XKZS": "食品经营许可证", "XK_XKBH": "JY15108020012345", "XK_NR": "预包装食品销售；热食类食品制售",
         "XK_JDRQ": "2026/09/28", "XK_YXQZ": "2026/09/28", "XK_YXQZI": "2031/09/27",
-        "XK_XKJG": "广元市食品药品监督管理局", "XK_XKJGDM": AGENCY_USCC, "XK_ZT": "1",
-        "XK_LYDW": "广元市食品药品监督管理局", "XK_LYDWDM": AGENCY_USCC, "BZ": "",
+        "XK_XKJG": "广元市食品药品监督管理局", "XK_XKJGDM": FOOD_DRUG_USCC, "XK_ZT": "1",
+        "XK_LYDW": "广元市食品药品监督管理局", "XK_LYDWDM": FOOD_DRUG_USCC, "BZ": "",
     },
     "admin_penalty": {
         "CF_XDR_MC": _PARTY["name"], "CF_XDR_LB": "法人及非法人组织", "CF_XDR_SHXYM": ENTERPRISE_USCC,
         "CF_XDR_GSZC": ENTERPRISE_REGNO, "CF_FRDB": "张某", "CF_FR_ZJLX": "身份证",
         "CF_FR_ZJHM": "510802198001011234", "CF_WSH": "广环罚〔2026〕12号", "CF_WFXW": "超标排放大气污染物",
         "CF_SY": "经监测，该公司锅炉废气颗粒物排放浓度超过国家标准。", "CF_YJ": "《中华人民共和国大气污染防治法》第九十九条",
-        "CF_CFLB": "罚款", "CF_NR": "罚款人民币伍万元", "CF_NR_FK": "5", "CF_JDRQ": "2026/09/28",
+        "CF_CFLB": "罚款", "CF_NR": "罚款人民币伍万元", "CF_NR_FK": "5", "CF_JDRQ": "2026/09/28",  # 伍万元 = 5
         "CF_YXQ": "2027/09/28", "CF_CFJG": "广元市环境保护局", "CF_CFJGDM": AGENCY_USCC,
         "CF_SJLY": "广元市环境保护局", "CF_SJLYDM": AGENCY_USCC, "BZ": "",
     },
@@ -75,6 +76,18 @@ _SAMPLES: dict[str, dict[str, Any]] = {
         "produced_date": "2026-09-10",
     },
 }
+
+
+_DIGITS = "零壹贰叁肆伍陆柒捌玖"
+
+
+def fine_in_words(wan: int) -> str:
+    """1–99 万元 in the capital numerals a 处罚决定书 uses: 5 → 伍万元, 12 → 壹拾贰万元."""
+    if not 1 <= wan <= 99:
+        raise ValueError(f"1–99 万元 only: {wan}")
+    tens, ones = divmod(wan, 10)
+    words = (_DIGITS[tens] + "拾" if tens else "") + (_DIGITS[ones] if ones else "")
+    return f"{words}万元"
 
 
 def sample_record(category_id: str, keys: Literal["json", "label", "code"] = "json",

@@ -41,7 +41,7 @@ ROUTES: dict[tuple[str, str], Rule] = {
     ("DELETE", "/v1/records/{record_id}"): Rule(roles=DEPT, audit="records.withdraw"),
     ("POST", "/v1/records/{record_id}/withdraw"): Rule(roles=DEPT, audit="records.withdraw"),
     ("POST", "/v1/uploads"): Rule(roles=SUBMITTERS, audit="uploads.create"),
-    ("GET", "/v1/uploads/{upload_id}"): Rule(roles=SUBMITTERS),
+    ("GET", "/v1/uploads/{upload_id}"): Rule(roles=SUBMITTERS, audit="uploads.read"),
     ("GET", "/v1/public/enterprises"): Rule(roles=PUBLIC),
     ("GET", "/v1/public/enterprises/{code}"): Rule(roles=PUBLIC),
     ("GET", "/v1/public/enterprises/{code}/credit-check"): Rule(roles=PUBLIC),
@@ -60,10 +60,14 @@ ROUTES: dict[tuple[str, str], Rule] = {
     ("GET", "/v1/admin/departments/{department_id}"): Rule(roles=OVERSIGHT),
     ("PUT", "/v1/admin/departments/{department_id}"): Rule(roles=ADMIN, audit="departments.update"),
     ("POST", "/v1/admin/users"): Rule(roles=ADMIN, audit="users.create"),
+    ("PUT", "/v1/admin/users/{username}"): Rule(roles=ADMIN, audit="users.update"),
     ("POST", "/v1/admin/users/{username}/disable"): Rule(roles=ADMIN, audit="users.disable"),
     ("PUT", "/v1/admin/calendar/{year}"): Rule(roles=ADMIN, audit="calendar.update"),
     ("GET", "/v1/admin/audit"): Rule(roles=OVERSIGHT),
 }
+
+
+ROLE_NAMES = {"operator": "部门操作员", "system": "部门系统", "admin": "管理员", "supervisor": "督查"}
 
 
 def rule(method: str, path: str) -> Rule:
@@ -76,7 +80,7 @@ def rule(method: str, path: str) -> Rule:
 def require_role(principal: Principal, method: str, path: str) -> None:
     r = rule(method, path)
     if not r.public and principal.role not in r.roles:
-        raise Forbidden(f"当前角色（{principal.role}）无权访问该功能")
+        raise Forbidden(f"当前角色（{ROLE_NAMES.get(principal.role, principal.role)}）无权访问该功能")
 
 
 def require_department(principal: Principal, department: str | None) -> str:

@@ -6,6 +6,11 @@ touches to be able to roll back, so one transaction costs O(table size) (32 s fo
 replace or remove items and never mutate them — an undo log of the touched items rolls back just
 as well, so those skip the copy. Transactions with Update keep moto's own deep copy. Real
 DynamoDB needs none of this; nothing in chalicelib outside local/ knows about it.
+
+One fidelity fix: DynamoDB applies each (conditional) write atomically, but moto's backend checks
+the condition and then writes in Python, so parallel requests to the threaded server can
+interleave (20 parallel conditional increments admitted 6 where the condition allows 5). Writes
+are serialised by one lock, as DynamoDB serialises writes to an item.
 """
 from __future__ import annotations
 
@@ -13,6 +18,7 @@ import copy
 import threading
 
 _state = threading.local()
+_WRITES = threading.RLock()
 
 
 class _NoTableCopy:
@@ -87,11 +93,29 @@ def patch_transactions() -> None:
     backend.DynamoDBBackend.transact_write_items = transact_write_items
 
 
+def serialise_writes() -> None:
+    import moto.dynamodb.models as backend
+
+    for name in ("put_item", "update_item", "delete_item", "transact_write_items"):
+        original = getattr(backend.DynamoDBBackend, name)
+        if getattr(original, "_serialised", False):
+            continue
+
+        def locked(self, *args, _original=original, **kwargs):
+            with _WRITES:
+                return _original(self, *args, **kwargs)
+
+        locked._serialised = True
+        locked._undo_log_patch = getattr(original, "_undo_log_patch", False)
+        setattr(backend.DynamoDBBackend, name, locked)
+
+
 def start(port: int, host: str = "127.0.0.1"):
     """Start a moto server thread on host:port; returns it (call .stop())."""
     from moto.server import ThreadedMotoServer
 
     patch_transactions()
+    serialise_writes()
     server = ThreadedMotoServer(ip_address=host, port=port, verbose=False)
     server.start()
     return server

@@ -6,8 +6,9 @@ from __future__ import annotations
 
 import random
 
+from chalicelib.catalog import COUNTY_REGIONS
 from chalicelib.domain.identifiers import make_regno, make_uscc
-from chalicelib.domain.samples import sample_record
+from chalicelib.domain.samples import fine_in_words, sample_record
 from chalicelib.models.principal import Principal
 
 REGIONS = ["510802", "510811", "510812", "510821", "510822", "510823", "510824"]
@@ -23,10 +24,33 @@ def demo_enterprises(n: int = 30) -> list[dict]:
         region = REGIONS[i % len(REGIONS)]
         trade, scope = TRADES[i % len(TRADES)]
         uscc = make_uscc(f"91{region}MA6{i:03d}{rnd.choice('ABCDEFGH')}{rnd.randint(0, 9)}X"[:17])
+        county = COUNTY_REGIONS[region]           # the address and the authority match the code
         out.append(sample_record(
             "registration", name=f"广元市示例{trade}有限公司{i + 1:02d}", uscc=uscc,
-            regno=make_regno(f"{region}{i:08d}"), business_scope=scope, approval_date="2026-09-01"))
+            regno=make_regno(f"{region}{i:08d}"), business_scope=scope, approval_date="2026-09-01",
+            address=f"四川省广元市{county}示例路{i + 1}号", registration_authority=f"广元市{county}市场监督管理局"))
     return out
+
+
+def demo_penalties(enterprises: list[dict]) -> list[dict]:
+    """市环保局's penalties: every fourth a 警告 alone (collected, not published), the others a fine
+    whose 处罚内容 states the same amount as 罚款金额."""
+    out = []
+    for i, e in enumerate(enterprises):
+        party = {"CF_XDR_MC": e["name"], "CF_XDR_SHXYM": e["uscc"], "CF_XDR_GSZC": e["regno"],
+                 "CF_WSH": f"广环罚〔2026〕{100 + i}号"}
+        if i % 4:
+            wan = 1 + i % 6
+            out.append(sample_record("admin_penalty", **party, CF_CFLB="罚款", CF_NR_FK=str(wan),
+                                     CF_NR=f"罚款人民币{fine_in_words(wan)}"))
+        else:
+            out.append(sample_record("admin_penalty", **party, CF_CFLB="警告", CF_NR="警告", CF_NR_FK=None))
+    return out
+
+
+def demo_licences(enterprises: list[dict]) -> list[dict]:
+    return [sample_record("admin_license", XK_XDR_MC=e["name"], XK_XDR_SHXYM=e["uscc"],
+                          XK_WSH=f"广食药许〔2026〕{200 + i}号") for i, e in enumerate(enterprises)]
 
 
 def seed(container) -> str:
@@ -43,13 +67,7 @@ def seed(container) -> str:
     registry = Principal(username="op-d21", role="operator", department="d21")
     enterprises = demo_enterprises()
     container.submissions.submit(registry, "d21", "registration", enterprises)
-    penalties, licences = [], []
-    for i, e in enumerate(enterprises[:12]):
-        party = {"CF_XDR_MC": e["name"], "CF_XDR_SHXYM": e["uscc"], "CF_XDR_GSZC": e["regno"]}
-        penalties.append(sample_record("admin_penalty", **party, CF_WSH=f"广环罚〔2026〕{100 + i}号",
-                                       CF_NR_FK=str(1 + i % 6), CF_CFLB="罚款" if i % 4 else "警告"))
-        licences.append(sample_record("admin_license", XK_XDR_MC=e["name"], XK_XDR_SHXYM=e["uscc"],
-                                      XK_WSH=f"广食药许〔2026〕{200 + i}号"))
+    penalties, licences = demo_penalties(enterprises[:12]), demo_licences(enterprises[:12])
     container.submissions.submit(Principal(username="op-d12", role="operator", department="d12"),
                                  "d12", "admin_penalty", penalties)
     container.submissions.submit(Principal(username="op-d23", role="operator", department="d23"),

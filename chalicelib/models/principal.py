@@ -3,6 +3,9 @@ from __future__ import annotations
 
 from pydantic import BaseModel
 
+# The roles (Cognito groups), in precedence order: a user's role is the first of them they hold.
+ROLES = ("admin", "supervisor", "system", "operator")
+
 
 class Principal(BaseModel):
     username: str

@@ -72,10 +72,6 @@ class Record(BaseModel):
             ops.append(("upsert", self.enterprise_code))
         return ops
 
-    @property
-    def forward_op(self) -> str:
-        return "withdraw" if self.state == "withdrawn" or not self.publishable else "upsert"
-
     def deadline_open(self) -> bool:
         """Is the record still waiting to be published (its publish_deadline matters)?"""
         return (self.state == "accepted" and self.match != "pending" and self.publishable

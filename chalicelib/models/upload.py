@@ -18,6 +18,8 @@ class Upload(BaseModel):
     actor: str = ""
     created_at: str
     object_key: str
+    object_version: str | None = None  # the one S3 object version processed (pinned at the first event)
+    object_etag: str | None = None
     state: str = "waiting"          # waiting → processing → done | failed
     rows_total: int | None = None
     rows_done: int = 0

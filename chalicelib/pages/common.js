@@ -196,8 +196,9 @@
     var blob = await resp.blob();
     var name = fallbackName;
     var cd = resp.headers.get("Content-Disposition") || "";
-    var m = /filename\*=UTF-8''([^;]+)|filename="?([^";]+)"?/i.exec(cd);
-    if (m) name = decodeURIComponent(m[1] || m[2]);
+    // The server's own (Chinese) name: RFC 5987 filename* first, the ASCII filename only without it.
+    var m = /filename\*=UTF-8''([^;]+)/i.exec(cd) || /filename="?([^";]+)"?/i.exec(cd);
+    if (m) name = decodeURIComponent(m[1]);
     var url = URL.createObjectURL(blob);
     var a = el("a", { href: url, download: name });
     document.body.appendChild(a);
@@ -215,11 +216,26 @@
     });
   }
 
+  /** The shared header's who-box on pages without their own login (public pages): shown only
+   * to someone logged in, with a working 退出登录; anonymous visitors never see it. */
+  function shell() {
+    var who = document.getElementById("who");
+    if (!who || document.getElementById("login-view")) return;
+    var me = claims();
+    who.hidden = !me;
+    if (!me) return;
+    document.getElementById("who-text").textContent = me.username + " · " + roleName(me.role);
+    document.getElementById("logout").addEventListener("click", function () {
+      setToken(null);
+      who.hidden = true;
+    });
+  }
+
   window.QY = {
     ApiError: ApiError, api: api, catalog: catalog, getToken: getToken, setToken: setToken, claims: claims,
     el: el, clear: clear, show: show, hide: hide, fieldText: fieldText, stateName: stateName,
     matchName: matchName, roleName: roleName, fmtTime: fmtTime, today: today, param: param,
     download: download, markNav: markNav
   };
-  document.addEventListener("DOMContentLoaded", markNav);
+  document.addEventListener("DOMContentLoaded", function () { markNav(); shell(); });
 })();

@@ -53,7 +53,24 @@
       document.getElementById(t.getAttribute("aria-controls")).hidden = !on;
     });
     if (focus) tabs[i].focus();
+    tabs[i].scrollIntoView({ block: "nearest", inline: "nearest" });
     history.replaceState(null, "", "#" + tabs[i].dataset.category);
+  }
+
+  /** On a narrow screen the tab strip scrolls sideways: say so, and fade the edge that has more. */
+  function tabsCue(tabs) {
+    var strip = document.getElementById("tabs");
+    var wrap = document.getElementById("tabs-wrap");
+    document.getElementById("tabs-count").textContent = tabs.length;
+    function update() {
+      var more = strip.scrollWidth - strip.clientWidth > 1;
+      document.getElementById("tabs-cue").hidden = !more;
+      wrap.classList.toggle("more-right", more && strip.scrollLeft + strip.clientWidth < strip.scrollWidth - 1);
+      wrap.classList.toggle("more-left", more && strip.scrollLeft > 1);
+    }
+    strip.addEventListener("scroll", update, { passive: true });
+    window.addEventListener("resize", update);
+    update();
   }
 
   function buildTabs(data, cat) {
@@ -67,7 +84,8 @@
         type: "button", role: "tab", id: "tab-" + id, "aria-controls": "panel-" + id,
         "aria-selected": "false", tabindex: "-1", dataset: { category: id }
       }, TAB_NAMES[id] || group.name, el("span", { class: "count" }, "(" + n + ")"));
-      var panel = el("div", { role: "tabpanel", id: "panel-" + id, "aria-labelledby": "tab-" + id, tabindex: "0", hidden: true });
+      var panel = el("div", { role: "tabpanel", id: "panel-" + id, "aria-labelledby": "tab-" + id, tabindex: "0", hidden: true },
+        el("h3", { class: "print-only panel-title", "aria-hidden": "true" }, group.name + "（" + n + " 条）"));
       if (n === 0) panel.appendChild(el("p", { class: "muted" }, "暂无" + group.name + "。"));
       group.records.forEach(function (rec) { panel.appendChild(recordCard(rec, cat.byId[id])); });
       tablist.appendChild(tab);
@@ -89,6 +107,7 @@
     var start = tabs.findIndex(function (t) { return t.dataset.category === wanted; });
     if (start < 0) start = data.categories.findIndex(function (g) { return g.records.length > 0; });
     selectTab(tabs, Math.max(start, 0), false);
+    tabsCue(tabs);
     return tabs;
   }
 
@@ -141,6 +160,9 @@
       document.getElementById("enterprise").hidden = false;
       QY.hide("status");
       var tabs = buildTabs(data, cat);
+      var printBtn = document.getElementById("print");
+      printBtn.hidden = false;
+      printBtn.addEventListener("click", function () { window.print(); });
       credit(e.code, tabs);
     } catch (err) {
       QY.show("status", err.status === 404 ? "warn" : "error", err.message);

@@ -1,4 +1,5 @@
-/* 开放数据: daily snapshot files with their (pre-signed) download links. */
+/* 开放数据: daily snapshot files with their (pre-signed) download links. The licence terms and
+ * the one attribution line are in the page itself (opendata.html). */
 (function () {
   "use strict";
   var el = QY.el;
@@ -20,9 +21,8 @@
           el("td", { class: "num" }, it.changes),
           el("td", null, links)));
       });
-      if (data.licence) document.getElementById("licence").textContent = data.licence;
       if (!data.items || data.items.length === 0) {
-        QY.show("status", "warn", "暂无开放数据文件。每日快照生成后将在此列出。");
+        QY.show("status", "empty", "暂无开放数据文件。每日快照生成后将在此列出。");
       } else {
         QY.hide("status");
         document.getElementById("table-wrap").hidden = false;

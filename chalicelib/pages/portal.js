@@ -148,11 +148,12 @@
     var list = QY.clear($("templates"));
     cats.forEach(function (c) {
       var href = "/v1/templates/" + encodeURIComponent(c.id);
-      var a = el("a", { href: href, download: c.id + "-模板.xlsx", class: "template-link", dataset: { category: c.id } }, c.name + " 模板（xlsx）");
+      var a = el("a", { href: href, download: c.name + ".xlsx", class: "template-link", dataset: { category: c.id } }, c.name + " 模板（xlsx）");
       a.addEventListener("click", function (ev) {
         ev.preventDefault();
-        QY.show("template-msg", "info", "正在下载 " + c.name + " 模板…");
-        QY.download(href, c.id + "-模板.xlsx").then(function (name) {
+        $("upload-category").value = c.id;       // the upload below is for the template just chosen
+        QY.show("template-msg", "loading", "正在下载 " + c.name + " 模板…");
+        QY.download(href, c.name + ".xlsx").then(function (name) {
           QY.show("template-msg", "ok", "已下载：" + name);
         }).catch(function (e) {
           QY.show("template-msg", "error", (e.code === "ROUTE_MISSING" ? "模板下载暂未开通，请稍后再试。" : "模板下载失败：" + e.message));
@@ -429,12 +430,14 @@
       recordsCursor = null;
     }
     var q = recordsQuery + (more ? "&cursor=" + encodeURIComponent(recordsCursor) : "");
-    QY.show("records-msg", "info", "正在加载…");
+    QY.show("records-msg", "loading", "正在加载…");
     $("records-more").hidden = true;
     try {
       var page = await call(q);
       if (seq !== recordsSeq) return;
-      recordsItems = (more ? recordsItems : []).concat(page.items || []);
+      var have = {};
+      recordsItems = (more ? recordsItems : []).filter(function (r) { return (have[r.record_id] = true); })
+        .concat((page.items || []).filter(function (r) { return !have[r.record_id] && (have[r.record_id] = true); }));
       recordsCursor = page.next_cursor || null;
       renderRecords();
     } catch (e) {
@@ -453,13 +456,17 @@
     return dl;
   }
 
-  function changedLabels(c, prev, cur) {
+  /** The fields a modification changed, each with its value before and after. */
+  function changes(c, prev, cur) {
     if (!prev) return [];
     var names = {};
     Object.keys(prev).concat(Object.keys(cur)).forEach(function (k) { names[k] = true; });
     return Object.keys(names).filter(function (k) {
       return JSON.stringify(prev[k]) !== JSON.stringify(cur[k]);
-    }).map(function (k) { return c && c.fieldsByName[k] ? c.fieldsByName[k].label : k; });
+    }).map(function (k) {
+      var f = c && c.fieldsByName[k];
+      return { label: f ? f.label : k, from: QY.fieldText(prev[k], f), to: QY.fieldText(cur[k], f) };
+    });
   }
 
   async function loadRecord(id) {
@@ -525,12 +532,15 @@
       el("h3", { id: "versions-title" }, "修改留痕（共 " + versions.length + " 个版本）"),
       el("ol", { class: "versions", id: "versions", reversed: true }, versions.map(function (v) {
         var prev = byVersion[v.version - 1];
-        var changed = v.op === "modify" ? changedLabels(c, prev && prev.fields, v.fields) : [];
+        var changed = v.op === "modify" ? changes(c, prev && prev.fields, v.fields) : [];
         return el("li", null,
           el("strong", null, "第 " + v.version + " 版 · " + (OPS[v.op] || v.op)),
           el("span", { class: "muted small" }, "　" + QY.fmtTime(v.at) + " · " + v.by),
           v.reason ? el("div", null, "原因：" + v.reason) : null,
-          changed.length ? el("div", { class: "small" }, "修改了：" + changed.join("、")) : null,
+          changed.length ? el("div", { class: "small" }, "修改了：" + changed.map(function (x) { return x.label; }).join("、")) : null,
+          changed.length ? el("div", { class: "small changes" }, changed.map(function (x) {
+            return el("div", { class: "change" }, x.label + "：", el("del", null, x.from), " → ", el("ins", null, x.to));
+          })) : null,
           v.upload_id ? el("div", { class: "small muted" }, "来自批量上传 " + v.upload_id) : null);
       }))));
   }

@@ -2,52 +2,17 @@
 (function () {
   "use strict";
   var el = QY.el;
-  var CODES = {
-    USCC_CHECKSUM: "信用代码校验错误", REGNO_CHECKSUM: "注册号校验错误", CODE_REQUIRED: "缺少企业代码",
-    REQUIRED: "必填项为空", BAD_DATE: "日期格式错误", FUTURE_DATE: "日期晚于今天", BAD_ENUM: "取值不在范围内",
-    TOO_LONG: "内容过长", NAME_MISMATCH: "名称与登记不符", STATE_SECRET: "涉密信息", DATE_ORDER: "日期先后错误",
-    OUT_OF_SCOPE: "不属于涉企信息", DUPLICATE_IN_BATCH: "同批重复", MASK_NOT_ALLOWED: "屏蔽了不可屏蔽的字段"
-  };
-  var COLUMNS = [
-    { key: "name", label: "部门" },
-    { key: "submitted", label: "报送条数", num: true },
-    { key: "accepted", label: "通过", num: true },
-    { key: "rejected", label: "回退", num: true },
-    { key: "rejection_rate", label: "回退率", num: true, fmt: rate },
-    { key: "top_rejection_codes", label: "主要回退原因", fmt: codes, nosort: true, cls: "codes" },
-    { key: "late", label: "迟报", num: true },
-    { key: "published_on_time", label: "按时公示", num: true },
-    { key: "published_late", label: "逾期公示", num: true },
-    { key: "pending_overdue", label: "待关联超期", num: true },
-    { key: "push_overdue", label: "逾期未报送", fmt: overdue },
-    { key: "name_conflicts", label: "名称冲突", num: true },
-    { key: "last_submission", label: "最近报送", fmt: QY.fmtTime, cls: "time" }
-  ];
   var report = null;
   var sort = { key: null, dir: 1 };
 
   function $(id) { return document.getElementById(id); }
-  function rate(v) {
-    if (v === null || v === undefined) return "—";
-    var pct = v <= 1 ? v * 100 : v;
-    return pct.toFixed(1) + "%";
-  }
-  function codes(v) {
-    if (!v || !v.length) return "—";
-    return v.map(function (c) {
-      var code = Array.isArray(c) ? c[0] : (c.code || c);
-      var n = Array.isArray(c) ? c[1] : c.count;
-      return (CODES[code] || code) + (n !== undefined ? "（" + n + "）" : "");
-    }).join("、");
-  }
-  function overdue(v) {
-    if (v === true || (typeof v === "number" && v > 0)) return el("span", { class: "badge bad" }, typeof v === "number" ? "是（" + v + "）" : "是");
-    return "否";
-  }
-  function cell(col, row, tag) {
-    var v = row[col.key];
-    var shown = col.fmt ? col.fmt(v) : (v === null || v === undefined ? "—" : v);
-    return el(tag || "td", { class: col.num ? "num" : (col.cls || null) }, shown);
+  /* The columns, their labels and every cell's text come from the server (services/reports.py
+   * COLUMNS), the same definition the xlsx export is built from. */
+  function cell(col, row, i) {
+    var text = row.cells ? row.cells[i] : String(row[col.key]);
+    var num = col.kind === "count" || col.kind === "rate";
+    var shown = col.kind === "flag" && /^是/.test(text) ? el("span", { class: "badge bad" }, text) : text;
+    return el("td", { class: num ? "num" : ({ codes: "codes", time: "time" }[col.kind] || null) }, shown);
   }
 
   function unauthenticated() { QY.setToken(null); showLogin("登录已失效，请重新登录。"); }
@@ -99,22 +64,31 @@
   }
 
   function render() {
+    var columns = report.columns;
     var head = QY.clear(document.querySelector("#report thead"));
     var body = QY.clear(document.querySelector("#report tbody"));
     var foot = QY.clear(document.querySelector("#report tfoot"));
-    head.appendChild(el("tr", null, COLUMNS.map(function (col) {
+    var items = (report.items || []).slice();
+    $("report-caption").textContent = "统计区间：" + report.from + " 至 " + report.to + "（" + report.region_name +
+      "），共 " + items.length + " 个部门 · 生成时间：" + report.generated_at_text;
+    if (!items.length) {
+      $("report-wrap").hidden = true;
+      QY.show("report-msg", "empty", "“" + report.region_name + "”暂无部门，没有需要统计的数据。请选择其他区域。");
+      return;
+    }
+    head.appendChild(el("tr", null, columns.map(function (col) {
+      var num = col.kind === "count" || col.kind === "rate";
       var state = sort.key === col.key ? (sort.dir > 0 ? "ascending" : "descending") : null;
-      if (col.nosort) return el("th", { scope: "col", class: col.num ? "num" : null }, col.label);
+      if (col.kind === "codes") return el("th", { scope: "col" }, col.label);
       var btn = el("button", { type: "button", class: "sort" },
         col.label, state ? (sort.dir > 0 ? " ▲" : " ▼") : "");
       btn.addEventListener("click", function () {
-        sort = { key: col.key, dir: sort.key === col.key ? -sort.dir : (col.num ? -1 : 1) };
+        sort = { key: col.key, dir: sort.key === col.key ? -sort.dir : (num ? -1 : 1) };
         render();
         document.querySelector("#report thead th[data-key='" + col.key + "'] button").focus();
       });
-      return el("th", { scope: "col", class: col.num ? "num" : null, "aria-sort": state, dataset: { key: col.key } }, btn);
+      return el("th", { scope: "col", class: num ? "num" : null, "aria-sort": state, dataset: { key: col.key } }, btn);
     })));
-    var items = (report.items || []).slice();
     if (sort.key) {
       items.sort(function (a, b) {
         var x = a[sort.key], y = b[sort.key];
@@ -125,19 +99,16 @@
       });
     }
     items.forEach(function (row) {
-      body.appendChild(el("tr", { dataset: { department: row.department } }, COLUMNS.map(function (col, i) {
-        if (i === 0) return el("th", { scope: "row" }, row.name || row.department);
-        return cell(col, row);
-      })));
+      body.appendChild(el("tr", { dataset: { department: row.department }, class: row.submitted ? null : "idle" },
+        columns.map(function (col, i) {
+          if (i === 0) return el("th", { scope: "row" }, row.cells[0]);
+          return cell(col, row, i);
+        })));
     });
-    if (report.total) {
-      foot.appendChild(el("tr", null, COLUMNS.map(function (col, i) {
-        if (i === 0) return el("th", { scope: "row" }, "合计");
-        if (col.key === "last_submission") return el("td", null, "");
-        return cell(col, report.total);
-      })));
-    }
-    $("report-caption").textContent = "统计区间：" + report.from + " 至 " + report.to + "，共 " + items.length + " 个部门";
+    foot.appendChild(el("tr", null, columns.map(function (col, i) {
+      if (i === 0) return el("th", { scope: "row" }, report.total.cells[0]);
+      return cell(col, report.total, i);
+    })));
     $("report-wrap").hidden = false;
   }
 
@@ -146,7 +117,7 @@
     if (!$("from").value || !$("to").value) { QY.show("report-msg", "error", "请选择统计区间"); return; }
     if ($("from").value > $("to").value) { QY.show("report-msg", "error", "起始日期不得晚于截止日期"); $("from").focus(); return; }
     $("xlsx-link").href = query("xlsx");
-    QY.show("report-msg", "info", "正在统计…");
+    QY.show("report-msg", "loading", "正在统计…");
     $("report-submit").disabled = true;
     try {
       report = await QY.api(query("json"), { onUnauthenticated: unauthenticated });
@@ -155,10 +126,21 @@
     } catch (e) {
       $("report-wrap").hidden = true;
       if (e.code === "ROUTE_MISSING" || e.status === 404) QY.show("report-msg", "warn", "督查报表功能尚未开通（接口返回 404），请稍后再试。");
+      else if (e.status === 403) QY.show("report-msg", "warn", e.message);
       else QY.show("report-msg", "error", e.message);
     } finally {
       $("report-submit").disabled = false;
     }
+  }
+
+  /** The counties and districts come from the catalog (the same list the server checks). */
+  function fillRegions() {
+    return QY.catalog().then(function (c) {
+      var regions = c.regions || {};
+      Object.keys(regions).sort().forEach(function (code) {
+        $("region").appendChild(el("option", { value: code }, regions[code]));
+      });
+    }).catch(function () { /* 全市 and 市级部门 only */ });
   }
 
   function start() {
@@ -175,7 +157,7 @@
           e.code === "ROUTE_MISSING" ? "报表导出功能尚未开通（接口返回 404），请稍后再试。" : "导出失败：" + e.message);
       });
     });
-    if (QY.getToken() && QY.claims()) enter(); else showLogin();
+    fillRegions().then(function () { if (QY.getToken() && QY.claims()) enter(); else showLogin(); });
   }
   document.addEventListener("DOMContentLoaded", start);
 })();

@@ -4,7 +4,7 @@ from __future__ import annotations
 from botocore.exceptions import BotoCoreError, ClientError
 
 from chalicelib.errors import BadRequest, NotFound, ServiceUnavailable, TooManyAttempts, Unauthenticated
-from chalicelib.models.principal import Principal
+from chalicelib.models.principal import ROLES, Principal
 
 MAX_FAILURES = 5
 WINDOW_SECONDS = 15 * 60
@@ -26,6 +26,11 @@ CHALLENGE_REFUSALS = {
     **dict.fromkeys(("NotAuthorizedException", "CodeMismatchException", "ExpiredCodeException",
                      "ResourceNotFoundException", "UserNotFoundException"), _BAD_CHALLENGE),
 }
+
+
+def canonical_username(username: str) -> str:
+    """Usernames are case-insensitive everywhere (the pool is, and so are throttling and admin)."""
+    return username.strip().lower()
 
 
 def cognito(call, refusals, **params) -> dict:
@@ -56,21 +61,24 @@ class AuthService:
             raise BadRequest("请填写用户名和密码", details=[
                 {"field": f, "code": "REQUIRED"} for f in ("username", "password")
                 if not isinstance(body.get(f), str) or not body.get(f)])
+        username = canonical_username(username)
         who = Principal(username=username[:128], role="unknown")
-        key = f"login#{username[:128]}"
-        if self.throttle.failures(key) >= MAX_FAILURES:
+        key = f"login#{username[:128]}"     # Cognito's usernames are ≤ 128 characters
+        if not self.throttle.admit(key, MAX_FAILURES, WINDOW_SECONDS):   # counted before Cognito is asked
             self._audit(who, request_id, "throttled")
             raise TooManyAttempts()
-        try:   # an outage (503) counts no failed attempt
+        try:
             resp = cognito(self.idp.initiate_auth, LOGIN_REFUSALS, ClientId=self.client_id,
                            AuthFlow="USER_PASSWORD_AUTH", AuthParameters={"USERNAME": username, "PASSWORD": password})
         except ClientError:
-            self.throttle.add_failure(key, WINDOW_SECONDS)
             self._audit(who, request_id, "failed")
             raise Unauthenticated("用户名或密码错误") from None
+        except ServiceUnavailable:   # an outage counts no failed attempt
+            self.throttle.refund(key)
+            raise
+        self.throttle.clear(key)     # the password was right
         if resp.get("ChallengeName") == "NEW_PASSWORD_REQUIRED":
             resp = self._set_new_password(who, resp["Session"], body.get("new_password"), request_id)
-        self.throttle.clear(key)
         self._audit(who, request_id, "ok")
         result = resp["AuthenticationResult"]
         return {"access_token": result["IdToken"], "token_type": "Bearer",
@@ -96,10 +104,11 @@ class AuthService:
 
     def create_user(self, body: dict) -> dict:
         username, role = body.get("username"), body.get("role")
+        username = canonical_username(username) if isinstance(username, str) else username
         department, temporary = body.get("department"), body.get("temporary_password")
         errors = [{"field": f, "code": "REQUIRED"} for f in ("username", "role", "temporary_password")
                   if not isinstance(body.get(f), str) or not body.get(f)]
-        if role not in (None, "admin", "supervisor", "operator", "system"):
+        if role is not None and role not in ROLES:
             errors.append({"field": "role", "code": "BAD_ENUM"})
         if role in ROLES_WITH_DEPARTMENT and (not department or (self.departments and not self.departments(department))):
             errors.append({"field": "department", "code": "REQUIRED" if not department else "NOT_FOUND"})
@@ -123,17 +132,63 @@ class AuthService:
                 "department": department if role in ROLES_WITH_DEPARTMENT else None, "enabled": True}
 
     def disable_user(self, username: str) -> dict:
-        try:
-            self.idp.admin_disable_user(UserPoolId=self.pool_id, Username=username)
-            self.idp.admin_user_global_sign_out(UserPoolId=self.pool_id, Username=username)
-        except ClientError as exc:
-            if exc.response["Error"]["Code"] == "UserNotFoundException":
-                raise NotFound("用户不存在") from None
-            raise
+        username = canonical_username(username)
+        self._admin(self.idp.admin_disable_user, username)
+        self._sign_out(username)
         return {"username": username, "enabled": False}
+
+    def update_user(self, username: str, body: dict) -> dict:
+        """Change an account's role and/or department; its older tokens stop working (≤ 60 s)."""
+        username = canonical_username(username)
+        role, department = body.get("role"), body.get("department")
+        errors = [{"field": f, "code": "NOT_EDITABLE"} for f in sorted(set(body) - {"role", "department"})]
+        if role is not None and role not in ROLES:
+            errors.append({"field": "role", "code": "BAD_ENUM"})
+        if department is not None and (not isinstance(department, str) or not department
+                                       or (self.departments and not self.departments(department))):
+            errors.append({"field": "department", "code": "NOT_FOUND"})
+        if not errors and role is None and department is None:
+            errors.append({"field": "role", "code": "REQUIRED", "message": "请提供 role 或 department"})
+        if errors:
+            raise BadRequest("账号信息不完整或有误", details=errors)
+        user = self._admin(self.idp.admin_get_user, username)
+        attrs = {a["Name"]: a["Value"] for a in user.get("UserAttributes", [])}
+        groups = [g["GroupName"] for g in self.idp.admin_list_groups_for_user(
+            UserPoolId=self.pool_id, Username=username).get("Groups", [])]
+        new_role = role or next((r for r in ROLES if r in groups), None)
+        new_department = department or attrs.get("custom:department")
+        if new_role in ROLES_WITH_DEPARTMENT and not new_department:
+            raise BadRequest("业务角色须绑定部门", details=[{"field": "department", "code": "REQUIRED"}])
+        if role:
+            for g in groups:
+                if g != role:
+                    self.idp.admin_remove_user_from_group(UserPoolId=self.pool_id, Username=username, GroupName=g)
+            self.idp.admin_add_user_to_group(UserPoolId=self.pool_id, Username=username, GroupName=role)
+        if department:
+            self.idp.admin_update_user_attributes(UserPoolId=self.pool_id, Username=username, UserAttributes=[
+                {"Name": "custom:department", "Value": department}])
+        self._sign_out(username)
+        return {"username": username, "role": new_role,
+                "department": new_department if new_role in ROLES_WITH_DEPARTMENT else None,
+                "enabled": user.get("Enabled", True)}
+
+    def _admin(self, call, username: str) -> dict:
+        try:
+            return call(UserPoolId=self.pool_id, Username=username)
+        except ClientError as exc:
+            if exc.response["Error"]["Code"] in ("UserNotFoundException", "InvalidParameterException"):
+                raise NotFound("用户不存在") from None      # also: a name Cognito could not hold
+            raise
+
+    def _sign_out(self, username: str) -> None:
+        """Tokens issued so far are refused: the cut-off the verifier reads, and Cognito's own sign-out
+        (refresh tokens)."""
+        self.throttle.revoke_tokens(username)
+        self._admin(self.idp.admin_user_global_sign_out, username)
 
     def ensure_user(self, username: str, role: str, department: str | None, password: str) -> None:
         """Create a user with a permanent password unless it exists (demo accounts, local only)."""
+        username = canonical_username(username)
         try:
             self.idp.admin_get_user(UserPoolId=self.pool_id, Username=username)
             return

@@ -50,7 +50,8 @@ class ChangeFeed:
         after = pos.get("k")
         items: list[dict] = []
         empty = 0
-        while day <= today() and len(items) < limit and empty < MAX_EMPTY_DAYS:
+        end = max(today(), date.fromisoformat(self.changes.last_day() or today().isoformat()))  # as_of jobs log ahead
+        while day <= end and len(items) < limit and empty < MAX_EMPTY_DAYS:
             page, last = self.changes.day(day.isoformat(), after, limit - len(items))
             items += page
             if page:
@@ -58,7 +59,7 @@ class ChangeFeed:
             if last and len(items) >= limit:
                 break
             if not last:
-                if day == today():
+                if day == end:
                     break
                 day, after, empty = day + timedelta(days=1), None, (0 if page else empty + 1)
         position = {"d": day.isoformat(), **({"k": after} if after else {})}

@@ -9,7 +9,7 @@ from chalicelib import pagination
 from chalicelib.clock import now_iso, today
 from chalicelib.dal.registry import name_tokens
 from chalicelib.domain.identifiers import is_regno_format, is_uscc_format, normalize_code
-from chalicelib.domain.projection import CREDIT, active_reasons, credit_facts, served
+from chalicelib.domain.projection import restrictions, search_flags, served
 from chalicelib.errors import BadRequest, NotFound
 
 PROFILE_KEYS = ("code", "name", "uscc", "regno", "registered_elsewhere", "status", "former_names")
@@ -21,6 +21,22 @@ def _profile(p: dict) -> dict:
 
 def _looks_like_code(q: str) -> bool:
     return is_uscc_format(q) or is_regno_format(q)
+
+
+def _region(profile: dict) -> str | None:
+    """The 6-digit administrative code the enterprise was registered in (USCC digits 3–8, else
+    the 注册号's first 6 digits)."""
+    uscc, regno = profile.get("uscc") or "", profile.get("regno") or ""
+    if is_uscc_format(uscc) and uscc[2:8].isdigit() and not uscc.startswith("00"):
+        return uscc[2:8]
+    return regno[:6] if is_regno_format(regno) else None
+
+
+def _search_item(profile: dict, copies: list[dict], day: str) -> dict:
+    """One search result: the profile, its tags (受限 / 异常 / 外地登记), its region and how many
+    records it has published."""
+    return {**_profile(profile), "registered_elsewhere": bool(profile.get("registered_elsewhere")),
+            **search_flags(copies, day), "region": _region(profile)}
 
 
 class PublicService:
@@ -41,22 +57,33 @@ class PublicService:
         return {"enterprise": _profile(profile), "categories": categories,
                 "total": sum(len(v) for v in groups.values())}
 
-    def search(self, q: str | None, limit: int, cursor: str | None) -> dict:
+    def search(self, q: str | None, limit: int, cursor: str | None, region: str | None = None) -> dict:
+        """By code, or by part of the name; `region` (6-digit code) keeps the enterprises
+        registered there (applied to each page of the name index, so a page may hold fewer)."""
         q = (q or "").strip()
         if not q:
             raise BadRequest("请输入企业名称或统一社会信用代码", details=[{"field": "q", "code": "REQUIRED"}])
+        if region and not (len(region) == 6 and region.isascii() and region.isdigit()):
+            raise BadRequest("区域代码应为 6 位数字", details=[{"field": "region", "code": "BAD_REQUEST"}])
+        found = self._search(q, limit, cursor, today().isoformat())
+        if region:
+            found["items"] = [i for i in found["items"] if i["region"] == region]
+        return found
+
+    def _search(self, q: str, limit: int, cursor: str | None, day: str) -> dict:
         code = normalize_code(q)
         if _looks_like_code(code):
-            profile, _ = self.public.enterprise(code)
-            return {"items": [_profile(profile)] if profile else [], "next_cursor": None}
+            profile, copies = self.public.enterprise(code)
+            return {"items": [_search_item(profile, copies, day)] if profile else [], "next_cursor": None}
         wanted = "".join(q.split()).upper()
         if len(wanted) < 2:
             raise BadRequest("名称关键词至少两个字", details=[{"field": "q", "code": "TOO_SHORT"}])
         token = sorted(name_tokens(wanted))[0]
         codes, last = self.registry.search_token(token, limit, pagination.decode(cursor))
         profiles = self.public.profiles(codes)
-        items = [_profile(p) for c in codes if (p := profiles.get(c))
-                 and any(wanted in "".join(n.split()).upper() for n in [p["name"], *(p.get("former_names") or [])])]
+        matches = [c for c in codes if (p := profiles.get(c))
+                   and any(wanted in "".join(n.split()).upper() for n in [p["name"], *(p.get("former_names") or [])])]
+        items = [_search_item(*self.public.enterprise(c), day) for c in matches]   # one Query each
         return {"items": items, "next_cursor": pagination.encode(last)}
 
     def credit_check(self, code: str, as_of: date | None = None) -> dict:
@@ -65,13 +92,6 @@ class PublicService:
         profile, copies = self.public.enterprise(normalize_code(code))
         if profile is None:
             raise NotFound("未找到该企业的公示信息")
-        reasons = active_reasons([f for c in copies for f in _facts(c)], day)
+        reasons = restrictions(copies, day)
         return {"code": profile["code"], "name": profile["name"], "restricted": bool(reasons),
                 "reasons": reasons, "checked_at": now_iso()}
-
-
-def _facts(item: dict) -> list[dict]:
-    """The credit facts of a stored public item (items written before they carried them: from the copy)."""
-    if CREDIT in item:
-        return item[CREDIT]
-    return credit_facts(item["category"], item["record_id"], item.get("fields") or {})

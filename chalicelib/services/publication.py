@@ -14,7 +14,7 @@ from datetime import date
 from chalicelib import metric_names as M
 from chalicelib.clock import now_iso
 from chalicelib.dal.records import Change
-from chalicelib.domain.periods import publication_period
+from chalicelib.domain.periods import current_period
 from chalicelib.domain.projection import project
 from chalicelib.models.record import Record
 from chalicelib.observability import count, logger
@@ -35,8 +35,9 @@ def batch_id_of(records: list[Record]) -> str:
 def retract(public, changes, records: list[Record], stamp: str, day: str, op: str) -> None:
     """Take records off the public side at once (撤销, 公示期满, a move to another enterprise):
     every public copy wherever it was put, and one change-log entry for each that was public."""
-    public.delete([(code, r.category, r.record_id) for r in records
-                   for code in dict.fromkeys((r.copy_code, r.enterprise_code))])
+    keys = [(code, r.category, r.record_id) for r in records for code in dict.fromkeys((r.copy_code, r.enterprise_code))]
+    public.delete(keys)
+    public.refresh(code for code, _, _ in keys)
     changes.append(day, [{"at": stamp, "op": op, "code": r.copy_code, "category": r.category,
                           "record_id": r.record_id, "version": r.version}
                          for r in records if r.state == "published"])
@@ -121,8 +122,7 @@ class ForwardJob:
 
     def _published(self, r: Record, as_of: date, stamp: str | None = None) -> Record:
         """The record as it is once this forward's upsert is accepted."""
-        first = date.fromisoformat(r.published_at[:10]) if r.published_at else as_of
-        period = publication_period(self.catalog.category(r.category), r.fields, first)
+        period = current_period(self.catalog.category(r.category), r.fields, r.published_at, as_of)
         return r.model_copy(update={
             "state": "published", "published_version": r.version, "forwarded_op": "upsert",
             "forwarded_code": r.enterprise_code, "published_at": r.published_at or stamp,
@@ -162,8 +162,10 @@ class ForwardJob:
             changes.append(Change(record=new, previous=r))
         # The public side first, then the records: if the job dies in between, the records are
         # still due and the re-run writes the same copies again (idempotent puts).
-        self.public.put(items, [profiles[c["code"]] for c in items])
+        self.public.put(items)
         self.public.delete(gone)
+        self.public.refresh([c["code"] for c in items] + [code for code, _, _ in gone],
+                            {c["code"]: profiles[c["code"]] for c in items})
         self.registry.index_names([profiles[c["code"]] for c in items])
         lost = {id(c) for c in self.records.write(changes)}
         kept = {c.record.record_id for c in changes if id(c) not in lost}
@@ -173,6 +175,7 @@ class ForwardJob:
             stale = [(code, r.category, r.record_id) for r in now.values()
                      if (code := written.get(r.record_id)) and (r.state != "published" or r.enterprise_code != code)]
             self.public.delete(stale)
+            self.public.refresh(code for code, _, _ in stale)
             kept |= {rid for rid in written if rid in now and (written[rid], now[rid].category, rid) not in stale}
         self.changes.append(as_of.isoformat(), [entry for entry in log if entry["record_id"] in kept])
         self._count_timeliness([c.previous for c in changes if id(c) not in lost and c.record.state == "published"

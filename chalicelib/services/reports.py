@@ -1,14 +1,86 @@
-"""督查考核 reports: per-department timeliness and quality from daily counters (no scan)."""
+"""督查考核 reports: per-department timeliness and quality from daily counters (no scan).
+
+COLUMNS is the one definition of the report's table: the page (its JSON carries `columns` and
+each row's `cells`) and the xlsx (adapters/report_xlsx.py) are both built from it, so they show
+the same rows under the same labels. A department with nothing submitted in the period shows
+"—" / "无数据", not a 0.0 % rejection rate.
+"""
 from __future__ import annotations
 
 from collections import Counter
-from datetime import date
+from dataclasses import dataclass
+from datetime import date, datetime
 
+from chalicelib.catalog import COUNTY_REGIONS
 from chalicelib.clock import now_iso, today
+from chalicelib.domain.messages import code_name
 from chalicelib.errors import BadRequest
 
 FIELDS = ("submitted", "accepted", "rejected", "late", "published_on_time", "published_late", "name_conflicts")
 MAX_DAYS = 366 * 3
+CITY_REGION = "510800"          # 市级部门
+REGIONS = {CITY_REGION: "市级部门", **COUNTY_REGIONS}
+NONE = "—"                      # nothing to show (no submissions, so no rate, no reasons)
+NO_DATA = "无数据"               # never submitted in the period
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    label: str
+    kind: str          # text | count | rate | codes | flag | time
+
+
+COLUMNS = (
+    Column("name", "部门", "text"),
+    Column("submitted", "报送条数", "count"),
+    Column("accepted", "通过", "count"),
+    Column("rejected", "回退", "count"),
+    Column("rejection_rate", "回退率", "rate"),
+    Column("top_rejection_codes", "主要回退原因", "codes"),
+    Column("late", "迟报", "count"),
+    Column("published_on_time", "按时公示", "count"),
+    Column("published_late", "逾期公示", "count"),
+    Column("pending_overdue", "待关联超期", "count"),
+    Column("push_overdue", "逾期未报送", "flag"),
+    Column("name_conflicts", "名称冲突", "count"),
+    Column("last_submission", "最近报送", "time"),
+)
+
+
+def cn_datetime(iso: str | None) -> str | None:
+    """ISO time (Asia/Shanghai) → 2026年12月07日 16:36."""
+    if not iso:
+        return None
+    t = datetime.fromisoformat(iso)
+    return f"{t.year}年{t.month:02d}月{t.day:02d}日 {t.hour:02d}:{t.minute:02d}"
+
+
+def cell(column: Column, row: dict):
+    """The value of one cell as the report shows it: int for counts, a fraction for rates
+    (the page shows it as a percentage, the xlsx with a percent format), text otherwise."""
+    value = row.get(column.key)
+    idle = not row.get("submitted")
+    if column.kind == "count":
+        return int(value or 0)
+    if column.kind == "rate":
+        return NONE if idle or value is None else value
+    if column.kind == "codes":
+        return "、".join(f"{code_name(c)}（{n}）" for c, n in value or []) or NONE
+    if column.kind == "flag":
+        if value:
+            return f"是（{value}）"
+        return NONE if idle else "否"
+    if column.kind == "time":
+        return cn_datetime(value) or NO_DATA
+    return value if value not in (None, "") else NONE
+
+
+def cell_text(column: Column, row: dict) -> str:
+    value = cell(column, row)
+    if column.kind == "rate" and isinstance(value, float):
+        return f"{value * 100:.1f}%"
+    return str(value)
 
 
 class ReportService:
@@ -22,10 +94,11 @@ class ReportService:
         if start > end or (end - start).days > MAX_DAYS:
             raise BadRequest("统计区间无效：from 不得晚于 to，且不超过三年",
                              details=[{"field": "from", "code": "BAD_REQUEST"}])
+        if region and region not in REGIONS:
+            raise BadRequest("区域代码无效", details=[{"field": "region", "code": "BAD_ENUM",
+                                                     "allowed": sorted(REGIONS)}])
         depts = [d for d in self.directory.all() if not region or d.region == region]
-        if region and not depts:
-            raise BadRequest("没有该区县的部门", details=[{"field": "region", "code": "NOT_FOUND"}])
-        findings = self.counters.latest_deadlines(end.isoformat())
+        findings = self.counters.latest_deadlines(end.isoformat()) if depts else {}
         items = [self._row(d, start, end, findings.get(d.id, {})) for d in depts]
         total = {k: sum(i[k] for i in items) for k in (*FIELDS, "pending_overdue", "push_overdue")}
         total["rejection_rate"] = _rate(total["rejected"], total["submitted"])
@@ -33,7 +106,15 @@ class ReportService:
         for i in items:
             codes.update(dict(i["top_rejection_codes"]))
         total["top_rejection_codes"] = [[c, n] for c, n in codes.most_common(5)]
-        return {"from": start.isoformat(), "to": end.isoformat(), "region": region, "generated_at": now_iso(),
+        total["name"] = "合计"
+        total["last_submission"] = max((i["last_submission"] for i in items if i["last_submission"]), default=None)
+        generated = now_iso()
+        for row in (*items, total):
+            row["cells"] = [cell_text(c, row) for c in COLUMNS]
+        return {"from": start.isoformat(), "to": end.isoformat(), "region": region,
+                "region_name": REGIONS.get(region) if region else "全市",
+                "generated_at": generated, "generated_at_text": cn_datetime(generated),
+                "columns": [{"key": c.key, "label": c.label, "kind": c.kind} for c in COLUMNS],
                 "items": items, "total": total}
 
     def _row(self, dept, start: date, end: date, finding: dict) -> dict:

@@ -16,7 +16,7 @@ from datetime import date
 from chalicelib.catalog.model import FieldType
 from chalicelib.clock import now_iso, today
 from chalicelib.dal.records import Change
-from chalicelib.domain.periods import Deadlines, deadlines, is_late, publication_period
+from chalicelib.domain.periods import Deadlines, current_period, deadlines, is_late, publication_period
 from chalicelib.domain.validation import FieldError, RecordCheck, validate_record
 from chalicelib.domain.workdays import WorkCalendar
 from chalicelib.errors import BadRequest, NotAllowedCategory
@@ -244,8 +244,7 @@ def _state_after_change(category, prev: Record | None, fields: dict, code: str, 
     if prev.state == "published":
         return "published" if code == prev.enterprise_code else "accepted"
     if prev.state == "archived":
-        first = date.fromisoformat(prev.published_at[:10]) if prev.published_at else day
-        period = publication_period(category, fields, first)
+        period = current_period(category, fields, prev.published_at, day)
         reopened = period.publishable and (period.until is None or period.until > day)
         return "accepted" if reopened else "archived"
     return prev.state

@@ -12,15 +12,17 @@ from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, pro
 from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 
 
-def s3_objects(body: str) -> list[tuple[str, str]]:
-    """(bucket, key) pairs of an S3 event notification; the s3:TestEvent yields none."""
+def s3_objects(body: str) -> list[tuple[str, str, str | None, str | None]]:
+    """(bucket, key, version id, ETag) of an S3 event notification; the s3:TestEvent yields none."""
     message = json.loads(body)
     objects = []
     for rec in message.get("Records", []):
         if not str(rec.get("eventName", "")).startswith("ObjectCreated"):
             continue
         s3 = rec["s3"]
-        objects.append((s3["bucket"]["name"], unquote_plus(s3["object"]["key"])))
+        obj = s3["object"]
+        objects.append((s3["bucket"]["name"], unquote_plus(obj["key"]), obj.get("versionId") or None,
+                        str(obj["eTag"]).strip('"') if obj.get("eTag") else None))
     return objects
 
 
@@ -31,8 +33,8 @@ class UploadEventHandler:
     def handle(self, event: dict, context) -> dict:
         """Process an SQS batch; returns {"batchItemFailures": [...]} for the failed messages."""
         def record_handler(record: SQSRecord) -> None:
-            for bucket, key in s3_objects(record.body):
-                self.processor.process_object(bucket, key)
+            for bucket, key, version, etag in s3_objects(record.body):
+                self.processor.process_object(bucket, key, version=version, etag=etag)
 
         return process_partial_response(
             event=event, record_handler=record_handler,

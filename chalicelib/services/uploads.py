@@ -64,6 +64,11 @@ class UploadService:
         return view
 
 
+def _same_object(upload: Upload, version: str | None, etag: str | None) -> bool:
+    """Whether an event's object (what it names of version id and ETag) is the upload's pinned one."""
+    return (version is None or version == upload.object_version) and (etag is None or etag == upload.object_etag)
+
+
 def upload_id_of(key: str) -> str | None:
     """uploads/<department>/<upload_id>/<filename> → upload_id (None for any other key)."""
     parts = key.split("/")
@@ -94,12 +99,22 @@ class UploadProcessor:
         self.chunk_size = chunk_size
         self.workdir = workdir
 
-    def process_object(self, bucket: str, key: str) -> str:
-        """Process one uploaded object; safe to call again for the same object."""
+    def process_object(self, bucket: str, key: str, version: str | None = None, etag: str | None = None) -> str:
+        """Process one uploaded object; safe to call again for the same object.
+
+        One object version per upload: the first event pins its version (S3 versioning is on), and
+        any other object later POSTed with the same pre-signed form (within its 15 minutes) is
+        logged and ignored — a done upload keeps its counts and records, a half-done one resumes
+        on the version it started with."""
         upload_id = upload_id_of(key)
         upload = self.uploads.get(upload_id) if upload_id else None
         if upload is None or upload.object_key != key:
             logger.warning("object without an upload", extra={"key": key})
+            return "ignored"
+        if upload.object_version is not None and not _same_object(upload, version, etag):
+            logger.warning("another object for an upload ignored: one object version per upload", extra={
+                "upload_id": upload.upload_id, "pinned_version": upload.object_version, "version": version,
+                "etag": etag})
             return "ignored"
         if upload.state in ("done", "failed"):
             return upload.state
@@ -111,11 +126,15 @@ class UploadProcessor:
         started = time.monotonic()
         path = os.path.join(self.workdir, f"{upload.upload_id}.xlsx")
         try:
-            size = self.s3.head_object(Bucket=bucket, Key=key)["ContentLength"]
+            if upload.object_version is None and not self._pin(upload, bucket, key, version, etag):
+                self.uploads.release(upload)
+                return "ignored"
+            pinned = {"VersionId": upload.object_version} if upload.object_version != "null" else {}
+            size = self.s3.head_object(Bucket=bucket, Key=key, **pinned)["ContentLength"]
             if size > self.max_bytes:
                 return self._fail(upload, "FILE_TOO_LARGE", f"文件超过 {self.max_bytes // 1024 // 1024} MB 上限",
                                   [{"bytes": size, "max_bytes": self.max_bytes}])
-            self.s3.download_file(bucket, key, path)
+            self.s3.download_file(bucket, key, path, ExtraArgs=pinned or None)
             pipeline = RowPipeline(self, upload, path)
             try:
                 error = pipeline.run()
@@ -129,6 +148,22 @@ class UploadProcessor:
             if os.path.exists(path):
                 os.remove(path)
             count(M.UPLOAD_PROCESSING_SECONDS, round(time.monotonic() - started, 3), unit="Seconds")
+
+    def _pin(self, upload: Upload, bucket: str, key: str, version: str | None, etag: str | None) -> bool:
+        """Record the object version this upload is (the event's, else the one with the event's
+        ETag, else the current one); False if another invocation pinned a different one first."""
+        head = self.s3.head_object(Bucket=bucket, Key=key, **({"VersionId": version} if version else {}))
+        version, found = version or head.get("VersionId") or "null", head["ETag"].strip('"')
+        if etag and found != etag and version != "null":      # replaced since this event: find its version
+            listed = self.s3.list_object_versions(Bucket=bucket, Prefix=key).get("Versions", [])
+            match = next((v for v in listed if v["Key"] == key and v["ETag"].strip('"') == etag), None)
+            if match is not None:
+                version, found = match["VersionId"], etag
+        if self.uploads.pin_object(upload, version, found):
+            return True
+        stored = self.uploads.get(upload.upload_id)          # pinned meanwhile by another invocation
+        upload.object_version, upload.object_etag = stored.object_version, stored.object_etag
+        return _same_object(upload, version, found)
 
     def _fail(self, upload: Upload, code: str, message: str, details: list) -> str:
         """The whole file is refused: nothing of it was stored (checked before any row is applied)."""

@@ -7,34 +7,39 @@ and only the watched ones' watchers are looked up (one Query per watched code) �
 never polled. One signed POST per watchlist and run (HMAC-SHA256 over "<ts>.<body>",
 Idempotency-Key = delivery id); a failed delivery is retried by the next forward run (hourly) and
 goes to the webhook DLQ after 3 attempts.
+
+Callback URLs go through the CallbackGuard (adapters/callbacks.py) at creation and again at every
+delivery, and the delivery connects to the address checked then. Owners see one generic error for
+any failed delivery (a refused address and an HTTP status look the same: no port-scan oracle);
+the reason goes to the logs and the dead-letter queue.
 """
 from __future__ import annotations
 
 import hashlib
-import ipaddress
 import json
-import re
 import secrets
-from urllib.parse import urlparse
 
 from ulid import ULID
 
 from chalicelib import pagination
+from chalicelib.adapters.callbacks import CallbackRefused
 from chalicelib.clock import now_iso
 from chalicelib.domain.identifiers import is_regno_format, is_uscc_format, normalize_code
 from chalicelib.errors import BadRequest, Forbidden, NotFound
 from chalicelib.models.principal import Principal
+from chalicelib.observability import logger
 
 MAX_CODES = 5000
 MAX_ATTEMPTS = 3
+DELIVERY_FAILED = "投递失败：回调地址不可达、被拒绝或未返回 2xx"
 
 
 class WatchlistService:
-    def __init__(self, repo, public, sender, dead_letter, allow_private: bool = False):
-        self.allow_private = allow_private
+    def __init__(self, repo, public, guard, sender, dead_letter):
         self.repo = repo
         self.public = public           # PublicService: the credit check
-        self.sender = sender           # callable(url, secret, body: dict, key) → error str | None
+        self.guard = guard             # CallbackGuard: URL → checked Target, or CallbackRefused
+        self.sender = sender           # callable(target, secret, body: dict, key) → error str | None
         self.dead_letter = dead_letter
 
     def create(self, principal: Principal, department: str, body: dict) -> dict:
@@ -48,8 +53,12 @@ class WatchlistService:
         bad = [c for c in normal if not (is_uscc_format(c) or is_regno_format(c))]
         if bad or len(normal) != len(codes):
             errors.append({"field": "codes", "code": "BAD_VALUE", "values": bad[:20]})
-        if not self._callback_ok(url):
-            errors.append({"field": "callback_url", "code": "BAD_VALUE", "message": "应为公网可达的 https:// 地址"})
+        try:
+            self.guard.check(url)
+        except CallbackRefused as exc:
+            logger.info("watchlist callback refused", extra={"reason": str(exc)})
+            errors.append({"field": "callback_url", "code": "BAD_VALUE",
+                           "message": "应为只解析到公网地址的 https:// 地址"})
         if errors:
             raise BadRequest("关注名单有误", details=errors)
         watchlist = {"id": str(ULID()), "department": department, "callback_url": url,
@@ -58,23 +67,6 @@ class WatchlistService:
         self.repo.create(watchlist, sorted(set(normal)))
         return watchlist   # the secret is shown once, here
 
-    def _callback_ok(self, url) -> bool:
-        """https to a public host; no internal addresses (SSRF) unless the stage allows them."""
-        if not isinstance(url, str) or len(url) > 2000:
-            return False
-        parts = urlparse(url)
-        if not parts.hostname or parts.scheme not in ("https", "http"):
-            return False
-        if self.allow_private:
-            return True
-        if parts.scheme != "https" or parts.hostname in ("localhost",) or parts.hostname.endswith(".internal"):
-            return False
-        try:
-            ip = ipaddress.ip_address(parts.hostname)
-        except ValueError:
-            return True            # a name; resolved by the sender
-        return ip.is_global
-
     def deliveries(self, principal: Principal, watchlist_id: str, limit: int, cursor: str | None) -> dict:
         wl = self.repo.get(watchlist_id)
         if wl is None:
@@ -82,6 +74,9 @@ class WatchlistService:
         if not principal.is_admin and wl["department"] != principal.department:
             raise Forbidden("只能查看本部门的关注名单")
         items, last = self.repo.deliveries(watchlist_id, limit, pagination.decode(cursor))
+        for item in items:
+            if "last_error" in item:
+                item["last_error"] = DELIVERY_FAILED    # also for deliveries stored before it was generic
         return {"items": items, "next_cursor": pagination.encode(last)}
 
     def notify(self, changes: list[dict]) -> dict:
@@ -126,13 +121,18 @@ class WatchlistService:
 
     def _attempt(self, wl: dict, delivery: dict) -> int:
         body = {"delivery_id": delivery["id"], "watchlist_id": wl["id"], "events": json.loads(delivery["events"])}
-        error = self.sender(wl["callback_url"], wl["secret"], body, delivery["id"])
+        try:   # checked again at every delivery; the connection goes to the address checked now
+            error = self.sender(self.guard.check(wl["callback_url"]), wl["secret"], body, delivery["id"])
+        except CallbackRefused as exc:
+            error = f"callback refused: {exc}"
         delivery["attempts"] = int(delivery["attempts"]) + 1
         delivery["last_attempt_at"] = now_iso()
         if error is None:
             delivery["status"] = "delivered"
         else:
-            delivery["last_error"] = re.sub(r"\s+", " ", error)[:300]
+            logger.warning("watchlist delivery failed", extra={"watchlist_id": wl["id"], "delivery_id": delivery["id"],
+                                                                "reason": error[:300]})
+            delivery["last_error"] = DELIVERY_FAILED
             if delivery["attempts"] >= MAX_ATTEMPTS:
                 delivery["status"] = "dead"
                 self.dead_letter({"delivery_id": delivery["id"], "watchlist_id": wl["id"], "error": error})

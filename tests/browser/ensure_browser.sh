@@ -2,7 +2,7 @@
 # Installs what the browser tests (tests/browser) need; idempotent, does nothing when all is there:
 #   - Debian's Chromium at /usr/bin/chromium and CJK fonts for the Chinese pages (apt-get;
 #     Playwright's own browser download is never used)
-#   - the pinned Playwright of requirements-browser.txt in the project's .venv
+#   - the pinned Playwright and axe-playwright-python of requirements-browser.txt in the project's .venv
 # Usage, from anywhere: bash tests/browser/ensure_browser.sh   (VENV=… to use another venv)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -25,9 +25,13 @@ if [ ! -x "$PY" ]; then
     echo "ensure_browser: $PY not found; run 'make venv' first" >&2
     exit 1
 fi
-want="$(sed -n 's/^playwright==\([^[:space:]]*\).*/\1/p' requirements-browser.txt)"
-have="$("$PY" -c 'import importlib.metadata as m; print(m.version("playwright"))' 2>/dev/null || true)"
-if [ "$have" != "$want" ]; then
-    echo "ensure_browser: pip install playwright==$want into $VENV" >&2
+# Every pin of requirements-browser.txt (playwright, axe-playwright-python) at its pinned version.
+missing=""
+while read -r pkg want; do
+    have="$("$PY" -c "import importlib.metadata as m; print(m.version('$pkg'))" 2>/dev/null || true)"
+    [ "$have" = "$want" ] || missing="$missing $pkg==$want"
+done < <(sed -n 's/^\([A-Za-z0-9_.-]*\)==\([^[:space:]]*\).*/\1 \2/p' requirements-browser.txt)
+if [ -n "$missing" ]; then
+    echo "ensure_browser: pip install$missing into $VENV" >&2
     "$PY" -m pip install --quiet -r requirements-browser.txt
 fi

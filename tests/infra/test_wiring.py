@@ -33,7 +33,7 @@ CHALICE_PROVIDES = {
 }
 
 # Settings read on AWS from the Lambda environment; AWS_REGION is set by Lambda itself (reserved).
-LOCAL_ONLY = {"AWS_ENDPOINT_URL", "LOCAL_DEMO_PASSWORD"}
+LOCAL_ONLY = {"AWS_ENDPOINT_URL", "LOCAL_DEMO_PASSWORD", "WEBHOOK_ALLOW_PRIVATE"}
 RESERVED = {"AWS_REGION"}
 
 

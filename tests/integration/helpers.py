@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+from contextlib import contextmanager
 
 from chalicelib.domain.samples import sample_record
 
@@ -28,3 +29,30 @@ def run_job(client, login, job, as_of=None) -> dict:
                             body=json.dumps({"as_of": as_of} if as_of else {}))
     assert resp.status_code == 200, resp.body
     return resp.json_body
+
+
+@contextmanager
+def crash_after_first_checkpoint(ddb, rows: int = 500):
+    """An upload worker killed between chunks: the DynamoDB transaction after the checkpoint at
+    `rows` raises (botocore hooks on the real client). Yields the state ({"crashed": bool})."""
+    state = {"checkpointed": False, "crashed": False}
+
+    def crash(**kwargs):
+        if state["checkpointed"] and not state["crashed"]:
+            state["crashed"] = True
+            raise RuntimeError("injected crash between chunks")
+
+    def watch_checkpoint(params, **kwargs):   # the checkpoint commits with the counters, in a transaction
+        for op in params.get("TransactItems", []):
+            put = op.get("Put", {})
+            if put.get("TableName", "").endswith("-uploads") and put["Item"].get("next_row") in (rows, {"N": str(rows)}):
+                state["checkpointed"] = True
+
+    event = "before-parameter-build.dynamodb.TransactWriteItems"
+    ddb.meta.events.register(event, crash)
+    ddb.meta.events.register(event, watch_checkpoint)
+    try:
+        yield state
+    finally:
+        ddb.meta.events.unregister(event, crash)
+        ddb.meta.events.unregister(event, watch_checkpoint)

@@ -23,7 +23,7 @@ def test_given_every_page_then_the_same_header_and_navigation(client):
         assert "<!--#include" not in html and html.count('class="site-header"') == 1, name
         navs[name] = nav_links(html)
         own = "/" if name == "index.html" else f"/pages/{name}"
-        current = re.findall(r'<a href="([^"]+)" aria-current="page">', html)
+        current = re.findall(r'<a href="([^"]+)" aria-current="page">', NAV.search(html).group(1))
         assert current == ([own] if own in navs[name] else []), name   # a detail page has no entry of its own
     assert len({tuple(v) for v in navs.values()}) == 1
     linked = set(next(iter(navs.values())))
@@ -33,3 +33,11 @@ def test_given_every_page_then_the_same_header_and_navigation(client):
 
 def test_given_the_shared_part_then_it_is_not_served_alone(client):
     assert client.http.get("/pages/_header.html").status_code == 404
+
+
+def test_given_every_page_then_the_shared_footer_links_the_accessibility_statement(client):
+    for name in PAGES:
+        html = client.http.get("/" if name == "index.html" else f"/pages/{name}").body.decode()
+        assert html.count('href="/pages/accessibility.html"') >= 1, name
+        assert html.count('class="footer-links"') == 1, name
+    assert {"accessibility.html", "fields.html"} <= set(PAGES)

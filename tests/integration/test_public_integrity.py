@@ -11,7 +11,7 @@ import json
 import pytest
 
 from chalicelib.domain.identifiers import make_regno, make_uscc
-from chalicelib.domain.samples import ENTERPRISE_USCC, sample_record
+from chalicelib.domain.samples import ELSEWHERE_USCC, ENTERPRISE_REGNO, ENTERPRISE_USCC, sample_record
 from tests.integration.helpers import accepted, register, run_job
 
 OTHER_USCC = make_uscc("91510802MA62XK1Q7")
@@ -49,19 +49,40 @@ def record(client, headers, record_id):
 
 
 def feed(client):
-    items = client.http.get("/v1/public/changes?limit=200").json_body["items"]
+    """The whole change feed, page after page (a page walks at most 62 days without changes)."""
+    items, cursor = [], None
+    for _ in range(20):
+        page = client.http.get("/v1/public/changes?limit=200" + (f"&cursor={cursor}" if cursor else "")).json_body
+        items += page["items"]
+        if cursor == page["next_cursor"]:
+            break
+        cursor = page["next_cursor"]
     return [{k: v for k, v in i.items() if k != "seq"} for i in items]
 
 
-def outbox(stack, day=None):
-    """Every entry the publicity system was sent (exchange bucket outbox), in order of batches."""
+def search(client, q):
+    resp = client.http.get(f"/v1/public/enterprises?q={q}")
+    assert resp.status_code == 200, resp.body
+    return resp.json_body["items"]
+
+
+def search_item(code, **flags):
+    """A search result of one of the two registered enterprises (SPEC §6.3 search items)."""
+    name, regno = {ENTERPRISE_USCC: (SAMPLE_NAME, ENTERPRISE_REGNO), OTHER_USCC: (OTHER_NAME, OTHER_REGNO)}[code]
+    return {"code": code, "name": name, "uscc": code, "regno": regno, "registered_elsewhere": False,
+            "status": "存续", "former_names": [], "abnormal": False, "region": "510802", **flags}
+
+
+def outbox(stack, before: frozenset = frozenset()) -> tuple[frozenset, list[dict]]:
+    """The outbox files (exchange bucket) and the entries of those not in `before`: what the
+    publicity system was sent since (one forward run writes one file per batch)."""
     s3, bucket = stack.aws.client("s3"), stack.settings.bucket("exchange")
-    objects = s3.list_objects_v2(Bucket=bucket, Prefix="exchange/outbox/").get("Contents", [])
+    keys = frozenset(o["Key"] for o in s3.list_objects_v2(Bucket=bucket, Prefix="exchange/outbox/").get("Contents", []))
     out = []
-    for o in sorted(objects, key=lambda o: o["LastModified"]):
-        out += [json.loads(line) for line in s3.get_object(Bucket=bucket, Key=o["Key"])["Body"].read()
+    for key in sorted(keys - before):
+        out += [json.loads(line) for line in s3.get_object(Bucket=bucket, Key=key)["Body"].read()
                 .decode().splitlines() if line.strip()]
-    return out
+    return keys, out
 
 
 def penalty_copy(rec: dict, code: str, name: str, **overrides) -> dict:
@@ -93,6 +114,7 @@ def test_a_move_leaves_the_old_enterprise_at_once_and_forward_sends_withdraw_the
     assert page(client, ENTERPRISE_USCC)["admin_penalty"] == [penalty_copy(rec, ENTERPRISE_USCC, SAMPLE_NAME)]
     assert credit(client, ENTERPRISE_USCC) == {"code": ENTERPRISE_USCC, "name": SAMPLE_NAME, "restricted": True,
                                                "reasons": [ban_reason(rec)]}
+    assert search(client, ENTERPRISE_USCC) == [search_item(ENTERPRISE_USCC, restricted=True, records=2)]
     # the party is corrected to another enterprise (a PUT; a batch resend does the same)
     resp = client.http.put(f"/v1/records/{acc['record_id']}", headers=op, body=json.dumps(moved_to_other()))
     assert resp.status_code == 200, resp.body
@@ -102,11 +124,12 @@ def test_a_move_leaves_the_old_enterprise_at_once_and_forward_sends_withdraw_the
                                                "reasons": []}
     assert "admin_penalty" not in page(client, OTHER_USCC)
     assert credit(client, OTHER_USCC)["restricted"] is False
+    assert search(client, ENTERPRISE_USCC) == [search_item(ENTERPRISE_USCC, restricted=False, records=1)]
     assert record(client, op, acc["record_id"])["state"] == "accepted"
-    sent_before = len(outbox(stack))
+    before, _ = outbox(stack)
     summary = run_job(client, login, "forward")
     assert (summary["published"], summary["withdrawn"]) == (1, 1)
-    sent = [(e["op"], e["enterprise"]["code"], e["idempotency_key"]) for e in outbox(stack)[sent_before:]]
+    sent = [(e["op"], e["enterprise"]["code"], e["idempotency_key"]) for e in outbox(stack, before)[1]]
     assert sent == [("withdraw", ENTERPRISE_USCC, f"{acc['record_id']}:2:withdraw"),
                     ("upsert", OTHER_USCC, f"{acc['record_id']}:2:upsert")]
     moved = record(client, op, acc["record_id"])
@@ -116,14 +139,16 @@ def test_a_move_leaves_the_old_enterprise_at_once_and_forward_sends_withdraw_the
     assert credit(client, OTHER_USCC) == {"code": OTHER_USCC, "name": OTHER_NAME, "restricted": True,
                                           "reasons": [ban_reason(moved)]}
     assert "admin_penalty" not in page(client, ENTERPRISE_USCC)
+    assert search(client, "另一示例商贸") == [search_item(OTHER_USCC, restricted=True, records=2)]
     assert run_job(client, login, "forward")["due"] == 0
     # withdrawn: off every side; nobody stays restricted
     client.http.post(f"/v1/records/{acc['record_id']}/withdraw", headers=op, body=json.dumps({"reason": "复议撤销"}))
     for code, name in ((ENTERPRISE_USCC, SAMPLE_NAME), (OTHER_USCC, OTHER_NAME)):
         assert "admin_penalty" not in page(client, code)
         assert credit(client, code) == {"code": code, "name": name, "restricted": False, "reasons": []}
+    before, _ = outbox(stack)
     run_job(client, login, "forward")
-    assert [(e["op"], e["enterprise"]["code"]) for e in outbox(stack)][-1] == ("withdraw", OTHER_USCC)
+    assert [(e["op"], e["enterprise"]["code"]) for e in outbox(stack, before)[1]] == [("withdraw", OTHER_USCC)]
     # the feed: every entry of the record is a stub now, and replaying it leaves nothing of it
     mine = [e for e in feed(client) if e["record_id"] == acc["record_id"]]
     assert [e["op"] for e in mine] == ["publish", "withdraw", "publish", "withdraw"]
@@ -139,20 +164,23 @@ def test_a_move_of_a_record_not_yet_forwarded_again_still_withdraws_under_the_ol
     accepted(client, op, "admin_penalty", [moved_to_other()])        # the move as a batch resend
     assert credit(client, ENTERPRISE_USCC)["restricted"] is False
     client.http.post(f"/v1/records/{acc['record_id']}/withdraw", headers=op, body=json.dumps({"reason": "撤销"}))
-    before = len(outbox(stack))
+    before, _ = outbox(stack)
     run_job(client, login, "forward")
-    assert [(e["op"], e["enterprise"]["code"]) for e in outbox(stack)[before:]] == [("withdraw", ENTERPRISE_USCC)]
+    assert [(e["op"], e["enterprise"]["code"]) for e in outbox(stack, before)[1]] == [("withdraw", ENTERPRISE_USCC)]
     assert "admin_penalty" not in page(client, OTHER_USCC)
     assert run_job(client, login, "forward")["due"] == 0
 
 
-def test_expiry_removes_the_copy_of_a_moved_record_where_it_is(client, login, op, two_enterprises):
-    accepted(client, op, "admin_penalty", [sample_record("admin_penalty", CF_CFLB=BAN, CF_GSJZQ="2027-03-01")])
+def test_expiry_removes_the_copy_of_a_moved_record_where_it_is(client, login, op, two_enterprises, local_stage):
+    (acc,) = accepted(client, op, "admin_penalty", [sample_record("admin_penalty", CF_CFLB=BAN, CF_GSJZQ="2027-03-01")])
     run_job(client, login, "forward")
     accepted(client, op, "admin_penalty", [moved_to_other(CF_GSJZQ="2027-03-01")])
     run_job(client, login, "forward")
     assert credit(client, OTHER_USCC)["restricted"] is True
     assert run_job(client, login, "expire", "2027-03-02")["archived"] == 1
+    # the feed serves the expiry although the job logged it on its (later) as_of day
+    last = feed(client)[-1]
+    assert last == {"record_id": acc["record_id"], "op": "expire", "at": last["at"]}
     for code in (ENTERPRISE_USCC, OTHER_USCC):
         assert "admin_penalty" not in page(client, code)
         assert credit(client, code)["reasons"] == []          # CF_YXQ 2027-09-28 would still ban today
@@ -271,3 +299,52 @@ def test_open_data_after_a_retraction_logged_on_the_snapshot_day_leaves_it_out(c
     s3, bucket = stack.aws.client("s3"), stack.settings.bucket("exchange")
     body = s3.get_object(Bucket=bucket, Key=f"open-data/{item['day']}/records.jsonl")["Body"].read().decode()
     assert acc["record_id"] not in body
+
+
+def test_an_enterprise_left_with_no_public_record_leaves_the_public_side(client, login, op, two_enterprises):
+    """An `elsewhere` enterprise known to the public side only through one penalty: when that penalty
+    is corrected to another enterprise, its page, search result and credit check go at once."""
+    elsewhere = {"CF_XDR_MC": "福州示例贸易有限公司", "CF_XDR_SHXYM": ELSEWHERE_USCC, "CF_XDR_GSZC": None}
+    (acc,) = accepted(client, op, "admin_penalty", [sample_record("admin_penalty", CF_CFLB=BAN, **elsewhere)])
+    assert acc["match"] == "elsewhere"
+    run_job(client, login, "forward")
+    (item,) = search(client, ELSEWHERE_USCC)
+    assert (item["registered_elsewhere"], item["restricted"], item["records"]) == (True, True, 1)
+    accepted(client, op, "admin_penalty", [moved_to_other()])
+    assert search(client, ELSEWHERE_USCC) == []
+    for path in ("", "/credit-check"):
+        assert client.http.get(f"/v1/public/enterprises/{ELSEWHERE_USCC}{path}").status_code == 404
+    run_job(client, login, "forward")
+    assert search(client, OTHER_USCC) == [search_item(OTHER_USCC, restricted=True, records=2)]
+
+
+def test_search_items_carry_abnormal_and_the_list_reasons_keep_until(client, login):
+    register(client, login)
+    d21 = login("op-d21", "operator", "d21")
+    (acc,) = accepted(client, d21, "abnormal_list", [sample_record("abnormal_list")])
+    run_job(client, login, "forward")
+    assert search(client, "示例食品") == [search_item(ENTERPRISE_USCC, restricted=True, abnormal=True, records=2)]
+    assert credit(client, ENTERPRISE_USCC)["reasons"] == [
+        {"category": "abnormal_list", "reason": "列入经营异常名录", "record_id": acc["record_id"],
+         "since": "2026-07-01", "until": None}]
+
+
+def test_a_move_to_a_pending_enterprise_withdraws_now_and_publishes_once_it_is_registered(
+        client, login, op, stack):
+    register(client, login)
+    (acc,) = accepted(client, op, "admin_penalty", [sample_record("admin_penalty", CF_CFLB=BAN)])
+    run_job(client, login, "forward")
+    (moved,) = accepted(client, op, "admin_penalty", [moved_to_other()])   # OTHER is not registered yet
+    assert moved["match"] == "pending"
+    assert credit(client, ENTERPRISE_USCC)["restricted"] is False
+    before, _ = outbox(stack)
+    assert run_job(client, login, "forward")["withdrawn"] == 1
+    assert [(e["op"], e["enterprise"]["code"]) for e in outbox(stack, before)[1]] == [("withdraw", ENTERPRISE_USCC)]
+    assert run_job(client, login, "forward")["due"] == 0
+    register(client, login, name=OTHER_NAME, uscc=OTHER_USCC, regno=OTHER_REGNO)   # rematched: local
+    before, _ = outbox(stack)
+    run_job(client, login, "forward")
+    assert ("upsert", OTHER_USCC, acc["record_id"]) in [(e["op"], e["enterprise"]["code"], e["record_id"])
+                                                        for e in outbox(stack, before)[1]]
+    assert credit(client, OTHER_USCC)["reasons"] == [ban_reason(record(client, op, acc["record_id"]))]
+    assert "admin_penalty" not in page(client, ENTERPRISE_USCC)

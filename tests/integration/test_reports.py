@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import io
+import re
+from urllib.parse import quote
 
 import openpyxl
 from boto3.dynamodb.conditions import Key
@@ -43,24 +45,47 @@ def test_department_report_counts_a_two_department_scenario(client, login):
     # a range before anything happened counts nothing
     empty = client.http.get("/v1/reports/departments?from=2026-01-01&to=2026-01-31", headers=sup).json_body
     assert empty["total"]["submitted"] == 0
-    # the xlsx carries the same numbers
+    # the page's cells: Chinese reasons, "—"/"无数据" for a department with nothing submitted
+    labels = [c["label"] for c in report["columns"]]
+    page = {r["cells"][0]: dict(zip(labels, r["cells"], strict=True)) for r in [*report["items"], report["total"]]}
+    assert page["市环保局"]["主要回退原因"] == "日期格式错误（1）"
+    assert page["市食品药品监管局"]["主要回退原因"] == "名称与登记不符（1）"
+    assert page["市环保局"]["回退率"] == "33.3%"
+    idle = page[rows["d01"]["name"]]
+    assert (idle["回退率"], idle["逾期未报送"], idle["最近报送"], idle["主要回退原因"]) == ("—", "—", "无数据", "—")
+    assert re.fullmatch(r"\d{4}年\d{2}月\d{2}日 \d{2}:\d{2}", report["generated_at_text"])
+    # the xlsx carries the same rows under the same labels (one column definition)
     resp = client.http.get("/v1/reports/departments?format=xlsx",
                            headers={**sup, "Accept": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"})
     assert resp.status_code == 200
+    disposition = resp.headers["Content-Disposition"]
+    assert "filename*=UTF-8''" + quote("督查考核报表_全市_") in disposition
     ws = openpyxl.load_workbook(io.BytesIO(resp.body)).active
     assert ws["A1"].value.startswith("涉企信息")
+    assert re.fullmatch(r"生成时间：\d{4}年\d{2}月\d{2}日 \d{2}:\d{2}", ws["A3"].value)
     header = [c.value for c in ws[4]]
+    assert header == labels
     table = {r[0]: dict(zip(header, r, strict=False)) for r in ws.iter_rows(min_row=5, values_only=True)}
-    assert (table["d12"]["报送条数"], table["d12"]["回退条数"], table["d12"]["迟报条数"]) == (3, 1, 1)
-    assert abs(table["d12"]["回退率"] - 0.3333) < 1e-9
+    assert (table["市环保局"]["报送条数"], table["市环保局"]["回退"], table["市环保局"]["迟报"]) == (3, 1, 1)
+    assert abs(table["市环保局"]["回退率"] - 0.3333) < 1e-9
+    assert table["市环保局"]["主要回退原因"] == "日期格式错误（1）"
+    assert table[rows["d01"]["name"]]["回退率"] == "—"
+    assert table[rows["d01"]["name"]]["最近报送"] == "无数据"
     assert table["合计"]["报送条数"] == 6
-    assert ws.freeze_panes == "C5"
-    assert ws.cell(row=5, column=6).number_format == "0.00%"
+    assert ws.freeze_panes == "B5"
+    d12_row = next(r for r in ws.iter_rows(min_row=5) if r[0].value == "市环保局")
+    assert d12_row[header.index("回退率")].number_format == "0.0%"
+    # a county with no departments is an empty report, an unknown region a 400
+    county = client.http.get("/v1/reports/departments?region=510824", headers=sup)
+    assert county.status_code == 200 and county.json_body["items"] == []
+    assert county.json_body["region_name"] == "苍溪县"
+    assert client.http.get("/v1/reports/departments?region=999999", headers=sup).status_code == 400
 
 
 def test_reports_are_for_supervisors_and_admins(client, login):
     resp = client.http.get("/v1/reports/departments", headers=login("op-d12", "operator", "d12"))
     assert resp.status_code == 403
+    assert "部门操作员" in resp.json_body["error"]["message"]             # the role in Chinese
     resp = client.http.get("/v1/reports/departments?format=pdf", headers=login("sup", "supervisor"))
     assert resp.status_code == 400
 

@@ -12,7 +12,7 @@ import requests
 import app as app_module
 from chalicelib.domain.samples import sample_record
 from chalicelib.local.pump import drain
-from tests.integration.helpers import register
+from tests.integration.helpers import crash_after_first_checkpoint, register
 
 
 def workbook(rows: list[dict], category="admin_penalty", headers: list[str] | None = None) -> bytes:
@@ -99,26 +99,11 @@ def test_crash_half_way_resumes_without_double_counting(client, op, stack, monke
                                                                         "filename": "a.xlsx"}))
     ticket = resp.json_body
     stack.upload_processor.chunk_size = 500
-    state = {"checkpointed": False, "crashed": False}
-
-    def crash_after_first_chunk(**kwargs):
-        if state["checkpointed"] and not state["crashed"]:
-            state["crashed"] = True
-            raise RuntimeError("injected crash between chunks")
-
-    def watch_checkpoint(params, **kwargs):   # the checkpoint commits with the counters, in a transaction
-        for op in params.get("TransactItems", []):
-            put = op.get("Put", {})
-            if put.get("TableName", "").endswith("-uploads") and put["Item"].get("next_row") in (500, {"N": "500"}):
-                state["checkpointed"] = True
-
-    ddb = stack.record_repo.client
-    ddb.meta.events.register("before-parameter-build.dynamodb.TransactWriteItems", crash_after_first_chunk)
-    ddb.meta.events.register("before-parameter-build.dynamodb.TransactWriteItems", watch_checkpoint)
-    requests.post(ticket["url"], data=ticket["fields"], files={"file": ("a.xlsx", workbook(rows))}, timeout=30)
-    key = stack.uploads.get(ticket["upload_id"]).object_key
-    with pytest.raises(RuntimeError):
-        stack.upload_processor.process_object(stack.settings.bucket("uploads"), key)
+    with crash_after_first_checkpoint(stack.record_repo.client):
+        requests.post(ticket["url"], data=ticket["fields"], files={"file": ("a.xlsx", workbook(rows))}, timeout=30)
+        key = stack.uploads.get(ticket["upload_id"]).object_key
+        with pytest.raises(RuntimeError):
+            stack.upload_processor.process_object(stack.settings.bucket("uploads"), key)
     half = stack.uploads.get(ticket["upload_id"])
     assert half.state == "processing" and half.rows_done == 500
     assert stack.upload_processor.process_object(stack.settings.bucket("uploads"), key) == "done"

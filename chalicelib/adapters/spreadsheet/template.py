@@ -63,8 +63,9 @@ def _max_len(f: FieldDef) -> str:
 
 
 def _note(f: FieldDef) -> str:
-    parts = [p for p in (f.help, TYPE_HINTS.get(f.type, "")) if p]
-    return "；".join(parts)
+    """The field's own help from the catalog; the type's general hint only where it has none (the
+    catalog's help already says the format, so both would repeat it)."""
+    return f.help or TYPE_HINTS.get(f.type, "")
 
 
 def build_template(category: Category) -> bytes:

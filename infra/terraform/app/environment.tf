@@ -1,6 +1,7 @@
 # Environment of every function: what chalicelib/config.py Settings reads on AWS (tests/infra
 # checks the names against its _ENV map), plus Powertools' own settings. Local-only settings
-# (AWS_ENDPOINT_URL, LOCAL_DEMO_PASSWORD) are never set here.
+# (AWS_ENDPOINT_URL, LOCAL_DEMO_PASSWORD, WEBHOOK_ALLOW_PRIVATE: watchlist callbacks are public https
+# hosts on AWS, no SSRF escape hatch) are never set here.
 locals {
   lambda_environment = {
     STAGE               = local.platform.stage
@@ -13,8 +14,6 @@ locals {
     PUBLICITY_ENDPOINT  = local.platform.publicity_endpoint
     PUBLICITY_SECRET_ID = local.platform.publicity_secret_arn
     METRICS_NAMESPACE   = local.platform.metrics_namespace
-    # Watchlist callbacks must be public https hosts in AWS (no SSRF to internal addresses).
-    WEBHOOK_ALLOW_PRIVATE = var.webhook_allow_private
 
     POWERTOOLS_SERVICE_NAME      = local.platform.metrics_service
     POWERTOOLS_METRICS_NAMESPACE = local.platform.cloudwatch_namespace

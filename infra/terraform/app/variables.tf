@@ -80,9 +80,3 @@ variable "tags" {
   type        = map(string)
   default     = {}
 }
-
-variable "webhook_allow_private" {
-  description = "Allow watchlist callbacks over http:// or to private/loopback addresses. Keep false in AWS (SSRF)."
-  type        = string
-  default     = "false"
-}
