@@ -16,7 +16,6 @@ import json
 import os
 from datetime import timedelta
 
-import pytest
 import requests
 from hypothesis import HealthCheck, Phase, settings
 from hypothesis import strategies as st
@@ -556,8 +555,6 @@ def _diff(got: dict, want: dict) -> str:
     return "; ".join(f"{k}: app={got.get(k)!r} model={want.get(k)!r}" for k in want if got.get(k) != want.get(k))
 
 
-@pytest.mark.xfail(strict=False, reason="open: expire with a past as_of logs before the change log's first day, "
-                   "so open_data keeps the archived record (/work/briefs/i18m-findings.md, branch i18a)")
 def test_public_side_equals_the_model(client, auth, rebuild):
     PublicSide.env, PublicSide.heads = (client, auth, rebuild), {}
     run_state_machine_as_test(PublicSide, settings=settings(
