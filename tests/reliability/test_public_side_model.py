@@ -202,7 +202,8 @@ class PublicSide(RuleBasedStateMachine):
         forward, expire and open_data: a public side with archived records and a listed file to work on.
         In most examples (3 in 4 each) also: a second name for the elsewhere code from another department
         (bug 8), and an expire 30 days back archiving a period that ended 60 days ago, then open_data (F1)."""
-        past = bool(past) and "past" not in SKIP
+        past = past < 3 and "past" not in SKIP   # 0 (the simplest draw) included
+        self.reached = {"second name": second < 3 and "alt" not in SKIP, "past expire": past}
         self.register()
         self.register_legacy_code(legacy=False)
         for c, who in seed:
@@ -210,7 +211,7 @@ class PublicSide(RuleBasedStateMachine):
         if past:   # its period ended 60 days ago: published by forward, archived by an expire 30 days back
             self.submit(plain("admin_penalty", until=-60), "B")
         self.forward()
-        if second and "alt" not in SKIP:
+        if self.reached["second name"]:
             self.second_name()
         self.expire(back=30 if past else 0)
         self.open_data()
@@ -412,7 +413,7 @@ class PublicSide(RuleBasedStateMachine):
 
     def teardown(self):
         if os.environ.get("MODEL_DEBUG"):
-            print("EXAMPLE", getattr(self, "steps", 0), [(r.category, r.state, r.version, r.public is not None)
+            print("EXAMPLE", getattr(self, "steps", 0), getattr(self, "reached", {}), [(r.category, r.state, r.version, r.public is not None)
                               for r in self.model.records.values()])
 
     def job(self, name: str, as_of: str | None = None) -> dict:
