@@ -36,6 +36,7 @@ from tests.reliability.public_model import (
     Rec,
     china_today,
     days,
+    name_field,
 )
 
 EXAMPLES = int(os.environ.get("MODEL_EXAMPLES", "12"))
@@ -89,6 +90,12 @@ def contents(draw, category: str | None = None):
             "ban_until": draw(st.sampled_from([120, -30])),           # CF_YXQ: ban active or over
             "until": draw(st.sampled_from([None, None, 400, -5, -60])),   # CF_GSJZQ / 有效期至 / 移出日期
             "alt_name": draw(st.booleans()) and "alt" not in SKIP}
+
+
+def plain(category: str, until: int | None = None, alt_name: bool = False) -> dict:
+    """A publishable version with nothing masked (a fine, no ban), as `contents` would draw it."""
+    return {"category": category, "masked": [], "kinds": ["罚款"], "fine": None, "ban_until": -30, "until": until,
+            "alt_name": alt_name}
 
 
 def fresh_public_side(rebuild) -> None:
@@ -188,18 +195,47 @@ class PublicSide(RuleBasedStateMachine):
         return {**f, "masked_fields": list(masked)} if masked else dict(f)
 
     # --- setup ------------------------------------------------------------------------------------
-    @initialize(seed=st.lists(st.tuples(contents(), st.sampled_from("ABCXX")), min_size=2, max_size=5))
-    def start(self, seed):
+    @initialize(seed=st.lists(st.tuples(contents(), st.sampled_from("ABCXX")), min_size=2, max_size=5),
+                second=st.integers(0, 3), past=st.integers(0, 3))
+    def start(self, seed, second, past):
         """The registry's enterprises (a code failing its check refused), a few records of each kind, then
-        forward, expire and open_data: a public side with archived records and a listed file to work on."""
+        forward, expire and open_data: a public side with archived records and a listed file to work on.
+        In most examples (3 in 4 each) also: a second name for the elsewhere code from another department
+        (bug 8), and an expire 30 days back archiving a period that ended 60 days ago, then open_data (F1)."""
+        past = past < 3 and "past" not in SKIP   # 0 (the simplest draw) included
+        self.reached = {"second name": second < 3 and "alt" not in SKIP, "past expire": past}
         self.register()
         self.register_legacy_code(legacy=False)
         for c, who in seed:
             self.submit(c, who)
+        if past:   # its period ended 60 days ago: published by forward, archived by an expire 30 days back
+            self.submit(plain("admin_penalty", until=-60), "B")
         self.forward()
-        self.expire(back=0)
+        if self.reached["second name"]:
+            self.second_name()
+        self.expire(back=30 if past else 0)
         self.open_data()
         self.changed = True
+
+    def second_name(self) -> None:
+        """SPEC §3 (bug 8): the elsewhere code published under one name; another department sends a record
+        naming it otherwise, forwarded too. The enterprise keeps the first published name everywhere (the
+        invariant), the record keeps its own name (its public fields) and is flagged name_conflict."""
+        ent = next(e for e in self.model.enterprises.values() if e.elsewhere)
+        if ent.code not in self.model.names:
+            self.submit(plain("admin_penalty"), ent.key)
+            self.forward()
+        held = self.model.names[ent.code]
+        first = min((r for r in self.model.records.values() if r.public and r.code == ent.code), key=lambda r: r.seq)
+        cat = "abnormal_list" if first.department == "d12" else "admin_penalty"
+        rec = self.send(plain(cat, alt_name=held == ent.name), ent.key)
+        own = rec.fields[name_field(cat)]
+        assert own != held
+        self.forward()
+        resp = self.call("GET", f"/v1/records/{rec.rid}", rec.department)
+        assert resp.status_code == 200, resp.body
+        got = {k: resp.json_body.get(k) for k in ("name", "enterprise_name", "name_conflict")}
+        assert got == {"name": own, "enterprise_name": held, "name_conflict": True}, got
 
     def register(self):
         rows = [(ent, self.registration(ent)) for ent in self.model.enterprises.values()
@@ -213,6 +249,9 @@ class PublicSide(RuleBasedStateMachine):
     # --- rules ------------------------------------------------------------------------------------
     @rule(c=contents(), who=st.sampled_from("ABCXL"))
     def submit(self, c, who):
+        self.send(c, who)
+
+    def send(self, c: dict, who: str) -> Rec | None:
         ent = next(e for e in self.model.enterprises.values() if e.key == who)
         n = len(self.model.records) + 1
         f, tokens = self.fields(c, ent, n)
@@ -225,12 +264,13 @@ class PublicSide(RuleBasedStateMachine):
         if refused:   # SPEC §3: a code failing its check is accepted only when it is in the registry
             assert not out["accepted"] and refused & _codes(out["rejected"][0]["errors"]), out
             self.changed = False
-            return
+            return None
         assert not out["rejected"] and len(out["accepted"]) == 1, out
         acc = out["accepted"][0]
         assert acc["match"] == ("elsewhere" if ent.elsewhere else "local"), acc
         rec = Rec(acc["record_id"], cat, DEPARTMENT[cat], f, c["masked"], ent.code, tokens=tokens)
         self.model.add(rec)
+        return rec
 
     @rule(pick=st.integers(0, 99), data=st.data())
     def modify(self, pick, data):
@@ -373,7 +413,7 @@ class PublicSide(RuleBasedStateMachine):
 
     def teardown(self):
         if os.environ.get("MODEL_DEBUG"):
-            print("EXAMPLE", getattr(self, "steps", 0), [(r.category, r.state, r.version, r.public is not None)
+            print("EXAMPLE", getattr(self, "steps", 0), getattr(self, "reached", {}), [(r.category, r.state, r.version, r.public is not None)
                               for r in self.model.records.values()])
 
     def job(self, name: str, as_of: str | None = None) -> dict:
