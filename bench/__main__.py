@@ -62,6 +62,12 @@ def _format_rows(tag: str, size, pool, formats: dict) -> list[tuple[str, str, st
             out.append((f"intake {tag} as .{fmt}", f"not measured: {r['skipped']}", "", "", ""))
             continue
         bare, sink = r["bare"], r["sink"]
+        if sink.get("error"):   # refused as a whole (e.g. a 100k-row CSV of this width is over 60 MB)
+            e = sink["error"]
+            out.append((f"intake {tag} as .{fmt} ({r['file_mb']} MB): pipeline vs bare read",
+                        f"refused {e['code']} ({e['message']}); bare read {_rate(bare)}, {bare['rss_mb']:.0f} MB",
+                        "", "", v.replace("VARIANT", "sink")))
+            continue
         out.append((f"intake {tag} as .{fmt} ({r['file_mb']} MB): pipeline (pre-flight + reader + checks, "
                     "in-memory sink) vs bare read",
                     f"{_rate(sink)}, {sink['rss_mb']:.0f} MB peak vs bare {_rate(bare)}, {bare['rss_mb']:.0f} MB: "
