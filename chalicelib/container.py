@@ -18,7 +18,7 @@ class Container:
 
     @cached_property
     def health(self):
-        from chalicelib.services.health import HealthService
+        from chalicelib.adapters.health import HealthService
         return HealthService(self.aws)
 
     @cached_property

@@ -12,11 +12,13 @@ Writes go in transactions of up to 100 items, conditional on the version read (o
 """
 from __future__ import annotations
 
+import functools
+import operator
 import zlib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from boto3.dynamodb.conditions import Key
+from boto3.dynamodb.conditions import Attr, Key
 from botocore.exceptions import ClientError
 
 from chalicelib.dal.batch import MAX_TRANSACTION, batch_get, query_all
@@ -146,12 +148,14 @@ class RecordRepository:
         resp = self.versions.query(KeyConditionExpression=Key("record_id").eq(record_id))
         return [RecordVersion.model_validate(from_item(i)) for i in resp["Items"]]
 
-    def by_department(self, department: str, limit: int, after: dict | None, filters=None
-                      ) -> tuple[list[Record], dict | None]:
+    def by_department(self, department: str, limit: int, after: dict | None, *, category: str | None = None,
+                      state: str | None = None) -> tuple[list[Record], dict | None]:
+        """A department's records, newest first; category/state narrow the page (a filter on the index)."""
         kwargs = {"IndexName": "by_department", "KeyConditionExpression": Key("department").eq(department),
                   "ScanIndexForward": False, "Limit": limit}
-        if filters is not None:
-            kwargs["FilterExpression"] = filters
+        wanted = [Attr(name).eq(value) for name, value in (("category", category), ("state", state)) if value]
+        if wanted:
+            kwargs["FilterExpression"] = functools.reduce(operator.and_, wanted)
         if after:
             kwargs["ExclusiveStartKey"] = after
         resp = self.table.query(**kwargs)

@@ -1,8 +1,6 @@
 """A department's own records: read, list, modify (new version), withdraw (撤销)."""
 from __future__ import annotations
 
-from boto3.dynamodb.conditions import Attr
-
 from chalicelib import pagination
 from chalicelib.clock import now_iso
 from chalicelib.dal.records import Change
@@ -42,13 +40,8 @@ class RecordService:
         dept = require_department(principal, department)
         if state and state not in STATES:
             raise BadRequest("state 取值无效", details=[{"field": "state", "code": "BAD_ENUM", "allowed": list(STATES)}])
-        filters = None
-        if category:
-            filters = Attr("category").eq(category)
-        if state:
-            filters = Attr("state").eq(state) if filters is None else filters & Attr("state").eq(state)
         pos = pagination.read(cursor, BY_DEPARTMENT, {"department": dept}).key
-        items, last = self.records.by_department(dept, limit, pos, filters)
+        items, last = self.records.by_department(dept, limit, pos, category=category, state=state)
         return {"items": [r.summary() for r in items], "next_cursor": pagination.encode(last)}
 
     def modify(self, principal: Principal, record_id: str, body: dict) -> dict:
