@@ -220,9 +220,10 @@ class Container:
 
     @cached_property
     def monthly(self):
+        from chalicelib.dal.monthly import MonthlyReportStore
         from chalicelib.services.monthly import MonthlyReportJob
-        return MonthlyReportJob(self.reports, self.aws.client("s3"), self.settings.bucket("exchange"),
-                                self.aws.table("jobs"))
+        return MonthlyReportJob(self.reports, MonthlyReportStore(
+            self.aws.client("s3"), self.settings.bucket("exchange"), self.aws.table("jobs")))
 
     def presign(self, key: str, bucket: str = "exchange", expires: int = 3600) -> str:
         return self.aws.client("s3").generate_presigned_url(
