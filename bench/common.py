@@ -260,7 +260,7 @@ def enterprise_pool(n: int = POOL_SIZE) -> list[dict]:
 
 
 def registration_records(pool: list[dict]) -> list[dict]:
-    from chalicelib.domain.samples import sample_record
+    from chalicelib.local.demo_data import sample_record
 
     return [sample_record("registration", name=e["name"], uscc=e["uscc"], regno=e["regno"]) for e in pool]
 
@@ -403,7 +403,7 @@ def ensure_format(rows: int, pool_size: int, fmt: str) -> Path | None:
 def penalty_records(n: int, pool: list[dict], *, prefix: str, start: int = 0, fine: str = "5",
                     decided: str = "2026/09/28") -> list[dict]:
     """JSON records (national column codes) for `n` penalties spread over the pool."""
-    from chalicelib.domain.samples import sample_record
+    from chalicelib.local.demo_data import sample_record
 
     out = []
     for i in range(start, start + n):

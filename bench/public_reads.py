@@ -67,7 +67,7 @@ def run(pool_size: int = 20, reads: int = 20, repeat: int = 20) -> dict:
     from chalice.test import Client
 
     from chalicelib.container import get_container
-    from chalicelib.domain.samples import sample_record
+    from chalicelib.local.demo_data import sample_record
     from chalicelib.models.principal import Principal
 
     emu = Emulator()

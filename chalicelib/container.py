@@ -119,7 +119,7 @@ class Container:
 
     @cached_property
     def submissions(self):
-        from chalicelib.services.publication import retract
+        from chalicelib.services.forward import retract
         from chalicelib.services.submissions import SubmissionService
         return SubmissionService(self.catalog, self.record_repo, self.registry_repo, self.calendar_repo,
                                  self.counter_repo, self.registry, self.departments,
@@ -165,9 +165,9 @@ class Container:
                                   self.public.credit_check, AttestationCache(self.aws.table("attestations")))
 
     @cached_property
-    def shared(self):
-        from chalicelib.services.shared import SharedService
-        return SharedService(self.catalog, self.record_repo, self.registry_repo)
+    def sharing(self):
+        from chalicelib.services.sharing import SharingService
+        return SharingService(self.catalog, self.record_repo, self.registry_repo)
 
     @cached_property
     def public(self):
@@ -188,7 +188,7 @@ class Container:
     @cached_property
     def forward(self):
         from chalicelib.dal.jobs import JobStateRepository
-        from chalicelib.services.publication import ForwardJob, dead_letter_sender
+        from chalicelib.services.forward import ForwardJob, dead_letter_sender
         s, sqs = self.settings, self.aws.client("sqs")
         dlq = dead_letter_sender(sqs, lambda: sqs.get_queue_url(QueueName=s.queue("forward-dlq"))["QueueUrl"],
                                  self.aws.client("s3"), s.bucket("exchange"))
@@ -215,7 +215,7 @@ class Container:
 
     @cached_property
     def scorecards(self):
-        from chalicelib.services.feed import Scorecards
+        from chalicelib.services.scorecards import Scorecards
         return Scorecards(self.reports, self.counter_repo)
 
     @cached_property
@@ -237,7 +237,7 @@ class Container:
             retried = self.watchlists.retry_pending()      # deliveries that failed last time first
             return {**self.forward(day, **options), "webhooks": retried}
 
-        sweep = DeadlinesJob(self.catalog, self.record_repo, self.calendar_repo, self.counter_repo, self.counter_repo)
+        sweep = DeadlinesJob(self.catalog, self.record_repo, self.calendar_repo, self.counter_repo)
 
         def deadlines(day, **options):
             return {**sweep(day, **options), **self.scorecards.rebuild(day)}   # the public scorecards, once a day

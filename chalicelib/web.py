@@ -38,7 +38,7 @@ class RequestContext:
 
 class Router:
     def __init__(self, app, container):
-        self.app = app
+        self.app = app               # the Chalice app or a Blueprint
         self.container = container   # callable returning the Container
 
     def route(self, path: str, methods=("GET",), **kwargs):
@@ -53,6 +53,10 @@ class Router:
             self.app.route(path, methods=list(methods), **kwargs)(wrapped)
             return view
         return register
+
+    def _binary_types(self) -> list[str]:
+        app = getattr(self.app, "current_app", self.app)   # a Blueprint answers for its registered app
+        return app.api.binary_types
 
     @tracer.capture_method(capture_response=False)
     def _call(self, view, path: str, params: dict):
@@ -71,7 +75,7 @@ class Router:
                 logger.append_keys(user=principal.username, department=principal.department)
                 policy.require_role(principal, request.method, path)
             http.check_params(params, request.query_params)
-            return http.acceptable(request.headers, view(ctx, **params), self.app.api.binary_types)
+            return http.acceptable(request.headers, view(ctx, **params), self._binary_types())
         except DomainError as err:
             outcome = f"{err.status} {err.code}"
             if err.status >= 500:   # a dependency's outage (503): operators must see it, with what caused it

@@ -18,17 +18,7 @@ from typing import Any, Literal
 
 from chalicelib.catalog.model import Category
 from chalicelib.domain import messages as msg
-from chalicelib.domain.identifiers import (
-    INDIVIDUAL_PLACEHOLDER,
-    is_regno_format,
-    is_uscc_format,
-    normalize_code,
-    regno_check_digit,
-    uscc_check_char,
-)
-from chalicelib.domain.messages import Code
-from chalicelib.domain.normalize import is_empty, split_names, to_text
-from chalicelib.domain.schema import (
+from chalicelib.domain.field_checks import (
     DISCLOSURE,
     MASKED_FIELDS,
     OMIT,
@@ -39,6 +29,16 @@ from chalicelib.domain.schema import (
     FieldPlan,
     compiled,
 )
+from chalicelib.domain.identifiers import (
+    INDIVIDUAL_PLACEHOLDER,
+    is_regno_format,
+    is_uscc_format,
+    normalize_code,
+    regno_check_digit,
+    uscc_check_char,
+)
+from chalicelib.domain.messages import Code
+from chalicelib.domain.normalize import is_empty, split_names, to_text
 
 LEGACY_YES = "是"
 

@@ -8,7 +8,7 @@ import random
 
 from chalicelib.catalog import COUNTY_REGIONS
 from chalicelib.domain.identifiers import make_regno, make_uscc
-from chalicelib.domain.samples import fine_in_words, sample_record
+from chalicelib.local.demo_data import fine_in_words, sample_record
 from chalicelib.models.principal import Principal
 
 REGIONS = ["510802", "510811", "510812", "510821", "510822", "510823", "510824"]

@@ -8,7 +8,7 @@ from chalicelib.errors import BadRequest, Conflict, Forbidden, NotFound, Withdra
 from chalicelib.identity.policy import require_department
 from chalicelib.models.principal import Principal
 from chalicelib.models.record import Record, RecordVersion
-from chalicelib.services.publication import retract
+from chalicelib.services.forward import retract
 
 STATES = ("accepted", "published", "archived", "withdrawn")
 BY_DEPARTMENT = pagination.Shape({"pk", "sk", "department", "received_at"})

@@ -10,7 +10,7 @@ from chalicelib.dal.records import Change
 from chalicelib.domain.workdays import WorkCalendar
 from chalicelib.models.record import Record
 from chalicelib.observability import count
-from chalicelib.services.publication import retract
+from chalicelib.services.forward import retract
 
 
 def _all(records, index, hash_name, value, *, upper=None, range_name=None) -> list[Record]:
@@ -47,12 +47,11 @@ class ExpireJob:
 class DeadlinesJob:
     """公示时限 at risk / missed, long-pending matches, departments overdue for their batch push."""
 
-    def __init__(self, catalog, records, calendar, counters, reports):
+    def __init__(self, catalog, records, calendar, counters):
         self.catalog = catalog
         self.records = records
         self.calendar = calendar
-        self.counters = counters
-        self.reports = reports    # stores the day's rows for the supervision report
+        self.counters = counters  # reads push history, stores the day's rows for the supervision report
 
     def __call__(self, as_of: date, **_) -> dict:
         limits = self.catalog.time_limits
@@ -74,7 +73,7 @@ class DeadlinesJob:
                 by_dept[r.department][key] += 1
         for dept in push_overdue:
             by_dept[dept]["push_overdue"] = 1
-        self.reports.put_deadlines(as_of.isoformat(), {d: dict(c) for d, c in by_dept.items()})
+        self.counters.put_deadlines(as_of.isoformat(), {d: dict(c) for d, c in by_dept.items()})
         count(M.PUBLISH_DEADLINE_MISSED, len(missed))
         count(M.PUBLISH_DEADLINE_AT_RISK, len(at_risk))
         count(M.PENDING_OVERDUE, len(pending))

@@ -15,7 +15,7 @@ import pytest
 from test_pages import make_enterprise, no_sideways_scroll, penalty_for, portal_login, publish, submit, unique
 
 from chalicelib.domain.identifiers import make_regno, make_uscc
-from chalicelib.domain.samples import sample_record
+from chalicelib.local.demo_data import sample_record
 
 sync_api = pytest.importorskip(
     "playwright.sync_api",

@@ -18,7 +18,7 @@ import pytest
 
 from chalicelib.catalog import load_catalog
 from chalicelib.domain.identifiers import USCC_ALPHABET, make_regno, make_uscc
-from chalicelib.domain.samples import sample_record
+from chalicelib.local.demo_data import sample_record
 
 sync_api = pytest.importorskip(
     "playwright.sync_api",

@@ -18,7 +18,7 @@ def corpus_stack(emulator):
     one upload of d12 to aim at ($RECORD_ID, $UPLOAD_ID)."""
     import app as app_module
     from chalicelib import container
-    from chalicelib.domain.samples import sample_record
+    from chalicelib.local.demo_data import sample_record
     from chalicelib.local.gateway import Client
     from chalicelib.local.provision import provision
 

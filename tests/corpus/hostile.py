@@ -22,8 +22,8 @@ from urllib.parse import quote
 
 import yaml
 
-from chalicelib.domain.samples import sample_record
 from chalicelib.identity import policy
+from chalicelib.local.demo_data import sample_record
 
 OPENAPI = Path(__file__).resolve().parents[2] / "openapi.yaml"
 METHODS = ("get", "put", "post", "delete")

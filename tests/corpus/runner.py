@@ -30,7 +30,7 @@ import base64
 import json
 from pathlib import Path
 
-from chalicelib.domain.samples import sample_record
+from chalicelib.local.demo_data import sample_record
 
 CASES_DIR = Path(__file__).parent / "cases"
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 import io
 import zipfile
 
-from chalicelib.domain.samples import sample_record
+from chalicelib.local.demo_data import sample_record
 from tests.integration.test_uploads import HOSTILE, _sheet_xml, _with_sheet, _zip, workbook
 
 

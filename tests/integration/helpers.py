@@ -4,7 +4,7 @@ from __future__ import annotations
 import json
 from contextlib import contextmanager
 
-from chalicelib.domain.samples import sample_record
+from chalicelib.local.demo_data import sample_record
 
 
 def submit(client, headers, category, records, **extra):

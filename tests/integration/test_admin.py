@@ -5,8 +5,8 @@ import json
 from datetime import date
 
 from chalicelib.domain.periods import deadlines
-from chalicelib.domain.samples import sample_record
 from chalicelib.domain.workdays import WorkCalendar
+from chalicelib.local.demo_data import sample_record
 from tests.integration.helpers import accepted, register, run_job, submit
 
 

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from chalicelib.domain.samples import ELSEWHERE_USCC, ENTERPRISE_USCC, sample_record
+from chalicelib.local.demo_data import ELSEWHERE_USCC, ENTERPRISE_USCC, sample_record
 from tests.integration.helpers import accepted, register, run_job
 
 JSON = {"Content-Type": "application/json"}

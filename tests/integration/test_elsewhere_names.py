@@ -7,7 +7,7 @@ import io
 
 import openpyxl
 
-from chalicelib.domain.samples import ELSEWHERE_USCC, sample_record
+from chalicelib.local.demo_data import ELSEWHERE_USCC, sample_record
 from tests.integration.helpers import accepted, run_job
 
 FIRST, OTHER = "福州示例甲贸易有限公司", "福州示例乙贸易有限公司"

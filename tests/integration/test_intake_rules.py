@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from chalicelib.domain.identifiers import make_regno, make_uscc
-from chalicelib.domain.samples import ENTERPRISE_USCC, sample_record
+from chalicelib.local.demo_data import ENTERPRISE_USCC, sample_record
 from tests.integration.helpers import accepted, register, run_job, submit
 
 CHECK = f"/v1/public/enterprises/{ENTERPRISE_USCC}/credit-check"

@@ -8,8 +8,8 @@ from datetime import timedelta
 import pytest
 
 from chalicelib.clock import today
-from chalicelib.domain.samples import ENTERPRISE_USCC, sample_record
 from chalicelib.errors import BadRequest
+from chalicelib.local.demo_data import ENTERPRISE_USCC, sample_record
 from chalicelib.local.pump import lambda_context
 from tests.integration.helpers import accepted, register, run_job
 

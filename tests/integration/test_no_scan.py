@@ -5,7 +5,7 @@ import json
 
 import pytest
 
-from chalicelib.domain.samples import ENTERPRISE_USCC, sample_record
+from chalicelib.local.demo_data import ENTERPRISE_USCC, sample_record
 from tests.integration.helpers import accepted, register, run_job
 
 

@@ -11,7 +11,7 @@ import json
 import pytest
 
 from chalicelib.domain.identifiers import make_regno, make_uscc
-from chalicelib.domain.samples import ELSEWHERE_USCC, ENTERPRISE_REGNO, ENTERPRISE_USCC, sample_record
+from chalicelib.local.demo_data import ELSEWHERE_USCC, ENTERPRISE_REGNO, ENTERPRISE_USCC, sample_record
 from tests.integration.helpers import accepted, register, run_job
 
 OTHER_USCC = make_uscc("91510802MA62XK1Q7")

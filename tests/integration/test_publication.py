@@ -9,7 +9,7 @@ from datetime import date
 import pytest
 
 from chalicelib.adapters.publicity import signature
-from chalicelib.domain.samples import ENTERPRISE_REGNO, ENTERPRISE_USCC, sample_record
+from chalicelib.local.demo_data import ENTERPRISE_REGNO, ENTERPRISE_USCC, sample_record
 from tests.integration.helpers import accepted, register, run_job
 
 PENALTY_ID = "广环罚〔2026〕12号"

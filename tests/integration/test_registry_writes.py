@@ -2,7 +2,7 @@
 each enterprise's items and notices in one transaction."""
 from __future__ import annotations
 
-from chalicelib.domain.samples import sample_record
+from chalicelib.local.demo_data import sample_record
 from tests.integration.helpers import accepted
 from tests.integration.test_request_costs import Requests, enterprises, registrations
 from tests.reliability.state import scan

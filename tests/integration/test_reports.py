@@ -9,7 +9,7 @@ import openpyxl
 from boto3.dynamodb.conditions import Key
 
 from chalicelib.clock import today
-from chalicelib.domain.samples import sample_record
+from chalicelib.local.demo_data import sample_record
 from tests.integration.helpers import accepted, register, run_job, submit
 
 

@@ -20,7 +20,7 @@ import pytest
 from chalicelib.clock import today
 from chalicelib.dal.records import PENDING_SHARDS
 from chalicelib.domain.identifiers import make_regno, make_uscc
-from chalicelib.domain.samples import sample_record
+from chalicelib.local.demo_data import sample_record
 from chalicelib.services import registry as registry_service
 from tests.integration.helpers import accepted, run_job
 

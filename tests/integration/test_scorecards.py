@@ -11,7 +11,7 @@ from datetime import date, timedelta
 import pytest
 
 from chalicelib.clock import today
-from chalicelib.domain.samples import sample_record
+from chalicelib.local.demo_data import sample_record
 from tests.integration.helpers import accepted, register, run_job, submit
 from tests.integration.test_request_costs import Requests
 

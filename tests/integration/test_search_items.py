@@ -3,7 +3,7 @@ registered_elsewhere, the region and the count of published records — from the
 from __future__ import annotations
 
 from chalicelib.domain.identifiers import make_uscc
-from chalicelib.domain.samples import ENTERPRISE_USCC, sample_record
+from chalicelib.local.demo_data import ENTERPRISE_USCC, sample_record
 from tests.integration.helpers import accepted, register, run_job
 
 

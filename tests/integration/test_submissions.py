@@ -6,7 +6,7 @@ import threading
 
 from chalicelib.container import Container
 from chalicelib.domain.identifiers import make_regno, make_uscc
-from chalicelib.domain.samples import ELSEWHERE_USCC, ENTERPRISE_REGNO, ENTERPRISE_USCC, sample_record
+from chalicelib.local.demo_data import ELSEWHERE_USCC, ENTERPRISE_REGNO, ENTERPRISE_USCC, sample_record
 from chalicelib.models.principal import Principal
 from tests.integration.helpers import register, submit
 

@@ -10,7 +10,7 @@ import pytest
 import requests
 
 import app as app_module
-from chalicelib.domain.samples import sample_record
+from chalicelib.local.demo_data import sample_record
 from chalicelib.local.pump import drain
 from tests.integration.helpers import crash_after_first_checkpoint, register
 

@@ -16,7 +16,7 @@ import pytest
 
 from chalicelib import container
 from chalicelib.config import settings_from_env
-from chalicelib.domain.samples import ENTERPRISE_USCC, sample_record
+from chalicelib.local.demo_data import ENTERPRISE_USCC, sample_record
 from tests.integration.helpers import accepted, register, run_job
 
 PUBLIC_IP = "93.184.215.14"

@@ -24,7 +24,7 @@ from urllib.parse import urlsplit
 
 import requests
 
-from chalicelib.domain.samples import sample_record
+from chalicelib.local.demo_data import sample_record
 from chalicelib.local.seed import demo_enterprises
 
 PASSWORD = "Guangyuan#2026"

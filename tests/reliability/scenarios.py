@@ -11,7 +11,7 @@ from contextlib import contextmanager
 import requests
 
 import app as app_module
-from chalicelib.domain.samples import sample_record
+from chalicelib.local.demo_data import sample_record
 from chalicelib.local.pump import drain
 
 PENALTY = "admin_penalty"

@@ -19,7 +19,7 @@ import pytest
 
 from chalicelib import container as container_module
 from chalicelib.clock import today
-from chalicelib.domain.samples import ENTERPRISE_USCC, sample_record
+from chalicelib.local.demo_data import ENTERPRISE_USCC, sample_record
 from tests.integration.test_identity import _forge
 from tests.reliability import scenarios as sc
 from tests.reliability.conftest import PASSWORD

@@ -8,7 +8,7 @@ runs a failed job again.
 from __future__ import annotations
 
 from chalicelib.container import get_container
-from chalicelib.domain.samples import ENTERPRISE_USCC, sample_record
+from chalicelib.local.demo_data import ENTERPRISE_USCC, sample_record
 from tests.reliability import scenarios as sc
 from tests.reliability.faults import INTERNAL, THROTTLED, table_is
 from tests.reliability.state import diff, scan, snapshot

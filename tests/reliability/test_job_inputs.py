@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import json
 
-from chalicelib.domain.samples import sample_record
+from chalicelib.local.demo_data import sample_record
 from tests.reliability.faults import Injected
 
 CALL_BUDGET = 500

@@ -13,7 +13,7 @@ import pytest
 import urllib3
 
 from chalicelib import container as container_module
-from chalicelib.domain.samples import ENTERPRISE_USCC
+from chalicelib.local.demo_data import ENTERPRISE_USCC
 from tests.reliability import scenarios as sc
 from tests.reliability.state import diff, scan, snapshot
 

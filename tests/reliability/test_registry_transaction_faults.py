@@ -6,7 +6,7 @@ from __future__ import annotations
 from botocore.exceptions import ClientError
 
 from chalicelib.container import get_container
-from chalicelib.domain.samples import ENTERPRISE_USCC, sample_record
+from chalicelib.local.demo_data import ENTERPRISE_USCC, sample_record
 from tests.reliability import scenarios as sc
 from tests.reliability.faults import table_is
 from tests.reliability.state import scan

@@ -10,8 +10,8 @@ from datetime import date
 import pytest
 
 from chalicelib.catalog import COUNTY_REGIONS, load_catalog
-from chalicelib.domain.samples import _SAMPLES, fine_in_words, sample_record
 from chalicelib.domain.validation import validate_record
+from chalicelib.local.demo_data import _SAMPLES, fine_in_words, sample_record
 from chalicelib.local.seed import demo_enterprises, demo_licences, demo_penalties
 
 CATALOG = load_catalog()

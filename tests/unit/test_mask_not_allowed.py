@@ -6,8 +6,8 @@ from datetime import date
 import pytest
 
 from chalicelib.catalog import load_catalog
-from chalicelib.domain.samples import sample_record
 from chalicelib.domain.validation import validate_record
+from chalicelib.local.demo_data import sample_record
 
 CATALOG = load_catalog()
 TODAY = date(2026, 10, 1)

@@ -10,10 +10,10 @@ from hypothesis import strategies as st
 
 from chalicelib.catalog import load_catalog
 from chalicelib.domain import periods
-from chalicelib.domain.samples import sample_record
-from chalicelib.domain.schema import compiled
+from chalicelib.domain.field_checks import compiled
 from chalicelib.domain.validation import validate_record
 from chalicelib.domain.workdays import WorkCalendar, YearOverride
+from chalicelib.local.demo_data import sample_record
 
 CATALOG = load_catalog()
 TODAY = date(2026, 10, 1)

@@ -7,9 +7,9 @@ import pytest
 
 from chalicelib.catalog import load_catalog
 from chalicelib.domain.periods import Period, add_months, deadlines, is_late, publication_period
-from chalicelib.domain.samples import sample_record
 from chalicelib.domain.validation import validate_record
 from chalicelib.domain.workdays import WorkCalendar, YearOverride
+from chalicelib.local.demo_data import sample_record
 
 CATALOG = load_catalog()
 TODAY = date(2026, 10, 1)

@@ -12,8 +12,8 @@ from hypothesis import strategies as st
 from chalicelib.catalog import load_catalog
 from chalicelib.domain.periods import publication_period
 from chalicelib.domain.projection import active_reasons, project
-from chalicelib.domain.samples import sample_record
 from chalicelib.domain.validation import validate_record
+from chalicelib.local.demo_data import sample_record
 from chalicelib.models.record import Record
 
 CATALOG = load_catalog()

@@ -10,8 +10,8 @@ from hypothesis import strategies as st
 from chalicelib.catalog import load_catalog
 from chalicelib.domain.masking import public_copy
 from chalicelib.domain.periods import publication_period
-from chalicelib.domain.samples import sample_record
 from chalicelib.domain.validation import RecordCheck, validate_record
+from chalicelib.local.demo_data import sample_record
 
 CATALOG = load_catalog()
 TODAY = date(2026, 10, 1)

@@ -7,8 +7,8 @@ import pytest
 
 from chalicelib.catalog import load_catalog
 from chalicelib.domain.identifiers import make_regno, make_uscc
-from chalicelib.domain.samples import AGENCY_USCC, ENTERPRISE_REGNO, ENTERPRISE_USCC, sample_record
 from chalicelib.domain.validation import FieldError, checksum_error, validate_record
+from chalicelib.local.demo_data import AGENCY_USCC, ENTERPRISE_REGNO, ENTERPRISE_USCC, sample_record
 
 CATALOG = load_catalog()
 TODAY = date(2026, 10, 1)

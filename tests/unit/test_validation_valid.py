@@ -7,8 +7,8 @@ from decimal import Decimal
 import pytest
 
 from chalicelib.catalog import load_catalog
-from chalicelib.domain.samples import ENTERPRISE_REGNO, ENTERPRISE_USCC, sample_record
 from chalicelib.domain.validation import validate_record
+from chalicelib.local.demo_data import ENTERPRISE_REGNO, ENTERPRISE_USCC, sample_record
 
 CATALOG = load_catalog()
 TODAY = date(2026, 10, 1)

@@ -6,7 +6,7 @@ from chalicelib.domain.masking import shared_copy
 from chalicelib.errors import NotFound
 
 
-class SharedService:
+class SharingService:
     def __init__(self, catalog, records, registry):
         self.catalog = catalog
         self.records = records

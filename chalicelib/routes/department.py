@@ -1,0 +1,129 @@
+"""部门用户: login, the catalog and templates, records, uploads, 信息共享, watchlists, notices."""
+from __future__ import annotations
+
+from chalice import Blueprint, Response
+
+from chalicelib import pagination
+from chalicelib.container import get_container
+from chalicelib.errors import NotFound
+from chalicelib.http import XLSX, attachment
+from chalicelib.identity.policy import require_department
+from chalicelib.web import Router
+
+bp = Blueprint(__name__)
+api = Router(bp, get_container)
+
+
+@api.route("/v1/auth/token", methods=["POST"])
+def login(ctx):
+    return get_container().auth.login(ctx.json(), ctx.request_id)
+
+
+@api.route("/v1/catalog")
+def catalog(ctx):
+    return get_container().catalog.public_view()
+
+
+@api.route("/v1/templates/{category}")
+def template(ctx, category):
+    catalog = get_container().catalog
+    if category not in catalog.categories:
+        raise NotFound("没有该信息类别的模板", details=[{"category": category, "allowed": sorted(catalog.categories)}])
+    from chalicelib.adapters.spreadsheet import build_template  # openpyxl only where needed
+    cat = catalog.category(category)
+    return Response(body=build_template(cat), headers={
+        "Content-Type": XLSX, "Content-Disposition": attachment(f"template-{category}.xlsx", f"{cat.name}.xlsx")})
+
+
+@api.route("/v1/records", methods=["POST"])
+def submit_records(ctx):
+    body = ctx.json()
+    records = body.get("records")
+    department = require_department(ctx.principal, body.get("department"))
+    from chalicelib.services.submissions import check_batch  # validation stack only where needed
+    check_batch(records)
+    ctx.target = f"{department}/{body.get('category')}"
+    out = get_container().submissions.submit(ctx.principal, department, body.get("category"), records)
+    ctx.audit_details = {"accepted": len(out.accepted), "rejected": len(out.rejected)}
+    return out.as_response()
+
+
+@api.route("/v1/records")
+def list_records(ctx):
+    return get_container().records.list(
+        ctx.principal, ctx.query("department"), ctx.query("category"), ctx.query("state"),
+        pagination.limit_of(ctx.query("limit")), ctx.query("cursor"))
+
+
+@api.route("/v1/records/{record_id}")
+def get_record(ctx, record_id):
+    ctx.target = record_id
+    return get_container().records.get(ctx.principal, record_id)
+
+
+@api.route("/v1/records/{record_id}", methods=["PUT"])
+def modify_record(ctx, record_id):
+    ctx.target = record_id
+    return get_container().records.modify(ctx.principal, record_id, ctx.json())
+
+
+@api.route("/v1/records/{record_id}", methods=["DELETE"])
+def delete_record(ctx, record_id):
+    ctx.target = record_id
+    return get_container().records.withdraw(ctx.principal, record_id, ctx.optional_json())
+
+
+@api.route("/v1/records/{record_id}/withdraw", methods=["POST"])
+def withdraw_record(ctx, record_id):
+    ctx.target = record_id
+    return get_container().records.withdraw(ctx.principal, record_id, ctx.json())
+
+
+@api.route("/v1/uploads", methods=["POST"])
+def create_upload(ctx):
+    body = ctx.json()
+    department = require_department(ctx.principal, body.get("department"))
+    out = get_container().upload_service.create(ctx.principal, department, body)
+    ctx.target = out["upload_id"]
+    return out
+
+
+@api.route("/v1/uploads/{upload_id}")
+def upload_status(ctx, upload_id):
+    ctx.target = upload_id       # audited: the answer hands out the 回退 file (rejected rows)
+    c = get_container()
+    return c.upload_service.status(ctx.principal, upload_id, lambda key: c.presign(key, "uploads"))
+
+
+@api.route("/v1/shared/enterprises/{code}")
+def shared_enterprise(ctx, code):
+    ctx.target = code
+    return get_container().sharing.enterprise(code)
+
+
+@api.route("/v1/watchlists", methods=["POST"])
+def create_watchlist(ctx):
+    body = ctx.json()
+    department = require_department(ctx.principal, body.get("department"))
+    out = get_container().watchlists.create(ctx.principal, department, body)
+    ctx.target = out["id"]
+    return out
+
+
+@api.route("/v1/watchlists/{watchlist_id}/deliveries")
+def watchlist_deliveries(ctx, watchlist_id):
+    return get_container().watchlists.deliveries(ctx.principal, watchlist_id,
+                                                 pagination.limit_of(ctx.query("limit")), ctx.query("cursor"))
+
+
+NOTICES = pagination.Shape({"department", "sk"})
+
+
+@api.route("/v1/notices/registrations")
+def registration_notices(ctx):
+    since = ctx.query("since")
+    after = pagination.read(ctx.query("cursor"), NOTICES, {"department": ctx.principal.department,
+                                                            "sk": lambda sk: not since or sk >= since}).key
+    items, last = get_container().registry.notices.since(
+        ctx.principal.department, since, pagination.limit_of(ctx.query("limit")), after)
+    return {"items": items, "next_cursor": pagination.encode(last)}

@@ -1,0 +1,34 @@
+"""监管: the supervision reports."""
+from __future__ import annotations
+
+from chalice import Blueprint, Response
+
+from chalicelib.clock import parse_day
+from chalicelib.container import get_container
+from chalicelib.errors import BadRequest
+from chalicelib.http import XLSX, attachment
+from chalicelib.web import Router
+
+bp = Blueprint(__name__)
+api = Router(bp, get_container)
+
+
+@api.route("/v1/reports/departments")
+def department_report(ctx):
+    report = get_container().reports.departments(
+        parse_day(ctx.query("from"), "from"), parse_day(ctx.query("to"), "to"), ctx.query("region"))
+    fmt = ctx.query("format") or "json"
+    if fmt == "json":
+        return report
+    if fmt != "xlsx":
+        raise BadRequest("format 只能是 json 或 xlsx", details=[{"field": "format", "code": "BAD_ENUM"}])
+    from chalicelib.adapters.report_xlsx import department_report_xlsx, report_filename  # openpyxl only here
+    return Response(body=department_report_xlsx(report), status_code=200, headers={
+        "Content-Type": XLSX, "Content-Disposition":
+        attachment(f"report-{report['from']}-{report['to']}.xlsx", report_filename(report))})
+
+
+@api.route("/v1/reports/monthly")
+def monthly_reports(ctx):
+    c = get_container()
+    return c.monthly.listing(c.presign)
