@@ -223,13 +223,17 @@ class Container:
         return JobStateRepository(self.aws.table("jobs"))
 
     @cached_property
-    def forward(self):
-        from chalicelib.services.forward import ForwardJob, dead_letter_sender
+    def forward_dead_letters(self):
+        from chalicelib.services.forward import dead_letter_sender
         s, sqs = self.settings, self.aws.client("sqs")
-        dlq = dead_letter_sender(sqs, lambda: sqs.get_queue_url(QueueName=s.queue("forward-dlq"))["QueueUrl"],
-                                 self.aws.client("s3"), s.bucket("exchange"))
+        return dead_letter_sender(sqs, lambda: sqs.get_queue_url(QueueName=s.queue("forward-dlq"))["QueueUrl"],
+                                  self.aws.client("s3"), s.bucket("exchange"))
+
+    @cached_property
+    def forward(self):
+        from chalicelib.services.forward import ForwardJob
         return ForwardJob(self.catalog, self.record_repo, self.registry_repo, self.public_repo, self.change_log,
-                          self.publicity_sender, self.job_state_repo, dlq,
+                          self.publicity_sender, self.job_state_repo, self.forward_dead_letters,
                           self.counter_repo)
 
     @cached_property

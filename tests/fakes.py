@@ -730,3 +730,33 @@ def fake_repositories() -> dict:
             "monthly_store": FakeMonthlyReportStore(), "throttle": FakeThrottleRepository(),
             "audit_repo": FakeAuditRepository(), "attestation_cache": FakeAttestationCache(),
             "uploads": FakeUploadRepository(), "watchlist_repo": FakeWatchlistRepository()}
+
+
+# --- adapters ---------------------------------------------------------------------------------
+class FakePublicitySender:
+    """adapters.publicity's sender port: keeps every batch; `rejected` record_ids are refused one by
+    one, and while `error` is set every batch fails as a whole."""
+
+    def __init__(self):
+        self.batches: list[dict] = []
+        self.rejected: dict[str, str] = {}
+        self.error: str | None = None
+
+    def send(self, batch: dict):
+        from chalicelib.adapters.publicity import SendResult
+        self.batches.append(copy.deepcopy(batch))
+        if self.error:
+            return SendResult(ok=False, error=self.error)
+        return SendResult(ok=True, rejected={r["record_id"]: why for r in batch["records"]
+                                             if (why := self.rejected.get(r["record_id"]))})
+
+    def ops(self) -> list[tuple[str, str, str]]:
+        """(op, enterprise code, record_id) of every record sent, in order."""
+        return [(r["op"], r["enterprise"]["code"], r["record_id"]) for b in self.batches for r in b["records"]]
+
+
+class FakeDeadLetters(list):
+    """The forward job's dead-letter port (callable(batch, error)): keeps (batch_id, error, records)."""
+
+    def __call__(self, batch: dict, error: str) -> None:
+        self.append((batch["batch_id"], error, len(batch["records"])))
