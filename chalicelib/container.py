@@ -28,14 +28,14 @@ class Container:
 
     @cached_property
     def upload_service(self):
-        from chalicelib.services.uploads import UploadService
+        from chalicelib.services.upload_api import UploadService
         s = self.settings
         return UploadService(self.uploads, self.submissions, self.aws.client("s3"), s.bucket("uploads"),
                              s.upload_max_bytes, s.upload_url_expires)
 
     @cached_property
     def upload_processor(self):
-        from chalicelib.services.uploads import UploadProcessor
+        from chalicelib.services.upload_worker import UploadProcessor
         s = self.settings
         return UploadProcessor(self.uploads, self.submissions, self.catalog, self.aws.client("s3"),
                                s.bucket("uploads"), s.upload_max_bytes, s.upload_max_rows, self.counter_repo)
