@@ -197,13 +197,17 @@ class Container:
                                   self.public.credit_check, self.attestation_cache)
 
     @cached_property
+    def case_repo(self):
+        from chalicelib.dal.objections import CaseRepository
+        return CaseRepository(self.aws.table("objections"))
+
+    @cached_property
     def cases(self):
         """异议 / 信用修复 (SPEC §5.2)."""
-        from chalicelib.dal.objections import CaseRepository
         from chalicelib.services.forward import retract
         from chalicelib.services.objections import CaseService
-        return CaseService(self.catalog, self.record_repo, CaseRepository(self.aws.table("objections")),
-                           self.throttle, self.calendar_repo, self.audit,
+        return CaseService(self.catalog, self.record_repo, self.case_repo, self.throttle, self.calendar_repo,
+                           self.audit,
                            lambda records, stamp, day, op: retract(self.public_repo, self.change_log, records,
                                                                    stamp, day, op))
 

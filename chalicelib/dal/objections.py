@@ -17,15 +17,15 @@ from chalicelib.models.objection import Case
 INDEX_ATTRS = ("inbox", "open_due")
 
 
-def _item(case: Case) -> dict:
-    item = to_item(case.model_dump())
+def case_item(case: Case) -> dict:
+    item = to_item(case.model_dump())   # the stored item: the case plus its index attributes
     item["inbox"] = f"{case.kind}#{case.department}"
     if case.is_open:
         item["open_due"] = "open"
     return item
 
 
-def _case(item: dict) -> Case:
+def case_of(item: dict) -> Case:
     data = from_item(item)
     for k in INDEX_ATTRS:
         data.pop(k, None)
@@ -37,16 +37,16 @@ class CaseRepository:
         self.table = table
 
     def add(self, case: Case) -> None:
-        self.table.put_item(Item=_item(case), ConditionExpression="attribute_not_exists(id)")
+        self.table.put_item(Item=case_item(case), ConditionExpression="attribute_not_exists(id)")
 
     def get(self, case_id: str) -> Case | None:
         item = self.table.get_item(Key={"id": case_id}, ConsistentRead=True).get("Item")
-        return _case(item) if item else None
+        return case_of(item) if item else None
 
     def close(self, case: Case) -> bool:
         """Store the answer of a case that was open; False when it was answered meanwhile."""
         try:
-            self.table.put_item(Item=_item(case), ConditionExpression=Attr("state").eq("open"))
+            self.table.put_item(Item=case_item(case), ConditionExpression=Attr("state").eq("open"))
             return True
         except self.table.meta.client.exceptions.ConditionalCheckFailedException:
             return False
@@ -64,11 +64,11 @@ class CaseRepository:
         if after:
             kwargs["ExclusiveStartKey"] = after
         resp = self.table.query(**kwargs)
-        return [_case(i) for i in resp["Items"]], resp.get("LastEvaluatedKey")
+        return [case_of(i) for i in resp["Items"]], resp.get("LastEvaluatedKey")
 
     def open_due_by(self, last_day: str) -> list[Case]:
         """Every open case due on or before `last_day` (sparse index, paginated)."""
-        return [_case(i) for i in query_all(
+        return [case_of(i) for i in query_all(
             self.table, IndexName="by_open_due",
             KeyConditionExpression=Key("open_due").eq("open") & Key("due").lte(last_day))]
 
