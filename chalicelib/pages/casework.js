@@ -42,7 +42,7 @@
         var out = await QY.api(path, { method: "POST", body: body });
         var card = form.closest(".case");
         card.replaceWith(caseCard(out));
-        QY.show("list-msg", "ok", "已答复：" + (DECISIONS[out.decision] || out.decision));
+        QY.show("list-msg", "ok", "已办理：" + (DECISIONS[out.decision] || out.decision));
       } catch (err) {
         QY.show(msg, "error", err.message);
         if (err.status === 401) showLogin();
