@@ -173,10 +173,6 @@ class FakeRecordRepository:
         where = (lambda v: v <= upper) if upper is not None and range_name else None
         return [_record(i) for i in self.table.query_all(hash_value, index=index, where=where)]
 
-    def all_in_index(self, index: str, hash_name: str, hash_value: str, *, upper: str | None = None,
-                     range_name: str | None = None) -> list:
-        return self.query_index(index, hash_name, hash_value, upper=upper, range_name=range_name, limit=10**9)[0]
-
     def write(self, changes: list[Change], extra: Callable[[list[Change]], Op | None] | None = None) -> list[Change]:
         """All changes in one transaction; if it is cancelled, each alone (the losers returned)."""
         if not changes:
