@@ -25,7 +25,15 @@ from chalicelib.dal.records import Change
 from chalicelib.domain.periods import repair_eligible_from
 from chalicelib.domain.plain_text import plain_text
 from chalicelib.domain.workdays import WorkCalendar
-from chalicelib.errors import BadRequest, Conflict, Forbidden, NotEligible, NotFound, TooManyFilings
+from chalicelib.errors import (
+    BadRequest,
+    Conflict,
+    DomainError,
+    Forbidden,
+    NotEligible,
+    NotFound,
+    TooManyFilings,
+)
 from chalicelib.identity.policy import require_department
 from chalicelib.ids import new_ids
 from chalicelib.models.objection import KINDS, OBJECTION_DECISIONS, Case
@@ -69,11 +77,22 @@ class CaseService:
 
     # --- the public side ------------------------------------------------------------------------
     def file(self, kind: str, body: dict, source: str, request_id: str) -> dict:
-        """File an objection or a repair; → {"<kind>_id", "follow_token", "state", "due"}."""
+        """File an objection or a repair; → {"<kind>_id", "follow_token", "state", "due"}.
+
+        Every attempt within the limits is audited, refused ones with their status and code."""
         record_id = body.get("record_id")
         self._admit(kind, "addr", source or "unknown")
         if isinstance(record_id, str) and 0 < len(record_id) <= ID_MAX:
             self._admit(kind, "record", record_id)
+        try:
+            return self._file(kind, body, source, request_id)
+        except DomainError as err:
+            self.audit.record(PUBLIC, f"{kind}s.file", target=str(record_id)[:ID_MAX], request_id=request_id,
+                              outcome=f"{err.status} {err.code}", details={"source": source})
+            raise
+
+    def _file(self, kind: str, body: dict, source: str, request_id: str) -> dict:
+        record_id = body.get("record_id")
         values = self._checked(kind, body)
         rec = self.records.get(record_id)
         if rec is None or rec.state != "published":

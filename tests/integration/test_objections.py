@@ -254,3 +254,6 @@ def test_every_field_is_bounded(client, login, op):
     resp = post(client, "/v1/public/objections", objection(rid, reason=["x"]))
     assert resp.status_code == 400 and resp.json_body["error"]["details"][0]["code"] == "BAD_TYPE"
     assert post(client, "/v1/public/objections", objection(rid, reason="<p></p>")).status_code == 400
+    audit = client.http.get(f"/v1/admin/audit?target={rid}", headers=login("root", "admin")).json_body["items"]
+    assert [(e["action"], e["actor"], e["outcome"]) for e in audit] == [
+        ("objections.file", "public", "400 BAD_REQUEST")] * 3                # refused attempts are audited too
