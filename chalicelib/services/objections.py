@@ -39,6 +39,7 @@ from chalicelib.ids import new_ids
 from chalicelib.models.objection import KINDS, OBJECTION_DECISIONS, Case
 from chalicelib.models.principal import Principal
 from chalicelib.models.record import RecordVersion
+from chalicelib.observability import logger
 
 FILINGS_PER_HOUR = 5
 WINDOW_SECONDS = 3600
@@ -87,9 +88,17 @@ class CaseService:
         try:
             return self._file(kind, body, source, request_id)
         except DomainError as err:
-            self.audit.record(PUBLIC, f"{kind}s.file", target=str(record_id)[:ID_MAX], request_id=request_id,
-                              outcome=f"{err.status} {err.code}", details={"source": source})
+            self._audit(kind, str(record_id)[:ID_MAX], request_id, f"{err.status} {err.code}", {"source": source})
             raise
+
+    def _audit(self, kind: str, target: str, request_id: str, outcome: str, details: dict) -> None:
+        """The public's filing in the audit trail; a failed audit write is logged, the answer stands
+        (as for every route's entry, web.Router)."""
+        try:
+            self.audit.record(PUBLIC, f"{kind}s.file", target=target, request_id=request_id, outcome=outcome,
+                              details=details)
+        except Exception:
+            logger.exception("audit write failed")
 
     def _file(self, kind: str, body: dict, source: str, request_id: str) -> dict:
         record_id = body.get("record_id")
@@ -107,8 +116,8 @@ class CaseService:
                     record_version=rec.version, filed_at=now_iso(), due=due.isoformat(), provisional=provisional,
                     token_hash=_hash(token), commitment=True if kind == "repair" else None, **values)
         self.cases.add(case)
-        self.audit.record(PUBLIC, f"{kind}s.file", target=case.id, request_id=request_id, outcome="201",
-                          details={"record_id": rec.record_id, "department": rec.department, "source": source})
+        self._audit(kind, case.id, request_id, "201",
+                    {"record_id": rec.record_id, "department": rec.department, "source": source})
         return {f"{kind}_id": case.id, "follow_token": token, "state": case.state, "due": case.due}
 
     def follow(self, kind: str, case_id: str, token: str | None) -> dict:

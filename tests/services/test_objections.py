@@ -60,12 +60,12 @@ def test_deadlines_count_open_cases_past_their_due_day(c):
 def test_every_attempt_counts_against_the_address(c):
     for n in range(5):
         with pytest.raises(Exception) as exc:
-            c.cases.file("objection", {"record_id": f"NONE{n}"}, "192.0.2.9", "req")
+            c.cases.file("objection", {"record_id": f"NONE{n}"}, "192.0.2.9", f"req-{n}")
         assert not isinstance(exc.value, TooManyFilings)
     with pytest.raises(TooManyFilings) as exc:
-        c.cases.file("objection", {"record_id": "NONE9"}, "192.0.2.9", "req")
+        c.cases.file("objection", {"record_id": "NONE9"}, "192.0.2.9", "req-9")
     assert 0 < int(exc.value.headers["Retry-After"]) <= 3600
     with pytest.raises(TooManyFilings):                               # a fresh record: the address is the cause
-        c.cases.file("objection", {"record_id": "NONE10"}, "192.0.2.9", "req")
+        c.cases.file("objection", {"record_id": "NONE10"}, "192.0.2.9", "req-10")
     with pytest.raises(BadRequest):                                  # repairs have their own count: 400, not 429
-        c.cases.file("repair", {"record_id": "NONE11"}, "192.0.2.9", "req")
+        c.cases.file("repair", {"record_id": "NONE11"}, "192.0.2.9", "req-11")
