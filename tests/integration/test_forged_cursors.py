@@ -57,6 +57,15 @@ def routes(wl: str) -> dict:
                            [cur({"k": {"day": DAY, "sk": f"{AT}#r#0", "actor": "sup", "at": AT}}),  # another actor's
                             cur({"k": {"day": DAY, "sk": f"{AT}#r#0", "actor": "root", "at": "2004-01-01T00:00"}}),
                             cur({"k": {"day": DAY, "sk": f"{AT}#r#0", "target": "root", "at": AT}})]),
+        "objections": ("/v1/objections", "op-d12",
+                       cur({"id": "01J0", "inbox": "objection#d12", "filed_at": AT}),
+                       [cur({"id": "01J0", "inbox": "objection#d13", "filed_at": AT}),            # another department's
+                        cur({"id": "01J0", "inbox": "repair#d12", "filed_at": AT}),               # another kind's
+                        cur({"id": "01J0", "kind": "objection", "filed_at": AT})]),
+        "repairs (all departments)": ("/v1/repairs", "sup",
+                                      cur({"id": "01J0", "kind": "repair", "filed_at": AT}),
+                                      [cur({"id": "01J0", "kind": "objection", "filed_at": AT}),
+                                       cur({"id": "01J0", "inbox": "repair#d12", "filed_at": AT})]),
         "feed": ("/v1/public/changes", None,
                  cur({"d": DAY, "k": {"pk": f"CHANGES#{DAY}", "sk": f"{AT}#01J0#1#publish"}}),
                  [cur({"d": DAY, "k": {"pk": f"CHANGES#{YESTERDAY}", "sk": f"{AT}#01J0#1#publish"}}),
