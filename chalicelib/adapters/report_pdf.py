@@ -17,9 +17,8 @@ import io
 import json
 from xml.sax.saxutils import escape
 
-from pypdf import PdfReader, PdfWriter
-from reportlab.graphics.barcode.qr import QrCodeWidget
-from reportlab.graphics.shapes import Drawing
+from pypdf import PdfWriter
+from reportlab.graphics.barcode.qr import QrCode
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
@@ -66,11 +65,21 @@ LINE = colors.HexColor("#b0b7c3")
 HEAD = colors.HexColor("#0b3d91")
 SHADE = colors.HexColor("#eef2f8")
 LABEL_WIDTH = 38 * mm
+PAD = 6                     # reportlab's default cell padding (points)
 
 
 def _p(text, style=S_CELL) -> Paragraph:
     """A paragraph of untrusted text: escaped, so nothing in a record is ever read as markup."""
     return Paragraph(escape(_text(text)).replace("\n", "<br/>"), style)
+
+
+def _cell(value, width: float, style=S_CELL):
+    """A table cell: plain text when it fits on one line of `width` (drawn as is, never parsed, and
+    about ten times cheaper to lay out than a paragraph), else a wrapping paragraph."""
+    text = _text(value)
+    if "\n" not in text and pdfmetrics.stringWidth(text, FONT, style.fontSize) <= width - 2 * PAD:
+        return text
+    return _p(text, style)
 
 
 def _text(value, date_field: bool = False) -> str:
@@ -90,14 +99,22 @@ def _time(iso: str | None) -> str:
     return (iso or "—").replace("T", " ")[:19]
 
 
-def _pairs(rows: list[tuple[str, object]], widths=(LABEL_WIDTH, None)) -> Table:
-    """A two-column table (label, value) of the report's grid style."""
-    data = [[_p(label, S_LABEL), value if isinstance(value, Paragraph) else _p(value)] for label, value in rows]
-    table = Table(data, colWidths=list(widths), hAlign="LEFT")
-    table.setStyle(TableStyle([
-        ("GRID", (0, 0), (-1, -1), 0.4, LINE), ("BACKGROUND", (0, 0), (0, -1), SHADE),
-        ("VALIGN", (0, 0), (-1, -1), "TOP"), ("TOPPADDING", (0, 0), (-1, -1), 2.5),
-        ("BOTTOMPADDING", (0, 0), (-1, -1), 3)]))
+def _grid(first: int = 0) -> list[tuple]:
+    """The grid style of the report's (label, value) tables from row `first` on."""
+    return [("GRID", (0, first), (-1, -1), 0.4, LINE), ("BACKGROUND", (0, first), (0, -1), SHADE),
+            ("FONT", (0, first), (-1, -1), FONT, S_CELL.fontSize, S_CELL.leading),
+            ("TEXTCOLOR", (0, first), (0, -1), S_LABEL.textColor),
+            ("VALIGN", (0, 0), (-1, -1), "TOP"), ("TOPPADDING", (0, 0), (-1, -1), 2.5),
+            ("BOTTOMPADDING", (0, 0), (-1, -1), 3)]
+
+
+def _pairs(rows: list[tuple[str, object]], width: float) -> Table:
+    """A two-column table (label, value) of the report's grid style, `width` wide."""
+    value_width = width - LABEL_WIDTH
+    data = [[_cell(label, LABEL_WIDTH, S_LABEL), value if isinstance(value, Paragraph) else _cell(value, value_width)]
+            for label, value in rows]
+    table = Table(data, colWidths=[LABEL_WIDTH, value_width], hAlign="LEFT")
+    table.setStyle(TableStyle(_grid()))
     return table
 
 
@@ -123,13 +140,11 @@ def _record(rec: dict, fields_of, width: float) -> Table:
     title = "登记信息" if rec.get("category") == "registration" else (rec.get("source_ref") or "记录")
     if rec.get("decision_date"):
         title = f"{title}　{rec['decision_date']}"
-    rows = [[_p(title, S_H3), ""]] + [[_p(label, S_LABEL), _p(value)] for label, value in _record_rows(rec, fields_of)]
-    table = Table(rows, colWidths=[LABEL_WIDTH, width - LABEL_WIDTH], hAlign="LEFT", repeatRows=1)
-    table.setStyle(TableStyle([
-        ("SPAN", (0, 0), (-1, 0)), ("BACKGROUND", (0, 0), (-1, 0), HEAD),
-        ("GRID", (0, 1), (-1, -1), 0.4, LINE), ("BACKGROUND", (0, 1), (0, -1), SHADE),
-        ("VALIGN", (0, 0), (-1, -1), "TOP"), ("TOPPADDING", (0, 0), (-1, -1), 2.5),
-        ("BOTTOMPADDING", (0, 0), (-1, -1), 3)]))
+    value_width = width - LABEL_WIDTH
+    rows = [[_p(title, S_H3), ""]] + [[_cell(label, LABEL_WIDTH, S_LABEL), _cell(value, value_width)]
+                                      for label, value in _record_rows(rec, fields_of)]
+    table = Table(rows, colWidths=[LABEL_WIDTH, value_width], hAlign="LEFT", repeatRows=1)
+    table.setStyle(TableStyle([("SPAN", (0, 0), (-1, 0)), ("BACKGROUND", (0, 0), (-1, 0), HEAD), *_grid(1)]))
     return table
 
 
@@ -167,12 +182,10 @@ def qr_target(verify_url: str, attestation: dict) -> str:
     return url if len(url) <= QR_MAX_CHARS else verify_url
 
 
-def _qr(target: str) -> Drawing:
-    widget = QrCodeWidget(target, barLevel="L" if len(target) > 600 else "M")
-    x0, y0, x1, y1 = widget.getBounds()
-    drawing = Drawing(QR_SIZE, QR_SIZE, transform=[QR_SIZE / (x1 - x0), 0, 0, QR_SIZE / (y1 - y0), 0, 0])
-    drawing.add(widget)
-    return drawing
+def _qr(target: str) -> QrCode:
+    """reportlab's QR flowable: encoded once and drawn straight onto the page (its Drawing widget
+    encodes twice and builds a shape per run of modules)."""
+    return QrCode(target, width=QR_SIZE, height=QR_SIZE, qrLevel="L" if len(target) > 600 else "M")
 
 
 def _verification(check: dict, verify_url: str, width: float) -> list:
@@ -187,7 +200,7 @@ def _verification(check: dict, verify_url: str, width: float) -> list:
     side = Table([[how, _qr(qr_target(verify_url, att))]], colWidths=[width - QR_SIZE - 6 * mm, QR_SIZE + 6 * mm],
                  hAlign="LEFT")
     side.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("LEFTPADDING", (0, 0), (-1, -1), 0)]))
-    return [_pairs(rows, (LABEL_WIDTH, width - LABEL_WIDTH)), Spacer(1, 3 * mm), side]
+    return [_pairs(rows, width), Spacer(1, 3 * mm), side]
 
 
 def render(report: dict, catalog, verify_url: str) -> bytes:
@@ -209,7 +222,7 @@ def render(report: dict, catalog, verify_url: str) -> bytes:
         return cat.name if cat else category_id
 
     story: list = [_p(TITLE, S_TITLE), _p(f"{PLATFORM}　｜　报告生成时间 {made}", S_SUB), Spacer(1, 4 * mm),
-                   _p("一、企业基本信息", S_H2), _pairs(_profile(e), (LABEL_WIDTH, width - LABEL_WIDTH)),
+                   _p("一、企业基本信息", S_H2), _pairs(_profile(e), width),
                    _p("二、联合惩戒核查", S_H2), *_restriction(check, category_name),
                    _p(f"三、公示信息（共 {report.get('total', 0)} 条）", S_H2)]
     for group in report["categories"]:
@@ -235,7 +248,9 @@ def render(report: dict, catalog, verify_url: str) -> bytes:
 
 
 def _attach(pdf: bytes, attestation: bytes) -> bytes:
-    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(pdf)))
+    """The PDF with `attestation` as its attached file, added as an incremental update (the bytes
+    reportlab wrote stay as they are)."""
+    writer = PdfWriter(io.BytesIO(pdf), incremental=True)
     writer.add_attachment(ATTACHMENT, attestation)
     out = io.BytesIO()
     writer.write(out)

@@ -9,6 +9,7 @@ import re
 
 import pytest
 from pypdf import PdfReader
+from test_page_states import VISIBLE_HIDDEN_JS
 from test_pages import make_enterprise, no_sideways_scroll, penalty_for, publish, submit
 
 from chalicelib.adapters.report_pdf import qr_target
@@ -19,11 +20,6 @@ sync_api = pytest.importorskip(
 expect = sync_api.expect
 
 pytestmark = pytest.mark.browser
-
-VISIBLE_HIDDEN_JS = """() => Array.from(document.querySelectorAll('[hidden]'))
-  .filter(e => getComputedStyle(e).display !== 'none')
-  .map(e => e.id || e.className || e.tagName)"""
-
 
 @pytest.fixture(scope="module")
 def reported(live):

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
+from chalicelib.adapters.report_pdf import qr_target
 from chalicelib.catalog import load_catalog
 from chalicelib.local.demo_data import ELSEWHERE_USCC, ENTERPRISE_USCC, sample_record
 from tests.integration.helpers import accepted, register, run_job
@@ -105,13 +106,29 @@ def test_report_has_every_record_the_name_no_masked_value_and_a_verifying_attach
     assert forged != att["payload"]
     assert verify(client, {"attestation": {**att, "payload": forged}})["valid"] is False
 
-    if shutil.which("pdftoppm"):      # rendered for a person to look at (tests/screenshots/, git-ignored)
-        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-        pdf = SCREENSHOTS / "credit-report.pdf"
-        pdf.write_bytes(body)
-        subprocess.run(["pdftoppm", "-png", "-r", "60", str(pdf), str(SCREENSHOTS / "credit-report")],
-                       check=True, timeout=120)
-        assert sorted(SCREENSHOTS.glob("credit-report-*.png"))
+    render_and_scan(body, len(reader.pages), qr_target("http://localhost/pages/verify.html", att))
+
+
+def render_and_scan(body: bytes, pages: int, qr: str) -> None:
+    """Renders the report with poppler (`pdftoppm`) into tests/screenshots/credit-report-N.png for a person
+    to look at, and reads the last page's QR code back with `zbarimg` — each only where it is installed."""
+    if not shutil.which("pdftoppm"):
+        return
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    for old in SCREENSHOTS.glob("credit-report-*.png"):
+        old.unlink()
+    pdf = SCREENSHOTS / "credit-report.pdf"
+    pdf.write_bytes(body)
+    subprocess.run(["pdftoppm", "-png", "-r", "80", str(pdf), str(SCREENSHOTS / "credit-report")], check=True,
+                   timeout=120)
+    assert len(list(SCREENSHOTS.glob("credit-report-*.png"))) == pages
+    if shutil.which("zbarimg"):
+        last = SCREENSHOTS / "credit-report-qr"
+        subprocess.run(["pdftoppm", "-png", "-r", "150", "-f", str(pages), "-l", str(pages), "-singlefile",
+                        str(pdf), str(last)], check=True, timeout=120)
+        scanned = subprocess.run(["zbarimg", "-q", "--raw", str(last) + ".png"], capture_output=True, text=True,
+                                 timeout=120)
+        assert scanned.stdout.strip() == qr
 
 
 def test_report_of_an_enterprise_without_restriction_says_so(client, login):
