@@ -25,6 +25,7 @@ SCREENSHOTS = Path(__file__).resolve().parents[1] / "screenshots"
 SECRET_FACTS = "锅炉废气颗粒物排放浓度超过国家标准"      # CF_SY of the penalty, masked by its department
 ID_NUMBERS = ("510802198001011234", "510802198502023456")   # 法定代表人 / 出质人 ID numbers (never public)
 MARKUP = "<b>加粗</b> & <font size=40>大</font>"
+LONG = "列入守信激励名单，" * 20 + MARKUP      # wraps: laid out as a paragraph, where markup would be read
 REGISTRY_AUTHORITY = ("abnormal_list", "serious_violation", "chattel_mortgage", "equity_pledge", "trademark")
 ANY_DEPARTMENT = ("admin_license", "inspection", "other")
 
@@ -43,7 +44,7 @@ def published_in_every_category(client, login) -> dict[str, str]:
         (acc,) = accepted(client, d21, category, [sample_record(category)])
         refs[category] = acc["source_ref"]
     for category in ANY_DEPARTMENT:
-        extra = {"content": MARKUP} if category == "other" else {}
+        extra = {"title": MARKUP, "content": LONG} if category == "other" else {}
         (acc,) = accepted(client, d12, category, [sample_record(category, **extra)])
         refs[category] = acc["source_ref"]
     (acc,) = accepted(client, d12, "admin_penalty", [sample_record(
@@ -88,7 +89,7 @@ def test_report_has_every_record_the_name_no_masked_value_and_a_verifying_attach
         assert name in text
     assert SECRET_FACTS not in flat(text) and "***" in text                   # masked by 屏蔽字段
     assert not any(number in flat(text) for number in ID_NUMBERS)             # 非公示项 / partially masked
-    assert flat(MARKUP) in flat(text)                                         # markup printed as text
+    assert flat(MARKUP) in flat(text) and flat(LONG) in flat(text)            # markup printed as text
     assert "受限：联合惩戒对象" in text and "责令停产停业" in text
 
     # the attested credit check, attached and printed, verifies through the verify route
