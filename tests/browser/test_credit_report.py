@@ -45,6 +45,16 @@ def download_report(pg, ent, tmp_path) -> tuple[PdfReader, dict]:
     return reader, json.loads(reader.attachments["attestation.json"][0])
 
 
+def viewer(pg):
+    """The frame of Chromium's own PDF viewer (an extension page) showing the document the page opened."""
+    for _ in range(100):
+        frames = [f for f in pg.frames if f.url.startswith("chrome-extension://")]
+        if frames:
+            return frames[0]
+        pg.wait_for_timeout(100)
+    raise AssertionError(f"Chromium opened no PDF viewer: {[f.url for f in pg.frames]}")
+
+
 def verdict(pg, body_text: str) -> str:
     pg.get_by_label("或粘贴签名内容").fill(body_text)
     pg.get_by_role("button", name="核验", exact=True).click()
@@ -58,6 +68,13 @@ def test_report_link_and_verify_page_paste_upload_scan_and_tamper(live, reported
     reader, attached = download_report(page, ent, tmp_path)
     assert attached["restricted"] is True
     shot(page, "enterprise-report-link-1280", full_page=False)
+
+    # Chromium's PDF viewer opens it: its title bar shows the report's title, and the pages are drawn
+    page.goto((tmp_path / "report.pdf").as_uri())
+    pdf = viewer(page)
+    expect(pdf.locator("viewer-toolbar #title")).to_have_text(f"企业信用信息报告：{ent['name']}")
+    expect(pdf.locator("viewer-page-selector #pagelength")).to_contain_text(str(len(reader.pages)))
+    shot(page, "credit-report-chromium-1280", full_page=False)
 
     # pasted: the whole attachment → 有效, with what was signed and today's answer
     page.goto("/pages/verify.html")
