@@ -15,6 +15,8 @@ api = Router(bp, get_container)
 
 PUBLIC_CACHE = {"Cache-Control": "public, max-age=300"}
 _HOST = re.compile(r"^[A-Za-z0-9.-]{1,253}(:[0-9]{1,5})?$")
+_PREFIX = re.compile(r"^(/[A-Za-z0-9_-]{1,64}){0,3}$")
+REPORT_PATH = "/v1/public/enterprises/"
 
 
 @api.route("/v1/public/enterprises")
@@ -49,14 +51,16 @@ def credit_report_pdf(ctx, code):
 
 
 def _site(request) -> str:
-    """This site's address as the caller reached it (printed in the PDF for its verify page); a
-    Host header that is no host name gives localhost."""
+    """This site's address as the caller reached it, with API Gateway's stage prefix when the request
+    came by it (printed in the PDF for its verify page); a Host header that is no host name gives localhost."""
     headers = request.headers or {}
     host = headers.get("host") or ""
     host = host if _HOST.match(host) else "localhost"
     local = host.split(":")[0] in ("localhost", "127.0.0.1")
     proto = headers.get("x-forwarded-proto") if headers.get("x-forwarded-proto") in ("http", "https") else None
-    return f"{proto or ('http' if local else 'https')}://{host}"
+    full = str((request.context or {}).get("path") or "")
+    prefix = full[:full.find(REPORT_PATH)] if full.find(REPORT_PATH) > 0 else ""
+    return f"{proto or ('http' if local else 'https')}://{host}{prefix if _PREFIX.match(prefix) else ''}"
 
 
 @api.route("/v1/public/changes")

@@ -160,3 +160,17 @@ def test_unknown_or_bad_code_is_404_not_a_pdf(client):
 
 def test_every_category_of_the_catalog_is_in_the_report_fixture():
     assert set(REGISTRY_AUTHORITY + ANY_DEPARTMENT + ("admin_penalty", "registration")) == set(load_catalog().categories)
+
+
+@pytest.mark.parametrize(("headers", "site"), [
+    ({"Host": "xygs.example.gov.cn", "X-Forwarded-Proto": "https"}, "https://xygs.example.gov.cn"),
+    ({"Host": "127.0.0.1:8000"}, "http://127.0.0.1:8000"),
+    ({"Host": "evil.example/<b>x</b>", "X-Forwarded-Proto": "javascript"}, "http://localhost"),
+])
+def test_the_verify_address_is_this_site_as_the_caller_reached_it(client, login, headers, site):
+    register(client, login)
+    run_job(client, login, "forward")
+    resp = client.http.get(REPORT, headers={**PDF, **headers})
+    assert resp.status_code == 200
+    text = flat(text_of(PdfReader(io.BytesIO(resp.body))))
+    assert f"打开{site}/pages/verify.html，" in text and f"{site}/v1/public/attestation-key" in text
