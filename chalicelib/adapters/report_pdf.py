@@ -66,6 +66,7 @@ HEAD = colors.HexColor("#0b3d91")
 SHADE = colors.HexColor("#eef2f8")
 LABEL_WIDTH = 38 * mm
 PAD = 6                     # reportlab's default cell padding (points)
+SPLIT_IN_ROW = 30           # a value taller than what is left of a page goes on over the page break (points)
 
 
 def _p(text, style=S_CELL) -> Paragraph:
@@ -113,7 +114,7 @@ def _pairs(rows: list[tuple[str, object]], width: float) -> Table:
     value_width = width - LABEL_WIDTH
     data = [[_cell(label, LABEL_WIDTH, S_LABEL), value if isinstance(value, Paragraph) else _cell(value, value_width)]
             for label, value in rows]
-    table = Table(data, colWidths=[LABEL_WIDTH, value_width], hAlign="LEFT")
+    table = Table(data, colWidths=[LABEL_WIDTH, value_width], hAlign="LEFT", splitInRow=SPLIT_IN_ROW)
     table.setStyle(TableStyle(_grid()))
     return table
 
@@ -143,7 +144,7 @@ def _record(rec: dict, fields_of, width: float) -> Table:
     value_width = width - LABEL_WIDTH
     rows = [[_p(title, S_H3), ""]] + [[_cell(label, LABEL_WIDTH, S_LABEL), _cell(value, value_width)]
                                       for label, value in _record_rows(rec, fields_of)]
-    table = Table(rows, colWidths=[LABEL_WIDTH, value_width], hAlign="LEFT", repeatRows=1)
+    table = Table(rows, colWidths=[LABEL_WIDTH, value_width], hAlign="LEFT", repeatRows=1, splitInRow=SPLIT_IN_ROW)
     table.setStyle(TableStyle([("SPAN", (0, 0), (-1, 0)), ("BACKGROUND", (0, 0), (-1, 0), HEAD), *_grid(1)]))
     return table
 
