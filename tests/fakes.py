@@ -166,12 +166,11 @@ class FakeRecordRepository:
                                        keep=lambda i: all(i.get(k) == v for k, v in wanted.items()))
         return [_record(i) for i in items], last
 
-    def query_index(self, index: str, hash_name: str, hash_value: str, *, upper: str | None = None,
-                    range_name: str | None = None, limit: int = 500, after: dict | None = None):
+    def all_in_index(self, index: str, hash_name: str, hash_value: str, *, upper: str | None = None,
+                     range_name: str | None = None) -> list:
         assert self.table.indexes[index][0] == hash_name
         where = (lambda v: v <= upper) if upper is not None and range_name else None
-        items, last = self.table.query(hash_value, index=index, where=where, limit=limit, after=after)
-        return [_record(i) for i in items], last
+        return [_record(i) for i in self.table.query_all(hash_value, index=index, where=where)]
 
     def write(self, changes: list[Change], extra: Callable[[list[Change]], Op | None] | None = None) -> list[Change]:
         """All changes in one transaction; if it is cancelled, each alone (the losers returned)."""
@@ -484,6 +483,9 @@ class FakeChangeLog:
     def day(self, day: str, after: dict | None = None, limit: int = 1000) -> tuple[list[dict], dict | None]:
         items, last = self.table.query(f"CHANGES#{day}", limit=limit, after=after)
         return [{k: v for k, v in from_item(i).items() if k != "pk"} for i in items], last
+
+    def whole_day(self, day: str) -> list[dict]:
+        return self.day(day, limit=None)[0]
 
     def retracted(self) -> dict | None:
         item = self.table.get(pk="CHANGES", sk="RETRACTED")

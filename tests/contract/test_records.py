@@ -108,13 +108,12 @@ def test_sparse_indexes_hold_what_services_query(records):
     published = record(3, state="published", published_version=1, publish_until="2027-01-01")
     late_until = record(4, state="published", published_version=1, publish_until="2028-01-01")
     records.write([create(r) for r in (due, pending, published, late_until)])
-    forward = drain(lambda limit, after: records.query_index("by_forward", "forward_due", "due",
-                                                             limit=limit, after=after), 1)
-    assert {r.record_id for p in forward for r in p} == {"R0001"}
-    expiring, _ = records.query_index("by_public_until", "public_state", "published", upper="2027-06-30",
-                                      range_name="publish_until")
+    forward = records.all_in_index("by_forward", "forward_due", "due")
+    assert {r.record_id for r in forward} == {"R0001"}
+    expiring = records.all_in_index("by_public_until", "public_state", "published", upper="2027-06-30",
+                                    range_name="publish_until")
     assert [r.record_id for r in expiring] == ["R0003"]
-    assert [r.record_id for r in records.query_index("by_pending", "pending_code", "REGNO-P")[0]] == ["R0002"]
+    assert [r.record_id for r in records.all_in_index("by_pending", "pending_code", "REGNO-P")] == ["R0002"]
 
 
 def test_pending_markers_are_written_and_cleared_only_as_read(records):
