@@ -115,6 +115,12 @@ def test_report_link_and_verify_page_paste_upload_scan_and_tamper(live, reported
     page.get_by_label("上传报告附件 attestation.json").set_input_files(str(upload))
     expect(page.locator("#verdict")).to_have_text("有效")
 
+    # on a phone the enterprise page keeps the link within the screen
+    phone.goto(f"/pages/enterprise.html?code={ent['uscc']}")
+    expect(phone.get_by_role("link", name="下载信用报告 (PDF)")).to_be_visible()
+    no_sideways_scroll(phone)
+    shot(phone, "enterprise-report-link-390", full_page=False)
+
     # scanned: the QR code's address opens the page and verifies at once, on a phone too
     target = qr_target(f"{live.base}/pages/verify.html", att)
     assert "#a=" in target
