@@ -16,16 +16,23 @@ from __future__ import annotations
 import copy
 import json
 import time
-import zlib
 from collections.abc import Callable, Iterable
 
 from botocore.exceptions import ClientError
 
 from chalicelib.catalog.model import Department
 from chalicelib.clock import today
+from chalicelib.dal.changes import day_partition
 from chalicelib.dal.items import from_item, to_item
 from chalicelib.dal.public import ALIAS, PROFILE, split_partition
-from chalicelib.dal.records import PENDING_SHARDS, Change, _record, record_item
+from chalicelib.dal.records import (
+    Change,
+    _record,
+    identity_item_key,
+    pending_marker_key,
+    record_item,
+    record_item_key,
+)
 from chalicelib.domain.workdays import YearOverride
 from chalicelib.models.audit import AuditEntry
 from chalicelib.models.record import Enterprise, RecordVersion
@@ -123,19 +130,19 @@ class FakeRecordRepository:
     def identities(self, identities: Iterable[str]) -> dict[str, dict]:
         out = {}
         for i in dict.fromkeys(identities):
-            item = self.table.get(pk=f"ID#{i}", sk="ID")
+            item = self.table.get(**identity_item_key(i))
             if item:
                 out[i] = item
         return out
 
     def get_many(self, keys: Iterable[tuple[str, str]]) -> dict:
-        items = [self.table.get(pk=code, sk=f"R#{rid}") for code, rid in dict.fromkeys(keys)]
+        items = [self.table.get(**record_item_key(code, rid)) for code, rid in dict.fromkeys(keys)]
         return {rec.record_id: rec for rec in map(_record, filter(None, items))}
 
     def pending_markers(self, codes: Iterable[str]) -> dict[str, str]:
         out = {}
         for code in dict.fromkeys(c for c in codes if c):
-            item = self.table.get(**_marker_key(code))
+            item = self.table.get(**pending_marker_key(code))
             if item:
                 out[code] = item["touched"]
         return out
@@ -143,9 +150,9 @@ class FakeRecordRepository:
     def clear_pending_markers(self, markers: dict[str, str], touched_before: str) -> int:
         cleared = 0
         for code, touched in markers.items():
-            item = self.table.get(**_marker_key(code))
+            item = self.table.get(**pending_marker_key(code))
             if touched < touched_before and item and item["touched"] == touched:
-                self.table.delete(**_marker_key(code))
+                self.table.delete(**pending_marker_key(code))
                 cleared += 1
         return cleared
 
@@ -166,12 +173,11 @@ class FakeRecordRepository:
                                        keep=lambda i: all(i.get(k) == v for k, v in wanted.items()))
         return [_record(i) for i in items], last
 
-    def query_index(self, index: str, hash_name: str, hash_value: str, *, upper: str | None = None,
-                    range_name: str | None = None, limit: int = 500, after: dict | None = None):
-        assert self.table.indexes[index][0] == hash_name
+    def all_in_index(self, index: str, hash_name: str, hash_value: str, *, upper: str | None = None,
+                     range_name: str | None = None) -> list:
+        assert self.table.indexes[index] == (hash_name, range_name or self.table.indexes[index][1])
         where = (lambda v: v <= upper) if upper is not None and range_name else None
-        items, last = self.table.query(hash_value, index=index, where=where, limit=limit, after=after)
-        return [_record(i) for i in items], last
+        return [_record(i) for i in self.table.query_all(hash_value, index=index, where=where)]
 
     def write(self, changes: list[Change], extra: Callable[[list[Change]], Op | None] | None = None) -> list[Change]:
         """All changes in one transaction; if it is cancelled, each alone (the losers returned)."""
@@ -190,16 +196,16 @@ class FakeRecordRepository:
         for c in changes:
             rec, prev = c.record, c.previous
             if prev is not None and prev.enterprise_code != rec.enterprise_code:
-                self.table.delete(pk=prev.enterprise_code, sk=f"R#{prev.record_id}")
+                self.table.delete(**record_item_key(prev.enterprise_code, prev.record_id))
             self.table.put(record_item(rec))
-            self.table.put({"pk": f"ID#{rec.identity}", "sk": "ID", "rid": rec.record_id,
+            self.table.put({**identity_item_key(rec.identity), "rid": rec.record_id,
                             "epk": rec.enterprise_code, "version": rec.version})
             if c.version is not None:
                 self.versions.put(to_item(c.version.model_dump()))
         for c in changes:
             rec = c.record
             if rec.match == "pending":
-                self.table.put({**_marker_key(rec.enterprise_code), "code": rec.enterprise_code,
+                self.table.put({**pending_marker_key(rec.enterprise_code), "code": rec.enterprise_code,
                                 "touched": f"{rec.updated_at}#{rec.record_id}#{rec.version}"})
         more = extra(changes) if extra else None
         if more:
@@ -208,8 +214,8 @@ class FakeRecordRepository:
 
     def _allowed(self, c: Change) -> bool:
         rec, prev = c.record, c.previous
-        ident = self.table.get(pk=f"ID#{rec.identity}", sk="ID")
-        here = self.table.get(pk=rec.enterprise_code, sk=f"R#{rec.record_id}")
+        ident = self.table.get(**identity_item_key(rec.identity))
+        here = self.table.get(**record_item_key(rec.enterprise_code, rec.record_id))
         if c.version is not None and self.versions.get(record_id=rec.record_id, version=rec.version):
             return False
         if prev is None:
@@ -218,12 +224,8 @@ class FakeRecordRepository:
             return False
         if prev.enterprise_code == rec.enterprise_code:
             return here is not None and here["version"] == prev.version
-        old = self.table.get(pk=prev.enterprise_code, sk=f"R#{prev.record_id}")
+        old = self.table.get(**record_item_key(prev.enterprise_code, prev.record_id))
         return here is None and old is not None and old["version"] == prev.version
-
-
-def _marker_key(code: str) -> dict:
-    return {"pk": f"PENDING#{zlib.crc32(code.encode()) % PENDING_SHARDS}", "sk": code}
 
 
 # --- registry ---------------------------------------------------------------------------------
@@ -471,7 +473,7 @@ class FakeChangeLog:
         if not marks["LAST"] or marks["LAST"]["day"] < day:
             self.table.put({"pk": "CHANGES", "sk": "LAST", "day": day})
         for c in changes:
-            self.table.put(to_item({**c, "pk": f"CHANGES#{day}",
+            self.table.put(to_item({**c, "pk": day_partition(day),
                                     "sk": f"{c['at']}#{c['record_id']}#{c['version']}#{c['op']}"}))
         if retracted and (not marks["RETRACTED"] or marks["RETRACTED"]["at"] < retracted):
             self.table.put({"pk": "CHANGES", "sk": "RETRACTED", "at": retracted, "day": day})
@@ -482,8 +484,11 @@ class FakeChangeLog:
                 pass
 
     def day(self, day: str, after: dict | None = None, limit: int = 1000) -> tuple[list[dict], dict | None]:
-        items, last = self.table.query(f"CHANGES#{day}", limit=limit, after=after)
+        items, last = self.table.query(day_partition(day), limit=limit, after=after)
         return [{k: v for k, v in from_item(i).items() if k != "pk"} for i in items], last
+
+    def whole_day(self, day: str) -> list[dict]:
+        return [{k: v for k, v in from_item(i).items() if k != "pk"} for i in self.table.query_all(day_partition(day))]
 
     def retracted(self) -> dict | None:
         item = self.table.get(pk="CHANGES", sk="RETRACTED")

@@ -108,13 +108,20 @@ def test_sparse_indexes_hold_what_services_query(records):
     published = record(3, state="published", published_version=1, publish_until="2027-01-01")
     late_until = record(4, state="published", published_version=1, publish_until="2028-01-01")
     records.write([create(r) for r in (due, pending, published, late_until)])
-    forward = drain(lambda limit, after: records.query_index("by_forward", "forward_due", "due",
-                                                             limit=limit, after=after), 1)
-    assert {r.record_id for p in forward for r in p} == {"R0001"}
-    expiring, _ = records.query_index("by_public_until", "public_state", "published", upper="2027-06-30",
-                                      range_name="publish_until")
+    assert [r.record_id for r in records.all_in_index("by_forward", "forward_due", "due")] == ["R0001"]
+    expiring = records.all_in_index("by_public_until", "public_state", "published", upper="2027-06-30",
+                                    range_name="publish_until")
     assert [r.record_id for r in expiring] == ["R0003"]
-    assert [r.record_id for r in records.query_index("by_pending", "pending_code", "REGNO-P")[0]] == ["R0002"]
+    everything = records.all_in_index("by_public_until", "public_state", "published")
+    assert [r.record_id for r in everything] == ["R0003", "R0004"]                 # in range-key order
+    assert [r.record_id for r in records.all_in_index("by_pending", "pending_code", "REGNO-P")] == ["R0002"]
+
+
+def test_every_record_of_an_index_across_pages(records):
+    """More than one Query page (500 items): every record once."""
+    records.write([create(record(n)) for n in range(1, 521)])
+    due = records.all_in_index("by_forward", "forward_due", "due")
+    assert len(due) == len({r.record_id for r in due}) == 520
 
 
 def test_pending_markers_are_written_and_cleared_only_as_read(records):
