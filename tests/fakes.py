@@ -488,7 +488,7 @@ class FakeChangeLog:
         return [{k: v for k, v in from_item(i).items() if k != "pk"} for i in items], last
 
     def whole_day(self, day: str) -> list[dict]:
-        return [{k: v for k, v in from_item(i).items() if k != "pk"} for i in self.table.query_all(day_partition(day))]
+        return self.day(day, limit=None)[0]
 
     def retracted(self) -> dict | None:
         item = self.table.get(pk="CHANGES", sk="RETRACTED")
