@@ -71,3 +71,14 @@ def drain(page, limit: int) -> list[list]:
         assert len(pages) < 100, "pagination does not end"
         if not after:
             return pages
+
+
+@pytest.fixture
+def busy_threads():
+    """Threads switch as often as the interpreter allows, so a read-then-write without its lock races."""
+    import sys
+
+    before = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)
+    yield
+    sys.setswitchinterval(before)
