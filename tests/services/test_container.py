@@ -13,8 +13,8 @@ def test_an_override_is_used_by_every_service_that_needs_it(aws):
     records, log = FakeRecordRepository(), FakeChangeLog()
     c = Container(SETTINGS, aws=aws, record_repo=records, change_log=log)
     assert c.record_repo is records and c.change_log is log
-    assert c.records.records is records and c.records.changes is log
-    assert c.submissions.records is records and c.registry.records is records and c.forward.records is records
+    assert c.records.records is records and c.submissions.records is records
+    assert c.registry.records is records and c.forward.records is records
     assert c.feed.changes is log
 
 
