@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from chalicelib.dal.records import Change
 from chalicelib.models.record import Record, RecordVersion
@@ -146,3 +148,15 @@ def test_extra_item_commits_with_the_creates_only(repos, records):
     assert records.write(changes, extra=tally) == []
     assert records.write([create(record(1))], extra=tally) != []          # a resend creates nothing
     assert counters.late("d12", "2026-10-01", "2026-10-01") == 2
+
+
+@settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(limit=st.integers(min_value=1, max_value=9), category=st.sampled_from([None, "admin_penalty"]))
+def test_any_page_size_reads_every_record_once_in_order(records, limit, category):
+    """Pages of any size, filtered or not, join up to the whole list: no gap, no repeat, newest first."""
+    if not records.get("R0001"):            # the same 8 records for every example (reads are idempotent)
+        records.write([create(record(n, category="admin_penalty" if n % 2 else "admin_license"))
+                       for n in range(1, 9)])
+    pages = drain(lambda lim, after: records.by_department("d12", lim, after, category=category), limit)
+    ids = [r.record_id for p in pages for r in p]
+    assert ids == [f"R{n:04d}" for n in range(8, 0, -1) if category is None or n % 2]
