@@ -111,3 +111,18 @@ def test_an_admin_calendar_moves_deadlines(c):
         c.calendar.put(ADMIN, "2026", {"holidays": ["2027-01-01"]})
     with pytest.raises(BadRequest):
         c.calendar.put(ADMIN, "2026", {"holidays": ["2026-10-01"], "workdays": ["2026-10-01"]})
+
+
+def test_sharing_shows_every_department_s_records_but_no_withdrawn_one(c):
+    register(c)
+    kept, gone = accepted(c, "d12", "admin_penalty", [sample_record("admin_penalty", CF_WSH=f"罚-{i}")
+                                                      for i in range(2)])
+    c.records.withdraw(operator("d12"), gone["record_id"], {"reason": "x"})
+    shared = c.sharing.enterprise(ENTERPRISE_USCC.lower())
+    assert shared["enterprise"]["code"] == ENTERPRISE_USCC
+    ids = {r["record_id"] for r in shared["records"]}
+    assert kept["record_id"] in ids and gone["record_id"] not in ids
+    penalty = next(r for r in shared["records"] if r["record_id"] == kept["record_id"])
+    assert penalty["fields"]["CF_FR_ZJHM"] != sample_record("admin_penalty")["CF_FR_ZJHM"]    # the ID number masked
+    with pytest.raises(NotFound):
+        c.sharing.enterprise(ZHAOHUA)
