@@ -14,7 +14,9 @@ commits.
 from __future__ import annotations
 
 import copy
+import functools
 import json
+import threading
 import time
 from collections.abc import Callable, Iterable
 
@@ -42,6 +44,19 @@ from chalicelib.models.upload import Upload
 
 Op = Callable[[], None]
 
+# Every write of a fake, and every conditional one with the reads it depends on, runs under this lock:
+# as on DynamoDB, a condition and its write are one atomic step, whatever the threads (one lock for
+# all fakes, so a transaction touching several of them cannot deadlock).
+_ATOMIC = threading.RLock()
+
+
+def atomic(method):
+    @functools.wraps(method)
+    def locked(*args, **kwargs):
+        with _ATOMIC:
+            return method(*args, **kwargs)
+    return locked
+
 
 def condition_failed(what: str) -> ClientError:
     """The error a refused conditional write raises on DynamoDB (the platform's own error type)."""
@@ -68,12 +83,15 @@ class _Table:
         item = self.items.get(self._key(key))
         return copy.deepcopy(item) if item is not None else None
 
+    @atomic
     def put(self, item: dict) -> None:
         self.items[self._key(item)] = copy.deepcopy(item)
 
+    @atomic
     def delete(self, **key) -> None:
         self.items.pop(self._key(key), None)
 
+    @atomic
     def update(self, key: dict, **changes) -> dict:
         """SET the given attributes (a value of None: REMOVE) on the item, created if missing."""
         item = self.items.setdefault(self._key(key), dict(key))
@@ -84,6 +102,7 @@ class _Table:
                 item[name] = copy.deepcopy(value)
         return copy.deepcopy(item)
 
+    @atomic
     def add(self, key: dict, deltas: dict) -> dict:
         """ADD numbers (and sets) to the item's attributes, created if missing."""
         item = self.items.setdefault(self._key(key), dict(key))
@@ -149,6 +168,7 @@ class FakeRecordRepository:
                 out[code] = item["touched"]
         return out
 
+    @atomic
     def clear_pending_markers(self, markers: dict[str, str], touched_before: str) -> int:
         cleared = 0
         for code, touched in markers.items():
@@ -177,10 +197,11 @@ class FakeRecordRepository:
 
     def all_in_index(self, index: str, hash_name: str, hash_value: str, *, upper: str | None = None,
                      range_name: str | None = None) -> list:
-        assert self.table.indexes[index][0] == hash_name
+        assert self.table.indexes[index] == (hash_name, range_name or self.table.indexes[index][1])
         where = (lambda v: v <= upper) if upper is not None and range_name else None
         return [_record(i) for i in self.table.query_all(hash_value, index=index, where=where)]
 
+    @atomic
     def write(self, changes: list[Change], extra: Callable[[list[Change]], Op | None] | None = None) -> list[Change]:
         """All changes in one transaction; if it is cancelled, each alone (the losers returned)."""
         if not changes:
@@ -254,6 +275,7 @@ class FakeRegistryRepository:
                 found[code] = Enterprise.model_validate({k: v for k, v in from_item(item).items() if k != "kind"})
         return found, elsewhere
 
+    @atomic
     def hold_elsewhere_names(self, names: dict[str, str]) -> dict[str, str]:
         taken = []
         for code, name in names.items():
@@ -376,6 +398,7 @@ class FakeCounterRepository:
                 self.table.update(key, last_submission=last_submission)
         return op
 
+    @atomic
     def add(self, department: str, day: str, deltas: dict[str, int], last_submission: str | None = None) -> None:
         op = self.update_op(department, day, deltas, last_submission)
         if op:
@@ -463,6 +486,7 @@ class FakeChangeLog:
         self.table = _Table("pk", "sk")
         self.listeners = list(listeners)
 
+    @atomic
     def append(self, day: str, changes: list[dict]) -> None:
         if not changes:
             return
@@ -526,6 +550,7 @@ class FakeJobStateRepository:
         return {i["sk"][7:]: from_item(i) for i in self.table.query_all("FORWARD",
                                                                         where=lambda sk: sk.startswith("FAILED#"))}
 
+    @atomic
     def fail(self, batch_id: str, error: str, at: str) -> int:
         key = {"pk": "FORWARD", "sk": f"FAILED#{batch_id}"}
         self.table.add(key, {"attempts": 1})
@@ -563,6 +588,7 @@ class FakeThrottleRepository:
         self.table = _Table("key")
         self.clock = clock
 
+    @atomic
     def admit(self, key: str, limit: int, window_seconds: int) -> bool:
         now = int(self.clock())
         item = self.table.get(key=key)
@@ -578,6 +604,7 @@ class FakeThrottleRepository:
         item = self.table.get(key=key)
         return max(int(item["expires_at"]) - int(self.clock()), 0) if item and "expires_at" in item else 0
 
+    @atomic
     def refund(self, key: str) -> None:
         item = self.table.get(key=key)
         if not item or item["count"] <= 0:
@@ -602,6 +629,7 @@ class FakeAuditRepository:
     def __init__(self):
         self.table = _Table("day", "sk", {"by_actor": ("actor", "at"), "by_target": ("target", "at")})
 
+    @atomic
     def append(self, entry: AuditEntry, seq: int = 0) -> None:
         item = {**to_item(entry.model_dump()), "day": entry.at[:10], "sk": f"{entry.at}#{entry.request_id}#{seq}"}
         if self.table.get(day=item["day"], sk=item["sk"]):
@@ -642,6 +670,7 @@ class FakeUploadRepository:
     def __init__(self):
         self.table = _Table("upload_id", None, {"by_department": ("department", "created_at")})
 
+    @atomic
     def create(self, upload: Upload) -> None:
         if self.table.get(upload_id=upload.upload_id):
             raise condition_failed(upload.upload_id)
@@ -654,6 +683,7 @@ class FakeUploadRepository:
     def save(self, upload: Upload) -> None:
         self.table.put(to_item(upload.model_dump()))
 
+    @atomic
     def acquire(self, upload: Upload, token: str, now: int, seconds: int) -> bool:
         item = self.table.get(upload_id=upload.upload_id) or {}
         if "lease_until" in item and item["lease_until"] >= now and item.get("lease") != token:
@@ -662,6 +692,7 @@ class FakeUploadRepository:
         upload.lease, upload.lease_until = token, now + seconds
         return True
 
+    @atomic
     def pin_object(self, upload: Upload, version: str, etag: str) -> bool:
         item = self.table.get(upload_id=upload.upload_id) or {}
         if "object_version" in item:
@@ -670,11 +701,13 @@ class FakeUploadRepository:
         upload.object_version, upload.object_etag = version, etag
         return True
 
+    @atomic
     def release(self, upload: Upload) -> None:
         item = self.table.get(upload_id=upload.upload_id)
         if item and item.get("lease") is not None and item.get("lease") == upload.lease:
             self.table.update({"upload_id": upload.upload_id}, lease=None, lease_until=None)
 
+    @atomic
     def checkpoint(self, upload: Upload, previous_next_row: int, also: Op | None = None) -> bool:
         item = self.table.get(upload_id=upload.upload_id)
         if not item or item.get("next_row") != previous_next_row or item.get("lease") != upload.lease \
