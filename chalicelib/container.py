@@ -64,9 +64,10 @@ class Container:
 
     @cached_property
     def auth(self):
+        from chalicelib.adapters.cognito import CognitoPool
         from chalicelib.services.auth import AuthService
         s = self.settings
-        return AuthService(self.aws.client("cognito-idp"), s.user_pool_id, s.user_pool_client_id,
+        return AuthService(CognitoPool(self.aws.client("cognito-idp"), s.user_pool_id, s.user_pool_client_id),
                            self.throttle, self.audit, departments=lambda d: self.departments.resolve(d) is not None)
 
     @cached_property
@@ -159,9 +160,10 @@ class Container:
 
     @cached_property
     def attestation(self):
+        from chalicelib.adapters.kms import KmsSigner
         from chalicelib.dal.attestations import AttestationCache
         from chalicelib.services.attestation import AttestationService
-        return AttestationService(self.aws.client("kms"), self.settings.key_alias("attestation"),
+        return AttestationService(KmsSigner(self.aws.client("kms"), self.settings.key_alias("attestation")),
                                   self.public.credit_check, AttestationCache(self.aws.table("attestations")))
 
     @cached_property
