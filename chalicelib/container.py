@@ -4,7 +4,6 @@ app.py asks this module for services; tests call `reset()` after changing the en
 """
 from __future__ import annotations
 
-import json
 from functools import cached_property
 
 from chalicelib.aws import Aws
@@ -30,20 +29,29 @@ class Container:
     def upload_service(self):
         from chalicelib.services.upload_api import UploadService
         s = self.settings
-        return UploadService(self.uploads, self.submissions, self.aws.client("s3"), s.bucket("uploads"),
-                             s.upload_max_bytes, s.upload_url_expires)
+        return UploadService(self.uploads, self.submissions, self.upload_files, s.upload_max_bytes,
+                             s.upload_url_expires)
+
+    @cached_property
+    def upload_files(self):
+        from chalicelib.dal.files import UploadFiles
+        return UploadFiles(self.aws.client("s3"), self.settings.bucket("uploads"))
+
+    @cached_property
+    def exchange_files(self):
+        from chalicelib.dal.files import ExchangeFiles
+        return ExchangeFiles(self.aws.client("s3"), self.settings.bucket("exchange"))
+
+    def dead_letters(self, queue: str):
+        from chalicelib.adapters.dead_letters import DeadLetterQueue
+        return DeadLetterQueue(self.aws.client("sqs"), self.settings.queue(queue))
 
     @cached_property
     def upload_processor(self):
         from chalicelib.services.upload_worker import UploadProcessor
         s = self.settings
-        return UploadProcessor(self.uploads, self.submissions, self.catalog, self.aws.client("s3"),
-                               s.bucket("uploads"), s.upload_max_bytes, s.upload_max_rows, self.counter_repo)
-
-    @cached_property
-    def upload_events(self):
-        from chalicelib.services.upload_events import UploadEventHandler
-        return UploadEventHandler(self.upload_processor)
+        return UploadProcessor(self.uploads, self.submissions, self.catalog, self.upload_files,
+                               s.upload_max_bytes, s.upload_max_rows, self.counter_repo)
 
     @cached_property
     def verifier(self):
@@ -148,15 +156,11 @@ class Container:
         from chalicelib.adapters.callbacks import CallbackGuard, pinned_sender
         from chalicelib.dal.watchlists import WatchlistRepository
         from chalicelib.services.watchlists import WatchlistService
-        s, sqs = self.settings, self.aws.client("sqs")
-
-        def dead_letter(message: dict) -> None:
-            url = sqs.get_queue_url(QueueName=s.queue("webhook-dlq"))["QueueUrl"]
-            sqs.send_message(QueueUrl=url, MessageBody=json.dumps(message, ensure_ascii=False))
+        s = self.settings
         guard = CallbackGuard(lambda host, port: self.callback_resolver(host, port),
                               allow_private=s.callbacks_may_be_private)
         return WatchlistService(WatchlistRepository(self.aws.table("watchlists")), self.public, guard,
-                                pinned_sender(), dead_letter)
+                                pinned_sender(), self.dead_letters("webhook-dlq").send)
 
     @cached_property
     def attestation(self):
@@ -191,9 +195,7 @@ class Container:
     def forward(self):
         from chalicelib.dal.jobs import JobStateRepository
         from chalicelib.services.forward import ForwardJob, dead_letter_sender
-        s, sqs = self.settings, self.aws.client("sqs")
-        dlq = dead_letter_sender(sqs, lambda: sqs.get_queue_url(QueueName=s.queue("forward-dlq"))["QueueUrl"],
-                                 self.aws.client("s3"), s.bucket("exchange"))
+        dlq = dead_letter_sender(self.dead_letters("forward-dlq"), self.exchange_files)
         return ForwardJob(self.catalog, self.record_repo, self.registry_repo, self.public_repo, self.change_log,
                           self.publicity_sender, JobStateRepository(self.aws.table("jobs")), dlq,
                           self.counter_repo)
@@ -202,8 +204,7 @@ class Container:
     def open_data(self):
         from chalicelib.dal.changes import OpenDataIndex
         from chalicelib.services.open_data import OpenDataJob
-        return OpenDataJob(self.aws.client("s3"), self.settings.bucket("exchange"), self.change_log,
-                           OpenDataIndex(self.aws.table("jobs")))
+        return OpenDataJob(self.exchange_files, self.change_log, OpenDataIndex(self.aws.table("jobs")))
 
     @cached_property
     def reports(self):
@@ -224,12 +225,7 @@ class Container:
     def monthly(self):
         from chalicelib.dal.monthly import MonthlyReportStore
         from chalicelib.services.monthly import MonthlyReportJob
-        return MonthlyReportJob(self.reports, MonthlyReportStore(
-            self.aws.client("s3"), self.settings.bucket("exchange"), self.aws.table("jobs")))
-
-    def presign(self, key: str, bucket: str = "exchange", expires: int = 3600) -> str:
-        return self.aws.client("s3").generate_presigned_url(
-            "get_object", Params={"Bucket": self.settings.bucket(bucket), "Key": key}, ExpiresIn=expires)
+        return MonthlyReportJob(self.reports, MonthlyReportStore(self.exchange_files, self.aws.table("jobs")))
 
     @cached_property
     def jobs(self):

@@ -8,7 +8,6 @@ is resent with the same batch id; every record also carries its own idempotency 
 from __future__ import annotations
 
 import hashlib
-import json
 from datetime import date
 
 from chalicelib import metric_names as M
@@ -18,6 +17,7 @@ from chalicelib.domain.periods import current_period
 from chalicelib.domain.projection import project
 from chalicelib.models.record import Record
 from chalicelib.observability import count, logger
+from chalicelib.services.ports import DeadBatchFiles, DeadLetters
 
 BATCH_SIZE = 500
 MAX_ATTEMPTS = 3
@@ -200,12 +200,9 @@ class ForwardJob:
                             for r in chunk])
 
 
-def dead_letter_sender(sqs, queue_url_provider, s3, bucket: str):
-    """DLQ for batches: the payload goes to S3 (it can exceed SQS's 256 KB), a pointer to the queue."""
+def dead_letter_sender(queue: DeadLetters, files: DeadBatchFiles):
+    """DLQ for batches: the payload goes to a file (it can exceed SQS's 256 KB), a pointer to the queue."""
     def send(batch: dict, error: str) -> None:
-        key = f"exchange/dead/{batch['day']}/{batch['batch_id']}.json"
-        s3.put_object(Bucket=bucket, Key=key, Body=json.dumps(batch, ensure_ascii=False).encode())
-        sqs.send_message(QueueUrl=queue_url_provider(), MessageBody=json.dumps(
-            {"batch_id": batch["batch_id"], "s3_key": key, "error": error, "records": len(batch["records"])},
-            ensure_ascii=False))
+        key = files.put_dead_batch(batch)
+        queue.send({"batch_id": batch["batch_id"], "s3_key": key, "error": error, "records": len(batch["records"])})
     return send
