@@ -132,18 +132,24 @@ class Container:
         from chalicelib.services.submissions import SubmissionService
         return SubmissionService(self.catalog, self.record_repo, self.registry_repo, self.calendar_repo,
                                  self.counter_repo, self.registry, self.departments,
-                                 lambda records, stamp, day, op: retract(self.public_repo, self.change_log, records,
+                                 lambda records, stamp, day, op: retract(self.public_repo, self.changes, records,
                                                                          stamp, day, op))
 
     @cached_property
     def records(self):
         from chalicelib.services.records import RecordService
-        return RecordService(self.record_repo, self.submissions, self.public_repo, self.change_log)
+        return RecordService(self.record_repo, self.submissions, self.public_repo, self.changes)
 
     @cached_property
     def change_log(self):
         from chalicelib.dal.changes import ChangeLog
-        return ChangeLog(self.aws.table("jobs"), listeners=[lambda changes: self.watchlists.notify(changes)])
+        return ChangeLog(self.aws.table("jobs"))
+
+    @cached_property
+    def changes(self):
+        """Publishes public-side changes: the change log, then the watchlists' webhooks."""
+        from chalicelib.services.changes import ChangePublisher
+        return ChangePublisher(self.change_log, subscribers=[lambda changes: self.watchlists.notify(changes)])
 
     @cached_property
     def callback_resolver(self):
@@ -196,7 +202,7 @@ class Container:
         from chalicelib.dal.jobs import JobStateRepository
         from chalicelib.services.forward import ForwardJob, dead_letter_sender
         dlq = dead_letter_sender(self.dead_letters("forward-dlq"), self.exchange_files)
-        return ForwardJob(self.catalog, self.record_repo, self.registry_repo, self.public_repo, self.change_log,
+        return ForwardJob(self.catalog, self.record_repo, self.registry_repo, self.public_repo, self.changes,
                           self.publicity_sender, JobStateRepository(self.aws.table("jobs")), dlq,
                           self.counter_repo)
 
@@ -242,7 +248,7 @@ class Container:
 
         return JobRunner({
             "forward": forward,
-            "expire": ExpireJob(self.record_repo, self.public_repo, self.change_log),
+            "expire": ExpireJob(self.record_repo, self.public_repo, self.changes),
             "deadlines": deadlines,
             "open_data": self.open_data,
             "monthly_report": self.monthly,

@@ -17,6 +17,7 @@ from chalicelib.domain.periods import current_period
 from chalicelib.domain.projection import project
 from chalicelib.models.record import Record
 from chalicelib.observability import count, logger
+from chalicelib.services.changes import ChangePublisher
 from chalicelib.services.ports import DeadBatchFiles, DeadLetters
 
 BATCH_SIZE = 500
@@ -32,13 +33,13 @@ def batch_id_of(records: list[Record]) -> str:
     return hashlib.sha256("|".join(keys).encode()).hexdigest()[:32]
 
 
-def retract(public, changes, records: list[Record], stamp: str, day: str, op: str) -> None:
+def retract(public, changes: ChangePublisher, records: list[Record], stamp: str, day: str, op: str) -> None:
     """Take records off the public side at once (撤销, 公示期满, a move to another enterprise):
     every public copy wherever it was put, and one change-log entry for each that was public."""
     keys = [(code, r.category, r.record_id) for r in records for code in dict.fromkeys((r.copy_code, r.enterprise_code))]
     public.delete(keys)
     public.refresh(code for code, _, _ in keys)
-    changes.append(day, [{"at": stamp, "op": op, "code": r.copy_code, "category": r.category,
+    changes.publish(day, [{"at": stamp, "op": op, "code": r.copy_code, "category": r.category,
                           "record_id": r.record_id, "version": r.version}
                          for r in records if r.state == "published"])
 
@@ -177,7 +178,7 @@ class ForwardJob:
             self.public.delete(stale)
             self.public.refresh(code for code, _, _ in stale)
             kept |= {rid for rid in written if rid in now and (written[rid], now[rid].category, rid) not in stale}
-        self.changes.append(as_of.isoformat(), [entry for entry in log if entry["record_id"] in kept])
+        self.changes.publish(as_of.isoformat(), [entry for entry in log if entry["record_id"] in kept])
         self._count_timeliness([c.previous for c in changes if id(c) not in lost and c.record.state == "published"
                                 and c.previous.published_version is None], as_of)
         count(M.RECORDS_PUBLISHED, summary["published"])
