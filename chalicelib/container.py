@@ -1,6 +1,9 @@
 """Composition root: builds the real adapters once per process and hands them to services.
 
-app.py asks this module for services; tests call `reset()` after changing the environment.
+The Lambda entry points ask `get_container()` for the process's one Container, built from the
+environment. Tests build their own: `Container(settings, record_repo=fake, ...)` — any cached
+dependency named as a keyword is used as given instead of being built (tests/fakes.py holds
+in-memory repositories), and `install()` makes a Container the process's one.
 """
 from __future__ import annotations
 
@@ -11,9 +14,14 @@ from chalicelib.config import Settings, get_settings
 
 
 class Container:
-    def __init__(self, settings: Settings):
+    def __init__(self, settings: Settings, *, aws: Aws | None = None, **overrides):
+        """`overrides`: name of a cached dependency (a `cached_property` below) → the object to use."""
+        unknown = sorted(k for k in overrides if not isinstance(getattr(type(self), k, None), cached_property))
+        if unknown:
+            raise TypeError(f"Container has no dependency named {', '.join(unknown)}")
         self.settings = settings
-        self.aws = Aws(settings)
+        self.aws = aws or Aws(settings)
+        self.__dict__.update(overrides)      # a cached_property reads the instance's value first
 
     @cached_property
     def health(self):
@@ -42,9 +50,10 @@ class Container:
         from chalicelib.dal.files import ExchangeFiles
         return ExchangeFiles(self.aws.client("s3"), self.settings.bucket("exchange"))
 
-    def dead_letters(self, queue: str):
+    @cached_property
+    def webhook_dead_letters(self):
         from chalicelib.adapters.dead_letters import DeadLetterQueue
-        return DeadLetterQueue(self.aws.client("sqs"), self.settings.queue(queue))
+        return DeadLetterQueue(self.aws.client("sqs"), self.settings.queue("webhook-dlq"))
 
     @cached_property
     def upload_processor(self):
@@ -65,18 +74,26 @@ class Container:
         return ThrottleRepository(self.aws.table("throttle"))
 
     @cached_property
-    def audit(self):
+    def audit_repo(self):
         from chalicelib.dal.audit import AuditRepository
+        return AuditRepository(self.aws.table("audit"))
+
+    @cached_property
+    def audit(self):
         from chalicelib.services.audit import AuditService
-        return AuditService(AuditRepository(self.aws.table("audit")))
+        return AuditService(self.audit_repo)
+
+    @cached_property
+    def identity_pool(self):
+        from chalicelib.adapters.cognito import CognitoPool
+        s = self.settings
+        return CognitoPool(self.aws.client("cognito-idp"), s.user_pool_id, s.user_pool_client_id)
 
     @cached_property
     def auth(self):
-        from chalicelib.adapters.cognito import CognitoPool
         from chalicelib.services.auth import AuthService
-        s = self.settings
-        return AuthService(CognitoPool(self.aws.client("cognito-idp"), s.user_pool_id, s.user_pool_client_id),
-                           self.throttle, self.audit, departments=lambda d: self.departments.resolve(d) is not None)
+        return AuthService(self.identity_pool, self.throttle, self.audit,
+                           departments=lambda d: self.departments.resolve(d) is not None)
 
     @cached_property
     def catalog(self):
@@ -109,10 +126,14 @@ class Container:
         return CounterRepository(self.aws.table("counters"))
 
     @cached_property
-    def departments(self):
+    def department_repo(self):
         from chalicelib.dal.departments import DepartmentRepository
+        return DepartmentRepository(self.aws.table("departments"))
+
+    @cached_property
+    def departments(self):
         from chalicelib.services.admin import DepartmentService
-        return DepartmentService(self.catalog, DepartmentRepository(self.aws.table("departments")))
+        return DepartmentService(self.catalog, self.department_repo)
 
     @cached_property
     def calendar(self):
@@ -120,11 +141,14 @@ class Container:
         return CalendarService(self.calendar_repo)
 
     @cached_property
-    def registry(self):
+    def notice_repo(self):
         from chalicelib.dal.notices import NoticeRepository
+        return NoticeRepository(self.aws.table("notices"))
+
+    @cached_property
+    def registry(self):
         from chalicelib.services.registry import RegistryService
-        return RegistryService(self.catalog, self.registry_repo, self.record_repo,
-                               NoticeRepository(self.aws.table("notices")))
+        return RegistryService(self.catalog, self.registry_repo, self.record_repo, self.notice_repo)
 
     @cached_property
     def submissions(self):
@@ -139,6 +163,11 @@ class Container:
     def records(self):
         from chalicelib.services.records import RecordService
         return RecordService(self.record_repo, self.submissions, self.public_repo, self.changes)
+
+    @cached_property
+    def open_data_index(self):
+        from chalicelib.dal.changes import OpenDataIndex
+        return OpenDataIndex(self.aws.table("jobs"))
 
     @cached_property
     def change_log(self):
@@ -158,23 +187,34 @@ class Container:
         return system_resolver
 
     @cached_property
+    def watchlist_repo(self):
+        from chalicelib.dal.watchlists import WatchlistRepository
+        return WatchlistRepository(self.aws.table("watchlists"))
+
+    @cached_property
     def watchlists(self):
         from chalicelib.adapters.callbacks import CallbackGuard, pinned_sender
-        from chalicelib.dal.watchlists import WatchlistRepository
         from chalicelib.services.watchlists import WatchlistService
         s = self.settings
         guard = CallbackGuard(lambda host, port: self.callback_resolver(host, port),
                               allow_private=s.callbacks_may_be_private)
-        return WatchlistService(WatchlistRepository(self.aws.table("watchlists")), self.public, guard,
-                                pinned_sender(), self.dead_letters("webhook-dlq").send)
+        return WatchlistService(self.watchlist_repo, self.public, guard,
+                                pinned_sender(), self.webhook_dead_letters.send)
+
+    @cached_property
+    def attestation_cache(self):
+        from chalicelib.dal.attestations import AttestationCache
+        return AttestationCache(self.aws.table("attestations"))
+
+    @cached_property
+    def attestation_signer(self):
+        from chalicelib.adapters.kms import KmsSigner
+        return KmsSigner(self.aws.client("kms"), self.settings.key_alias("attestation"))
 
     @cached_property
     def attestation(self):
-        from chalicelib.adapters.kms import KmsSigner
-        from chalicelib.dal.attestations import AttestationCache
         from chalicelib.services.attestation import AttestationService
-        return AttestationService(KmsSigner(self.aws.client("kms"), self.settings.key_alias("attestation")),
-                                  self.public.credit_check, AttestationCache(self.aws.table("attestations")))
+        return AttestationService(self.attestation_signer, self.public.credit_check, self.attestation_cache)
 
     @cached_property
     def sharing(self):
@@ -198,19 +238,29 @@ class Container:
         return publicity.S3OutboxSender(self.aws.client("s3"), s.bucket("exchange"))
 
     @cached_property
-    def forward(self):
+    def job_state_repo(self):
         from chalicelib.dal.jobs import JobStateRepository
-        from chalicelib.services.forward import ForwardJob, dead_letter_sender
-        dlq = dead_letter_sender(self.dead_letters("forward-dlq"), self.exchange_files)
+        return JobStateRepository(self.aws.table("jobs"))
+
+    @cached_property
+    def forward_dead_letters(self):
+        """callable(batch, error): the batch to a file of the exchange bucket, a pointer to the forward DLQ."""
+        from chalicelib.adapters.dead_letters import DeadLetterQueue
+        from chalicelib.services.forward import dead_letter_sender
+        return dead_letter_sender(DeadLetterQueue(self.aws.client("sqs"), self.settings.queue("forward-dlq")),
+                                  self.exchange_files)
+
+    @cached_property
+    def forward(self):
+        from chalicelib.services.forward import ForwardJob
         return ForwardJob(self.catalog, self.record_repo, self.registry_repo, self.public_repo, self.changes,
-                          self.publicity_sender, JobStateRepository(self.aws.table("jobs")), dlq,
+                          self.publicity_sender, self.job_state_repo, self.forward_dead_letters,
                           self.counter_repo)
 
     @cached_property
     def open_data(self):
-        from chalicelib.dal.changes import OpenDataIndex
         from chalicelib.services.open_data import OpenDataJob
-        return OpenDataJob(self.exchange_files, self.change_log, OpenDataIndex(self.aws.table("jobs")))
+        return OpenDataJob(self.exchange_files, self.change_log, self.open_data_index)
 
     @cached_property
     def reports(self):
@@ -228,10 +278,14 @@ class Container:
         return Scorecards(self.reports, self.counter_repo)
 
     @cached_property
-    def monthly(self):
+    def monthly_store(self):
         from chalicelib.dal.monthly import MonthlyReportStore
+        return MonthlyReportStore(self.exchange_files, self.aws.table("jobs"))
+
+    @cached_property
+    def monthly(self):
         from chalicelib.services.monthly import MonthlyReportJob
-        return MonthlyReportJob(self.reports, MonthlyReportStore(self.exchange_files, self.aws.table("jobs")))
+        return MonthlyReportJob(self.reports, self.monthly_store)
 
     @cached_property
     def jobs(self):
@@ -263,6 +317,13 @@ def get_container() -> Container:
     if _container is None:
         _container = Container(get_settings())
     return _container
+
+
+def install(c: Container) -> Container:
+    """Make `c` the process's Container (tests: one built from the emulator's settings)."""
+    global _container
+    _container = c
+    return c
 
 
 def reset() -> None:

@@ -37,7 +37,7 @@ class OpenDataJob:
         delta: list[dict] = []
         day = start
         while day <= as_of:
-            delta += [c for c in self._changes(day.isoformat()) if not last or day.isoformat() > last["day"]
+            delta += [c for c in self.changes.whole_day(day.isoformat()) if not last or day.isoformat() > last["day"]
                       or c["at"] > built]
             day += timedelta(days=1)
         for c in delta:
@@ -54,14 +54,6 @@ class OpenDataJob:
                  "delta": put(day, "delta.jsonl", _jsonl(delta), "application/x-ndjson")}
         self.index.put(day, {"records": len(rows), "changes": len(delta), "built_at": now_iso(), "files": files})
         return {"records": len(rows), "changes": len(delta), "since": start.isoformat()}
-
-    def _changes(self, day: str) -> list[dict]:
-        out, after = [], None
-        while True:
-            page, after = self.changes.day(day, after)
-            out += page
-            if not after:
-                return out
 
     def _load(self, day: str) -> dict[str, dict]:
         body = self.files.open_data(day, "records.jsonl")
