@@ -231,10 +231,8 @@ class Container:
         from chalicelib.adapters import publicity
         s = self.settings
         if s.publicity_endpoint:
-            def secret() -> str:
-                return self.aws.client("secretsmanager").get_secret_value(
-                    SecretId=s.publicity_secret_id)["SecretString"]
-            return publicity.HttpPublicitySender(s.publicity_endpoint, secret)
+            return publicity.HttpPublicitySender(s.publicity_endpoint, publicity.secret_reader(
+                self.aws.client("secretsmanager"), s.publicity_secret_id))
         return publicity.S3OutboxSender(self.aws.client("s3"), s.bucket("exchange"))
 
     @cached_property
