@@ -759,3 +759,125 @@ class FakeDeadLetters(list):
 
     def __call__(self, batch: dict, error: str) -> None:
         self.append((batch["batch_id"], error, len(batch["records"])))
+
+
+class FakeIdentityPool:
+    """services.auth.IdentityPool (adapters/cognito.CognitoPool): users in a dict; Cognito's verdicts as
+    errors.Refused with Cognito's codes; while `down` every call is an outage (ServiceUnavailable)."""
+
+    def __init__(self):
+        self.users: dict[str, dict] = {}
+        self.down = False
+        self.calls: list[str] = []
+        self.signed_out: list[str] = []
+
+    def _call(self, operation: str, username: str | None = None) -> dict | None:
+        from chalicelib.errors import Refused, ServiceUnavailable
+        self.calls.append(operation)
+        if self.down:
+            raise ServiceUnavailable("身份认证服务暂时不可用，请稍后重试")
+        if username is None:
+            return None
+        if username not in self.users:
+            raise Refused("UserNotFoundException")
+        return self.users[username]
+
+    @staticmethod
+    def _weak(password: str) -> bool:
+        return len(password) < 8 or password.lower() == password
+
+    def _tokens(self, username: str) -> dict:
+        return {"AuthenticationResult": {"IdToken": f"id-token-of-{username}", "ExpiresIn": 3600}}
+
+    def password_login(self, username: str, password: str) -> dict:
+        from chalicelib.errors import Refused
+        user = self._call("password_login", username)
+        if user["password"] != password or not user["enabled"]:
+            raise Refused("NotAuthorizedException")
+        if user["temporary"]:
+            user["session"] = f"session-{len(self.calls)}"
+            return {"ChallengeName": "NEW_PASSWORD_REQUIRED", "Session": user["session"]}
+        return self._tokens(username)
+
+    def set_new_password(self, username: str, session: str, new_password: str) -> dict:
+        from chalicelib.errors import Refused
+        user = self._call("set_new_password", username)
+        if session != user.get("session"):
+            raise Refused("NotAuthorizedException")
+        if self._weak(new_password):
+            raise Refused("InvalidPasswordException")
+        user.update(password=new_password, temporary=False, session=None)
+        return self._tokens(username)
+
+    def create_user(self, username: str, attributes: dict[str, str], temporary_password: str | None = None) -> None:
+        from chalicelib.errors import Refused
+        self._call("create_user")
+        if username in self.users:
+            raise Refused("UsernameExistsException")
+        if temporary_password is not None and self._weak(temporary_password):
+            raise Refused("InvalidPasswordException")
+        self.users[username] = {"password": temporary_password, "temporary": True, "enabled": True,
+                                "attributes": dict(attributes), "groups": []}
+
+    def set_password(self, username: str, password: str) -> None:
+        self._call("set_password", username).update(password=password, temporary=False)
+
+    def user(self, username: str) -> dict:
+        user = self._call("user", username)
+        return {"attributes": dict(user["attributes"]), "enabled": user["enabled"]}
+
+    def groups(self, username: str) -> list[str]:
+        return list(self._call("groups", username)["groups"])
+
+    def add_to_group(self, username: str, group: str) -> None:
+        groups = self._call("add_to_group", username)["groups"]
+        if group not in groups:
+            groups.append(group)
+
+    def remove_from_group(self, username: str, group: str) -> None:
+        groups = self._call("remove_from_group", username)["groups"]
+        if group in groups:
+            groups.remove(group)
+
+    def update_attributes(self, username: str, attributes: dict[str, str]) -> None:
+        self._call("update_attributes", username)["attributes"].update(attributes)
+
+    def disable_user(self, username: str) -> None:
+        self._call("disable_user", username)["enabled"] = False
+
+    def sign_out_everywhere(self, username: str) -> None:
+        self._call("sign_out_everywhere", username)
+        self.signed_out.append(username)
+
+
+class FakeSigner:
+    """services.attestation.Signer (adapters/kms.KmsSigner): an HMAC in place of the KMS key; `signed`
+    counts signatures; while `down` every call is an outage (ServiceUnavailable)."""
+    algorithm = "ECDSA_SHA_256"
+
+    def __init__(self):
+        self.key = b"fake attestation key"
+        self.down = False
+        self.signed = 0
+
+    def _up(self) -> None:
+        from chalicelib.errors import ServiceUnavailable
+        if self.down:
+            raise ServiceUnavailable("签名服务暂时不可用，请稍后重试")
+
+    def sign(self, payload: bytes) -> tuple[bytes, str]:
+        import hashlib
+        import hmac
+        self._up()
+        self.signed += 1
+        return hmac.new(self.key, payload, hashlib.sha256).digest(), "alias/fake-attestation"
+
+    def verify(self, payload: bytes, signature: bytes) -> bool:
+        import hashlib
+        import hmac
+        self._up()
+        return hmac.compare_digest(hmac.new(self.key, payload, hashlib.sha256).digest(), signature)
+
+    def public_key(self) -> dict:
+        self._up()
+        return {"key_id": "alias/fake-attestation", "der": self.key, "key_spec": "ECC_NIST_P256"}
