@@ -881,3 +881,44 @@ class FakeSigner:
     def public_key(self) -> dict:
         self._up()
         return {"key_id": "alias/fake-attestation", "der": self.key, "key_spec": "ECC_NIST_P256"}
+
+
+class FakeUploadFiles:
+    """services.ports.UploadObjects (dal.files.UploadFiles): objects in a dict, one version each."""
+
+    def __init__(self):
+        from chalicelib.dal.files import UploadFiles
+        self.objects: dict[str, bytes] = {}
+        self.object_key, self.upload_id_of = UploadFiles.object_key, UploadFiles.upload_id_of   # the key layout
+
+    def presign(self, key: str, expires: int = 3600) -> str:
+        return f"https://files.invalid/{key}"
+
+    def presigned_post(self, key: str, max_bytes: int, expires: int) -> dict:
+        return {"url": "https://files.invalid/", "fields": {"key": key}}
+
+    def head(self, key: str, version: str | None = None):
+        import hashlib
+
+        from chalicelib.models.upload import ObjectHead
+        body = self.objects[key]
+        return ObjectHead(version="v1", etag=hashlib.md5(body).hexdigest(), size=len(body))
+
+    def version_with_etag(self, key: str, etag: str) -> str | None:
+        return "v1" if key in self.objects and self.head(key).etag == etag else None
+
+    def download(self, key: str, version: str | None, path: str) -> None:
+        with open(path, "wb") as fh:
+            fh.write(self.objects[key])
+
+    def put_feedback_chunk(self, upload_id: str, index: int, rows: list) -> None:
+        self.objects[f"feedback/{upload_id}/chunk-{index:05d}.json"] = json.dumps(rows, ensure_ascii=False).encode()
+
+    def feedback_chunk(self, upload_id: str, index: int) -> list:
+        return json.loads(self.objects[f"feedback/{upload_id}/chunk-{index:05d}.json"])
+
+    def put_feedback_file(self, upload_id: str, filename: str, path: str) -> str:
+        key = f"feedback/{upload_id}/回退-{filename.rsplit('.', 1)[0]}.xlsx"
+        with open(path, "rb") as fh:
+            self.objects[key] = fh.read()
+        return key
