@@ -13,12 +13,12 @@ from chalicelib import http
 from chalicelib.container import get_container
 from chalicelib.http import XLSX
 from chalicelib.observability import logger, route_logs_through, tracer
-from chalicelib.routes import admin, department, events, pages, public, supervision
+from chalicelib.routes import admin, department, enterprise_services, events, pages, public, supervision
 
 app = Chalice(app_name="qygs")
 app.api.binary_types.append(XLSX)
 route_logs_through(app.log)
-for audience in (pages, department, public, supervision, admin):
+for audience in (pages, department, public, supervision, admin, enterprise_services):
     app.register_blueprint(audience.bp)
 
 

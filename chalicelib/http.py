@@ -169,7 +169,7 @@ def acceptable(headers, response: Any, binary_types: list[str]) -> Any:
 
 def error_response(err: DomainError) -> Response:
     return Response(body=err.body(), status_code=err.status,
-                    headers={"Content-Type": "application/json; charset=utf-8"})
+                    headers={"Content-Type": "application/json; charset=utf-8", **getattr(err, "headers", {})})
 
 
 def internal_response() -> Response:

@@ -24,6 +24,7 @@ from botocore.exceptions import ClientError
 from chalicelib.catalog.model import Department
 from chalicelib.clock import today
 from chalicelib.dal.items import from_item, to_item
+from chalicelib.dal.objections import case_item, case_of
 from chalicelib.dal.public import ALIAS, PROFILE, split_partition
 from chalicelib.dal.records import PENDING_SHARDS, Change, _record, record_item
 from chalicelib.domain.workdays import YearOverride
@@ -566,6 +567,10 @@ class FakeThrottleRepository:
         self.table.add({"key": key}, {"count": 1})
         return True
 
+    def retry_after(self, key: str) -> int:
+        item = self.table.get(key=key)
+        return max(int(item["expires_at"]) - int(self.clock()), 0) if item and "expires_at" in item else 0
+
     def refund(self, key: str) -> None:
         item = self.table.get(key=key)
         if not item or item["count"] <= 0:
@@ -719,6 +724,39 @@ class FakeWatchlistRepository:
         return [{k: v for k, v in from_item(i).items() if k not in ("pk", "sk", "events")} for i in items], last
 
 
+class FakeCaseRepository:
+    """dal/objections.CaseRepository: 异议 / 信用修复 cases, their inboxes and the open ones by due day."""
+
+    def __init__(self):
+        self.table = _Table("id", None, {"by_inbox": ("inbox", "filed_at"), "by_kind": ("kind", "filed_at"),
+                                         "by_open_due": ("open_due", "due")})
+
+    def add(self, case) -> None:
+        if self.table.get(id=case.id):
+            raise condition_failed(case.id)
+        self.table.put(case_item(case))
+
+    def get(self, case_id: str):
+        item = self.table.get(id=case_id)
+        return case_of(item) if item else None
+
+    def close(self, case) -> bool:
+        item = self.table.get(id=case.id)
+        if not item or item.get("state") != "open":
+            return False
+        self.table.put(case_item(case))
+        return True
+
+    def inbox(self, kind: str, department: str | None, state: str | None, limit: int, after: dict | None):
+        index, value = ("by_inbox", f"{kind}#{department}") if department else ("by_kind", kind)
+        items, last = self.table.query(value, index=index, forward=False, limit=limit, after=after,
+                                       keep=(lambda i: i.get("state") == state) if state else None)
+        return [case_of(i) for i in items], last
+
+    def open_due_by(self, last_day: str) -> list:
+        return [case_of(i) for i in self.table.query_all("open", index="by_open_due", where=lambda d: d <= last_day)]
+
+
 def fake_repositories() -> dict:
     """Container overrides: every repository of the composition root as a fresh fake."""
     return {"record_repo": FakeRecordRepository(), "registry_repo": FakeRegistryRepository(),
@@ -728,7 +766,8 @@ def fake_repositories() -> dict:
             "open_data_index": FakeOpenDataIndex(), "job_state_repo": FakeJobStateRepository(),
             "monthly_store": FakeMonthlyReportStore(), "throttle": FakeThrottleRepository(),
             "audit_repo": FakeAuditRepository(), "attestation_cache": FakeAttestationCache(),
-            "uploads": FakeUploadRepository(), "watchlist_repo": FakeWatchlistRepository()}
+            "uploads": FakeUploadRepository(), "watchlist_repo": FakeWatchlistRepository(),
+            "case_repo": FakeCaseRepository()}
 
 
 # --- adapters ---------------------------------------------------------------------------------

@@ -50,6 +50,14 @@ ROUTES: dict[tuple[str, str], Rule] = {
     ("POST", "/v1/public/attestations/verify"): Rule(roles=PUBLIC),
     ("GET", "/v1/public/changes"): Rule(roles=PUBLIC),
     ("GET", "/v1/public/scorecards"): Rule(roles=PUBLIC),
+    ("POST", "/v1/public/objections"): Rule(roles=PUBLIC),          # audited by the service (§5.2)
+    ("GET", "/v1/public/objections/{objection_id}"): Rule(roles=PUBLIC),
+    ("POST", "/v1/public/repairs"): Rule(roles=PUBLIC),             # audited by the service (§5.2)
+    ("GET", "/v1/public/repairs/{repair_id}"): Rule(roles=PUBLIC),
+    ("GET", "/v1/objections"): Rule(roles=STAFF, audit="objections.list"),
+    ("POST", "/v1/objections/{objection_id}/answer"): Rule(roles=SUBMITTERS, audit="objections.answer"),
+    ("GET", "/v1/repairs"): Rule(roles=STAFF, audit="repairs.list"),
+    ("POST", "/v1/repairs/{repair_id}/decide"): Rule(roles=SUBMITTERS, audit="repairs.decide"),
     ("GET", "/v1/shared/enterprises/{code}"): Rule(roles=STAFF, audit="shared.read"),
     ("GET", "/v1/notices/registrations"): Rule(roles=DEPT, audit="notices.read"),
     ("POST", "/v1/watchlists"): Rule(roles=SUBMITTERS, audit="watchlists.create"),
