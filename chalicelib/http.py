@@ -19,6 +19,7 @@ from chalicelib.errors import (
 
 MAX_JSON_BYTES = 5 * 1024 * 1024
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+PDF = "application/pdf"
 
 
 def attachment(fallback: str, name: str) -> str:

@@ -45,6 +45,7 @@ ROUTES: dict[tuple[str, str], Rule] = {
     ("GET", "/v1/public/enterprises"): Rule(roles=PUBLIC),
     ("GET", "/v1/public/enterprises/{code}"): Rule(roles=PUBLIC),
     ("GET", "/v1/public/enterprises/{code}/credit-check"): Rule(roles=PUBLIC),
+    ("GET", "/v1/public/enterprises/{code}/report.pdf"): Rule(roles=PUBLIC),
     ("GET", "/v1/public/open-data"): Rule(roles=PUBLIC),
     ("GET", "/v1/public/attestation-key"): Rule(roles=PUBLIC),
     ("POST", "/v1/public/attestations/verify"): Rule(roles=PUBLIC),

@@ -175,6 +175,10 @@
       var printBtn = document.getElementById("print");
       printBtn.hidden = false;
       printBtn.addEventListener("click", function () { window.print(); });
+      var pdf = document.getElementById("report-pdf");
+      pdf.href = "/v1/public/enterprises/" + encodeURIComponent(e.code) + "/report.pdf";
+      pdf.hidden = false;
+      document.getElementById("verify-link").hidden = false;
       credit(e.code, tabs);
     } catch (err) {
       QY.show("status", err.status === 404 ? "warn" : "error", err.message);
