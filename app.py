@@ -13,7 +13,7 @@ from chalicelib import http
 from chalicelib.container import get_container
 from chalicelib.http import PDF, XLSX
 from chalicelib.observability import logger, route_logs_through, tracer
-from chalicelib.routes import admin, department, enterprise_services, pages, public, supervision
+from chalicelib.routes import admin, department, enterprise_services, events, pages, public, supervision
 
 app = Chalice(app_name="qygs")
 app.api.binary_types.extend([XLSX, PDF])
@@ -34,7 +34,7 @@ def platform_error_bodies(event, get_response):
 @logger.inject_lambda_context(clear_state=True)
 def upload_worker(event, context):
     """SQS batch of S3 upload notifications → partial-batch response."""
-    return get_container().upload_events.handle(event, context)
+    return events.upload_batch(event, context, get_container().upload_processor.process)
 
 
 @app.lambda_function(name="job_runner")

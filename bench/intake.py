@@ -269,6 +269,7 @@ def _bare_csv(path: Path) -> int:
 
 def _sink(path: Path, pool_size: int, profile: bool, fmt: str = "xlsx") -> dict:
     from chalicelib.catalog import load_catalog
+    from chalicelib.dal.files import UploadFiles
     from chalicelib.services.upload_worker import UploadProcessor
 
     catalog = load_catalog()
@@ -279,7 +280,7 @@ def _sink(path: Path, pool_size: int, profile: bool, fmt: str = "xlsx") -> dict:
     upload.format = fmt
     uploads, s3 = SinkUploads(upload), SinkS3(upload.object_key, path)
     workdir = tempfile.mkdtemp(dir=path.parent)
-    processor = UploadProcessor(uploads, submissions, catalog, s3, "uploads", 60 * 1024 * 1024, 100_000,
+    processor = UploadProcessor(uploads, submissions, catalog, UploadFiles(s3, "uploads"), 60 * 1024 * 1024, 100_000,
                                 counters, workdir=workdir)
     prof = None
     if profile:

@@ -7,7 +7,6 @@ in-memory repositories), and `install()` makes a Container the process's one.
 """
 from __future__ import annotations
 
-import json
 from functools import cached_property
 
 from chalicelib.aws import Aws
@@ -38,20 +37,30 @@ class Container:
     def upload_service(self):
         from chalicelib.services.upload_api import UploadService
         s = self.settings
-        return UploadService(self.uploads, self.submissions, self.aws.client("s3"), s.bucket("uploads"),
-                             s.upload_max_bytes, s.upload_url_expires)
+        return UploadService(self.uploads, self.submissions, self.upload_files, s.upload_max_bytes,
+                             s.upload_url_expires)
+
+    @cached_property
+    def upload_files(self):
+        from chalicelib.dal.files import UploadFiles
+        return UploadFiles(self.aws.client("s3"), self.settings.bucket("uploads"))
+
+    @cached_property
+    def exchange_files(self):
+        from chalicelib.dal.files import ExchangeFiles
+        return ExchangeFiles(self.aws.client("s3"), self.settings.bucket("exchange"))
+
+    @cached_property
+    def webhook_dead_letters(self):
+        from chalicelib.adapters.dead_letters import DeadLetterQueue
+        return DeadLetterQueue(self.aws.client("sqs"), self.settings.queue("webhook-dlq"))
 
     @cached_property
     def upload_processor(self):
         from chalicelib.services.upload_worker import UploadProcessor
         s = self.settings
-        return UploadProcessor(self.uploads, self.submissions, self.catalog, self.aws.client("s3"),
-                               s.bucket("uploads"), s.upload_max_bytes, s.upload_max_rows, self.counter_repo)
-
-    @cached_property
-    def upload_events(self):
-        from chalicelib.services.upload_events import UploadEventHandler
-        return UploadEventHandler(self.upload_processor)
+        return UploadProcessor(self.uploads, self.submissions, self.catalog, self.upload_files,
+                               s.upload_max_bytes, s.upload_max_rows, self.counter_repo)
 
     @cached_property
     def verifier(self):
@@ -75,11 +84,16 @@ class Container:
         return AuditService(self.audit_repo)
 
     @cached_property
+    def identity_pool(self):
+        from chalicelib.adapters.cognito import CognitoPool
+        s = self.settings
+        return CognitoPool(self.aws.client("cognito-idp"), s.user_pool_id, s.user_pool_client_id)
+
+    @cached_property
     def auth(self):
         from chalicelib.services.auth import AuthService
-        s = self.settings
-        return AuthService(self.aws.client("cognito-idp"), s.user_pool_id, s.user_pool_client_id,
-                           self.throttle, self.audit, departments=lambda d: self.departments.resolve(d) is not None)
+        return AuthService(self.identity_pool, self.throttle, self.audit,
+                           departments=lambda d: self.departments.resolve(d) is not None)
 
     @cached_property
     def catalog(self):
@@ -142,13 +156,13 @@ class Container:
         from chalicelib.services.submissions import SubmissionService
         return SubmissionService(self.catalog, self.record_repo, self.registry_repo, self.calendar_repo,
                                  self.counter_repo, self.registry, self.departments,
-                                 lambda records, stamp, day, op: retract(self.public_repo, self.change_log, records,
+                                 lambda records, stamp, day, op: retract(self.public_repo, self.changes, records,
                                                                          stamp, day, op))
 
     @cached_property
     def records(self):
         from chalicelib.services.records import RecordService
-        return RecordService(self.record_repo, self.submissions, self.public_repo, self.change_log)
+        return RecordService(self.record_repo, self.submissions, self.public_repo, self.changes)
 
     @cached_property
     def open_data_index(self):
@@ -158,7 +172,13 @@ class Container:
     @cached_property
     def change_log(self):
         from chalicelib.dal.changes import ChangeLog
-        return ChangeLog(self.aws.table("jobs"), listeners=[lambda changes: self.watchlists.notify(changes)])
+        return ChangeLog(self.aws.table("jobs"))
+
+    @cached_property
+    def changes(self):
+        """Publishes public-side changes: the change log, then the watchlists' webhooks."""
+        from chalicelib.services.changes import ChangePublisher
+        return ChangePublisher(self.change_log, subscribers=[lambda changes: self.watchlists.notify(changes)])
 
     @cached_property
     def callback_resolver(self):
@@ -175,15 +195,11 @@ class Container:
     def watchlists(self):
         from chalicelib.adapters.callbacks import CallbackGuard, pinned_sender
         from chalicelib.services.watchlists import WatchlistService
-        s, sqs = self.settings, self.aws.client("sqs")
-
-        def dead_letter(message: dict) -> None:
-            url = sqs.get_queue_url(QueueName=s.queue("webhook-dlq"))["QueueUrl"]
-            sqs.send_message(QueueUrl=url, MessageBody=json.dumps(message, ensure_ascii=False))
+        s = self.settings
         guard = CallbackGuard(lambda host, port: self.callback_resolver(host, port),
                               allow_private=s.callbacks_may_be_private)
         return WatchlistService(self.watchlist_repo, self.public, guard,
-                                pinned_sender(), dead_letter)
+                                pinned_sender(), self.webhook_dead_letters.send)
 
     @cached_property
     def attestation_cache(self):
@@ -191,10 +207,14 @@ class Container:
         return AttestationCache(self.aws.table("attestations"))
 
     @cached_property
+    def attestation_signer(self):
+        from chalicelib.adapters.kms import KmsSigner
+        return KmsSigner(self.aws.client("kms"), self.settings.key_alias("attestation"))
+
+    @cached_property
     def attestation(self):
         from chalicelib.services.attestation import AttestationService
-        return AttestationService(self.aws.client("kms"), self.settings.key_alias("attestation"),
-                                  self.public.credit_check, self.attestation_cache)
+        return AttestationService(self.attestation_signer, self.public.credit_check, self.attestation_cache)
 
     @cached_property
     def case_repo(self):
@@ -208,7 +228,7 @@ class Container:
         from chalicelib.services.objections import CaseService
         return CaseService(self.catalog, self.record_repo, self.case_repo, self.throttle, self.calendar_repo,
                            self.audit,
-                           lambda records, stamp, day, op: retract(self.public_repo, self.change_log, records,
+                           lambda records, stamp, day, op: retract(self.public_repo, self.changes, records,
                                                                    stamp, day, op))
 
     @cached_property
@@ -226,10 +246,8 @@ class Container:
         from chalicelib.adapters import publicity
         s = self.settings
         if s.publicity_endpoint:
-            def secret() -> str:
-                return self.aws.client("secretsmanager").get_secret_value(
-                    SecretId=s.publicity_secret_id)["SecretString"]
-            return publicity.HttpPublicitySender(s.publicity_endpoint, secret)
+            return publicity.HttpPublicitySender(s.publicity_endpoint, publicity.secret_reader(
+                self.aws.client("secretsmanager"), s.publicity_secret_id))
         return publicity.S3OutboxSender(self.aws.client("s3"), s.bucket("exchange"))
 
     @cached_property
@@ -239,23 +257,23 @@ class Container:
 
     @cached_property
     def forward_dead_letters(self):
+        """callable(batch, error): the batch to a file of the exchange bucket, a pointer to the forward DLQ."""
+        from chalicelib.adapters.dead_letters import DeadLetterQueue
         from chalicelib.services.forward import dead_letter_sender
-        s, sqs = self.settings, self.aws.client("sqs")
-        return dead_letter_sender(sqs, lambda: sqs.get_queue_url(QueueName=s.queue("forward-dlq"))["QueueUrl"],
-                                  self.aws.client("s3"), s.bucket("exchange"))
+        return dead_letter_sender(DeadLetterQueue(self.aws.client("sqs"), self.settings.queue("forward-dlq")),
+                                  self.exchange_files)
 
     @cached_property
     def forward(self):
         from chalicelib.services.forward import ForwardJob
-        return ForwardJob(self.catalog, self.record_repo, self.registry_repo, self.public_repo, self.change_log,
+        return ForwardJob(self.catalog, self.record_repo, self.registry_repo, self.public_repo, self.changes,
                           self.publicity_sender, self.job_state_repo, self.forward_dead_letters,
                           self.counter_repo)
 
     @cached_property
     def open_data(self):
         from chalicelib.services.open_data import OpenDataJob
-        return OpenDataJob(self.aws.client("s3"), self.settings.bucket("exchange"), self.change_log,
-                           self.open_data_index)
+        return OpenDataJob(self.exchange_files, self.change_log, self.open_data_index)
 
     @cached_property
     def reports(self):
@@ -275,16 +293,12 @@ class Container:
     @cached_property
     def monthly_store(self):
         from chalicelib.dal.monthly import MonthlyReportStore
-        return MonthlyReportStore(self.aws.client("s3"), self.settings.bucket("exchange"), self.aws.table("jobs"))
+        return MonthlyReportStore(self.exchange_files, self.aws.table("jobs"))
 
     @cached_property
     def monthly(self):
         from chalicelib.services.monthly import MonthlyReportJob
         return MonthlyReportJob(self.reports, self.monthly_store)
-
-    def presign(self, key: str, bucket: str = "exchange", expires: int = 3600) -> str:
-        return self.aws.client("s3").generate_presigned_url(
-            "get_object", Params={"Bucket": self.settings.bucket(bucket), "Key": key}, ExpiresIn=expires)
 
     @cached_property
     def jobs(self):
@@ -302,7 +316,7 @@ class Container:
 
         return JobRunner({
             "forward": forward,
-            "expire": ExpireJob(self.record_repo, self.public_repo, self.change_log),
+            "expire": ExpireJob(self.record_repo, self.public_repo, self.changes),
             "deadlines": deadlines,
             "open_data": self.open_data,
             "monthly_report": self.monthly,

@@ -113,5 +113,18 @@ class ServiceUnavailable(DomainError):
     message = "依赖的服务暂时不可用，请稍后重试"
 
 
+class Refused(DomainError):
+    """A dependency (Cognito, KMS) refused this request — its verdict about the input, not an outage.
+
+    Raised by the adapters in place of the SDK's errors; `reason` is the dependency's own code, which
+    the service maps to its answer (a failed login, a weak password, an unknown user…)."""
+    code = "REFUSED"
+    message = "请求被拒绝"
+
+    def __init__(self, reason: str, message: str | None = None):
+        super().__init__(message, details=[{"reason": reason}])
+        self.reason = reason
+
+
 def internal_error_body() -> dict:
     return {"error": {"code": "INTERNAL", "message": "系统内部错误，请稍后重试", "details": []}}

@@ -482,9 +482,8 @@ class FakeDepartmentRepository:
 class FakeChangeLog:
     """dal.changes.ChangeLog: the day partitions of changes and the FIRST/LAST/RETRACTED marks."""
 
-    def __init__(self, listeners=()):
+    def __init__(self):
         self.table = _Table("pk", "sk")
-        self.listeners = list(listeners)
 
     @atomic
     def append(self, day: str, changes: list[dict]) -> None:
@@ -503,11 +502,6 @@ class FakeChangeLog:
                                     "sk": f"{c['at']}#{c['record_id']}#{c['version']}#{c['op']}"}))
         if retracted and (not marks["RETRACTED"] or marks["RETRACTED"]["at"] < retracted):
             self.table.put({"pk": "CHANGES", "sk": "RETRACTED", "at": retracted, "day": day})
-        for listener in self.listeners:
-            try:
-                listener(changes)
-            except Exception:   # as the real log: a listener never blocks a publication
-                pass
 
     def day(self, day: str, after: dict | None = None, limit: int = 1000) -> tuple[list[dict], dict | None]:
         items, last = self.table.query(day_partition(day), limit=limit, after=after)
@@ -580,6 +574,9 @@ class FakeMonthlyReportStore:
     def recent(self, limit: int = 36) -> list[dict]:
         items, _ = self.table.query("MONTHLY", forward=False, limit=limit)
         return [{"month": i["sk"], "key": i["key"], "generated_at": i["generated_at"]} for i in items]
+
+    def presign(self, key: str) -> str:
+        return f"https://files.invalid/{key}"
 
 
 # --- identity: throttle, audit, attestations --------------------------------------------------------
@@ -838,3 +835,166 @@ class FakeDeadLetters(list):
 
     def __call__(self, batch: dict, error: str) -> None:
         self.append((batch["batch_id"], error, len(batch["records"])))
+
+
+class FakeIdentityPool:
+    """services.auth.IdentityPool (adapters/cognito.CognitoPool): users in a dict; Cognito's verdicts as
+    errors.Refused with Cognito's codes; while `down` every call is an outage (ServiceUnavailable)."""
+
+    def __init__(self):
+        self.users: dict[str, dict] = {}
+        self.down = False
+        self.calls: list[str] = []
+        self.signed_out: list[str] = []
+
+    def _call(self, operation: str, username: str | None = None) -> dict | None:
+        from chalicelib.errors import Refused, ServiceUnavailable
+        self.calls.append(operation)
+        if self.down:
+            raise ServiceUnavailable("身份认证服务暂时不可用，请稍后重试")
+        if username is None:
+            return None
+        if username not in self.users:
+            raise Refused("UserNotFoundException")
+        return self.users[username]
+
+    @staticmethod
+    def _weak(password: str) -> bool:
+        return len(password) < 8 or password.lower() == password
+
+    def _tokens(self, username: str) -> dict:
+        return {"AuthenticationResult": {"IdToken": f"id-token-of-{username}", "ExpiresIn": 3600}}
+
+    def password_login(self, username: str, password: str) -> dict:
+        from chalicelib.errors import Refused
+        user = self._call("password_login", username)
+        if user["password"] != password or not user["enabled"]:
+            raise Refused("NotAuthorizedException")
+        if user["temporary"]:
+            user["session"] = f"session-{len(self.calls)}"
+            return {"ChallengeName": "NEW_PASSWORD_REQUIRED", "Session": user["session"]}
+        return self._tokens(username)
+
+    def set_new_password(self, username: str, session: str, new_password: str) -> dict:
+        from chalicelib.errors import Refused
+        user = self._call("set_new_password", username)
+        if session != user.get("session"):
+            raise Refused("NotAuthorizedException")
+        if self._weak(new_password):
+            raise Refused("InvalidPasswordException")
+        user.update(password=new_password, temporary=False, session=None)
+        return self._tokens(username)
+
+    def create_user(self, username: str, attributes: dict[str, str], temporary_password: str | None = None) -> None:
+        from chalicelib.errors import Refused
+        self._call("create_user")
+        if username in self.users:
+            raise Refused("UsernameExistsException")
+        if temporary_password is not None and self._weak(temporary_password):
+            raise Refused("InvalidPasswordException")
+        self.users[username] = {"password": temporary_password, "temporary": True, "enabled": True,
+                                "attributes": dict(attributes), "groups": []}
+
+    def set_password(self, username: str, password: str) -> None:
+        self._call("set_password", username).update(password=password, temporary=False)
+
+    def user(self, username: str) -> dict:
+        user = self._call("user", username)
+        return {"attributes": dict(user["attributes"]), "enabled": user["enabled"]}
+
+    def groups(self, username: str) -> list[str]:
+        return list(self._call("groups", username)["groups"])
+
+    def add_to_group(self, username: str, group: str) -> None:
+        groups = self._call("add_to_group", username)["groups"]
+        if group not in groups:
+            groups.append(group)
+
+    def remove_from_group(self, username: str, group: str) -> None:
+        groups = self._call("remove_from_group", username)["groups"]
+        if group in groups:
+            groups.remove(group)
+
+    def update_attributes(self, username: str, attributes: dict[str, str]) -> None:
+        self._call("update_attributes", username)["attributes"].update(attributes)
+
+    def disable_user(self, username: str) -> None:
+        self._call("disable_user", username)["enabled"] = False
+
+    def sign_out_everywhere(self, username: str) -> None:
+        self._call("sign_out_everywhere", username)
+        self.signed_out.append(username)
+
+
+class FakeSigner:
+    """services.attestation.Signer (adapters/kms.KmsSigner): an HMAC in place of the KMS key; `signed`
+    counts signatures; while `down` every call is an outage (ServiceUnavailable)."""
+    algorithm = "ECDSA_SHA_256"
+
+    def __init__(self):
+        self.key = b"fake attestation key"
+        self.down = False
+        self.signed = 0
+
+    def _up(self) -> None:
+        from chalicelib.errors import ServiceUnavailable
+        if self.down:
+            raise ServiceUnavailable("签名服务暂时不可用，请稍后重试")
+
+    def sign(self, payload: bytes) -> tuple[bytes, str]:
+        import hashlib
+        import hmac
+        self._up()
+        self.signed += 1
+        return hmac.new(self.key, payload, hashlib.sha256).digest(), "alias/fake-attestation"
+
+    def verify(self, payload: bytes, signature: bytes) -> bool:
+        import hashlib
+        import hmac
+        self._up()
+        return hmac.compare_digest(hmac.new(self.key, payload, hashlib.sha256).digest(), signature)
+
+    def public_key(self) -> dict:
+        self._up()
+        return {"key_id": "alias/fake-attestation", "der": self.key, "key_spec": "ECC_NIST_P256"}
+
+
+class FakeUploadFiles:
+    """services.ports.UploadObjects (dal.files.UploadFiles): objects in a dict, one version each."""
+
+    def __init__(self):
+        from chalicelib.dal.files import UploadFiles
+        self.objects: dict[str, bytes] = {}
+        self.object_key, self.upload_id_of = UploadFiles.object_key, UploadFiles.upload_id_of   # the key layout
+
+    def presign(self, key: str, expires: int = 3600) -> str:
+        return f"https://files.invalid/{key}"
+
+    def presigned_post(self, key: str, max_bytes: int, expires: int) -> dict:
+        return {"url": "https://files.invalid/", "fields": {"key": key}}
+
+    def head(self, key: str, version: str | None = None):
+        import hashlib
+
+        from chalicelib.models.upload import ObjectHead
+        body = self.objects[key]
+        return ObjectHead(version="v1", etag=hashlib.md5(body).hexdigest(), size=len(body))
+
+    def version_with_etag(self, key: str, etag: str) -> str | None:
+        return "v1" if key in self.objects and self.head(key).etag == etag else None
+
+    def download(self, key: str, version: str | None, path: str) -> None:
+        with open(path, "wb") as fh:
+            fh.write(self.objects[key])
+
+    def put_feedback_chunk(self, upload_id: str, index: int, rows: list) -> None:
+        self.objects[f"feedback/{upload_id}/chunk-{index:05d}.json"] = json.dumps(rows, ensure_ascii=False).encode()
+
+    def feedback_chunk(self, upload_id: str, index: int) -> list:
+        return json.loads(self.objects[f"feedback/{upload_id}/chunk-{index:05d}.json"])
+
+    def put_feedback_file(self, upload_id: str, filename: str, path: str) -> str:
+        key = f"feedback/{upload_id}/回退-{filename.rsplit('.', 1)[0]}.xlsx"
+        with open(path, "rb") as fh:
+            self.objects[key] = fh.read()
+        return key

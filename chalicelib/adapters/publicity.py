@@ -60,6 +60,13 @@ class HttpPublicitySender:
         return SendResult(ok=True, rejected=rejected)
 
 
+def secret_reader(secretsmanager, secret_id: str):
+    """callable → the shared secret, read from Secrets Manager at each call (a rotation takes effect)."""
+    def secret() -> str:
+        return secretsmanager.get_secret_value(SecretId=secret_id)["SecretString"]
+    return secret
+
+
 class S3OutboxSender:
     def __init__(self, s3, bucket: str):
         self.s3 = s3

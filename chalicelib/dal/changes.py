@@ -10,7 +10,6 @@ from boto3.dynamodb.conditions import Key
 from chalicelib.clock import today
 from chalicelib.dal.batch import query_all, query_page
 from chalicelib.dal.items import from_item, to_item
-from chalicelib.observability import logger
 
 
 def day_partition(day: str) -> str:
@@ -19,9 +18,8 @@ def day_partition(day: str) -> str:
 
 
 class ChangeLog:
-    def __init__(self, table, listeners=()):
+    def __init__(self, table):
         self.table = table
-        self.listeners = list(listeners)   # called with the appended changes (watchlists)
 
     def append(self, day: str, changes: list[dict]) -> None:
         """changes: {"at", "op" (publish/withdraw/expire), "code", "category", "record_id", "version", "copy"?,
@@ -61,11 +59,6 @@ class ChangeLog:
                                     ExpressionAttributeNames={"#at": "at"}, ExpressionAttributeValues={":at": retracted})
             except self.table.meta.client.exceptions.ConditionalCheckFailedException:
                 pass    # a later retraction is marked already
-        for listener in self.listeners:
-            try:
-                listener(changes)
-            except Exception:  # a listener must never undo or block a publication
-                logger.exception("change listener failed")
 
     def day(self, day: str, after: dict | None = None, limit: int = 1000) -> tuple[list[dict], dict | None]:
         """One page of a day's changes, in order, after the key `after`."""

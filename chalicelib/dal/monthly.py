@@ -1,4 +1,5 @@
-"""Monthly report files: the xlsx in the exchange bucket and their index (jobs table, pk MONTHLY)."""
+"""Monthly report files: the xlsx in the exchange bucket (dal.files.ExchangeFiles) and their index
+(jobs table, pk MONTHLY)."""
 from __future__ import annotations
 
 from boto3.dynamodb.conditions import Key
@@ -7,17 +8,19 @@ from chalicelib.http import XLSX
 
 
 class MonthlyReportStore:
-    def __init__(self, s3, bucket: str, jobs_table):
-        self.s3 = s3
-        self.bucket = bucket
+    def __init__(self, files, jobs_table):
+        self.files = files      # dal.files.ExchangeFiles
         self.table = jobs_table
 
     def put(self, month: str, body: bytes, generated_at: str) -> str:
         """Store one month's workbook (re-running the month overwrites it); its S3 key."""
         key = f"reports/monthly/{month}.xlsx"
-        self.s3.put_object(Bucket=self.bucket, Key=key, ContentType=XLSX, Body=body)
+        self.files.put(key, body, XLSX)
         self.table.put_item(Item={"pk": "MONTHLY", "sk": month, "key": key, "generated_at": generated_at})
         return key
+
+    def presign(self, key: str) -> str:
+        return self.files.presign(key)
 
     def recent(self, limit: int = 36) -> list[dict]:
         """{"month", "key", "generated_at"}, newest month first."""

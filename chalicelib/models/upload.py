@@ -1,6 +1,8 @@
 """An uploaded spreadsheet and the progress of its processing."""
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from pydantic import BaseModel, Field
 
 
@@ -39,3 +41,20 @@ class Upload(BaseModel):
         return self.model_dump(include={
             "upload_id", "category", "filename", "format", "state", "rows_total", "rows_done",
             "accepted", "rejected", "error", "notes", "created_at", "finished_at"})
+
+
+@dataclass(frozen=True)
+class UploadedObject:
+    """An object named by an S3 event notification (version id and ETag as far as the event names them)."""
+    bucket: str
+    key: str
+    version: str | None = None
+    etag: str | None = None
+
+
+@dataclass(frozen=True)
+class ObjectHead:
+    """What S3 says of one object version."""
+    version: str           # "null" in a bucket without versioning
+    etag: str
+    size: int

@@ -86,4 +86,4 @@ def verify_attestation(ctx):
 @api.route("/v1/public/open-data")
 def open_data(ctx):
     c = get_container()
-    return Response(c.open_data.listing(c.presign), headers=PUBLIC_CACHE)
+    return Response(c.open_data.listing(), headers=PUBLIC_CACHE)

@@ -31,4 +31,4 @@ def department_report(ctx):
 @api.route("/v1/reports/monthly")
 def monthly_reports(ctx):
     c = get_container()
-    return c.monthly.listing(c.presign)
+    return c.monthly.listing()

@@ -3,6 +3,7 @@
 The payload is a canonical JSON (sorted keys, no spaces, UTF-8) of code, name, restricted,
 reasons and checked_at, signed with an asymmetric KMS key (ECDSA P-256, SHA-256). Anyone can
 verify with the public key from GET /v1/public/attestation-key, or ask the platform.
+The key is a port (`Signer`, adapters/kms.KmsSigner on AWS).
 """
 from __future__ import annotations
 
@@ -10,16 +11,21 @@ import base64
 import binascii
 import hashlib
 import json
-
-from botocore.exceptions import BotoCoreError, ClientError
+from typing import Protocol
 
 from chalicelib.domain.identifiers import is_regno_format, is_uscc_format, normalize_code
-from chalicelib.errors import BadRequest, NotFound, ServiceUnavailable
+from chalicelib.errors import BadRequest, NotFound
 
-ALGORITHM = "ECDSA_SHA_256"
 SIGNED_FIELDS = ("code", "name", "restricted", "reasons", "checked_at")
-VERDICTS = ("KMSInvalidSignatureException", "ValidationException")   # KMS answered about the input
-KMS_DOWN = "签名服务暂时不可用，请稍后重试"
+
+
+class Signer(Protocol):
+    """The attestation key: ServiceUnavailable when it cannot be reached."""
+    algorithm: str
+
+    def sign(self, payload: bytes) -> tuple[bytes, str]: ...       # (signature, key id)
+    def verify(self, payload: bytes, signature: bytes) -> bool: ...
+    def public_key(self) -> dict: ...                              # {"key_id", "der", "key_spec"}
 
 
 CACHE_SECONDS = 24 * 3600      # a signature is re-used for the same facts for at most a day
@@ -37,9 +43,8 @@ def facts_key(check: dict) -> str:
 
 
 class AttestationService:
-    def __init__(self, kms, key_id: str, credit_check=None, cache=None):
-        self.kms = kms
-        self.key_id = key_id
+    def __init__(self, signer: Signer, credit_check=None, cache=None):
+        self.signer = signer
         self.credit_check = credit_check    # code → today's credit check (NotFound if unknown)
         self.cache = cache                  # dal.attestations.AttestationCache
 
@@ -51,33 +56,21 @@ class AttestationService:
         hit = self.cache.get(key) if self.cache else None
         if hit is None:
             payload = canonical(check)
-            signed = self._kms("sign", KeyId=self.key_id, Message=payload, MessageType="RAW",
-                               SigningAlgorithm=ALGORITHM)
-            hit = {"payload": payload.decode("utf-8"), "signature": base64.b64encode(signed["Signature"]).decode(),
-                   "key_id": signed["KeyId"], "checked_at": check.get("checked_at")}
+            signature, key_id = self.signer.sign(payload)
+            hit = {"payload": payload.decode("utf-8"), "signature": base64.b64encode(signature).decode(),
+                   "key_id": key_id, "checked_at": check.get("checked_at")}
             if self.cache:
                 self.cache.put(key, hit, CACHE_SECONDS)
         return {**check, "checked_at": hit["checked_at"], "attestation": {
-            "payload": hit["payload"], "signature": hit["signature"], "algorithm": ALGORITHM,
+            "payload": hit["payload"], "signature": hit["signature"], "algorithm": self.signer.algorithm,
             "key_id": hit["key_id"]}}
 
-    def _kms(self, operation: str, **params) -> dict:
-        """One KMS call; KMS failing or out of reach is a 503 SERVICE_UNAVAILABLE (retry later), not a 500."""
-        try:
-            return getattr(self.kms, operation)(**params)
-        except ClientError as exc:
-            if exc.response["Error"]["Code"] in VERDICTS:
-                raise
-            raise ServiceUnavailable(KMS_DOWN) from exc
-        except BotoCoreError as exc:
-            raise ServiceUnavailable(KMS_DOWN) from exc
-
     def public_key(self) -> dict:
-        resp = self._kms("get_public_key", KeyId=self.key_id)
-        der = base64.b64encode(resp["PublicKey"]).decode()
+        resp = self.signer.public_key()
+        der = base64.b64encode(resp["der"]).decode()
         pem = "-----BEGIN PUBLIC KEY-----\n" + "\n".join(der[i:i + 64] for i in range(0, len(der), 64)) + \
             "\n-----END PUBLIC KEY-----\n"
-        return {"key_id": resp["KeyId"], "algorithm": ALGORITHM, "key_spec": resp.get("KeySpec"),
+        return {"key_id": resp["key_id"], "algorithm": self.signer.algorithm, "key_spec": resp["key_spec"],
                 "public_key_pem": pem}
 
     def verify(self, body: dict) -> dict:
@@ -123,11 +116,7 @@ class AttestationService:
             return False
         if not raw:
             return False
-        try:
-            return bool(self._kms("verify", KeyId=self.key_id, Message=payload.encode("utf-8"), MessageType="RAW",
-                                  Signature=raw, SigningAlgorithm=ALGORITHM)["SignatureValid"])
-        except ClientError:   # one of VERDICTS
-            return False
+        return self.signer.verify(payload.encode("utf-8"), raw)
 
 
 def _same(shown, signed) -> bool:

@@ -1,31 +1,56 @@
-"""Login (以用户名、密码登录) against the Cognito pool, with throttling; account administration."""
+"""Login (以用户名、密码登录) against the user pool, with throttling; account administration.
+
+The pool is a port (`IdentityPool`, adapters/cognito.CognitoPool on AWS): it raises
+errors.Refused for Cognito's verdicts and errors.ServiceUnavailable for an outage.
+"""
 from __future__ import annotations
 
-from botocore.exceptions import BotoCoreError, ClientError
+from collections.abc import Callable
+from contextlib import contextmanager
+from typing import Protocol
 
-from chalicelib.errors import BadRequest, NotFound, ServiceUnavailable, TooManyAttempts, Unauthenticated
+from chalicelib.errors import (
+    BadRequest,
+    NotFound,
+    Refused,
+    ServiceUnavailable,
+    TooManyAttempts,
+    Unauthenticated,
+)
 from chalicelib.models.principal import ROLES, Principal
 
 MAX_FAILURES = 5
 WINDOW_SECONDS = 15 * 60
 ROLES_WITH_DEPARTMENT = ("operator", "system")
-COGNITO_DOWN = "身份认证服务暂时不可用，请稍后重试"
 PASSWORD_POLICY = "（至少 8 位，含大小写字母、数字和符号）"
-# Cognito's refusals of a username + password: a failed login (counted). Any other error is an outage.
-LOGIN_REFUSALS = ("NotAuthorizedException", "UserNotFoundException", "InvalidParameterException",
-                  "UserNotConfirmedException")
+DEPARTMENT = "custom:department"
 _BAD_CHALLENGE = ("首次登录设置新密码的会话无效或已过期，请重新提交（用户名、临时密码和新密码）",
                   [{"challenge": "NEW_PASSWORD_REQUIRED", "code": "BAD_CHALLENGE"}])
-# Cognito's refusals of the NEW_PASSWORD_REQUIRED response → (message, details) of a 400. Any other
-# error is an outage (503).
+# The pool's refusals of the NEW_PASSWORD_REQUIRED response → (message, details) of a 400; any other
+# refusal is a session the pool no longer accepts (_BAD_CHALLENGE).
 CHALLENGE_REFUSALS = {
     "InvalidPasswordException": ("新密码不符合密码策略" + PASSWORD_POLICY,
                                  [{"field": "new_password", "code": "WEAK_PASSWORD"}]),
     "InvalidParameterException": ("新密码无效：长度不超过 256 个字符，首尾不能是空白",
                                   [{"field": "new_password", "code": "BAD_VALUE"}]),
-    **dict.fromkeys(("NotAuthorizedException", "CodeMismatchException", "ExpiredCodeException",
-                     "ResourceNotFoundException", "UserNotFoundException"), _BAD_CHALLENGE),
 }
+
+
+class IdentityPool(Protocol):
+    """The user pool (adapters/cognito.CognitoPool): Refused for a verdict, ServiceUnavailable for an outage."""
+
+    def password_login(self, username: str, password: str) -> dict: ...
+    def set_new_password(self, username: str, session: str, new_password: str) -> dict: ...
+    def create_user(self, username: str, attributes: dict[str, str],
+                    temporary_password: str | None = None) -> None: ...
+    def set_password(self, username: str, password: str) -> None: ...
+    def user(self, username: str) -> dict: ...
+    def groups(self, username: str) -> list[str]: ...
+    def add_to_group(self, username: str, group: str) -> None: ...
+    def remove_from_group(self, username: str, group: str) -> None: ...
+    def update_attributes(self, username: str, attributes: dict[str, str]) -> None: ...
+    def disable_user(self, username: str) -> None: ...
+    def sign_out_everywhere(self, username: str) -> None: ...
 
 
 def canonical_username(username: str) -> str:
@@ -33,24 +58,20 @@ def canonical_username(username: str) -> str:
     return username.strip().lower()
 
 
-def cognito(call, refusals, **params) -> dict:
-    """call(**params); an error whose code is in `refusals` is raised as it is (Cognito refused the
-    request), any other error — Cognito out of reach, failing or throttling — is ServiceUnavailable."""
+@contextmanager
+def _known_user():
+    """The pool refusing a user name (unknown, or a name it could not hold) is a 404."""
     try:
-        return call(**params)
-    except BotoCoreError as exc:
-        raise ServiceUnavailable(COGNITO_DOWN) from exc
-    except ClientError as exc:
-        if exc.response["Error"]["Code"] not in refusals:
-            raise ServiceUnavailable(COGNITO_DOWN) from exc
+        yield
+    except Refused as exc:
+        if exc.reason in ("UserNotFoundException", "InvalidParameterException"):
+            raise NotFound("用户不存在") from None
         raise
 
 
 class AuthService:
-    def __init__(self, idp, pool_id: str, client_id: str, throttle, audit, departments=None):
-        self.idp = idp
-        self.pool_id = pool_id
-        self.client_id = client_id
+    def __init__(self, pool: IdentityPool, throttle, audit, departments: Callable[[str], bool] | None = None):
+        self.pool = pool
         self.throttle = throttle
         self.audit = audit
         self.departments = departments  # callable: id → bool (exists), or None
@@ -70,9 +91,8 @@ class AuthService:
             self._audit(who, request_id, "throttled")
             raise TooManyAttempts()
         try:
-            resp = cognito(self.idp.initiate_auth, LOGIN_REFUSALS, ClientId=self.client_id,
-                           AuthFlow="USER_PASSWORD_AUTH", AuthParameters={"USERNAME": username, "PASSWORD": password})
-        except ClientError:
+            resp = self.pool.password_login(username, password)
+        except Refused:
             self._audit(who, request_id, "failed")
             raise Unauthenticated("用户名或密码错误") from None
         except ServiceUnavailable:   # an outage counts no failed attempt
@@ -93,11 +113,9 @@ class AuthService:
             raise Unauthenticated("首次登录须设置新密码：请在 new_password 中提供新密码",
                                   details=[{"challenge": "NEW_PASSWORD_REQUIRED"}])
         try:
-            return cognito(self.idp.respond_to_auth_challenge, CHALLENGE_REFUSALS, ClientId=self.client_id,
-                           ChallengeName="NEW_PASSWORD_REQUIRED", Session=session,
-                           ChallengeResponses={"USERNAME": who.username, "NEW_PASSWORD": new_password})
-        except ClientError as exc:
-            message, details = CHALLENGE_REFUSALS[exc.response["Error"]["Code"]]
+            return self.pool.set_new_password(who.username, session, new_password)
+        except Refused as exc:
+            message, details = CHALLENGE_REFUSALS.get(exc.reason, _BAD_CHALLENGE)
             self._audit(who, request_id, "new_password_rejected")
             raise BadRequest(message, details=[dict(d) for d in details]) from None
 
@@ -115,12 +133,11 @@ class AuthService:
             errors.append({"field": "department", "code": "REQUIRED" if not department else "NOT_FOUND"})
         if errors:
             raise BadRequest("账号信息不完整或有误", details=errors)
-        attrs = [{"Name": "custom:department", "Value": department}] if role in ROLES_WITH_DEPARTMENT else []
+        attrs = {DEPARTMENT: department} if role in ROLES_WITH_DEPARTMENT else {}
         try:
-            self.idp.admin_create_user(UserPoolId=self.pool_id, Username=username, TemporaryPassword=temporary,
-                                       UserAttributes=attrs, MessageAction="SUPPRESS")
-        except ClientError as exc:
-            code = exc.response["Error"]["Code"]
+            self.pool.create_user(username, attrs, temporary_password=temporary)
+        except Refused as exc:
+            code = exc.reason
             if code == "UsernameExistsException":
                 raise BadRequest("用户名已存在", code="BAD_REQUEST",
                                  details=[{"field": "username", "code": "EXISTS"}]) from None
@@ -128,13 +145,14 @@ class AuthService:
                 raise BadRequest("初始密码不符合密码策略" + PASSWORD_POLICY,
                                  details=[{"field": "temporary_password", "code": "WEAK_PASSWORD"}]) from None
             raise
-        self.idp.admin_add_user_to_group(UserPoolId=self.pool_id, Username=username, GroupName=role)
+        self.pool.add_to_group(username, role)
         return {"username": username, "role": role,
                 "department": department if role in ROLES_WITH_DEPARTMENT else None, "enabled": True}
 
     def disable_user(self, username: str) -> dict:
         username = canonical_username(username)
-        self._admin(self.idp.admin_disable_user, username)
+        with _known_user():
+            self.pool.disable_user(username)
         self._sign_out(username)
         return {"username": username, "enabled": False}
 
@@ -152,53 +170,41 @@ class AuthService:
             errors.append({"field": "role", "code": "REQUIRED", "message": "请提供 role 或 department"})
         if errors:
             raise BadRequest("账号信息不完整或有误", details=errors)
-        user = self._admin(self.idp.admin_get_user, username)
-        attrs = {a["Name"]: a["Value"] for a in user.get("UserAttributes", [])}
-        groups = [g["GroupName"] for g in self.idp.admin_list_groups_for_user(
-            UserPoolId=self.pool_id, Username=username).get("Groups", [])]
+        with _known_user():
+            user = self.pool.user(username)
+        groups = self.pool.groups(username)
         new_role = role or next((r for r in ROLES if r in groups), None)
-        new_department = department or attrs.get("custom:department")
+        new_department = department or user["attributes"].get(DEPARTMENT)
         if new_role in ROLES_WITH_DEPARTMENT and not new_department:
             raise BadRequest("业务角色须绑定部门", details=[{"field": "department", "code": "REQUIRED"}])
         if role:
             for g in groups:
                 if g != role:
-                    self.idp.admin_remove_user_from_group(UserPoolId=self.pool_id, Username=username, GroupName=g)
-            self.idp.admin_add_user_to_group(UserPoolId=self.pool_id, Username=username, GroupName=role)
+                    self.pool.remove_from_group(username, g)
+            self.pool.add_to_group(username, role)
         if department:
-            self.idp.admin_update_user_attributes(UserPoolId=self.pool_id, Username=username, UserAttributes=[
-                {"Name": "custom:department", "Value": department}])
+            self.pool.update_attributes(username, {DEPARTMENT: department})
         self._sign_out(username)
         return {"username": username, "role": new_role,
                 "department": new_department if new_role in ROLES_WITH_DEPARTMENT else None,
-                "enabled": user.get("Enabled", True)}
-
-    def _admin(self, call, username: str) -> dict:
-        try:
-            return call(UserPoolId=self.pool_id, Username=username)
-        except ClientError as exc:
-            if exc.response["Error"]["Code"] in ("UserNotFoundException", "InvalidParameterException"):
-                raise NotFound("用户不存在") from None      # also: a name Cognito could not hold
-            raise
+                "enabled": user["enabled"]}
 
     def _sign_out(self, username: str) -> None:
         """Tokens issued so far are refused: the cut-off the verifier reads, and Cognito's own sign-out
         (refresh tokens)."""
         self.throttle.revoke_tokens(username)
-        self._admin(self.idp.admin_user_global_sign_out, username)
+        with _known_user():
+            self.pool.sign_out_everywhere(username)
 
     def ensure_user(self, username: str, role: str, department: str | None, password: str) -> None:
         """Create a user with a permanent password unless it exists (demo accounts, local only)."""
         username = canonical_username(username)
         try:
-            self.idp.admin_get_user(UserPoolId=self.pool_id, Username=username)
+            self.pool.user(username)
             return
-        except ClientError as exc:
-            if exc.response["Error"]["Code"] != "UserNotFoundException":
+        except Refused as exc:
+            if exc.reason != "UserNotFoundException":
                 raise
-        attrs = [{"Name": "custom:department", "Value": department}] if department else []
-        self.idp.admin_create_user(UserPoolId=self.pool_id, Username=username, UserAttributes=attrs,
-                                   MessageAction="SUPPRESS")
-        self.idp.admin_set_user_password(UserPoolId=self.pool_id, Username=username, Password=password,
-                                         Permanent=True)
-        self.idp.admin_add_user_to_group(UserPoolId=self.pool_id, Username=username, GroupName=role)
+        self.pool.create_user(username, {DEPARTMENT: department} if department else {})
+        self.pool.set_password(username, password)
+        self.pool.add_to_group(username, role)

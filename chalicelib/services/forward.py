@@ -8,7 +8,6 @@ is resent with the same batch id; every record also carries its own idempotency 
 from __future__ import annotations
 
 import hashlib
-import json
 from datetime import date
 
 from chalicelib import metric_names as M
@@ -18,6 +17,8 @@ from chalicelib.domain.periods import current_period
 from chalicelib.domain.projection import project
 from chalicelib.models.record import Record
 from chalicelib.observability import count, logger
+from chalicelib.services.changes import ChangePublisher
+from chalicelib.services.ports import DeadBatchFiles, DeadLetters
 
 BATCH_SIZE = 500
 MAX_ATTEMPTS = 3
@@ -32,13 +33,13 @@ def batch_id_of(records: list[Record]) -> str:
     return hashlib.sha256("|".join(keys).encode()).hexdigest()[:32]
 
 
-def retract(public, changes, records: list[Record], stamp: str, day: str, op: str) -> None:
+def retract(public, changes: ChangePublisher, records: list[Record], stamp: str, day: str, op: str) -> None:
     """Take records off the public side at once (撤销, 公示期满, a move to another enterprise):
     every public copy wherever it was put, and one change-log entry for each that was public."""
     keys = [(code, r.category, r.record_id) for r in records for code in dict.fromkeys((r.copy_code, r.enterprise_code))]
     public.delete(keys)
     public.refresh(code for code, _, _ in keys)
-    changes.append(day, [{"at": stamp, "op": op, "code": r.copy_code, "category": r.category,
+    changes.publish(day, [{"at": stamp, "op": op, "code": r.copy_code, "category": r.category,
                           "record_id": r.record_id, "version": r.version}
                          for r in records if r.state == "published"])
 
@@ -177,7 +178,7 @@ class ForwardJob:
             self.public.delete(stale)
             self.public.refresh(code for code, _, _ in stale)
             kept |= {rid for rid in written if rid in now and (written[rid], now[rid].category, rid) not in stale}
-        self.changes.append(as_of.isoformat(), [entry for entry in log if entry["record_id"] in kept])
+        self.changes.publish(as_of.isoformat(), [entry for entry in log if entry["record_id"] in kept])
         self._count_timeliness([c.previous for c in changes if id(c) not in lost and c.record.state == "published"
                                 and c.previous.published_version is None], as_of)
         count(M.RECORDS_PUBLISHED, summary["published"])
@@ -200,12 +201,9 @@ class ForwardJob:
                             for r in chunk])
 
 
-def dead_letter_sender(sqs, queue_url_provider, s3, bucket: str):
-    """DLQ for batches: the payload goes to S3 (it can exceed SQS's 256 KB), a pointer to the queue."""
+def dead_letter_sender(queue: DeadLetters, files: DeadBatchFiles):
+    """DLQ for batches: the payload goes to a file (it can exceed SQS's 256 KB), a pointer to the queue."""
     def send(batch: dict, error: str) -> None:
-        key = f"exchange/dead/{batch['day']}/{batch['batch_id']}.json"
-        s3.put_object(Bucket=bucket, Key=key, Body=json.dumps(batch, ensure_ascii=False).encode())
-        sqs.send_message(QueueUrl=queue_url_provider(), MessageBody=json.dumps(
-            {"batch_id": batch["batch_id"], "s3_key": key, "error": error, "records": len(batch["records"])},
-            ensure_ascii=False))
+        key = files.put_dead_batch(batch)
+        queue.send({"batch_id": batch["batch_id"], "s3_key": key, "error": error, "records": len(batch["records"])})
     return send

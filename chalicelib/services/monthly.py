@@ -20,6 +20,6 @@ class MonthlyReportJob:
             report, title=f"涉企信息归集公示督查考核月报（{start.year}年{start.month}月）"), report["generated_at"])
         return {"month": month, "key": key, "departments": len(report["items"])}
 
-    def listing(self, presign) -> dict:
-        return {"items": [{"month": i["month"], "generated_at": i["generated_at"], "download": presign(i["key"])}
+    def listing(self) -> dict:
+        return {"items": [{"month": i["month"], "generated_at": i["generated_at"], "download": self.store.presign(i["key"])}
                           for i in self.store.recent()], "next_cursor": None}

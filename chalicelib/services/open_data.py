@@ -15,16 +15,15 @@ from datetime import date, timedelta
 from chalicelib.adapters.text_cells import csv_text
 from chalicelib.clock import now_iso
 from chalicelib.domain.projection import compacted
+from chalicelib.services.ports import OpenDataFiles
 
-PREFIX = "open-data"
 CSV_COLUMNS = ["record_id", "code", "name", "category", "category_name", "source_ref", "decision_date",
                "department_name", "published_at", "publish_until", "registered_elsewhere", "fields"]
 
 
 class OpenDataJob:
-    def __init__(self, s3, bucket: str, changes, index):
-        self.s3 = s3
-        self.bucket = bucket
+    def __init__(self, files: OpenDataFiles, changes, index):
+        self.files = files
         self.changes = changes
         self.index = index      # OpenDataIndex: which days have snapshots
 
@@ -49,24 +48,19 @@ class OpenDataJob:
         rows = sorted(snapshot.values(), key=lambda r: (r["code"], r["category"], r["record_id"]))
         current = {(r["code"], r["record_id"]): r["version"] for r in rows}
         delta = [{k: v for k, v in compacted(c, current).items() if k != "sk"} for c in delta]
-        key = f"{PREFIX}/{as_of.isoformat()}"
-        self._put(f"{key}/records.jsonl", _jsonl(rows), "application/x-ndjson")
-        self._put(f"{key}/records.csv", _csv(rows), "text/csv; charset=utf-8")
-        self._put(f"{key}/delta.jsonl", _jsonl(delta), "application/x-ndjson")
-        self.index.put(as_of.isoformat(), {"records": len(rows), "changes": len(delta), "built_at": now_iso(),
-                                           "files": {"jsonl": f"{key}/records.jsonl", "csv": f"{key}/records.csv",
-                                                     "delta": f"{key}/delta.jsonl"}})
+        put, day = self.files.put_open_data, as_of.isoformat()
+        files = {"jsonl": put(day, "records.jsonl", _jsonl(rows), "application/x-ndjson"),
+                 "csv": put(day, "records.csv", _csv(rows), "text/csv; charset=utf-8"),
+                 "delta": put(day, "delta.jsonl", _jsonl(delta), "application/x-ndjson")}
+        self.index.put(day, {"records": len(rows), "changes": len(delta), "built_at": now_iso(), "files": files})
         return {"records": len(rows), "changes": len(delta), "since": start.isoformat()}
 
     def _load(self, day: str) -> dict[str, dict]:
-        body = self.s3.get_object(Bucket=self.bucket, Key=f"{PREFIX}/{day}/records.jsonl")["Body"].read()
+        body = self.files.open_data(day, "records.jsonl")
         rows = [json.loads(line) for line in body.decode("utf-8-sig").splitlines() if line.strip()]
         return {r["record_id"]: r for r in rows}
 
-    def _put(self, key: str, body: bytes, content_type: str) -> None:
-        self.s3.put_object(Bucket=self.bucket, Key=key, Body=body, ContentType=content_type)
-
-    def listing(self, presign, limit: int = 30) -> dict:
+    def listing(self, limit: int = 30) -> dict:
         """The files that hold only content still public: those built before the latest change that
         took content off the public side (or for an earlier day than it) are off the listing until
         the next run rebuilds them (SPEC §5)."""
@@ -76,7 +70,7 @@ class OpenDataJob:
             if retracted and (entry.get("built_at", "") < retracted["at"] or entry["day"] < retracted["day"]):
                 continue
             items.append({"day": entry["day"], "records": entry["records"], "changes": entry["changes"],
-                          "downloads": {k: presign(v) for k, v in entry["files"].items()}})
+                          "downloads": {k: self.files.presign(v) for k, v in entry["files"].items()}})
         return {"items": items, "next_cursor": None, "licence": "开放数据，可依法开发衍生产品；请注明来源"}
 
 

@@ -11,7 +11,7 @@ from chalicelib.clock import now_iso
 from chalicelib.errors import BadRequest, Forbidden, NotFound
 from chalicelib.models.principal import Principal
 from chalicelib.models.upload import Upload
-from chalicelib.resources import UPLOAD_PREFIX
+from chalicelib.services.ports import UploadObjects
 
 
 def safe_filename(name) -> str:
@@ -31,11 +31,10 @@ def safe_filename(name) -> str:
 class UploadService:
     """POST /v1/uploads and GET /v1/uploads/{id}."""
 
-    def __init__(self, uploads, submissions, s3, bucket: str, max_bytes: int, expires: int):
+    def __init__(self, uploads, submissions, files: UploadObjects, max_bytes: int, expires: int):
         self.uploads = uploads
         self.submissions = submissions
-        self.s3 = s3
-        self.bucket = bucket
+        self.files = files
         self.max_bytes = max_bytes
         self.expires = expires
 
@@ -43,22 +42,20 @@ class UploadService:
         category = self.submissions.category_for(department, body.get("category"))
         filename = safe_filename(body.get("filename"))
         upload_id = str(ULID())
-        key = f"{UPLOAD_PREFIX}{department}/{upload_id}/{filename}"
+        key = self.files.object_key(department, upload_id, filename)
         self.uploads.create(Upload(upload_id=upload_id, department=department, category=category.id,
                                    filename=filename, format=filename.rsplit(".", 1)[-1].lower(), actor=principal.username, created_at=now_iso(),
                                    object_key=key))
-        post = self.s3.generate_presigned_post(
-            Bucket=self.bucket, Key=key, ExpiresIn=self.expires,
-            Conditions=[["content-length-range", 1, self.max_bytes], {"key": key}])
+        post = self.files.presigned_post(key, self.max_bytes, self.expires)
         return {"upload_id": upload_id, "url": post["url"], "fields": post["fields"],
                 "max_bytes": self.max_bytes, "expires_in": self.expires}
 
-    def status(self, principal: Principal, upload_id: str, presign) -> dict:
+    def status(self, principal: Principal, upload_id: str) -> dict:
         upload = self.uploads.get(upload_id)
         if upload is None:
             raise NotFound("上传记录不存在")
         if not principal.is_admin and upload.department != principal.department:
             raise Forbidden("只能查看本部门的上传")
         view = upload.public_view()
-        view["feedback_url"] = presign(upload.feedback_key) if upload.feedback_key else None
+        view["feedback_url"] = self.files.presign(upload.feedback_key) if upload.feedback_key else None
         return view

@@ -1,24 +1,28 @@
 """The row loop of an upload: headers → chunks of rows → submissions → checkpoint → 回退 file."""
 from __future__ import annotations
 
-import json
+from dataclasses import dataclass
 from datetime import date, datetime
 from operator import itemgetter
+from typing import Protocol
 
 from chalicelib.adapters.spreadsheet import (
     SpreadsheetError,
+    check_headers,
     field_labels,
     map_headers,
     required_fields,
     write_feedback,
 )
 from chalicelib.adapters.spreadsheet.formats import open_checked
-from chalicelib.catalog.model import FieldType
+from chalicelib.catalog.model import Category, FieldType
 from chalicelib.clock import now_iso, today
 from chalicelib.domain.normalize import parse_date
 from chalicelib.domain.validation import FieldError
 from chalicelib.gcpause import PausedGC
 from chalicelib.models.principal import Principal
+from chalicelib.models.upload import Upload
+from chalicelib.services.ports import UploadObjects
 from chalicelib.services.submissions import Outcome, counter_deltas
 
 
@@ -34,36 +38,68 @@ def _plain(value, is_date: bool = False):
     return value.isoformat() if isinstance(value, (date, datetime)) else value
 
 
+class UploadCheckpoints(Protocol):
+    """The upload items (dal.uploads.UploadRepository)."""
+
+    def save(self, upload: Upload) -> None: ...
+    def checkpoint(self, upload: Upload, previous_next_row: int, also: dict | None = None) -> bool: ...
+
+
+class Submitter(Protocol):
+    """services.submissions.SubmissionService."""
+
+    def submit(self, principal: Principal, department: str, category_id: str, rows: list, *,
+               upload_id: str | None = None, count: bool = True) -> Outcome: ...
+
+
+class OpCounters(Protocol):
+    """dal.counters.CounterRepository: the day's operation counters (returned for the checkpoint)."""
+
+    def update_op(self, department: str, day: str, deltas: dict[str, int],
+                  last_submission: str | None = None) -> dict | None: ...
+
+
+@dataclass(frozen=True)
+class RowSinks:
+    """Where the rows of an upload go: records (through the submissions), counters, the upload
+    item's checkpoint, and the rejected rows' chunks and 回退 file."""
+    uploads: UploadCheckpoints
+    submissions: Submitter
+    counters: OpCounters
+    files: UploadObjects
+
+
 class RowPipeline:
-    def __init__(self, processor, upload, path: str):
-        self.p = processor
+    def __init__(self, sinks: RowSinks, category: Category, key_map: dict[str, str], upload: Upload, path: str,
+                 *, max_bytes: int, max_rows: int, chunk_size: int):
+        self.sinks = sinks
+        self.category = category
+        self.key_map = key_map
         self.upload = upload
         self.path = path
-        self.category = processor.catalog.category(upload.category)
-        self.key_map = processor.catalog.key_map(upload.category)
+        self.max_bytes = max_bytes
+        self.max_rows = max_rows
+        self.chunk_size = chunk_size
 
     def run(self) -> tuple[str, str, list] | None:
         """Apply the file; returns (code, message, details) if the file fails as a whole."""
-        up, p = self.upload, self.p
+        up = self.upload
         try:
-            info, rows = open_checked(self.path, up.format, key_map=self.key_map, max_bytes=p.max_bytes,
-                                      max_rows=p.max_rows)
+            info, rows = open_checked(self.path, up.format, key_map=self.key_map, max_bytes=self.max_bytes,
+                                      max_rows=self.max_rows)
             _, header = next(rows)
+            hmap = map_headers(header, self.key_map, required_fields(self.category))
+            check_headers(hmap, field_labels(self.category))
         except SpreadsheetError as exc:
             return exc.code, exc.message, list(exc.details or [])
         except StopIteration:
             return "NO_DATA", "文件中没有数据行", []
-        hmap = map_headers(header, self.key_map, required_fields(self.category))
-        if hmap.missing:
-            labels = field_labels(self.category)
-            return ("MISSING_HEADERS", "缺少必填列：" + "、".join(labels.get(m, m) for m in hmap.missing),
-                    [{"field": m, "label": labels.get(m, m)} for m in hmap.missing])
         if up.rows_total is None:
             up.rows_total = info.rows_total
             up.state = "processing"
             if hmap.ignored:
                 up.notes.append("已忽略无法识别的列：" + "、".join(str(h) for h in hmap.ignored))
-            p.uploads.save(up)
+            self.sinks.uploads.save(up)
         principal = Principal(username=up.actor or "upload", role="operator", department=up.department)
         self._columns(hmap)
         ref_col = next((c for c, name in hmap.columns.items() if name == self.category.source_ref_field), None)
@@ -80,7 +116,7 @@ class RowPipeline:
                 if position >= up.next_row:
                     chunk.append((number, cells, duplicate))
                 position += 1
-                if len(chunk) == p.chunk_size:
+                if len(chunk) == self.chunk_size:
                     self._apply(principal, hmap, header, chunk)
                     chunk = []
                     collector.chunk_done()
@@ -107,10 +143,10 @@ class RowPipeline:
 
     def _apply(self, principal, hmap, header, chunk) -> None:
         """Submit one chunk; then move counters and the checkpoint together."""
-        up, p = self.upload, self.p
+        up, sinks = self.upload, self.sinks
         fresh = [(n, cells) for n, cells, dup in chunk if not dup]
         records = [self._record(cells) for _, cells in fresh]
-        out = p.submissions.submit(principal, up.department, up.category, records, upload_id=up.upload_id,
+        out = sinks.submissions.submit(principal, up.department, up.category, records, upload_id=up.upload_id,
                                    count=False) if records else None
         duplicates = [(n, cells, [FieldError(
             field=self.category.source_ref_field, code="DUPLICATE_IN_BATCH",
@@ -120,39 +156,36 @@ class RowPipeline:
             n, cells = fresh[r["index"]]
             rejected.append((n, cells, [FieldError(**e) for e in r["errors"]]))
         if rejected:
-            body = json.dumps([[n, [_plain(c, i in self.date_cols) for i, c in enumerate(cells)], [e.model_dump() for e in errs]]
-                               for n, cells, errs in sorted(rejected, key=lambda x: x[0])], ensure_ascii=False)
-            p.s3.put_object(Bucket=p.bucket, Key=f"feedback/{up.upload_id}/chunk-{up.chunks:05d}.json",
-                            Body=body.encode())
+            sinks.files.put_feedback_chunk(up.upload_id, up.chunks, [
+                [n, [_plain(c, i in self.date_cols) for i, c in enumerate(cells)], [e.model_dump() for e in errs]]
+                for n, cells, errs in sorted(rejected, key=lambda x: x[0])])
             up.chunks += 1
         out = out or Outcome()
         dup_errors = [[e.model_dump() for e in errs] for _, _, errs in duplicates]
-        counters = p.counters.update_op(up.department, today().isoformat(), counter_deltas(out, dup_errors),
+        counters = sinks.counters.update_op(up.department, today().isoformat(), counter_deltas(out, dup_errors),
                                         now_iso() if out.accepted else None)
         previous = up.next_row
         up.accepted += len(out.accepted)
         up.rejected += len(rejected)
         up.next_row += len(chunk)
         up.rows_done = up.next_row
-        if not p.uploads.checkpoint(up, previous, counters):
+        if not sinks.uploads.checkpoint(up, previous, counters):
             raise CheckpointLost(f"upload {up.upload_id}: another invocation moved the checkpoint")
 
     def _finish(self, header) -> None:
-        up, p = self.upload, self.p
+        up = self.upload
         if up.rejected:
             local = f"{self.path}.feedback.xlsx"
             write_feedback(local, list(header), self._feedback_rows(), field_labels(self.category))
-            stem = up.filename.rsplit(".", 1)[0]     # the 回退 file is xlsx whatever was uploaded
-            up.feedback_key = f"feedback/{up.upload_id}/回退-{stem}.xlsx"
-            p.s3.upload_file(local, p.bucket, up.feedback_key)
+            # the 回退 file is xlsx whatever was uploaded
+            up.feedback_key = self.sinks.files.put_feedback_file(up.upload_id, up.filename, local)
         up.state = "done"
         up.finished_at = now_iso()
         up.lease, up.lease_until = None, None
-        p.uploads.save(up)
+        self.sinks.uploads.save(up)
 
     def _feedback_rows(self):
-        up, p = self.upload, self.p
+        up = self.upload
         for i in range(up.chunks):
-            body = p.s3.get_object(Bucket=p.bucket, Key=f"feedback/{up.upload_id}/chunk-{i:05d}.json")["Body"].read()
-            for n, cells, errs in json.loads(body):
+            for n, cells, errs in self.sinks.files.feedback_chunk(up.upload_id, i):
                 yield n, cells, [FieldError(**e) for e in errs]

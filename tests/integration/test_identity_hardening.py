@@ -109,9 +109,9 @@ def cognito_tries(stack):
         with lock:
             seen.append(params["AuthParameters"]["USERNAME"])
 
-    stack.auth.idp.meta.events.register("before-parameter-build.cognito-idp.InitiateAuth", count)
+    stack.aws.client("cognito-idp").meta.events.register("before-parameter-build.cognito-idp.InitiateAuth", count)
     yield seen
-    stack.auth.idp.meta.events.unregister("before-parameter-build.cognito-idp.InitiateAuth", count)
+    stack.aws.client("cognito-idp").meta.events.unregister("before-parameter-build.cognito-idp.InitiateAuth", count)
 
 
 def test_20_parallel_wrong_logins_reach_cognito_at_most_5_times(stack, client, login, parallel_app, cognito_tries):
@@ -160,12 +160,12 @@ def test_an_outage_of_cognito_counts_no_attempt(stack, client, login, cognito_tr
     def down(**kwargs):
         raise EndpointConnectionError(endpoint_url="https://cognito-idp.invalid")
 
-    stack.auth.idp.meta.events.register("before-call.cognito-idp.InitiateAuth", down)
+    stack.aws.client("cognito-idp").meta.events.register("before-call.cognito-idp.InitiateAuth", down)
     try:
         for _ in range(7):
             assert _post(client, "/v1/auth/token", {"username": "op-d05", "password": "x"}).status_code == 503
     finally:
-        stack.auth.idp.meta.events.unregister("before-call.cognito-idp.InitiateAuth", down)
+        stack.aws.client("cognito-idp").meta.events.unregister("before-call.cognito-idp.InitiateAuth", down)
     assert _post(client, "/v1/auth/token", {"username": "op-d05", "password": PASSWORD}).status_code == 200
 
 

@@ -32,7 +32,6 @@ from .safety import (
     SheetInfo,
     _check_members,
     describe,
-    inspect_xlsx,
     open_zip,
     scan_members,
     sniff,
@@ -202,11 +201,10 @@ def _calamine_info(path: str | Path, fmt: str, key_map: Mapping[str, str] | None
 def open_checked(path: str | Path, fmt: str, *, key_map: Mapping[str, str] | None = None,
                  max_bytes: int, max_rows: int) -> tuple[SheetInfo, Iterator[Row]]:
     """The pre-flight of `fmt` (raises SpreadsheetError), then the rows, header first."""
-    from .reader import iter_rows
+    from .reader import iter_rows, read_checked
 
     if fmt == "xlsx":
-        info = inspect_xlsx(path, key_map=key_map, max_bytes=max_bytes, max_rows=max_rows)
-        return info, iter_rows(path, info.sheet_name)
+        return read_checked(path, key_map=key_map, max_bytes=max_bytes, max_rows=max_rows)
     detected = looks_like(path)
     if fmt == "csv":
         if detected not in ("text", "unknown", "empty"):
