@@ -3,7 +3,6 @@ right code — and before any reader sees it."""
 from __future__ import annotations
 
 import os
-import time
 import tracemalloc
 import zipfile
 
@@ -20,11 +19,9 @@ def refused(path, **kw) -> SpreadsheetError:
 
 
 def measured(path, **kw):
-    """(error, seconds, peak traced bytes): timed untraced, then inspected again under tracemalloc
-    (which slows allocation-heavy code several times)."""
-    start = time.perf_counter()
+    """(error, peak traced bytes): refused once, then inspected again under tracemalloc. Time is not
+    asserted here (no timed assertions in tests); the bench measures it."""
     err = refused(path, **kw)
-    seconds = time.perf_counter() - start
     tracemalloc.start()
     try:
         again = refused(path, **kw)
@@ -32,7 +29,7 @@ def measured(path, **kw):
     finally:
         tracemalloc.stop()
     assert again.to_dict() == err.to_dict()
-    return err, seconds, peak
+    return err, peak
 
 
 def rows(n: int, width: int = 3, header: bool = True):
@@ -131,11 +128,11 @@ def test_given_a_sheet_inflating_to_450_mb_when_inspected_then_unsafe_fast_and_i
     members = xl.standard_members(xl.zero_bomb(450))
     path = xl.raw_zip(tmp_path / "bomb.xlsx", members)
     assert path.stat().st_size < 1024 * 1024
-    err, seconds, peak = measured(path)
+    err, peak = measured(path)
     assert err.code == "UNSAFE_CONTENT"
     reasons = {d["reason"] for d in err.details}
     assert reasons == {"declared size over limit", "compression ratio over limit", "total size over limit"}
-    assert seconds < 2 and peak < 50 * 1024 * 1024
+    assert peak < 50 * 1024 * 1024
 
 
 def test_given_a_high_ratio_member_under_the_size_limit_when_inspected_then_unsafe(tmp_path, xl):
@@ -160,10 +157,10 @@ def test_given_a_lying_header_when_inspected_then_unsafe_as_soon_as_inflation_pa
     name, packed, _ = members[-1]
     members[-1] = (name, packed, {"file_size": 1000})
     path = xl.raw_zip(tmp_path / "liar.xlsx", members)
-    err, seconds, peak = measured(path)
+    err, peak = measured(path)
     assert err.code == "UNSAFE_CONTENT"
     assert err.details == [{"part": name, "reason": "inflates past its declared size"}]
-    assert seconds < 1 and peak < 50 * 1024 * 1024
+    assert peak < 50 * 1024 * 1024
 
 
 def test_given_duplicate_member_names_when_inspected_then_unsafe(tmp_path, xl):
@@ -202,10 +199,10 @@ def test_given_an_external_entity_in_the_sheet_when_inspected_then_unsafe(tmp_pa
 
 def test_given_billion_laughs_in_shared_strings_when_inspected_then_unsafe(tmp_path, xl):
     path = xl.write_xlsx(tmp_path / "lol.xlsx", b"".join(xl.sheet_chunks(rows(2))), shared=xl.LAUGHS)
-    err, seconds, peak = measured(path)
+    err, peak = measured(path)
     assert err.code == "UNSAFE_CONTENT"
     assert err.details[0]["part"] == "xl/sharedStrings.xml"
-    assert seconds < 1 and peak < 10 * 1024 * 1024
+    assert peak < 10 * 1024 * 1024
 
 
 @pytest.mark.parametrize("encoding", ["utf-16", "utf-16-be", "utf-32"])
@@ -242,13 +239,13 @@ def numbered_rows(n: int, xl):
 
 def test_given_300000_rows_when_inspected_then_too_many_rows_fast_and_in_bounded_memory(tmp_path, xl):
     path = xl.write_xlsx(tmp_path / "300k.xlsx", numbered_rows(300_000, xl))
-    err, seconds, peak = measured(path)
+    err, peak = measured(path)
     assert err.code == "TOO_MANY_ROWS"
     assert err.details == [{"limit": 100_000}]
-    assert seconds < 3 and peak < 50 * 1024 * 1024
+    assert peak < 50 * 1024 * 1024
 
 
-def test_given_over_a_million_empty_row_elements_when_inspected_then_unsafe_in_bounded_time(tmp_path, xl):
+def test_given_over_a_million_empty_row_elements_when_inspected_then_unsafe_in_bounded_work(tmp_path, xl):
     """Empty rows are not data, but more row elements than Excel allows (1,048,576) is hostile."""
     def chunks():
         yield xl.SHEET_HEAD + xl.row_xml(1, ["h"]) + xl.row_xml(2, ["v"])
@@ -256,11 +253,9 @@ def test_given_over_a_million_empty_row_elements_when_inspected_then_unsafe_in_b
             yield b"".join(b'<row r="%d"/>' % i for i in range(first, first + 50_000))
         yield xl.SHEET_TAIL
     path = xl.write_xlsx(tmp_path / "empty-rows.xlsx", chunks())
-    start = time.perf_counter()
     err = refused(path)
     assert err.code == "UNSAFE_CONTENT"
     assert err.details[0]["reason"] == "more than 1048576 row elements"
-    assert time.perf_counter() - start < 4
 
 
 def test_given_exactly_the_row_limit_when_inspected_then_accepted(tmp_path, xl):
