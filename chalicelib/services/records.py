@@ -79,7 +79,7 @@ class RecordService:
         expected = body.pop("version", None)
         if expected is not None and expected != rec.version:
             raise Conflict(details=[{"current_version": rec.version}])
-        out = self.submissions.submit(principal, rec.department, rec.category, [body], expect=rec)
+        out = self.submissions.submit(principal, rec.department, rec.category, [body], expect=rec, channel="form")
         if out.rejected:
             errors = out.rejected[0]["errors"]
             if errors[0]["code"] == "VERSION_CONFLICT":

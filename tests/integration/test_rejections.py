@@ -116,3 +116,15 @@ def test_a_state_secret_row_keeps_nothing_of_its_content(client, login):
     assert detail["content"] is None and detail["source_ref"] is None
     assert [e["code"] for e in detail["errors"]] == ["STATE_SECRET"]
     assert "密-1号" not in json.dumps(detail, ensure_ascii=False)
+
+
+def test_an_oversized_row_is_kept_cut_and_a_huge_one_without_content(client, login):
+    register(client, login)
+    op = login("op-d12", "operator", "d12")
+    long_row = sample_record("admin_penalty", CF_WSH="长-1号", CF_JDRQ="2026/02/30", CF_NR="违" * 40_000)
+    huge_row = {f"k{i}": "x" * 400 for i in range(200)}                       # 80,000 characters of unknown keys
+    body = submit(client, op, "admin_penalty", [long_row, huge_row]).json_body
+    assert body and len(body["rejected"]) == 2
+    long_, huge = (client.http.get(f"/v1/rejections/{r['rejection_id']}", headers=op).json_body for r in body["rejected"])
+    assert long_["content"]["CF_WSH"] == "长-1号" and long_["content"]["CF_NR"] == "违" * 500 + "…"
+    assert huge["content"] is None and huge["errors"]
