@@ -4,6 +4,7 @@ reason, invisible to other departments; uploads listed with their counts."""
 from __future__ import annotations
 
 import json
+import time
 
 from chalicelib.local.demo_data import sample_record
 from tests.integration.helpers import register, submit
@@ -51,7 +52,7 @@ def test_each_channel_lands_once_in_the_inbox_with_its_origin(client, login, sta
         (status["upload_id"], 1, "done")]
 
 
-def test_the_same_bad_row_three_times_is_one_rejection_counted_once_and_a_fix_resolves_it(client, login):
+def test_the_same_bad_row_three_times_is_one_rejection_counted_once_and_a_fix_resolves_it(client, login, stack):
     register(client, login)
     op = login("op-d12", "operator", "d12")
     ids = {submit(client, op, "admin_penalty", [sample_record("admin_penalty", **BAD)]).json_body[
@@ -69,6 +70,8 @@ def test_the_same_bad_row_three_times_is_one_rejection_counted_once_and_a_fix_re
     (item,) = inbox(client, op)
     assert (item["state"], item["record_id"]) == ("resolved", record_id)
     assert inbox(client, op, state="open") == []
+    kept = stack.rejection_repo.get(item["rejection_id"]).expires_at - time.time()   # TTL: 180 days from now
+    assert 179 * 86400 < kept <= 180 * 86400
     row = {r["department"]: r for r in client.http.get("/v1/reports/departments", headers=sup).json_body["items"]}["d12"]
     assert (row["submitted"], row["rejected"], row["accepted"], row["rejections_open"]) == (2, 1, 1, 0)
     assert row["oldest_open_rejection_days"] is None
