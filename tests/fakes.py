@@ -195,9 +195,12 @@ class FakeRecordRepository:
 
     def search(self, department: str, limit: int, after: dict | None, *, ref: str | None = None,
                code: str | None = None, name: str | None = None, start: str | None = None, end: str | None = None,
-               category: str | None = None, state: str | None = None) -> tuple[list, dict | None]:
+               category: str | None = None, state: str | None = None, late: bool | None = None
+               ) -> tuple[list, dict | None]:
         low, high = start or "0", f"{end}T~" if end else "~"
         wanted = {k: v for k, v in (("category", category), ("state", state)) if v}
+        if late is not None:
+            wanted["late"] = late
         prefixes = {k: v for k, v in (("ref_key", ref), ("name_key", name)) if v}
 
         def keep(i: dict) -> bool:

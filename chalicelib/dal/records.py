@@ -177,7 +177,8 @@ class RecordRepository:
 
     def search(self, department: str, limit: int, after: dict | None, *, ref: str | None = None,
                code: str | None = None, name: str | None = None, start: str | None = None, end: str | None = None,
-               category: str | None = None, state: str | None = None) -> tuple[list[Record], dict | None]:
+               category: str | None = None, state: str | None = None, late: bool | None = None
+               ) -> tuple[list[Record], dict | None]:
         """A department's records found through an index (never a scan): the enterprise's partition
         for `code`, `by_source_ref` for a 文号 prefix, `by_name` for a name prefix, else
         `by_department` (newest first) over the received dates start..end; the other criteria
@@ -197,6 +198,8 @@ class RecordRepository:
                 cond = cond & received.between(start or "0", f"{end}T~" if end else "~")
             kwargs = {"IndexName": "by_department", "KeyConditionExpression": cond, "ScanIndexForward": False}
         wanted = [Attr(n).eq(v) for n, v in (("category", category), ("state", state)) if v]
+        if late is not None:
+            wanted.append(Attr("late").eq(late))
         if code:
             wanted.append(Attr("department").eq(department))
             wanted += [Attr(n).begins_with(v) for n, v in (("ref_key", ref), ("name_key", name)) if v]

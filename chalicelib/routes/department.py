@@ -57,7 +57,7 @@ def list_records(ctx):
     return get_container().records.list(
         ctx.principal, ctx.query("department"), ctx.query("category"), ctx.query("state"),
         pagination.limit_of(ctx.query("limit")), ctx.query("cursor"),
-        {k: ctx.query(k) for k in ("ref", "code", "name", "from", "to")})
+        {k: ctx.query(k) for k in ("ref", "code", "name", "from", "to", "late")})
 
 
 @api.route("/v1/records/{record_id}")

@@ -6,7 +6,7 @@ from chalicelib.clock import now_iso, parse_day
 from chalicelib.dal.records import Change
 from chalicelib.errors import BadRequest, Conflict, Forbidden, NotFound, Withdrawn
 from chalicelib.http import reason_of
-from chalicelib.identity.policy import require_department
+from chalicelib.identity.policy import read_department
 from chalicelib.models.principal import Principal
 from chalicelib.models.record import Record, RecordVersion
 from chalicelib.services.forward import retract
@@ -43,10 +43,14 @@ class RecordService:
     def list(self, principal: Principal, department: str | None, category: str | None, state: str | None,
              limit: int, cursor: str | None, search: dict | None = None) -> dict:
         """A page of the department's records; `search` (ref: 文号 prefix, code: enterprise code,
-        name: party name prefix, from/to: received dates) is answered through an index, never a scan."""
-        dept = require_department(principal, department)
+        name: party name prefix, from/to: received dates) is answered through an index, never a scan;
+        `late` (迟报 or not) narrows the page. A supervisor reads the department it names."""
+        dept = read_department(principal, department)
         if state and state not in STATES:
             raise BadRequest("state 取值无效", details=[{"field": "state", "code": "BAD_ENUM", "allowed": list(STATES)}])
+        late = (search or {}).get("late")
+        if late not in (None, "", "true", "false"):
+            raise BadRequest("late 应为 true 或 false", details=[{"field": "late", "code": "BAD_ENUM"}])
         terms = {k: v.strip() for k, v in (search or {}).items() if k in ("ref", "code", "name") and v and v.strip()}
         for k, v in terms.items():
             if len(v) > MAX_TERM:
@@ -68,7 +72,7 @@ class RecordService:
             pos = pagination.read(cursor, BY_DEPARTMENT, {"department": dept}).key
         items, last = self.records.search(
             dept, limit, pos, category=category, state=state, start=start.isoformat() if start else None,
-            end=end.isoformat() if end else None, **terms)
+            end=end.isoformat() if end else None, late={"true": True, "false": False}.get(late), **terms)
         return {"items": [r.summary() for r in items], "next_cursor": pagination.encode(last)}
 
     def modify(self, principal: Principal, record_id: str, body: dict) -> dict:

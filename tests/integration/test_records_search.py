@@ -39,6 +39,12 @@ def test_search_by_ref_prefix_code_name_and_dates(client, login):
     assert refs(client, op, "from=2026-01-01&to=2026-01-02") == []
     assert refs(client, op, "ref=广&from=2026-01-01&to=2026-01-02") == []
     assert refs(client, op, f"ref=闽&state=accepted&from={day}") == ["闽-1号"]
+    # 迟报 only (the sample penalties were decided 2026-09-28: all late), and the supervisor's drill-down
+    assert len(refs(client, op, "late=true")) == 5 and refs(client, op, "late=false") == []
+    sup = login("sup", "supervisor")
+    assert refs(client, sup, "department=d12&late=true&ref=利") == ["利环罚〔2026〕5号"]
+    assert client.http.get("/v1/records?late=true", headers=sup).status_code == 400      # names no department
+    assert client.http.get("/v1/records?late=maybe", headers=op).status_code == 400
     # a cursor continues only the search it came from
     first = client.http.get("/v1/records?ref=广&limit=1", headers=op).json_body["next_cursor"]
     assert client.http.get(f"/v1/records?ref=利&cursor={first}", headers=op).status_code == 400
