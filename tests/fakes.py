@@ -29,6 +29,7 @@ from chalicelib.dal.items import from_item, to_item
 from chalicelib.dal.objections import case_item, case_of
 from chalicelib.dal.public import ALIAS, PROFILE, split_partition
 from chalicelib.dal.records import (
+    RECORD_PREFIX,
     Change,
     _record,
     identity_item_key,
@@ -184,7 +185,7 @@ class FakeRecordRepository:
         return _record(items[0]) if items else None
 
     def of_enterprise(self, code: str) -> list:
-        return [_record(i) for i in self.table.query_all(code, where=lambda sk: sk.startswith("R#"))]
+        return [_record(i) for i in self.table.query_all(code, where=lambda sk: sk.startswith(RECORD_PREFIX))]
 
     def history(self, record_id: str) -> list[RecordVersion]:
         return [RecordVersion.model_validate(i) for i in self.versions.query_all(record_id)]

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from boto3.dynamodb.conditions import Attr, Key
 
-from chalicelib.dal.batch import query_all
+from chalicelib.dal.batch import query_all, query_page
 from chalicelib.dal.items import from_item, to_item
 from chalicelib.models.objection import Case
 
@@ -61,10 +61,8 @@ class CaseRepository:
         kwargs.update(ScanIndexForward=False, Limit=limit)
         if state:
             kwargs["FilterExpression"] = Attr("state").eq(state)
-        if after:
-            kwargs["ExclusiveStartKey"] = after
-        resp = self.table.query(**kwargs)
-        return [case_of(i) for i in resp["Items"]], resp.get("LastEvaluatedKey")
+        items, last = query_page(self.table, after, **kwargs)
+        return [case_of(i) for i in items], last
 
     def open_due_by(self, last_day: str) -> list[Case]:
         """Every open case due on or before `last_day` (sparse index, paginated)."""
