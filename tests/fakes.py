@@ -37,6 +37,7 @@ from chalicelib.dal.records import (
     record_item,
     record_item_key,
 )
+from chalicelib.dal.rejections import _rejection, ref_key, rejection_item
 from chalicelib.domain.workdays import YearOverride
 from chalicelib.models.audit import AuditEntry
 from chalicelib.models.record import Enterprise, RecordVersion
@@ -145,7 +146,8 @@ class FakeRecordRepository:
         self.table = _Table("pk", "sk", {
             "by_record_id": ("record_id", None), "by_department": ("department", "received_at"),
             "by_forward": ("forward_due", "changed_at"), "by_public_until": ("public_state", "publish_until"),
-            "by_deadline": ("deadline_state", "publish_deadline"), "by_pending": ("pending_code", "received_at")})
+            "by_deadline": ("deadline_state", "publish_deadline"), "by_pending": ("pending_code", "received_at"),
+            "by_source_ref": ("department", "ref_key"), "by_name": ("department", "name_key")})
         self.versions = _Table("record_id", "version")
 
     def identities(self, identities: Iterable[str]) -> dict[str, dict]:
@@ -190,9 +192,32 @@ class FakeRecordRepository:
 
     def by_department(self, department: str, limit: int, after: dict | None, *, category: str | None = None,
                       state: str | None = None) -> tuple[list, dict | None]:
+        return self.search(department, limit, after, category=category, state=state)
+
+    def search(self, department: str, limit: int, after: dict | None, *, ref: str | None = None,
+               code: str | None = None, name: str | None = None, start: str | None = None, end: str | None = None,
+               category: str | None = None, state: str | None = None, late: bool | None = None
+               ) -> tuple[list, dict | None]:
+        low, high = start or "0", f"{end}T~" if end else "~"
         wanted = {k: v for k, v in (("category", category), ("state", state)) if v}
-        items, last = self.table.query(department, index="by_department", forward=False, limit=limit, after=after,
-                                       keep=lambda i: all(i.get(k) == v for k, v in wanted.items()))
+        if late is not None:
+            wanted["late"] = late
+        prefixes = {k: v for k, v in (("ref_key", ref), ("name_key", name)) if v}
+
+        def keep(i: dict) -> bool:
+            return (all(i.get(k) == v for k, v in wanted.items()) and i.get("department") == department
+                    and all(str(i.get(k, "")).startswith(v) for k, v in prefixes.items())
+                    and low <= i["received_at"] <= high)
+        if code:
+            hash_value, options = code, {"where": lambda sk: sk.startswith("R#")}
+        elif ref:
+            hash_value, options = department, {"index": "by_source_ref", "where": lambda v: v.startswith(ref)}
+        elif name:
+            hash_value, options = department, {"index": "by_name", "where": lambda v: v.startswith(name)}
+        else:
+            hash_value, options = department, {"index": "by_department", "forward": False,
+                                               "where": lambda v: low <= v <= high}
+        items, last = self.table.query(hash_value, limit=limit, after=after, keep=keep, **options)
         return [_record(i) for i in items], last
 
     def all_in_index(self, index: str, hash_name: str, hash_value: str, *, upper: str | None = None,
@@ -428,6 +453,10 @@ class FakeCounterRepository:
     def deadlines(self, day: str) -> dict[str, dict]:
         item = self.table.get(pk="DEADLINES", sk=day)
         return from_item(item["rows"]) if item else {}
+
+    def first_deadlines_day(self) -> str | None:
+        items, _ = self.table.query("DEADLINES", limit=1)
+        return items[0]["sk"] if items else None
 
     def latest_deadlines(self, day: str) -> dict[str, dict]:
         items, _ = self.table.query("DEADLINES", where=lambda sk: sk <= day, forward=False, limit=1)
@@ -715,9 +744,9 @@ class FakeUploadRepository:
             also()
         return True
 
-    def list_for_department(self, department: str, limit: int = 50) -> list[Upload]:
-        items, _ = self.table.query(department, index="by_department", forward=False, limit=limit)
-        return [Upload.model_validate(from_item(i)) for i in items]
+    def by_department(self, department: str, limit: int, after: dict | None) -> tuple[list[Upload], dict | None]:
+        items, last = self.table.query(department, index="by_department", forward=False, limit=limit, after=after)
+        return [Upload.model_validate(from_item(i)) for i in items], last
 
 
 class FakeWatchlistRepository:
@@ -804,7 +833,68 @@ def fake_repositories() -> dict:
             "monthly_store": FakeMonthlyReportStore(), "throttle": FakeThrottleRepository(),
             "audit_repo": FakeAuditRepository(), "attestation_cache": FakeAttestationCache(),
             "uploads": FakeUploadRepository(), "watchlist_repo": FakeWatchlistRepository(),
-            "case_repo": FakeCaseRepository()}
+            "case_repo": FakeCaseRepository(), "rejection_repo": FakeRejectionRepository()}
+
+
+class FakeRejectionRepository:
+    """dal.rejections.RejectionRepository: rejections by id, ref items naming the open ones."""
+
+    def __init__(self):
+        self.table = _Table("id", None, {"by_department": ("department", "last_seen"),
+                                         "by_open": ("open_department", "first_seen")})
+
+    def get(self, rejection_id: str):
+        item = None if rejection_id.startswith("REF#") else self.table.get(id=rejection_id)
+        return _rejection(item) if item else None
+
+    def get_many(self, ids: Iterable[str]) -> dict:
+        found = [self.table.get(id=i) for i in dict.fromkeys(ids)]
+        return {r.rejection_id: r for r in map(_rejection, filter(None, found))}
+
+    def open_refs(self, identities: Iterable[str]) -> dict[str, list[str]]:
+        found = [self.table.get(**ref_key(i)) for i in dict.fromkeys(identities)]
+        return {item["id"][4:]: sorted(item["open"]) for item in found if item and item.get("open")}
+
+    def any_open(self, department: str) -> bool:
+        return bool(self.table.query(department, index="by_open", limit=1)[0])
+
+    def by_department(self, department: str, limit: int, after: dict | None, *, state=None, category=None,
+                      code=None, upload_id=None) -> tuple[list, dict | None]:
+        def keep(i: dict) -> bool:
+            return (all(i.get(k) == v for k, v in (("state", state), ("category", category)) if v)
+                    and (not code or code in i.get("codes", [])) and (not upload_id or upload_id in i.get("uploads", [])))
+        items, last = self.table.query(department, index="by_department", forward=False, limit=limit, after=after,
+                                       keep=keep)
+        return [_rejection(i) for i in items], last
+
+    def open_stats(self, department: str) -> tuple[int, str | None]:
+        items = self.table.query_all(department, index="by_open")
+        return len(items), (items[0]["first_seen"] if items else None)
+
+    def save(self, writes: list, refs: dict[str, list[str]]) -> list:
+        """All in one transaction: every write's condition holds, or nothing is written (all lost)."""
+        for rej, expected in writes:
+            item = self.table.get(id=rej.rejection_id)
+            if (item is not None) if expected is None else (item is None or item["times_seen"] != expected):
+                return [r for r, _ in writes]
+        for rej, _ in writes:
+            self.table.put(rejection_item(rej))
+        for ident, ids in refs.items():
+            self.table.add(ref_key(ident), {"open": set(ids)})
+        return []
+
+    def close(self, closes: list, expires_at: int) -> list[str]:
+        gone = []
+        for rej_id, ident, values in closes:
+            item = self.table.get(id=rej_id)
+            if not item or item.get("state") != "open":
+                gone.append(rej_id)
+                continue
+            self.table.update({"id": rej_id}, **values, expires_at=expires_at, open_department=None)
+            if ident:
+                ref = self.table.get(**ref_key(ident)) or {}
+                self.table.update(ref_key(ident), open=(set(ref.get("open", ())) - {rej_id}) or None)
+        return gone
 
 
 # --- adapters ---------------------------------------------------------------------------------

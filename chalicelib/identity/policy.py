@@ -35,11 +35,16 @@ ROUTES: dict[tuple[str, str], Rule] = {
     ("GET", "/v1/catalog"): Rule(roles=PUBLIC),
     ("GET", "/v1/templates/{category}"): Rule(roles=PUBLIC),
     ("POST", "/v1/records"): Rule(roles=SUBMITTERS, audit="records.submit"),
-    ("GET", "/v1/records"): Rule(roles=SUBMITTERS, audit="records.list"),
+    ("GET", "/v1/records"): Rule(roles=STAFF, audit="records.list"),           # supervisor: read_department
     ("GET", "/v1/records/{record_id}"): Rule(roles=SUBMITTERS, audit="records.read"),
     ("PUT", "/v1/records/{record_id}"): Rule(roles=DEPT, audit="records.modify"),
     ("DELETE", "/v1/records/{record_id}"): Rule(roles=DEPT, audit="records.withdraw"),
     ("POST", "/v1/records/{record_id}/withdraw"): Rule(roles=DEPT, audit="records.withdraw"),
+    ("POST", "/v1/records/{record_id}/reinstate"): Rule(roles=DEPT, audit="records.reinstate"),
+    ("GET", "/v1/rejections"): Rule(roles=STAFF, audit="rejections.list"),     # supervisor: read_department
+    ("GET", "/v1/rejections/{rejection_id}"): Rule(roles=SUBMITTERS, audit="rejections.read"),
+    ("POST", "/v1/rejections/{rejection_id}/dismiss"): Rule(roles=DEPT, audit="rejections.dismiss"),
+    ("GET", "/v1/uploads"): Rule(roles=SUBMITTERS, audit="uploads.list"),
     ("POST", "/v1/uploads"): Rule(roles=SUBMITTERS, audit="uploads.create"),
     ("GET", "/v1/uploads/{upload_id}"): Rule(roles=SUBMITTERS, audit="uploads.read"),
     ("GET", "/v1/public/enterprises"): Rule(roles=PUBLIC),
@@ -90,6 +95,17 @@ def require_role(principal: Principal, method: str, path: str) -> None:
     r = rule(method, path)
     if not r.public and principal.role not in r.roles:
         raise Forbidden(f"当前角色（{ROLE_NAMES.get(principal.role, principal.role)}）无权访问该功能")
+
+
+def read_department(principal: Principal, department: str | None) -> str:
+    """The department whose lists a principal reads: as require_department, and a supervisor (督查)
+    reads the department it names (the drill-down from its report)."""
+    if principal.role == "supervisor":
+        if not department:
+            from chalicelib.errors import BadRequest
+            raise BadRequest("督查查看部门数据时须注明 department", details=[{"field": "department", "code": "REQUIRED"}])
+        return department
+    return require_department(principal, department)
 
 
 def require_department(principal: Principal, department: str | None) -> str:

@@ -3,7 +3,11 @@
 COLUMNS is the one definition of the report's table: the page (its JSON carries `columns` and
 each row's `cells`) and the xlsx (adapters/report_xlsx.py) are both built from it, so they show
 the same rows under the same labels. A department with nothing submitted in the period shows
-"—" / "无数据", not a 0.0 % rejection rate.
+"—" / "无数据", not a 0.0 % rejection rate (`rejection_rate` is null).
+
+Counting per SPEC §5.1: submitted = accepted + rejected; identical resends are `unchanged` (in
+neither); a rejection seen again is not counted again. `rejections_open` and
+`oldest_open_rejection_days` are the 回退 inbox as it stands when the report is made.
 """
 from __future__ import annotations
 
@@ -16,7 +20,7 @@ from chalicelib.clock import now_iso, today
 from chalicelib.domain.messages import code_name
 from chalicelib.errors import BadRequest
 
-FIELDS = ("submitted", "accepted", "rejected", "late", "published_on_time", "published_late", "name_conflicts")
+FIELDS = ("submitted", "accepted", "unchanged", "rejected", "late", "published_on_time", "published_late", "name_conflicts")
 MAX_DAYS = 366 * 3
 CITY_REGION = "510800"          # 市级部门
 REGIONS = {CITY_REGION: "市级部门", **COUNTY_REGIONS}
@@ -28,13 +32,14 @@ NO_DATA = "无数据"               # never submitted in the period
 class Column:
     key: str
     label: str
-    kind: str          # text | count | rate | codes | flag | time
+    kind: str          # text | count | rate | codes | flag | time | days
 
 
 COLUMNS = (
     Column("name", "部门", "text"),
     Column("submitted", "报送条数", "count"),
     Column("accepted", "通过", "count"),
+    Column("unchanged", "重复报送（未变）", "count"),
     Column("rejected", "回退", "count"),
     Column("rejection_rate", "回退率", "rate"),
     Column("top_rejection_codes", "主要回退原因", "codes"),
@@ -43,6 +48,8 @@ COLUMNS = (
     Column("published_late", "逾期公示", "count"),
     Column("pending_overdue", "待关联超期", "count"),
     Column("push_overdue", "逾期未报送", "flag"),
+    Column("rejections_open", "待处理回退", "count"),
+    Column("oldest_open_rejection_days", "最久未处理回退（天）", "days"),
     Column("objections_overdue", "异议/修复逾期未答复", "count"),
     Column("name_conflicts", "名称冲突", "count"),
     Column("last_submission", "最近报送", "time"),
@@ -64,6 +71,8 @@ def cell(column: Column, row: dict):
     idle = not row.get("submitted")
     if column.kind == "count":
         return int(value or 0)
+    if column.kind == "days":
+        return NONE if value is None else int(value)
     if column.kind == "rate":
         return NONE if idle or value is None else value
     if column.kind == "codes":
@@ -85,11 +94,15 @@ def cell_text(column: Column, row: dict) -> str:
 
 
 class ReportService:
-    def __init__(self, directory, counters):
+    def __init__(self, directory, counters, open_rejections):
         self.directory = directory   # DepartmentService: every department, county ones included
         self.counters = counters
+        self.open_rejections = open_rejections   # department → (open rejections, oldest one's first_seen)
 
-    def departments(self, start: date | None, end: date | None, region: str | None = None) -> dict:
+    def departments(self, start: date | None, end: date | None, region: str | None = None, *,
+                    inbox: bool = True) -> dict:
+        """The report; `inbox=False` leaves out the 回退 inbox's state (one or two Queries a department),
+        for readers that show no such column (the public scorecards)."""
         end = end or today()
         start = start or end.replace(day=1)
         if start > end or (end - start).days > MAX_DAYS:
@@ -100,8 +113,11 @@ class ReportService:
                                                      "allowed": sorted(REGIONS)}])
         depts = [d for d in self.directory.all() if not region or d.region == region]
         findings = self.counters.latest_deadlines(end.isoformat()) if depts else {}
-        items = [self._row(d, start, end, findings.get(d.id, {})) for d in depts]
-        total = {k: sum(i[k] for i in items) for k in (*FIELDS, "pending_overdue", "push_overdue", "objections_overdue")}
+        items = [self._row(d, start, end, findings.get(d.id, {}), inbox) for d in depts]
+        total = {k: sum(i[k] for i in items)
+                 for k in (*FIELDS, "pending_overdue", "push_overdue", "rejections_open", "objections_overdue")}
+        total["oldest_open_rejection_days"] = max((i["oldest_open_rejection_days"] for i in items
+                                                   if i["oldest_open_rejection_days"] is not None), default=None)
         total["rejection_rate"] = _rate(total["rejected"], total["submitted"])
         codes = Counter()
         for i in items:
@@ -118,7 +134,7 @@ class ReportService:
                 "columns": [{"key": c.key, "label": c.label, "kind": c.kind} for c in COLUMNS],
                 "items": items, "total": total}
 
-    def _row(self, dept, start: date, end: date, finding: dict) -> dict:
+    def _row(self, dept, start: date, end: date, finding: dict, inbox: bool = True) -> dict:
         sums, codes, lags, last = Counter(), Counter(), Counter(), None
         for day in self.counters.days(dept.id, start.isoformat(), end.isoformat()):
             for k in FIELDS:
@@ -131,18 +147,22 @@ class ReportService:
             if day.get("last_submission"):
                 last = max(last or "", day["last_submission"])
         sums["late"] += self.counters.late(dept.id, start.isoformat(), end.isoformat())   # (+ older buckets' late)
+        n_open, oldest = self.open_rejections(dept.id) if inbox else (0, None)
         return {"department": dept.id, "name": dept.name, "region": dept.region,
                 **{k: sums[k] for k in FIELDS},
                 "rejection_rate": _rate(sums["rejected"], sums["submitted"]),
                 "top_rejection_codes": [[c, n] for c, n in codes.most_common(3)],
                 "pending_overdue": int(finding.get("pending_overdue", 0)),
                 "push_overdue": int(finding.get("push_overdue", 0)), "last_submission": last,
+                "rejections_open": n_open,
+                "oldest_open_rejection_days": (today() - date.fromisoformat(oldest[:10])).days if oldest else None,
                 "objections_overdue": int(finding.get("objections_overdue", 0)),
                 "median_days_to_publication": _median(lags)}
 
 
-def _rate(part: int, whole: int) -> float:
-    return round(part / whole, 4) if whole else 0.0
+def _rate(part: int, whole: int) -> float | None:
+    """part / whole, null when nothing was submitted (SPEC §5.1)."""
+    return round(part / whole, 4) if whole else None
 
 
 def _median(histogram: Counter) -> float | None:

@@ -7,8 +7,10 @@ import re
 
 from ulid import ULID
 
+from chalicelib import pagination
 from chalicelib.clock import now_iso
 from chalicelib.errors import BadRequest, Forbidden, NotFound
+from chalicelib.identity.policy import require_department
 from chalicelib.models.principal import Principal
 from chalicelib.models.upload import Upload
 from chalicelib.services.ports import UploadObjects
@@ -28,8 +30,11 @@ def safe_filename(name) -> str:
     return base
 
 
+BY_DEPARTMENT = pagination.Shape({"upload_id", "department", "created_at"})
+
+
 class UploadService:
-    """POST /v1/uploads and GET /v1/uploads/{id}."""
+    """POST /v1/uploads, GET /v1/uploads (the department's upload history) and GET /v1/uploads/{id}."""
 
     def __init__(self, uploads, submissions, files: UploadObjects, max_bytes: int, expires: int):
         self.uploads = uploads
@@ -49,6 +54,13 @@ class UploadService:
         post = self.files.presigned_post(key, self.max_bytes, self.expires)
         return {"upload_id": upload_id, "url": post["url"], "fields": post["fields"],
                 "max_bytes": self.max_bytes, "expires_in": self.expires}
+
+    def list(self, principal: Principal, department: str | None, limit: int, cursor: str | None) -> dict:
+        """The department's uploads, newest first, each with its counts (the upload history)."""
+        dept = require_department(principal, department)
+        pos = pagination.read(cursor, BY_DEPARTMENT, {"department": dept}).key
+        items, last = self.uploads.by_department(dept, limit, pos)
+        return {"items": [u.public_view() for u in items], "next_cursor": pagination.encode(last)}
 
     def status(self, principal: Principal, upload_id: str) -> dict:
         upload = self.uploads.get(upload_id)

@@ -23,7 +23,7 @@ from chalicelib.gcpause import PausedGC
 from chalicelib.models.principal import Principal
 from chalicelib.models.upload import Upload
 from chalicelib.services.ports import UploadObjects
-from chalicelib.services.submissions import Outcome, counter_deltas
+from chalicelib.services.submissions import Outcome, counter_deltas, pushed
 
 
 class CheckpointLost(RuntimeError):
@@ -49,7 +49,9 @@ class Submitter(Protocol):
     """services.submissions.SubmissionService."""
 
     def submit(self, principal: Principal, department: str, category_id: str, rows: list, *,
-               upload_id: str | None = None, count: bool = True) -> Outcome: ...
+               upload_id: str | None = None, count: bool = True, channel: str = "batch",
+               row_numbers: list[int] | None = None, refused: dict[int, list[FieldError]] | None = None
+               ) -> Outcome: ...
 
 
 class OpCounters(Protocol):
@@ -144,28 +146,24 @@ class RowPipeline:
     def _apply(self, principal, hmap, header, chunk) -> None:
         """Submit one chunk; then move counters and the checkpoint together."""
         up, sinks = self.upload, self.sinks
-        fresh = [(n, cells) for n, cells, dup in chunk if not dup]
-        records = [self._record(cells) for _, cells in fresh]
-        out = sinks.submissions.submit(principal, up.department, up.category, records, upload_id=up.upload_id,
-                                   count=False) if records else None
-        duplicates = [(n, cells, [FieldError(
-            field=self.category.source_ref_field, code="DUPLICATE_IN_BATCH",
-            message="同一文件中该编号重复出现，仅第一次出现的行有效")]) for n, cells, dup in chunk if dup]
-        rejected = list(duplicates)
-        for r in out.rejected if out else []:
-            n, cells = fresh[r["index"]]
-            rejected.append((n, cells, [FieldError(**e) for e in r["errors"]]))
+        duplicate = [FieldError(field=self.category.source_ref_field, code="DUPLICATE_IN_BATCH",
+                                message="同一文件中该编号重复出现，仅第一次出现的行有效")]
+        out = sinks.submissions.submit(principal, up.department, up.category, [self._record(c) for _, c, _ in chunk],
+                                       upload_id=up.upload_id, count=False, channel="upload",
+                                       row_numbers=[n for n, _, _ in chunk],
+                                       refused={i: duplicate for i, (_, _, dup) in enumerate(chunk) if dup})
+        rejected = [(chunk[r["index"]][0], chunk[r["index"]][1], [FieldError(**e) for e in r["errors"]])
+                    for r in out.rejected]
         if rejected:
             sinks.files.put_feedback_chunk(up.upload_id, up.chunks, [
                 [n, [_plain(c, i in self.date_cols) for i, c in enumerate(cells)], [e.model_dump() for e in errs]]
                 for n, cells, errs in sorted(rejected, key=lambda x: x[0])])
             up.chunks += 1
-        out = out or Outcome()
-        dup_errors = [[e.model_dump() for e in errs] for _, _, errs in duplicates]
-        counters = sinks.counters.update_op(up.department, today().isoformat(), counter_deltas(out, dup_errors),
-                                        now_iso() if out.accepted else None)
+        counters = sinks.counters.update_op(up.department, today().isoformat(), counter_deltas(out),
+                                            pushed(out, now_iso()))
         previous = up.next_row
         up.accepted += len(out.accepted)
+        up.unchanged += len(out.unchanged)
         up.rejected += len(rejected)
         up.next_row += len(chunk)
         up.rows_done = up.next_row

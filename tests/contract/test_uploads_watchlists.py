@@ -72,8 +72,10 @@ def test_uploads_of_a_department_newest_first(uploads):
     for n in (2, 1, 3):
         uploads.create(upload(n))
     uploads.create(upload(4, department="d13"))
-    assert [u.upload_id for u in uploads.list_for_department("d12")] == ["U0003", "U0002", "U0001"]
-    assert [u.upload_id for u in uploads.list_for_department("d12", limit=2)] == ["U0003", "U0002"]
+    assert [u.upload_id for u in uploads.by_department("d12", 50, None)[0]] == ["U0003", "U0002", "U0001"]
+    page, last = uploads.by_department("d12", 2, None)
+    assert [u.upload_id for u in page] == ["U0003", "U0002"]
+    assert [u.upload_id for u in uploads.by_department("d12", 2, last)[0]] == ["U0001"]
 
 
 @pytest.fixture
