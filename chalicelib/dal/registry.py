@@ -1,19 +1,43 @@
-"""The enterprise registry: enterprise items, 注册号 alias items, and the name-search index."""
+"""The enterprise registry: enterprise items, 注册号 alias items, and the name-search index.
+
+The name index (table `name_index`, pk `token`, sk `code`; issue #22):
+- one entry per character bigram of an enterprise's current and former names,
+  `{token, code, name, former?, status?}` — the names ride on the entry, so a search matches on the
+  entries of one bigram without reading profiles;
+- per bigram a count item `{token, code: "#", n}`: how many enterprises' names hold it, kept at
+  indexing (+1/-1 as names come and go); a bigram without one is rare (0);
+- per normalised full name an exact-name item `{token: "==" + name, code: "#", codes}`: a full
+  name is answered by one read;
+- per enterprise a mark `{token: "##" + code, code: "#", names, status, v}`: what it is indexed
+  under. Entries are written only when that changes (a republished record with the same name and
+  status writes nothing), and counts, exact-name items and marks change together in one
+  transaction, conditional on the mark's version (a re-run after a crash counts nothing twice).
+"""
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable
 
 from boto3.dynamodb.conditions import Key
+from botocore.exceptions import ClientError
 
-from chalicelib.dal.batch import Put, batch_get, put_all
+from chalicelib.dal.batch import MAX_TRANSACTION, Put, batch_get, put_all
 from chalicelib.dal.items import from_item, to_item
+from chalicelib.domain.name_search import name_tokens, names_tokens, normalize_name
 from chalicelib.models.record import Enterprise
 
+__all__ = ["AUX", "RegistryRepository", "name_tokens"]
 
-def name_tokens(name: str) -> set[str]:
-    """Character bigrams of a normalised name (the name-search index keys)."""
-    n = "".join(name.split()).upper()
-    return {n[i:i + 2] for i in range(len(n) - 1)} if len(n) > 1 else ({n} if n else set())
+AUX = "#"            # sort key of the index's own items (counts, exact names, marks): before every code
+EXACT_KEY = "=="     # token prefix of an exact-name item
+MARK_KEY = "##"      # token prefix of an enterprise's mark
+RETRIES = 3          # transactions cancelled (a concurrent indexer, throttling) are recomputed this often
+
+
+def indexed_state(profile: dict) -> dict:
+    """What the index holds of a profile: its names (current first, former after, no repeats) and status."""
+    names = list(dict.fromkeys(n for n in [profile["name"], *(profile.get("former_names") or [])] if n))
+    return {"names": names, "status": profile.get("status")}
 
 
 class RegistryRepository:
@@ -78,20 +102,120 @@ class RegistryRepository:
             groups.append(group + (also or {}).get(e.code, []))
         put_all(groups)
 
-    def index_names(self, profiles: list[dict]) -> None:
-        """Name-search tokens of enterprises that have a public profile (idempotent puts)."""
-        from chalicelib.domain.projection import search_entries
-        seen = {(e["token"], e["code"]): e for p in profiles for e in search_entries(p)}
-        with self.names.batch_writer(overwrite_by_pkeys=["token", "code"]) as batch:
-            for item in seen.values():
-                batch.put_item(Item=item)
+    # --- name index -------------------------------------------------------------------------
 
-    def search_token(self, token: str, limit: int, after: dict | None) -> tuple[list[str], dict | None]:
-        kwargs = {"KeyConditionExpression": Key("token").eq(token), "Limit": limit}
+    def index_names(self, profiles: list[dict], _attempt: int = 0) -> None:
+        """Index the names of enterprises that have a public profile: only those whose names or status
+        differ from their mark. Entries first (idempotent puts and deletes), then counts, exact names
+        and marks in transactions of up to 100 actions."""
+        fresh = {p["code"]: indexed_state(p) for p in profiles}
+        if not fresh:
+            return
+        marks = {i["token"][len(MARK_KEY):]: from_item(i)
+                 for i in batch_get(self.names, [{"token": MARK_KEY + c, "code": AUX} for c in fresh])}
+        changed = {c: s for c, s in fresh.items()
+                   if not marks.get(c) or {"names": marks[c].get("names") or [], "status": marks[c].get("status")} != s}
+        if not changed:
+            return
+        with self.names.batch_writer(overwrite_by_pkeys=["token", "code"]) as batch:
+            for code, state in changed.items():
+                old = names_tokens(marks[code]["names"]) if code in marks else set()
+                entry = to_item({"code": code, "name": state["names"][0], "former": state["names"][1:] or None,
+                                 "status": state["status"]})
+                for token in sorted(names_tokens(state["names"])):
+                    batch.put_item(Item={**entry, "token": token})
+                for token in sorted(old - names_tokens(state["names"])):
+                    batch.delete_item(Key={"token": token, "code": code})
+        tally = _Tally(self.names)
+        for code, state in changed.items():
+            if not tally.add(code, marks.get(code), state):
+                self._commit(tally, profiles, _attempt)
+                tally = _Tally(self.names)
+                tally.add(code, marks.get(code), state, force=True)
+        self._commit(tally, profiles, _attempt)
+
+    def _commit(self, tally: _Tally, profiles: list[dict], attempt: int) -> None:
+        try:
+            tally.commit()
+        except ClientError as exc:
+            if exc.response["Error"]["Code"] != "TransactionCanceledException" or attempt >= RETRIES:
+                raise
+            # another indexer moved a mark meanwhile (or throttling): recompute these codes from their marks
+            self.index_names([p for p in profiles if p["code"] in tally.codes], attempt + 1)
+
+    def name_keys(self, tokens: Iterable[str], name: str) -> tuple[dict[str, int], list[str]]:
+        """The counts of `tokens` and the codes whose current or former normalised name is `name`:
+        one BatchGetItem (up to 99 tokens)."""
+        keys = [{"token": t, "code": AUX} for t in sorted(set(tokens))] + [{"token": EXACT_KEY + name, "code": AUX}]
+        counts, codes = {}, []
+        for item in batch_get(self.names, keys):
+            if item["token"] == EXACT_KEY + name:
+                codes = sorted(item.get("codes") or [])
+            else:
+                counts[item["token"]] = int(item.get("n", 0))
+        return counts, codes
+
+    def name_page(self, token: str, after: dict | None) -> tuple[list[dict], dict | None]:
+        """One page (≤ 1 MB, no Limit) of the entries of `token`, in code order, after `after`."""
+        kwargs = {"KeyConditionExpression": Key("token").eq(token) & Key("code").gt(AUX)}
         if after:
             kwargs["ExclusiveStartKey"] = after
         resp = self.names.query(**kwargs)
-        return [i["code"] for i in resp["Items"]], resp.get("LastEvaluatedKey")
+        return [from_item(i) for i in resp["Items"]], resp.get("LastEvaluatedKey")
+
+
+class _Tally:
+    """One transaction's worth of index bookkeeping: count deltas by token, exact-name codes added or
+    removed by name, and the marks of the codes they come from (each item touched once)."""
+
+    def __init__(self, table):
+        self.table = table
+        self.counts: Counter = Counter()
+        self.exact: dict[str, tuple[str, set[str]]] = {}     # name → ("ADD"|"DELETE", codes)
+        self.marks: list[dict] = []
+        self.codes: set[str] = set()
+
+    def size(self) -> int:
+        return sum(1 for d in self.counts.values() if d) + len(self.exact) + len(self.marks)
+
+    def add(self, code: str, mark: dict | None, state: dict, force: bool = False) -> bool:
+        """Take one code's changes; False (nothing taken) if they do not fit beside what is here."""
+        old_names = mark["names"] if mark else []
+        old, new = names_tokens(old_names), names_tokens(state["names"])
+        before, after = {normalize_name(n) for n in old_names}, {normalize_name(n) for n in state["names"]}
+        exact = {**{n: "DELETE" for n in before - after}, **{n: "ADD" for n in after - before}}
+        if not force and (self.size() + len(old ^ new) + len(exact) + 1 > MAX_TRANSACTION
+                          or any(self.exact.get(n, (op,))[0] != op for n, op in exact.items())):
+            return False
+        self.counts.update({t: 1 for t in new - old})
+        self.counts.subtract({t: 1 for t in old - new})
+        for n, op in exact.items():
+            self.exact.setdefault(n, (op, set()))[1].add(code)
+        version = int(mark.get("v", 0)) if mark else 0
+        self.marks.append({"item": to_item({"token": MARK_KEY + code, "code": AUX, "names": state["names"],
+                                            "status": state["status"], "v": version + 1}),
+                           "v": version if mark else None})
+        self.codes.add(code)
+        return True
+
+    def commit(self) -> None:
+        name = self.table.name
+        ops = [{"Update": {"TableName": name, "Key": {"token": t, "code": AUX}, "UpdateExpression": "ADD n :d",
+                           "ExpressionAttributeValues": {":d": d}}} for t, d in sorted(self.counts.items()) if d]
+        ops += [{"Update": {"TableName": name, "Key": {"token": EXACT_KEY + n, "code": AUX},
+                            "UpdateExpression": f"{op} codes :c", "ExpressionAttributeValues": {":c": codes}}}
+                for n, (op, codes) in sorted(self.exact.items())]
+        for m in self.marks:
+            cond = ({"ConditionExpression": "attribute_not_exists(#t)", "ExpressionAttributeNames": {"#t": "token"}}
+                    if m["v"] is None else
+                    {"ConditionExpression": "v = :v", "ExpressionAttributeValues": {":v": m["v"]}})
+            ops.append({"Put": {"TableName": name, "Item": m["item"], **cond}})
+        # a code with more changes than one transaction holds (a very long name): its counts go first
+        while len(ops) > MAX_TRANSACTION:
+            self.table.meta.client.transact_write_items(TransactItems=ops[:MAX_TRANSACTION - 1])
+            ops = ops[MAX_TRANSACTION - 1:]
+        if ops:
+            self.table.meta.client.transact_write_items(TransactItems=ops)
 
 
 def _strip(item: dict) -> dict:

@@ -16,7 +16,8 @@ PUBLIC_CACHE = {"Cache-Control": "public, max-age=300"}
 @api.route("/v1/public/enterprises")
 def search_enterprises(ctx):
     return Response(get_container().public.search(
-        ctx.query("q"), pagination.limit_of(ctx.query("limit")), ctx.query("cursor"), ctx.query("region")),
+        ctx.query("q"), pagination.limit_of(ctx.query("limit")), ctx.query("cursor"), ctx.query("region"),
+        ctx.query("status")),
         headers=PUBLIC_CACHE)
 
 
