@@ -8,10 +8,9 @@ The name index (table `name_index`, pk `token`, sk `code`; issue #22):
   indexing (+1/-1 as names come and go); a bigram without one is rare (0);
 - per normalised full name an exact-name item `{token: "==" + name, code: "#", codes}`: a full
   name is answered by one read;
-- per enterprise a mark `{token: "##" + code, code: "#", names, status, v}`: what it is indexed
+- per enterprise a mark `{token: "##" + code, code: "#", names, status}`: what it is indexed
   under. Entries are written only when that changes (a republished record with the same name and
-  status writes nothing), and counts, exact-name items and marks change together in one
-  transaction, conditional on the mark's version (a re-run after a crash counts nothing twice).
+  status writes nothing; see index_names for the order of the writes).
 """
 from __future__ import annotations
 
@@ -19,19 +18,17 @@ from collections import Counter
 from collections.abc import Iterable
 
 from boto3.dynamodb.conditions import Key
-from botocore.exceptions import ClientError
 
-from chalicelib.dal.batch import MAX_TRANSACTION, Put, batch_get, put_all
+from chalicelib.dal.batch import Put, batch_get, put_all
 from chalicelib.dal.items import from_item, to_item
-from chalicelib.domain.name_search import name_tokens, names_tokens, normalize_name
+from chalicelib.domain.name_search import START, name_tokens, names_tokens, normalize_name
 from chalicelib.models.record import Enterprise
 
 __all__ = ["AUX", "RegistryRepository", "name_tokens"]
 
-AUX = "#"            # sort key of the index's own items (counts, exact names, marks): before every code
+AUX = START          # sort key of the index's own items (counts, exact names, marks): before every code
 EXACT_KEY = "=="     # token prefix of an exact-name item
 MARK_KEY = "##"      # token prefix of an enterprise's mark
-RETRIES = 3          # transactions cancelled (a concurrent indexer, throttling) are recomputed this often
 
 
 def indexed_state(profile: dict) -> dict:
@@ -104,10 +101,14 @@ class RegistryRepository:
 
     # --- name index -------------------------------------------------------------------------
 
-    def index_names(self, profiles: list[dict], _attempt: int = 0) -> None:
+    def index_names(self, profiles: list[dict]) -> None:
         """Index the names of enterprises that have a public profile: only those whose names or status
-        differ from their mark. Entries first (idempotent puts and deletes), then counts, exact names
-        and marks in transactions of up to 100 actions."""
+        differ from their mark. In this order, each step idempotent or harmless to repeat: the entries
+        (puts and deletes), the counts (one UpdateItem ADD per token whose count moves, summed over the
+        call) and exact-name items, then the marks. A crash before the marks are written makes the re-run
+        count those tokens again: a count may run high, never low (it only chooses which bigram to read;
+        a low one could send a search to a huge partition). No transactions: on the emulator each
+        transactional action copies the whole table."""
         fresh = {p["code"]: indexed_state(p) for p in profiles}
         if not fresh:
             return
@@ -117,31 +118,34 @@ class RegistryRepository:
                    if not marks.get(c) or {"names": marks[c].get("names") or [], "status": marks[c].get("status")} != s}
         if not changed:
             return
+        counts: Counter = Counter()
+        exact: dict[tuple[str, str], set[str]] = {}      # ("ADD"|"DELETE", normalised name) → codes
         with self.names.batch_writer(overwrite_by_pkeys=["token", "code"]) as batch:
             for code, state in changed.items():
-                old = names_tokens(marks[code]["names"]) if code in marks else set()
+                before = marks[code]["names"] if code in marks else []
+                old, new = names_tokens(before), names_tokens(state["names"])
                 entry = to_item({"code": code, "name": state["names"][0], "former": state["names"][1:] or None,
                                  "status": state["status"]})
-                for token in sorted(names_tokens(state["names"])):
+                for token in sorted(new):
                     batch.put_item(Item={**entry, "token": token})
-                for token in sorted(old - names_tokens(state["names"])):
+                for token in sorted(old - new):
                     batch.delete_item(Key={"token": token, "code": code})
-        tally = _Tally(self.names)
-        for code, state in changed.items():
-            if not tally.add(code, marks.get(code), state):
-                self._commit(tally, profiles, _attempt)
-                tally = _Tally(self.names)
-                tally.add(code, marks.get(code), state, force=True)
-        self._commit(tally, profiles, _attempt)
-
-    def _commit(self, tally: _Tally, profiles: list[dict], attempt: int) -> None:
-        try:
-            tally.commit()
-        except ClientError as exc:
-            if exc.response["Error"]["Code"] != "TransactionCanceledException" or attempt >= RETRIES:
-                raise
-            # another indexer moved a mark meanwhile (or throttling): recompute these codes from their marks
-            self.index_names([p for p in profiles if p["code"] in tally.codes], attempt + 1)
+                counts.update(new - old)
+                counts.subtract(old - new)
+                was, now = {normalize_name(n) for n in before}, {normalize_name(n) for n in state["names"]}
+                for op, names in (("DELETE", was - now), ("ADD", now - was)):
+                    for n in names:
+                        exact.setdefault((op, n), set()).add(code)
+        for token, delta in sorted(counts.items()):
+            if delta:
+                self.names.update_item(Key={"token": token, "code": AUX}, UpdateExpression="ADD n :d",
+                                       ExpressionAttributeValues={":d": delta})
+        for (op, name), codes in sorted(exact.items()):
+            self.names.update_item(Key={"token": EXACT_KEY + name, "code": AUX}, UpdateExpression=f"{op} codes :c",
+                                   ExpressionAttributeValues={":c": codes})
+        with self.names.batch_writer(overwrite_by_pkeys=["token", "code"]) as batch:
+            for code, state in changed.items():
+                batch.put_item(Item=to_item({"token": MARK_KEY + code, "code": AUX, **state}))
 
     def name_keys(self, tokens: Iterable[str], name: str) -> tuple[dict[str, int], list[str]]:
         """The counts of `tokens` and the codes whose current or former normalised name is `name`:
@@ -156,66 +160,13 @@ class RegistryRepository:
         return counts, codes
 
     def name_page(self, token: str, after: dict | None) -> tuple[list[dict], dict | None]:
-        """One page (≤ 1 MB, no Limit) of the entries of `token`, in code order, after `after`."""
+        """One page (≤ 1 MB, no Limit) of the entries of `token`, in code order, after `after` (a key at
+        AUX: from the start)."""
         kwargs = {"KeyConditionExpression": Key("token").eq(token) & Key("code").gt(AUX)}
-        if after:
+        if after and after["code"] != AUX:
             kwargs["ExclusiveStartKey"] = after
         resp = self.names.query(**kwargs)
         return [from_item(i) for i in resp["Items"]], resp.get("LastEvaluatedKey")
-
-
-class _Tally:
-    """One transaction's worth of index bookkeeping: count deltas by token, exact-name codes added or
-    removed by name, and the marks of the codes they come from (each item touched once)."""
-
-    def __init__(self, table):
-        self.table = table
-        self.counts: Counter = Counter()
-        self.exact: dict[str, tuple[str, set[str]]] = {}     # name → ("ADD"|"DELETE", codes)
-        self.marks: list[dict] = []
-        self.codes: set[str] = set()
-
-    def size(self) -> int:
-        return sum(1 for d in self.counts.values() if d) + len(self.exact) + len(self.marks)
-
-    def add(self, code: str, mark: dict | None, state: dict, force: bool = False) -> bool:
-        """Take one code's changes; False (nothing taken) if they do not fit beside what is here."""
-        old_names = mark["names"] if mark else []
-        old, new = names_tokens(old_names), names_tokens(state["names"])
-        before, after = {normalize_name(n) for n in old_names}, {normalize_name(n) for n in state["names"]}
-        exact = {**{n: "DELETE" for n in before - after}, **{n: "ADD" for n in after - before}}
-        if not force and (self.size() + len(old ^ new) + len(exact) + 1 > MAX_TRANSACTION
-                          or any(self.exact.get(n, (op,))[0] != op for n, op in exact.items())):
-            return False
-        self.counts.update({t: 1 for t in new - old})
-        self.counts.subtract({t: 1 for t in old - new})
-        for n, op in exact.items():
-            self.exact.setdefault(n, (op, set()))[1].add(code)
-        version = int(mark.get("v", 0)) if mark else 0
-        self.marks.append({"item": to_item({"token": MARK_KEY + code, "code": AUX, "names": state["names"],
-                                            "status": state["status"], "v": version + 1}),
-                           "v": version if mark else None})
-        self.codes.add(code)
-        return True
-
-    def commit(self) -> None:
-        name = self.table.name
-        ops = [{"Update": {"TableName": name, "Key": {"token": t, "code": AUX}, "UpdateExpression": "ADD n :d",
-                           "ExpressionAttributeValues": {":d": d}}} for t, d in sorted(self.counts.items()) if d]
-        ops += [{"Update": {"TableName": name, "Key": {"token": EXACT_KEY + n, "code": AUX},
-                            "UpdateExpression": f"{op} codes :c", "ExpressionAttributeValues": {":c": codes}}}
-                for n, (op, codes) in sorted(self.exact.items())]
-        for m in self.marks:
-            cond = ({"ConditionExpression": "attribute_not_exists(#t)", "ExpressionAttributeNames": {"#t": "token"}}
-                    if m["v"] is None else
-                    {"ConditionExpression": "v = :v", "ExpressionAttributeValues": {":v": m["v"]}})
-            ops.append({"Put": {"TableName": name, "Item": m["item"], **cond}})
-        # a code with more changes than one transaction holds (a very long name): its counts go first
-        while len(ops) > MAX_TRANSACTION:
-            self.table.meta.client.transact_write_items(TransactItems=ops[:MAX_TRANSACTION - 1])
-            ops = ops[MAX_TRANSACTION - 1:]
-        if ops:
-            self.table.meta.client.transact_write_items(TransactItems=ops)
 
 
 def _strip(item: dict) -> dict:

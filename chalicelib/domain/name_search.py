@@ -12,6 +12,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 EXACT, PREFIX, CONTAINS = 0, 1, 2
+START = "#"     # the index's sort key for its own items, before every code: a cursor at START is the partition's start
 
 
 def normalize_name(name: str) -> str:

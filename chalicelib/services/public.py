@@ -116,8 +116,8 @@ class PublicService:
         """Up to `room` entries of `token` that match (the exact names excepted: the first page shows
         them from their key), from at most MAX_NAME_PAGES pages; the key to resume exactly after them."""
         found: list[dict] = []
-        if room <= 0:        # more enterprises of exactly this name than a page holds: those only
-            return found, None
+        if room <= 0:        # the exact names filled the page: the rest from the partition's start
+            return found, after or {"token": token, "code": ns.START}
         for _ in range(MAX_NAME_PAGES):
             entries, last = self.registry.name_page(token, after)
             for n, e in enumerate(entries):
