@@ -19,28 +19,25 @@ from collections.abc import Iterable
 
 from boto3.dynamodb.conditions import Key
 
-from chalicelib.dal.batch import Put, batch_get, put_all
+from chalicelib.dal.batch import Put, batch_get, put_all, query_page
 from chalicelib.dal.items import from_item, to_item
-from chalicelib.domain.name_search import START, name_tokens, names_tokens, normalize_name
+from chalicelib.domain.name_search import START, index_delta, indexed_state, name_tokens, names_tokens
 from chalicelib.models.record import Enterprise
 
-__all__ = ["AUX", "RegistryRepository", "name_tokens"]
+__all__ = ["AUX", "RegistryRepository", "indexed_state", "name_tokens"]
 
 AUX = START          # sort key of the index's own items (counts, exact names, marks): before every code
 EXACT_KEY = "=="     # token prefix of an exact-name item
 MARK_KEY = "##"      # token prefix of an enterprise's mark
 
 
-def indexed_state(profile: dict) -> dict:
-    """What the index holds of a profile: its names (current first, former after, no repeats) and status."""
-    names = list(dict.fromkeys(n for n in [profile["name"], *(profile.get("former_names") or [])] if n))
-    return {"names": names, "status": profile.get("status")}
-
-
 class RegistryRepository:
-    def __init__(self, enterprises_table, name_index_table):
+    def __init__(self, enterprises_table, name_index_table, page_items: int | None = None):
+        """`page_items`: a Limit on the name index's pages (None: DynamoDB's 1 MB pages; the emulator
+        serialises each item slowly, so a test walking thousands of entries sets one)."""
         self.table = enterprises_table
         self.names = name_index_table
+        self.page_items = page_items
 
     def _batch_get(self, codes: list[str]) -> list[dict]:
         return [from_item(i) for i in batch_get(self.table, [{"code": c} for c in codes])]
@@ -122,18 +119,17 @@ class RegistryRepository:
         exact: dict[tuple[str, str], set[str]] = {}      # ("ADD"|"DELETE", normalised name) → codes
         with self.names.batch_writer(overwrite_by_pkeys=["token", "code"]) as batch:
             for code, state in changed.items():
-                before = marks[code]["names"] if code in marks else []
-                old, new = names_tokens(before), names_tokens(state["names"])
+                gained, lost, named, unnamed = index_delta(marks[code]["names"] if code in marks else [],
+                                                           state["names"])
                 entry = to_item({"code": code, "name": state["names"][0], "former": state["names"][1:] or None,
                                  "status": state["status"]})
-                for token in sorted(new):
+                for token in sorted(names_tokens(state["names"])):
                     batch.put_item(Item={**entry, "token": token})
-                for token in sorted(old - new):
+                for token in sorted(lost):
                     batch.delete_item(Key={"token": token, "code": code})
-                counts.update(new - old)
-                counts.subtract(old - new)
-                was, now = {normalize_name(n) for n in before}, {normalize_name(n) for n in state["names"]}
-                for op, names in (("DELETE", was - now), ("ADD", now - was)):
+                counts.update(gained)
+                counts.subtract(lost)
+                for op, names in (("DELETE", unnamed), ("ADD", named)):
                     for n in names:
                         exact.setdefault((op, n), set()).add(code)
         for token, delta in sorted(counts.items()):
@@ -162,11 +158,10 @@ class RegistryRepository:
     def name_page(self, token: str, after: dict | None) -> tuple[list[dict], dict | None]:
         """One page (≤ 1 MB, no Limit) of the entries of `token`, in code order, after `after` (a key at
         AUX: from the start)."""
-        kwargs = {"KeyConditionExpression": Key("token").eq(token) & Key("code").gt(AUX)}
-        if after and after["code"] != AUX:
-            kwargs["ExclusiveStartKey"] = after
-        resp = self.names.query(**kwargs)
-        return [from_item(i) for i in resp["Items"]], resp.get("LastEvaluatedKey")
+        limit = {"Limit": self.page_items} if self.page_items else {}
+        items, last = query_page(self.names, after if after and after["code"] != AUX else None,
+                                 KeyConditionExpression=Key("token").eq(token) & Key("code").gt(AUX), **limit)
+        return [from_item(i) for i in items], last
 
 
 def _strip(item: dict) -> dict:

@@ -30,6 +30,21 @@ def names_tokens(names: Iterable[str]) -> set[str]:
     return {t for n in names for t in name_tokens(n)}
 
 
+def indexed_state(profile: Mapping[str, Any]) -> dict:
+    """What the index holds of a profile: its names (current first, former after, no repeats) and status."""
+    names = list(dict.fromkeys(n for n in [profile["name"], *(profile.get("former_names") or [])] if n))
+    return {"names": names, "status": profile.get("status")}
+
+
+def index_delta(before: Iterable[str], after: Iterable[str]) -> tuple[set[str], set[str], set[str], set[str]]:
+    """From the names an enterprise was indexed under to its names now: the tokens it gains and loses
+    (its count +1 / -1 each) and the normalised full names it gains and loses (its exact-name keys)."""
+    before, after = list(before), list(after)
+    old, new = names_tokens(before), names_tokens(after)
+    was, now = {normalize_name(n) for n in before}, {normalize_name(n) for n in after}
+    return new - old, old - new, now - was, was - now
+
+
 def rarest(tokens: Iterable[str], counts: Mapping[str, int]) -> str:
     """The token with the fewest indexed names (a token without a count is rare: 0); ties by Unicode order."""
     return min(tokens, key=lambda t: (counts.get(t, 0), t))
