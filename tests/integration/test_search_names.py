@@ -48,7 +48,14 @@ def test_full_name_is_answered_by_its_exact_key_and_ranks_first(client, login, s
     assert dict(seen) == {"BatchGetItem name_index": 1}         # counts and the exact key: one read
     assert counts["公司"] == counts["鑫源"] == 4
 
+    # 300 more names share the query's bigrams 广元, 元鑫, 商贸, 有限, 公司… but not 鑫源/源商: the search
+    # reads the rarest bigram's entries (源商: 4), not the smallest in Unicode order's (元鑫: 304)
+    stack.registry_repo.index_names([{"code": f"X{i:05d}", "name": f"广元鑫{i:03d}商贸有限公司"} for i in range(300)])
+    read = []
+    stack.aws.resource("dynamodb").meta.client.meta.events.register(
+        "after-call.dynamodb.Query", lambda parsed, **_: read.append(parsed.get("Count", 0)))
     page = _search(client, "广元鑫源商贸 有限公司")                # spaces do not matter
+    assert read[0] == 4, read          # the index page (then one Query per result shown)
     assert [i["code"] for i in page["items"]] == [parties[2]["uscc"], parties[1]["uscc"], parties[0]["uscc"]]
     assert page["next_cursor"] is None
     # a page of one: the exact name alone, then the rest in rank order, none twice
