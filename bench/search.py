@@ -202,11 +202,11 @@ class MemoryIndex:
                 return False
 
             def put_item(self, Item):
-                table.requests["BatchWriteItem/25"] += 1
+                table.requests["batch-written items (25 a request)"] += 1
                 table._put(Item)
 
             def delete_item(self, Key):
-                table.requests["BatchWriteItem/25"] += 1
+                table.requests["batch-written items (25 a request)"] += 1
                 table._delete(Key)
         return Writer()
 
