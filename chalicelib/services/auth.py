@@ -62,6 +62,8 @@ class AuthService:
                 {"field": f, "code": "REQUIRED"} for f in ("username", "password")
                 if not isinstance(body.get(f), str) or not body.get(f)])
         username = canonical_username(username)
+        if not username:     # blanks only: no account's name, and no audit actor (an index key)
+            raise BadRequest("请填写用户名和密码", details=[{"field": "username", "code": "REQUIRED"}])
         who = Principal(username=username[:128], role="unknown")
         key = f"login#{username[:128]}"     # Cognito's usernames are ≤ 128 characters
         if not self.throttle.admit(key, MAX_FAILURES, WINDOW_SECONDS):   # counted before Cognito is asked

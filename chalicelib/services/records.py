@@ -10,7 +10,7 @@ from chalicelib.models.principal import Principal
 from chalicelib.models.record import Record, RecordVersion
 from chalicelib.services.forward import retract
 
-STATES = ("accepted", "published", "archived", "withdrawn")
+STATES = ("accepted", "published", "archived", "withdrawn", "repaired")
 BY_DEPARTMENT = pagination.Shape({"pk", "sk", "department", "received_at"})
 
 

@@ -43,6 +43,7 @@ COLUMNS = (
     Column("published_late", "逾期公示", "count"),
     Column("pending_overdue", "待关联超期", "count"),
     Column("push_overdue", "逾期未报送", "flag"),
+    Column("objections_overdue", "异议/修复逾期未答复", "count"),
     Column("name_conflicts", "名称冲突", "count"),
     Column("last_submission", "最近报送", "time"),
 )
@@ -100,7 +101,7 @@ class ReportService:
         depts = [d for d in self.directory.all() if not region or d.region == region]
         findings = self.counters.latest_deadlines(end.isoformat()) if depts else {}
         items = [self._row(d, start, end, findings.get(d.id, {})) for d in depts]
-        total = {k: sum(i[k] for i in items) for k in (*FIELDS, "pending_overdue", "push_overdue")}
+        total = {k: sum(i[k] for i in items) for k in (*FIELDS, "pending_overdue", "push_overdue", "objections_overdue")}
         total["rejection_rate"] = _rate(total["rejected"], total["submitted"])
         codes = Counter()
         for i in items:
@@ -136,6 +137,7 @@ class ReportService:
                 "top_rejection_codes": [[c, n] for c, n in codes.most_common(3)],
                 "pending_overdue": int(finding.get("pending_overdue", 0)),
                 "push_overdue": int(finding.get("push_overdue", 0)), "last_submission": last,
+                "objections_overdue": int(finding.get("objections_overdue", 0)),
                 "median_days_to_publication": _median(lags)}
 
 

@@ -69,13 +69,13 @@ class WatchlistService:
         return watchlist   # the secret is shown once, here
 
     def deliveries(self, principal: Principal, watchlist_id: str, limit: int, cursor: str | None) -> dict:
+        after = pagination.read(cursor, DELIVERIES, {"pk": f"WL#{watchlist_id}",     # before any read
+                                                     "sk": lambda sk: sk.startswith("D#")}).key
         wl = self.repo.get(watchlist_id)
         if wl is None:
             raise NotFound("关注名单不存在")
         if not principal.is_admin and wl["department"] != principal.department:
             raise Forbidden("只能查看本部门的关注名单")
-        after = pagination.read(cursor, DELIVERIES, {"pk": f"WL#{watchlist_id}",
-                                                     "sk": lambda sk: sk.startswith("D#")}).key
         items, last = self.repo.deliveries(watchlist_id, limit, after)
         for item in items:
             if "last_error" in item:

@@ -1,8 +1,9 @@
 """One cursor codec (issue 20): on every list that takes a cursor, a forged one — another department's,
 another watchlist's, another day's, another list's, outside the query's range, or not a cursor at all —
-is 400 BAD_CURSOR and never reaches DynamoDB as an ExclusiveStartKey, while a well-formed cursor of the
-same list does (so the check is the codec's, not an accident of the data). On AWS a start key outside
-the query is a ValidationException (a 500); moto lets it through, so the requests are watched here."""
+is 400 BAD_CURSOR before any DynamoDB read (the token check's aside), so it never reaches a Query as an
+ExclusiveStartKey, while a well-formed cursor of the same list does (so the check is the codec's, not an
+accident of the data). On AWS a start key outside the query is a ValidationException (a 500); moto lets
+it through, so the requests are watched here."""
 from __future__ import annotations
 
 import json
@@ -56,6 +57,15 @@ def routes(wl: str) -> dict:
                            [cur({"k": {"day": DAY, "sk": f"{AT}#r#0", "actor": "sup", "at": AT}}),  # another actor's
                             cur({"k": {"day": DAY, "sk": f"{AT}#r#0", "actor": "root", "at": "2004-01-01T00:00"}}),
                             cur({"k": {"day": DAY, "sk": f"{AT}#r#0", "target": "root", "at": AT}})]),
+        "objections": ("/v1/objections", "op-d12",
+                       cur({"id": "01J0", "inbox": "objection#d12", "filed_at": AT}),
+                       [cur({"id": "01J0", "inbox": "objection#d13", "filed_at": AT}),            # another department's
+                        cur({"id": "01J0", "inbox": "repair#d12", "filed_at": AT}),               # another kind's
+                        cur({"id": "01J0", "kind": "objection", "filed_at": AT})]),
+        "repairs (all departments)": ("/v1/repairs", "sup",
+                                      cur({"id": "01J0", "kind": "repair", "filed_at": AT}),
+                                      [cur({"id": "01J0", "kind": "objection", "filed_at": AT}),
+                                       cur({"id": "01J0", "inbox": "repair#d12", "filed_at": AT})]),
         "feed": ("/v1/public/changes", None,
                  cur({"d": DAY, "k": {"pk": f"CHANGES#{DAY}", "sk": f"{AT}#01J0#1#publish"}}),
                  [cur({"d": DAY, "k": {"pk": f"CHANGES#{YESTERDAY}", "sk": f"{AT}#01J0#1#publish"}}),
@@ -68,15 +78,23 @@ def routes(wl: str) -> dict:
     }
 
 
+READS = {"Query", "GetItem", "BatchGetItem"}
+reads: list[str] = []     # the DynamoDB reads made, by operation name
+
+
 @pytest.fixture
 def start_keys(stack):
     """The ExclusiveStartKey of every DynamoDB request made (watched on the app's clients)."""
     seen: list = []
+    reads.clear()
+    token_cutoffs = stack.settings.table("throttle")
 
     def watch(params, model, **_):
         body = json.loads(params.get("body") or b"{}")
         if "ExclusiveStartKey" in body:
             seen.append(body["ExclusiveStartKey"])
+        if model.name in READS and body.get("TableName") != token_cutoffs:   # the token check's read aside
+            reads.append(model.name)
 
     clients = {id(c): c for c in (stack.aws.client("dynamodb"), stack.aws.resource("dynamodb").meta.client)}.values()
     for c in clients:
@@ -101,10 +119,12 @@ def test_a_forged_cursor_is_bad_cursor_before_any_read_and_a_good_one_is_read(cl
     path, _, good, forged = routes(wl)[route]
     joiner = "&" if "?" in path else "?"
     for cursor in [*forged, *([ANOTHER_LIST] if route != "search" else []), *NOT_CURSORS]:
+        reads.clear()
         resp = client.http.get(f"{path}{joiner}cursor={cursor}", headers=headers)
         assert resp.status_code == 400, (route, cursor[:200], resp.body)
         assert resp.json_body["error"]["code"] == "BAD_CURSOR", resp.json_body
         assert start_keys == [], (route, start_keys)
+        assert reads == [], (route, reads)         # refused before any read
     if good is not None:
         resp = client.http.get(f"{path}{joiner}cursor={good}", headers=headers)
         assert resp.status_code == 200, resp.body

@@ -51,6 +51,7 @@ CELLS = st.one_of(st.none(), HEADERS, st.integers(), st.floats(allow_nan=True), 
 @example("*罚款金额（万元）(必填)*")
 @example(" cf_nr_fk ")
 @example("ＣＦ＿ＷＳＨ\u3000")
+@example("Straße [必填]")
 def test_the_one_normaliser_gives_what_the_catalog_gave_for_every_key(key):
     assert normalize_key(key) == old_catalog_normalize_key(key)
 
@@ -62,6 +63,7 @@ def test_the_one_normaliser_gives_what_the_catalog_gave_for_every_key(key):
 @example(1.5)
 @example(Decimal("1E+2"))
 @example(datetime(2026, 12, 7, 8, 0))
+@example("＊ Straße\n(必填)")
 def test_the_one_normaliser_gives_what_the_spreadsheet_reader_gave_for_every_cell(cell):
     assert normalize_key(cell) == old_spreadsheet_norm_key(cell)
 
