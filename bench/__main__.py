@@ -3,7 +3,7 @@
     .venv/bin/python -m bench                  # the full run (10k and 100k rows / stored records)
     .venv/bin/python -m bench --quick          # small sizes, a few minutes
     .venv/bin/python -m bench --only intake    # one section (intake, costs, coldstart, latency,
-                                               # public_reads, report_pdf);
+                                               # public_reads, report_pdf, search);
                                                # the others keep their last results in latest.json
     .venv/bin/python -m bench --only intake --parts e2e   # intake parts: reads, e2e, naive, formats
     .venv/bin/python -m bench --table          # print the table of latest.json again
@@ -11,7 +11,9 @@
 Sections: intake (measure 1, bench/intake.py), costs (measure 2, bench/costs.py), coldstart
 (measure 3, bench/coldstart.py), latency (measure 4, bench/latency.py), public_reads (requests of
 one scorecards read and KMS calls of a repeated `?attest=1`, bench/public_reads.py), report_pdf (time and
-size of the 企业信用信息报告 PDF of an enterprise with 100 records, bench/report_pdf.py). Nothing here asserts a
+size of the 企业信用信息报告 PDF of an enterprise with 100 records, bench/report_pdf.py), search (name
+search, today's algorithm vs the rarest bigram, in-process over 100k and 1M generated names,
+bench/search.py). Nothing here asserts a
 time; targets are reported as met or missed.
 """
 from __future__ import annotations
@@ -27,19 +29,22 @@ import time
 from bench.coldstart import HEAVY_LIBS
 from bench.common import RESULTS, log, set_env
 
-SECTIONS = ("intake", "costs", "coldstart", "latency", "public_reads", "report_pdf")
+SECTIONS = ("intake", "costs", "coldstart", "latency", "public_reads", "report_pdf", "search")
 FULL = {"intake": {"sizes": [10_000, 100_000], "repeat": 3, "pool_size": 1000},
         "costs": {"sizes": [10_000, 100_000], "due": 1000, "pool_size": 1000, "pages": 50},
         "coldstart": {"repeat": 11, "package": True}, "latency": {"requests_n": 1000},
-        "public_reads": {"pool_size": 50, "reads": 50, "repeat": 50}, "report_pdf": {"records": 100, "repeat": 5}}
+        "public_reads": {"pool_size": 50, "reads": 50, "repeat": 50}, "report_pdf": {"records": 100, "repeat": 5},
+        "search": {"sizes": [100_000, 1_000_000], "queries": 5000}}
 QUICK = {"intake": {"sizes": [1000, 2000], "repeat": 1, "pool_size": 100, "profile": False},
          "costs": {"sizes": [400, 1200], "due": 100, "pool_size": 100, "pages": 20},
          "coldstart": {"repeat": 3, "package": False}, "latency": {"requests_n": 200},
-         "public_reads": {"pool_size": 10, "reads": 10, "repeat": 10}, "report_pdf": {"records": 100, "repeat": 2}}
+         "public_reads": {"pool_size": 10, "reads": 10, "repeat": 10}, "report_pdf": {"records": 100, "repeat": 2},
+         "search": {"sizes": [20_000], "queries": 1000}}
 CMD = ".venv/bin/python -m bench"
 TARGET_READ_RATIO, TARGET_RSS_MB, TARGET_REQ_PER_RECORD, TARGET_PAGE, TARGET_COLD = 2.0, 512, 0.1, 2, 1.5
 TARGET_SCORECARDS_READ, TARGET_KMS_PER_VERSION = 1, 1
 TARGET_PDF_SECONDS, TARGET_PDF_KB = 1.0, 500
+TARGET_SEARCH_P99_ITEMS, TARGET_SEARCH_QUERIES, TARGET_SEARCH_FULL, TARGET_SEARCH_ZIHAO = 1000, 2, 0.99, 0.90
 
 
 def _k(n) -> str:
@@ -246,6 +251,42 @@ def rows_of(results: dict) -> list[tuple[str, str, str, str, str]]:
                     f"machine), < {TARGET_PDF_KB} KB",
                     _status(pdf["request_cpu"] < TARGET_PDF_SECONDS and pdf["kb"] < TARGET_PDF_KB),
                     f"{CMD} --only report_pdf"))
+    out += _search_rows(results.get("search"))
+    return out
+
+
+def _search_rows(search: dict | None) -> list[tuple[str, str, str, str, str]]:
+    """Name search: today's algorithm and the new one, per size (targets stated at 1M names)."""
+    out = []
+    for size, r in sorted((search or {}).get("sizes", {}).items(), key=lambda kv: int(kv[0])):
+        how = f".venv/bin/python -m bench.search {size} --queries {r['queries']}"
+        d, n, t, share = r["build"], r["new"], r["today"], r["first_page_share"]
+        at_1m = int(size) >= 1_000_000
+
+        def dist(x: dict) -> str:
+            return f"median {x['median']:g}, p95 {x['p95']:,}, p99 {x['p99']:,}, max {x['max']:,}"
+        out.append((f"search {_k(size)} names: index ({d['entries_per_name']} entries/name; largest partitions "
+                    + ", ".join(f"{tok} {pct}" for tok, pct in d["largest_partitions"].items()) + ")",
+                    f"built by RegistryRepository.index_names in {d['seconds']} s; "
+                    + ", ".join(f"{k} {v:,}" for k, v in sorted(d["requests"].items())), "", "", how))
+        out.append((f"search {_k(size)} names, today (smallest bigram, Limit 20): items read for a page of 20 "
+                    f"true matches ({r['queries']} queries)",
+                    f"{dist(t['fill_items'])}; requests {dist(t['fill_requests'])}; first page holds the wanted "
+                    f"enterprise: full {share['today']['full']:.1%}, near-full {share['today']['near-full']:.1%}, "
+                    f"字号 {share['today']['zihao']:.1%}, 字号+行业 {share['today']['zihao+industry']:.1%}",
+                    "", "", how))
+        items_ok = n["items"]["p99"] <= TARGET_SEARCH_P99_ITEMS and n["index_queries"]["max"] <= TARGET_SEARCH_QUERIES
+        share_ok = (share["new"]["full"] >= TARGET_SEARCH_FULL and share["new"]["zihao"] >= TARGET_SEARCH_ZIHAO)
+        out.append((f"search {_k(size)} names, new (rarest bigram, exact-name key, ≤ 2 pages of 1 MB): "
+                    f"first page ({r['queries']} queries)",
+                    f"items read {dist(n['items'])}; index Query pages {dist(n['index_queries'])}; all name-index "
+                    f"requests {dist(n['requests'])}; profile reads (results shown) {dist(n['profile_reads'])}; "
+                    f"first page holds the wanted enterprise: full {share['new']['full']:.1%}, near-full "
+                    f"{share['new']['near-full']:.1%}, 字号 {share['new']['zihao']:.1%}, 字号+行业 "
+                    f"{share['new']['zihao+industry']:.1%}",
+                    f"at 1M: p99 ≤ {TARGET_SEARCH_P99_ITEMS:,} items in ≤ {TARGET_SEARCH_QUERIES} Query pages; "
+                    f"full ≥ {TARGET_SEARCH_FULL:.0%}, 字号 ≥ {TARGET_SEARCH_ZIHAO:.0%}",
+                    _status(items_ok and share_ok) if at_1m else "", how))
     return out
 
 

@@ -322,14 +322,41 @@ class FakeRegistryRepository:
                 op()
 
     def index_names(self, profiles: list[dict]) -> None:
-        from chalicelib.domain.projection import search_entries
+        """Same items as the real index (entries, counts, exact names, marks), one code at a time."""
+        from chalicelib.dal.registry import AUX, EXACT_KEY, MARK_KEY
+        from chalicelib.domain.name_search import index_delta, indexed_state, names_tokens
         for p in profiles:
-            for entry in search_entries(p):
-                self.names.put(entry)
+            code, state = p["code"], indexed_state(p)
+            mark = self.names.get(token=MARK_KEY + code, code=AUX)
+            if mark and {"names": mark["names"], "status": mark.get("status")} == state:
+                continue
+            gained, lost, named, unnamed = index_delta(mark["names"] if mark else [], state["names"])
+            entry = to_item({"code": code, "name": state["names"][0], "former": state["names"][1:] or None,
+                             "status": state["status"]})
+            for token in names_tokens(state["names"]):
+                self.names.put({**entry, "token": token})
+            for token in lost:
+                self.names.delete(token=token, code=code)
+            for token, delta in [*((t, 1) for t in gained), *((t, -1) for t in lost)]:
+                self.names.add({"token": token, "code": AUX}, {"n": delta})
+            for name in named:
+                self.names.add({"token": EXACT_KEY + name, "code": AUX}, {"codes": {code}})
+            for name in unnamed:
+                item = self.names.get(token=EXACT_KEY + name, code=AUX) or {"token": EXACT_KEY + name, "code": AUX}
+                self.names.put({**item, "codes": set(item.get("codes") or ()) - {code}})
+            self.names.put(to_item({"token": MARK_KEY + code, "code": AUX, **state}))
 
-    def search_token(self, token: str, limit: int, after: dict | None) -> tuple[list[str], dict | None]:
-        items, last = self.names.query(token, limit=limit, after=after)
-        return [i["code"] for i in items], last
+    def name_keys(self, tokens: Iterable[str], name: str) -> tuple[dict[str, int], list[str]]:
+        from chalicelib.dal.registry import AUX, EXACT_KEY
+        counts = {t: int(i["n"]) for t in set(tokens) if (i := self.names.get(token=t, code=AUX))}
+        exact = self.names.get(token=EXACT_KEY + name, code=AUX) or {}
+        return counts, sorted(exact.get("codes") or [])
+
+    def name_page(self, token: str, after: dict | None) -> tuple[list[dict], dict | None]:
+        """Pages of 1,000 entries (the real one: 1 MB)."""
+        from chalicelib.dal.registry import AUX
+        return self.names.query(token, where=lambda code: code > AUX, limit=1000,
+                                after=after if after and after["code"] != AUX else None)
 
 
 class FakeNoticeRepository:

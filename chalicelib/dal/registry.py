@@ -1,25 +1,43 @@
-"""The enterprise registry: enterprise items, 注册号 alias items, and the name-search index."""
+"""The enterprise registry: enterprise items, 注册号 alias items, and the name-search index.
+
+The name index (table `name_index`, pk `token`, sk `code`; issue #22):
+- one entry per character bigram of an enterprise's current and former names,
+  `{token, code, name, former?, status?}` — the names ride on the entry, so a search matches on the
+  entries of one bigram without reading profiles;
+- per bigram a count item `{token, code: "#", n}`: how many enterprises' names hold it, kept at
+  indexing (+1/-1 as names come and go); a bigram without one is rare (0);
+- per normalised full name an exact-name item `{token: "==" + name, code: "#", codes}`: a full
+  name is answered by one read;
+- per enterprise a mark `{token: "##" + code, code: "#", names, status}`: what it is indexed
+  under. Entries are written only when that changes (a republished record with the same name and
+  status writes nothing; see index_names for the order of the writes).
+"""
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable
 
 from boto3.dynamodb.conditions import Key
 
 from chalicelib.dal.batch import Put, batch_get, put_all, query_page
 from chalicelib.dal.items import from_item, to_item
+from chalicelib.domain.name_search import START, index_delta, indexed_state, name_tokens, names_tokens
 from chalicelib.models.record import Enterprise
 
+__all__ = ["AUX", "RegistryRepository", "indexed_state", "name_tokens"]
 
-def name_tokens(name: str) -> set[str]:
-    """Character bigrams of a normalised name (the name-search index keys)."""
-    n = "".join(name.split()).upper()
-    return {n[i:i + 2] for i in range(len(n) - 1)} if len(n) > 1 else ({n} if n else set())
+AUX = START          # sort key of the index's own items (counts, exact names, marks): before every code
+EXACT_KEY = "=="     # token prefix of an exact-name item
+MARK_KEY = "##"      # token prefix of an enterprise's mark
 
 
 class RegistryRepository:
-    def __init__(self, enterprises_table, name_index_table):
+    def __init__(self, enterprises_table, name_index_table, page_items: int | None = None):
+        """`page_items`: a Limit on the name index's pages (None: DynamoDB's 1 MB pages; the emulator
+        serialises each item slowly, so a test walking thousands of entries sets one)."""
         self.table = enterprises_table
         self.names = name_index_table
+        self.page_items = page_items
 
     def _batch_get(self, codes: list[str]) -> list[dict]:
         return [from_item(i) for i in batch_get(self.table, [{"code": c} for c in codes])]
@@ -78,17 +96,72 @@ class RegistryRepository:
             groups.append(group + (also or {}).get(e.code, []))
         put_all(groups)
 
-    def index_names(self, profiles: list[dict]) -> None:
-        """Name-search tokens of enterprises that have a public profile (idempotent puts)."""
-        from chalicelib.domain.projection import search_entries
-        seen = {(e["token"], e["code"]): e for p in profiles for e in search_entries(p)}
-        with self.names.batch_writer(overwrite_by_pkeys=["token", "code"]) as batch:
-            for item in seen.values():
-                batch.put_item(Item=item)
+    # --- name index -------------------------------------------------------------------------
 
-    def search_token(self, token: str, limit: int, after: dict | None) -> tuple[list[str], dict | None]:
-        items, last = query_page(self.names, after, KeyConditionExpression=Key("token").eq(token), Limit=limit)
-        return [i["code"] for i in items], last
+    def index_names(self, profiles: list[dict]) -> None:
+        """Index the names of enterprises that have a public profile: only those whose names or status
+        differ from their mark. In this order, each step idempotent or harmless to repeat: the entries
+        (puts and deletes), the counts (one UpdateItem ADD per token whose count moves, summed over the
+        call) and exact-name items, then the marks. A crash before the marks are written makes the re-run
+        count those tokens again: a count may run high, never low (it only chooses which bigram to read;
+        a low one could send a search to a huge partition). No transactions: on the emulator each
+        transactional action copies the whole table."""
+        fresh = {p["code"]: indexed_state(p) for p in profiles}
+        if not fresh:
+            return
+        marks = {i["token"][len(MARK_KEY):]: from_item(i)
+                 for i in batch_get(self.names, [{"token": MARK_KEY + c, "code": AUX} for c in fresh])}
+        changed = {c: s for c, s in fresh.items()
+                   if not marks.get(c) or {"names": marks[c].get("names") or [], "status": marks[c].get("status")} != s}
+        if not changed:
+            return
+        counts: Counter = Counter()
+        exact: dict[tuple[str, str], set[str]] = {}      # ("ADD"|"DELETE", normalised name) → codes
+        with self.names.batch_writer(overwrite_by_pkeys=["token", "code"]) as batch:
+            for code, state in changed.items():
+                gained, lost, named, unnamed = index_delta(marks[code]["names"] if code in marks else [],
+                                                           state["names"])
+                entry = to_item({"code": code, "name": state["names"][0], "former": state["names"][1:] or None,
+                                 "status": state["status"]})
+                for token in sorted(names_tokens(state["names"])):
+                    batch.put_item(Item={**entry, "token": token})
+                for token in sorted(lost):
+                    batch.delete_item(Key={"token": token, "code": code})
+                counts.update(gained)
+                counts.subtract(lost)
+                for op, names in (("DELETE", unnamed), ("ADD", named)):
+                    for n in names:
+                        exact.setdefault((op, n), set()).add(code)
+        for token, delta in sorted(counts.items()):
+            if delta:
+                self.names.update_item(Key={"token": token, "code": AUX}, UpdateExpression="ADD n :d",
+                                       ExpressionAttributeValues={":d": delta})
+        for (op, name), codes in sorted(exact.items()):
+            self.names.update_item(Key={"token": EXACT_KEY + name, "code": AUX}, UpdateExpression=f"{op} codes :c",
+                                   ExpressionAttributeValues={":c": codes})
+        with self.names.batch_writer(overwrite_by_pkeys=["token", "code"]) as batch:
+            for code, state in changed.items():
+                batch.put_item(Item=to_item({"token": MARK_KEY + code, "code": AUX, **state}))
+
+    def name_keys(self, tokens: Iterable[str], name: str) -> tuple[dict[str, int], list[str]]:
+        """The counts of `tokens` and the codes whose current or former normalised name is `name`:
+        one BatchGetItem (up to 99 tokens)."""
+        keys = [{"token": t, "code": AUX} for t in sorted(set(tokens))] + [{"token": EXACT_KEY + name, "code": AUX}]
+        counts, codes = {}, []
+        for item in batch_get(self.names, keys):
+            if item["token"] == EXACT_KEY + name:
+                codes = sorted(item.get("codes") or [])
+            else:
+                counts[item["token"]] = int(item.get("n", 0))
+        return counts, codes
+
+    def name_page(self, token: str, after: dict | None) -> tuple[list[dict], dict | None]:
+        """One page (≤ 1 MB, no Limit) of the entries of `token`, in code order, after `after` (a key at
+        AUX: from the start)."""
+        limit = {"Limit": self.page_items} if self.page_items else {}
+        items, last = query_page(self.names, after if after and after["code"] != AUX else None,
+                                 KeyConditionExpression=Key("token").eq(token) & Key("code").gt(AUX), **limit)
+        return [from_item(i) for i in items], last
 
 
 def _strip(item: dict) -> dict:

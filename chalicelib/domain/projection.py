@@ -9,9 +9,9 @@ published version, its enterprise's public profile and the catalog, and nowhere 
   a day by `active_reasons`;
 - `Projection.feed_entry(at)` — the change feed entry of its publication, and `compacted`: what
   is left of an entry whose content is no longer public;
-- `search_entries(profile)` — the name-search index entries of an enterprise with a public profile
-  (an enterprise with no public record left has no profile: page, search and credit check 404),
-  `restrictions(items, day)` / `search_flags(items, day)` — the credit check's reasons and a search
+- an enterprise with no public record left has no profile (page, search and credit check 404);
+  the name-search index is kept by dal/registry.py from the profile (domain/name_search.py);
+- `restrictions(items, day)` / `search_flags(items, day)` — the credit check's reasons and a search
   result's `restricted`, `abnormal`, `records`, from the enterprise's stored public items.
 
 Rules (SPEC §5 masking):
@@ -157,14 +157,6 @@ def compacted(entry: Mapping[str, Any], current: Mapping[tuple[str, str], int]) 
 
 
 FEED_STUB = ("record_id", "op", "at", "sk")
-
-
-def search_entries(profile: Mapping[str, Any]) -> list[dict]:
-    """Name-search index entries of an enterprise with a public profile: one per bigram of its
-    current and former names (see dal.registry.name_tokens)."""
-    from chalicelib.dal.registry import name_tokens  # the tokenizer lives with the index
-    tokens = {t for n in [profile["name"], *(profile.get("former_names") or [])] for t in name_tokens(n)}
-    return [{"token": t, "code": profile["code"], "name": profile["name"]} for t in sorted(tokens)]
 
 
 def _kinds(value: Any) -> set[str]:

@@ -22,7 +22,8 @@ REPORT_PATH = "/v1/public/enterprises/"
 @api.route("/v1/public/enterprises")
 def search_enterprises(ctx):
     return Response(get_container().public.search(
-        ctx.query("q"), pagination.limit_of(ctx.query("limit")), ctx.query("cursor"), ctx.query("region")),
+        ctx.query("q"), pagination.limit_of(ctx.query("limit")), ctx.query("cursor"), ctx.query("region"),
+        ctx.query("status")),
         headers=PUBLIC_CACHE)
 
 

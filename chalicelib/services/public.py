@@ -7,12 +7,15 @@ from datetime import date
 
 from chalicelib import pagination
 from chalicelib.clock import now_iso, today
-from chalicelib.dal.registry import name_tokens
+from chalicelib.domain import name_search as ns
 from chalicelib.domain.identifiers import is_regno_format, is_uscc_format, normalize_code
 from chalicelib.domain.projection import restrictions, search_flags, served
 from chalicelib.errors import BadRequest, NotFound
 
 NAME_INDEX = pagination.Shape({"token", "code"})
+MAX_NAME_PAGES = 2          # index pages (≤ 1 MB each) read by one search request
+MAX_QUERY_CHARS = 100       # longer than any enterprise name
+STATUSES = ("存续", "在业", "吊销", "注销", "迁出")
 PROFILE_KEYS = ("code", "name", "uscc", "regno", "registered_elsewhere", "status", "former_names")
 
 
@@ -22,6 +25,11 @@ def _profile(p: dict) -> dict:
 
 def _looks_like_code(q: str) -> bool:
     return is_uscc_format(q) or is_regno_format(q)
+
+
+def _code_region(code: str) -> str | None:
+    """The region of an index entry, from its code (a USCC, else a 注册号)."""
+    return _region({"uscc": code} if is_uscc_format(code) else {"regno": code})
 
 
 def _region(profile: dict) -> str | None:
@@ -71,35 +79,72 @@ class PublicService:
         return {"enterprise": _profile(profile), "categories": categories,
                 "total": sum(len(v) for v in groups.values())}
 
-    def search(self, q: str | None, limit: int, cursor: str | None, region: str | None = None) -> dict:
-        """By code, or by part of the name; `region` (6-digit code) keeps the enterprises
-        registered there (applied to each page of the name index, so a page may hold fewer)."""
+    def search(self, q: str | None, limit: int, cursor: str | None, region: str | None = None,
+               status: str | None = None) -> dict:
+        """By code, or by part of the name (SPEC §6.3); `region` (6-digit code) keeps the enterprises
+        registered there, `status` those with that registry status (存续, 在业, 吊销, 注销, 迁出)."""
         q = (q or "").strip()
         if not q:
             raise BadRequest("请输入企业名称或统一社会信用代码", details=[{"field": "q", "code": "REQUIRED"}])
+        if len(q) > MAX_QUERY_CHARS:
+            raise BadRequest(f"查询内容不能超过 {MAX_QUERY_CHARS} 个字", details=[{"field": "q", "code": "TOO_LONG"}])
         if region and not (len(region) == 6 and region.isascii() and region.isdigit()):
             raise BadRequest("区域代码应为 6 位数字", details=[{"field": "region", "code": "BAD_REQUEST"}])
-        found = self._search(q, limit, cursor, today().isoformat())
-        if region:
-            found["items"] = [i for i in found["items"] if i["region"] == region]
-        return found
+        if status and status not in STATUSES:
+            raise BadRequest("登记状态应为 " + "、".join(STATUSES) + " 之一",
+                             details=[{"field": "status", "code": "BAD_REQUEST"}])
+        return self._search(q, limit, cursor, today().isoformat(), region or None, status or None)
 
-    def _search(self, q: str, limit: int, cursor: str | None, day: str) -> dict:
+    def _search(self, q: str, limit: int, cursor: str | None, day: str, region: str | None,
+                status: str | None) -> dict:
         code = normalize_code(q)
         if _looks_like_code(code):
             profile, copies = self.public.enterprise(code)
-            return {"items": [_search_item(profile, copies, day)] if profile else [], "next_cursor": None}
-        wanted = "".join(q.split()).upper()
+            item = _search_item(profile, copies, day) if profile else None
+            keep = item and (not region or item["region"] == region) and (not status or item["status"] == status)
+            return {"items": [item] if keep else [], "next_cursor": None}
+        wanted = ns.normalize_name(q)
         if len(wanted) < 2:
             raise BadRequest("名称关键词至少两个字", details=[{"field": "q", "code": "TOO_SHORT"}])
-        token = sorted(name_tokens(wanted))[0]
-        after = pagination.read(cursor, NAME_INDEX, {"token": token}).key
-        codes, last = self.registry.search_token(token, limit, after)
-        profiles = self.public.profiles(codes)
-        matches = [c for c in codes if (p := profiles.get(c))
-                   and any(wanted in "".join(n.split()).upper() for n in [p["name"], *(p.get("former_names") or [])])]
-        items = [_search_item(*self.public.enterprise(c), day) for c in matches]   # one Query each
+        tokens = ns.name_tokens(wanted)
+        after = pagination.read(cursor, NAME_INDEX, {"token": lambda t: t in tokens}).key
+        exact: list[str] = []
+        if after is None:     # first page: the exact-name key and the counts in one read
+            counts, exact = self.registry.name_keys(tokens, wanted)
+            token = ns.rarest(tokens, counts)
+            exact = [c for c in exact if not region or _code_region(c) == region][:limit]
+        else:
+            token = after["token"]
+        found, last = self._walk(token, after, wanted, limit - len(exact), region, status)
+        ranked = sorted(found, key=lambda e: (ns.rank(ns.entry_names(e), wanted), len(e["name"]), e["name"], e["code"]))
+        items = []
+        for c in [*exact, *(e["code"] for e in ranked)]:
+            profile, copies = self.public.enterprise(c)      # only for the results shown: one Query each
+            if profile and (not status or profile.get("status") == status or c not in exact):
+                items.append(_search_item(profile, copies, day))
         return {"items": items, "next_cursor": pagination.encode(last)}
+
+    def _walk(self, token: str, after: dict | None, wanted: str, room: int, region: str | None,
+              status: str | None) -> tuple[list[dict], dict | None]:
+        """Up to `room` entries of `token` that match (the exact names excepted: the first page shows
+        them from their key), from at most MAX_NAME_PAGES pages; the key to resume exactly after them."""
+        found: list[dict] = []
+        if room <= 0:        # the exact names filled the page: the rest from the partition's start
+            return found, after or {"token": token, "code": ns.START}
+        for _ in range(MAX_NAME_PAGES):
+            entries, last = self.registry.name_page(token, after)
+            for n, e in enumerate(entries):
+                if (ns.rank(ns.entry_names(e), wanted) in (ns.PREFIX, ns.CONTAINS)
+                        and (not region or _code_region(e["code"]) == region)
+                        and (not status or e.get("status") == status)):
+                    found.append(e)
+                    if len(found) == room:
+                        more = n + 1 < len(entries) or last is not None
+                        return found, {"token": token, "code": e["code"]} if more else None
+            if last is None:
+                return found, None
+            after = last
+        return found, after
 
     def credit_check(self, code: str, as_of: date | None = None) -> dict:
         """联合惩戒: restricted while on either list (not removed) or under an active ban."""

@@ -50,9 +50,29 @@ def test_notices_commit_with_their_enterprise_and_list_newest_first(repos, regis
     assert notices.since("d13", None, 10, None) == ([], None)
 
 
-def test_name_tokens_page_through_every_code(registry):
-    registry.index_names([{"code": f"USCC-{n}", "name": f"广元示例{n}号公司"} for n in range(1, 6)])
-    pages = drain(lambda limit, after: registry.search_token("广元", limit, after), 2)
-    codes = [c for p in pages for c in p]
-    assert sorted(codes) == codes == [f"USCC-{n}" for n in range(1, 6)]
-    assert registry.search_token("无关", 10, None) == ([], None)
+def test_name_entries_page_through_every_code_and_carry_the_names(registry):
+    registry.index_names([{"code": f"USCC-{n}", "name": f"广元示例{n}号公司", "status": "存续"} for n in range(1, 6)])
+    pages, after = [], None
+    while True:
+        items, after = registry.name_page("广元", after)
+        pages.append(items)
+        if not after:
+            break
+    assert [(e["code"], e["name"], e["status"]) for p in pages for e in p] == [
+        (f"USCC-{n}", f"广元示例{n}号公司", "存续") for n in range(1, 6)]
+    assert registry.name_page("无关", None) == ([], None)
+
+
+def test_name_counts_and_exact_keys_follow_renames(registry):
+    registry.index_names([{"code": "USCC-1", "name": "甲乙公司"}, {"code": "USCC-2", "name": "丙乙公司"}])
+    assert registry.name_keys(["乙公", "甲乙", "丙乙", "无关"], "甲乙公司") == ({"乙公": 2, "甲乙": 1, "丙乙": 1}, ["USCC-1"])
+    registry.index_names([{"code": "USCC-1", "name": "丁戊公司", "former_names": ["甲乙公司"]}])
+    registry.index_names([{"code": "USCC-1", "name": "丁戊公司", "former_names": ["甲乙公司"]}])   # unchanged
+    assert registry.name_keys(["乙公", "丁戊", "甲乙"], "甲乙公司") == ({"乙公": 2, "丁戊": 1, "甲乙": 1}, ["USCC-1"])
+    registry.index_names([{"code": "USCC-1", "name": "丁戊公司"}])       # the former name dropped
+    assert registry.name_keys(["乙公", "丁戊", "甲乙"], "甲乙公司") == ({"乙公": 1, "丁戊": 1, "甲乙": 0}, [])
+    assert registry.name_keys([], "丁戊公司")[1] == ["USCC-1"]
+    items, _ = registry.name_page("甲乙", None)
+    assert items == []
+    (entry,) = registry.name_page("丁戊", None)[0]
+    assert (entry["code"], entry["name"], entry.get("former")) == ("USCC-1", "丁戊公司", None)

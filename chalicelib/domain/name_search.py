@@ -1,0 +1,65 @@
+"""Name search, the pure part: how a name is normalised and cut into index tokens, which index
+entries a query matches, and how results rank (SPEC §6.3; issue #22).
+
+The index (dal/registry.py) holds one entry per character bigram of an enterprise's current and
+former names, each entry carrying those names, so a query is answered from the entries of ONE
+bigram — the query's rarest, by the token counts kept at indexing — without reading profiles.
+"""
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+EXACT, PREFIX, CONTAINS = 0, 1, 2
+START = "#"     # the index's sort key for its own items, before every code: a cursor at START is the partition's start
+
+
+def normalize_name(name: str) -> str:
+    """NFKC (full-width letters, digits and brackets as their ASCII forms), no whitespace, upper case."""
+    return "".join(unicodedata.normalize("NFKC", name or "").split()).upper()
+
+
+def name_tokens(name: str) -> set[str]:
+    """Character bigrams of a normalised name (the name-search index keys); a 1-character name is its own token."""
+    n = normalize_name(name)
+    return {n[i:i + 2] for i in range(len(n) - 1)} if len(n) > 1 else ({n} if n else set())
+
+
+def names_tokens(names: Iterable[str]) -> set[str]:
+    return {t for n in names for t in name_tokens(n)}
+
+
+def indexed_state(profile: Mapping[str, Any]) -> dict:
+    """What the index holds of a profile: its names (current first, former after, no repeats) and status."""
+    names = list(dict.fromkeys(n for n in [profile["name"], *(profile.get("former_names") or [])] if n))
+    return {"names": names, "status": profile.get("status")}
+
+
+def index_delta(before: Iterable[str], after: Iterable[str]) -> tuple[set[str], set[str], set[str], set[str]]:
+    """From the names an enterprise was indexed under to its names now: the tokens it gains and loses
+    (its count +1 / -1 each) and the normalised full names it gains and loses (its exact-name keys)."""
+    before, after = list(before), list(after)
+    old, new = names_tokens(before), names_tokens(after)
+    was, now = {normalize_name(n) for n in before}, {normalize_name(n) for n in after}
+    return new - old, old - new, now - was, was - now
+
+
+def rarest(tokens: Iterable[str], counts: Mapping[str, int]) -> str:
+    """The token with the fewest indexed names (a token without a count is rare: 0); ties by Unicode order."""
+    return min(tokens, key=lambda t: (counts.get(t, 0), t))
+
+
+def entry_names(entry: Mapping[str, Any]) -> list[str]:
+    """The names an index entry carries: the current name, then the former ones."""
+    return [entry["name"], *(entry.get("former") or [])]
+
+
+def rank(names: Iterable[str], wanted: str) -> int | None:
+    """EXACT, PREFIX or CONTAINS for the best of `names` against the normalised query; None: no match."""
+    best = None
+    for n in map(normalize_name, names):
+        r = EXACT if n == wanted else PREFIX if n.startswith(wanted) else CONTAINS if wanted in n else None
+        if r is not None and (best is None or r < best):
+            best = r
+    return best
