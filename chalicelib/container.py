@@ -106,6 +106,12 @@ class Container:
         return DepartmentService(self.catalog, DepartmentRepository(self.aws.table("departments")))
 
     @cached_property
+    def preferences(self):
+        from chalicelib.dal.preferences import PreferencesStore
+        from chalicelib.services.preferences import PreferencesService
+        return PreferencesService(self.catalog, PreferencesStore(self.aws.table("departments")), self.departments)
+
+    @cached_property
     def calendar(self):
         from chalicelib.services.admin import CalendarService
         return CalendarService(self.calendar_repo)

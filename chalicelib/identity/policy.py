@@ -40,6 +40,8 @@ ROUTES: dict[tuple[str, str], Rule] = {
     ("PUT", "/v1/records/{record_id}"): Rule(roles=DEPT, audit="records.modify"),
     ("DELETE", "/v1/records/{record_id}"): Rule(roles=DEPT, audit="records.withdraw"),
     ("POST", "/v1/records/{record_id}/withdraw"): Rule(roles=DEPT, audit="records.withdraw"),
+    ("GET", "/v1/preferences"): Rule(roles=SUBMITTERS),
+    ("PUT", "/v1/preferences"): Rule(roles=SUBMITTERS, audit="preferences.update"),
     ("POST", "/v1/uploads"): Rule(roles=SUBMITTERS, audit="uploads.create"),
     ("GET", "/v1/uploads/{upload_id}"): Rule(roles=SUBMITTERS, audit="uploads.read"),
     ("GET", "/v1/public/enterprises"): Rule(roles=PUBLIC),
