@@ -130,7 +130,13 @@ class Container:
         return SubmissionService(self.catalog, self.record_repo, self.registry_repo, self.calendar_repo,
                                  self.counter_repo, self.registry, self.departments,
                                  lambda records, stamp, day, op: retract(self.public_repo, self.change_log, records,
-                                                                         stamp, day, op))
+                                                                         stamp, day, op), self.rejections)
+
+    @cached_property
+    def rejections(self):
+        from chalicelib.dal.rejections import RejectionRepository
+        from chalicelib.services.rejections import RejectionService
+        return RejectionService(RejectionRepository(self.aws.table("rejections")), self.catalog)
 
     @cached_property
     def records(self):
@@ -212,7 +218,7 @@ class Container:
     @cached_property
     def reports(self):
         from chalicelib.services.reports import ReportService
-        return ReportService(self.departments, self.counter_repo)
+        return ReportService(self.departments, self.counter_repo, self.rejections.open_stats)
 
     @cached_property
     def feed(self):

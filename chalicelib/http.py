@@ -132,6 +132,14 @@ def json_object(raw: bytes | None) -> dict:
 MAX_PARAM_BYTES = 1024     # a path or query value: DynamoDB keys hold at most 1024 (sort) / 2048 (partition) bytes
 
 
+def reason_of(body: dict, message: str, limit: int = 500) -> str:
+    """The body's non-blank `reason` (withdraw, reinstate, dismiss), trimmed and cut to `limit`."""
+    reason = body.get("reason")
+    if not isinstance(reason, str) or not reason.strip():
+        raise BadRequest(message, details=[{"field": "reason", "code": "REQUIRED"}])
+    return reason.strip()[:limit]
+
+
 def check_params(path_params: dict | None, query_params) -> None:
     """Every path and query value (the cursor has its own bound) at most MAX_PARAM_BYTES of UTF-8: a
     longer one is no id, code, name or date of the platform, and would be a ValidationException of

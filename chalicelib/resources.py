@@ -63,6 +63,9 @@ TABLES: list[TableDef] = [
         Index(name="by_public_until", hash_key="public_state", range_key="publish_until"),
         Index(name="by_deadline", hash_key="deadline_state", range_key="publish_deadline"),
         Index(name="by_pending", hash_key="pending_code", range_key="received_at"),
+        # The records list's search (sparse: records only): 文号 prefix, party name prefix.
+        Index(name="by_source_ref", hash_key="department", range_key="ref_key"),
+        Index(name="by_name", hash_key="department", range_key="name_key"),
     ]),
     # (The records table also holds one identity item per (department, category, source_ref),
     # pk "ID#…", so that a batch of 1000 finds its existing records with BatchGetItem.)
@@ -77,6 +80,12 @@ TABLES: list[TableDef] = [
     TableDef(name="name_index", hash_key="token", range_key="code"),
     # Public copies only (masked, published, not archived/withdrawn): what public routes read.
     TableDef(name="public", hash_key="code", range_key="sk"),
+    # Rejections (回退, SPEC §5.1), id = rejection_id, and one ref item per (department, category,
+    # source_ref) holding its open rejections ("REF#…"); closed ones expire 180 days later (TTL).
+    TableDef(name="rejections", hash_key="id", ttl_attribute="expires_at", indexes=[
+        Index(name="by_department", hash_key="department", range_key="last_seen"),
+        Index(name="by_open", hash_key="open_department", range_key="first_seen"),
+    ]),
     TableDef(name="uploads", hash_key="upload_id", indexes=[
         Index(name="by_department", hash_key="department", range_key="created_at"),
     ]),

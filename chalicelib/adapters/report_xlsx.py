@@ -12,8 +12,8 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from chalicelib.adapters.text_cells import put
 from chalicelib.services.reports import COLUMNS, cell
 
-WIDTHS = {"text": 26, "count": 10, "rate": 10, "codes": 36, "flag": 12, "time": 20}
-FORMATS = {"count": "0", "rate": "0.0%"}
+WIDTHS = {"text": 26, "count": 10, "rate": 10, "codes": 36, "flag": 12, "time": 20, "days": 12}
+FORMATS = {"count": "0", "rate": "0.0%", "days": "0"}
 HEADER_ROW = 4
 
 

@@ -77,6 +77,12 @@ class CounterRepository:
         item = self.table.get_item(Key={"pk": "DEADLINES", "sk": day}).get("Item")
         return from_item(item["rows"]) if item else {}
 
+    def first_deadlines_day(self) -> str | None:
+        """The day the first `deadlines` findings were stored for (when the platform started)."""
+        resp = self.table.query(KeyConditionExpression=Key("pk").eq("DEADLINES"), Limit=1,
+                                ProjectionExpression="sk")
+        return resp["Items"][0]["sk"] if resp["Items"] else None
+
     def latest_deadlines(self, day: str) -> dict[str, dict]:
         """The newest deadlines findings on or before `day`."""
         resp = self.table.query(KeyConditionExpression=Key("pk").eq("DEADLINES") & Key("sk").lte(day),

@@ -26,7 +26,8 @@ from chalicelib.dal.items import from_item, to_item
 from chalicelib.models.record import Record, RecordVersion
 
 INDEX_ATTRS = ("forward_due", "changed_at", "public_state", "publish_until", "deadline_state",
-               "pending_code")
+               "pending_code", "ref_key", "name_key")
+SEARCH_KEY_CHARS = 300     # ref_key/name_key: what the list's prefix search compares (an index key ≤ 1 KB)
 
 # Partitions holding the pending markers. What N buys: write headroom — one partition takes about
 # 1000 WCU/s, i.e. ~500 marker puts/s inside transactions (2 WCU each), so N partitions take ~500·N
@@ -60,6 +61,10 @@ def record_item(record: Record) -> dict:
         item["public_state"] = "published"
     if record.deadline_open() and record.publish_deadline:
         item["deadline_state"] = "open"
+    if record.source_ref:                         # the records list's search (by_source_ref, by_name)
+        item["ref_key"] = record.source_ref[:SEARCH_KEY_CHARS]
+    if record.name:
+        item["name_key"] = record.name[:SEARCH_KEY_CHARS]
     if record.match == "pending":
         item["pending_code"] = record.enterprise_code
         if record.state != "withdrawn":
@@ -151,11 +156,40 @@ class RecordRepository:
     def by_department(self, department: str, limit: int, after: dict | None, *, category: str | None = None,
                       state: str | None = None) -> tuple[list[Record], dict | None]:
         """A department's records, newest first; category/state narrow the page (a filter on the index)."""
-        kwargs = {"IndexName": "by_department", "KeyConditionExpression": Key("department").eq(department),
-                  "ScanIndexForward": False, "Limit": limit}
-        wanted = [Attr(name).eq(value) for name, value in (("category", category), ("state", state)) if value]
+        return self.search(department, limit, after, category=category, state=state)
+
+    def search(self, department: str, limit: int, after: dict | None, *, ref: str | None = None,
+               code: str | None = None, name: str | None = None, start: str | None = None, end: str | None = None,
+               category: str | None = None, state: str | None = None) -> tuple[list[Record], dict | None]:
+        """A department's records found through an index (never a scan): the enterprise's partition
+        for `code`, `by_source_ref` for a 文号 prefix, `by_name` for a name prefix, else
+        `by_department` (newest first) over the received dates start..end; the other criteria
+        narrow the page (a filter on what the index read)."""
+        received = Key("received_at")
+        if code:
+            kwargs = {"KeyConditionExpression": Key("pk").eq(code) & Key("sk").begins_with("R#")}
+        elif ref:
+            kwargs = {"IndexName": "by_source_ref",
+                      "KeyConditionExpression": Key("department").eq(department) & Key("ref_key").begins_with(ref)}
+        elif name:
+            kwargs = {"IndexName": "by_name",
+                      "KeyConditionExpression": Key("department").eq(department) & Key("name_key").begins_with(name)}
+        else:
+            cond = Key("department").eq(department)
+            if start or end:
+                cond = cond & received.between(start or "0", f"{end}T~" if end else "~")
+            kwargs = {"IndexName": "by_department", "KeyConditionExpression": cond, "ScanIndexForward": False}
+        wanted = [Attr(n).eq(v) for n, v in (("category", category), ("state", state)) if v]
+        if code:
+            wanted.append(Attr("department").eq(department))
+            wanted += [Attr(n).begins_with(v) for n, v in (("ref_key", ref), ("name_key", name)) if v]
+        elif ref and name:
+            wanted.append(Attr("name_key").begins_with(name))
+        if (code or ref or name) and (start or end):
+            wanted.append(Attr("received_at").between(start or "0", f"{end}T~" if end else "~"))
         if wanted:
             kwargs["FilterExpression"] = functools.reduce(operator.and_, wanted)
+        kwargs["Limit"] = limit
         if after:
             kwargs["ExclusiveStartKey"] = after
         resp = self.table.query(**kwargs)

@@ -68,7 +68,11 @@ class UploadRepository:
         except self.table.meta.client.exceptions.TransactionCanceledException:
             return False
 
-    def list_for_department(self, department: str, limit: int = 50) -> list[Upload]:
-        resp = self.table.query(IndexName="by_department", KeyConditionExpression=Key(
-            "department").eq(department), ScanIndexForward=False, Limit=limit)
-        return [Upload.model_validate(from_item(i)) for i in resp["Items"]]
+    def by_department(self, department: str, limit: int, after: dict | None) -> tuple[list[Upload], dict | None]:
+        """One page of a department's uploads, newest first."""
+        kwargs = {"IndexName": "by_department", "KeyConditionExpression": Key("department").eq(department),
+                  "ScanIndexForward": False, "Limit": limit}
+        if after:
+            kwargs["ExclusiveStartKey"] = after
+        resp = self.table.query(**kwargs)
+        return [Upload.model_validate(from_item(i)) for i in resp["Items"]], resp.get("LastEvaluatedKey")

@@ -25,6 +25,7 @@ class Upload(BaseModel):
     rows_total: int | None = None
     rows_done: int = 0
     accepted: int = 0
+    unchanged: int = 0              # identical resends (SPEC §5.1): rows in = accepted + unchanged + rejected
     rejected: int = 0
     next_row: int = 0               # checkpoint: data rows already applied (resume point)
     chunks: int = 0                 # feedback chunks written so far
@@ -38,4 +39,4 @@ class Upload(BaseModel):
     def public_view(self) -> dict:
         return self.model_dump(include={
             "upload_id", "category", "filename", "format", "state", "rows_total", "rows_done",
-            "accepted", "rejected", "error", "notes", "created_at", "finished_at"})
+            "accepted", "unchanged", "rejected", "error", "notes", "created_at", "finished_at"})

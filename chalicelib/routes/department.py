@@ -1,4 +1,4 @@
-"""部门用户: login, the catalog and templates, records, uploads, 信息共享, watchlists, notices."""
+"""部门用户: login, the catalog and templates, records, uploads, 回退 inbox, 信息共享, watchlists, notices."""
 from __future__ import annotations
 
 from chalice import Blueprint, Response
@@ -40,11 +40,15 @@ def submit_records(ctx):
     body = ctx.json()
     records = body.get("records")
     department = require_department(ctx.principal, body.get("department"))
+    from chalicelib.services.rejections import check_channel
     from chalicelib.services.submissions import check_batch  # validation stack only where needed
     check_batch(records)
+    channel = check_channel(body.get("channel"))
     ctx.target = f"{department}/{body.get('category')}"
-    out = get_container().submissions.submit(ctx.principal, department, body.get("category"), records)
-    ctx.audit_details = {"accepted": len(out.accepted), "rejected": len(out.rejected)}
+    out = get_container().submissions.submit(ctx.principal, department, body.get("category"), records,
+                                             channel=channel)
+    ctx.audit_details = {"accepted": len(out.accepted), "unchanged": len(out.unchanged),
+                         "rejected": len(out.rejected)}
     return out.as_response()
 
 
@@ -52,7 +56,8 @@ def submit_records(ctx):
 def list_records(ctx):
     return get_container().records.list(
         ctx.principal, ctx.query("department"), ctx.query("category"), ctx.query("state"),
-        pagination.limit_of(ctx.query("limit")), ctx.query("cursor"))
+        pagination.limit_of(ctx.query("limit")), ctx.query("cursor"),
+        {k: ctx.query(k) for k in ("ref", "code", "name", "from", "to")})
 
 
 @api.route("/v1/records/{record_id}")
@@ -90,6 +95,37 @@ def put_preferences(ctx):
 def withdraw_record(ctx, record_id):
     ctx.target = record_id
     return get_container().records.withdraw(ctx.principal, record_id, ctx.json())
+
+
+@api.route("/v1/records/{record_id}/reinstate", methods=["POST"])
+def reinstate_record(ctx, record_id):
+    ctx.target = record_id
+    return get_container().records.reinstate(ctx.principal, record_id, ctx.json())
+
+
+@api.route("/v1/rejections")
+def list_rejections(ctx):
+    return get_container().rejections.list(
+        ctx.principal, ctx.query("department"), ctx.query("state"), ctx.query("category"), ctx.query("code"),
+        ctx.query("upload_id"), pagination.limit_of(ctx.query("limit")), ctx.query("cursor"))
+
+
+@api.route("/v1/rejections/{rejection_id}")
+def get_rejection(ctx, rejection_id):
+    ctx.target = rejection_id
+    return get_container().rejections.get(ctx.principal, rejection_id)
+
+
+@api.route("/v1/rejections/{rejection_id}/dismiss", methods=["POST"])
+def dismiss_rejection(ctx, rejection_id):
+    ctx.target = rejection_id
+    return get_container().rejections.dismiss(ctx.principal, rejection_id, ctx.json())
+
+
+@api.route("/v1/uploads")
+def list_uploads(ctx):
+    return get_container().upload_service.list(ctx.principal, ctx.query("department"),
+                                               pagination.limit_of(ctx.query("limit")), ctx.query("cursor"))
 
 
 @api.route("/v1/uploads", methods=["POST"])

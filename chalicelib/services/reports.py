@@ -3,7 +3,11 @@
 COLUMNS is the one definition of the report's table: the page (its JSON carries `columns` and
 each row's `cells`) and the xlsx (adapters/report_xlsx.py) are both built from it, so they show
 the same rows under the same labels. A department with nothing submitted in the period shows
-"—" / "无数据", not a 0.0 % rejection rate.
+"—" / "无数据", not a 0.0 % rejection rate (`rejection_rate` is null).
+
+Counting per SPEC §5.1: submitted = accepted + rejected; identical resends are `unchanged` (in
+neither); a rejection seen again is not counted again. `rejections_open` and
+`oldest_open_rejection_days` are the 回退 inbox as it stands when the report is made.
 """
 from __future__ import annotations
 
@@ -16,7 +20,7 @@ from chalicelib.clock import now_iso, today
 from chalicelib.domain.messages import code_name
 from chalicelib.errors import BadRequest
 
-FIELDS = ("submitted", "accepted", "rejected", "late", "published_on_time", "published_late", "name_conflicts")
+FIELDS = ("submitted", "accepted", "unchanged", "rejected", "late", "published_on_time", "published_late", "name_conflicts")
 MAX_DAYS = 366 * 3
 CITY_REGION = "510800"          # 市级部门
 REGIONS = {CITY_REGION: "市级部门", **COUNTY_REGIONS}
@@ -35,6 +39,7 @@ COLUMNS = (
     Column("name", "部门", "text"),
     Column("submitted", "报送条数", "count"),
     Column("accepted", "通过", "count"),
+    Column("unchanged", "重复报送（未变）", "count"),
     Column("rejected", "回退", "count"),
     Column("rejection_rate", "回退率", "rate"),
     Column("top_rejection_codes", "主要回退原因", "codes"),
@@ -43,6 +48,8 @@ COLUMNS = (
     Column("published_late", "逾期公示", "count"),
     Column("pending_overdue", "待关联超期", "count"),
     Column("push_overdue", "逾期未报送", "flag"),
+    Column("rejections_open", "待处理回退", "count"),
+    Column("oldest_open_rejection_days", "最久未处理回退（天）", "days"),
     Column("name_conflicts", "名称冲突", "count"),
     Column("last_submission", "最近报送", "time"),
 )
@@ -63,6 +70,8 @@ def cell(column: Column, row: dict):
     idle = not row.get("submitted")
     if column.kind == "count":
         return int(value or 0)
+    if column.kind == "days":
+        return NONE if value is None else int(value)
     if column.kind == "rate":
         return NONE if idle or value is None else value
     if column.kind == "codes":
@@ -84,9 +93,10 @@ def cell_text(column: Column, row: dict) -> str:
 
 
 class ReportService:
-    def __init__(self, directory, counters):
+    def __init__(self, directory, counters, open_rejections):
         self.directory = directory   # DepartmentService: every department, county ones included
         self.counters = counters
+        self.open_rejections = open_rejections   # department → (open rejections, oldest one's first_seen)
 
     def departments(self, start: date | None, end: date | None, region: str | None = None) -> dict:
         end = end or today()
@@ -100,7 +110,9 @@ class ReportService:
         depts = [d for d in self.directory.all() if not region or d.region == region]
         findings = self.counters.latest_deadlines(end.isoformat()) if depts else {}
         items = [self._row(d, start, end, findings.get(d.id, {})) for d in depts]
-        total = {k: sum(i[k] for i in items) for k in (*FIELDS, "pending_overdue", "push_overdue")}
+        total = {k: sum(i[k] for i in items) for k in (*FIELDS, "pending_overdue", "push_overdue", "rejections_open")}
+        total["oldest_open_rejection_days"] = max((i["oldest_open_rejection_days"] for i in items
+                                                   if i["oldest_open_rejection_days"] is not None), default=None)
         total["rejection_rate"] = _rate(total["rejected"], total["submitted"])
         codes = Counter()
         for i in items:
@@ -130,17 +142,21 @@ class ReportService:
             if day.get("last_submission"):
                 last = max(last or "", day["last_submission"])
         sums["late"] += self.counters.late(dept.id, start.isoformat(), end.isoformat())   # (+ older buckets' late)
+        n_open, oldest = self.open_rejections(dept.id)
         return {"department": dept.id, "name": dept.name, "region": dept.region,
                 **{k: sums[k] for k in FIELDS},
                 "rejection_rate": _rate(sums["rejected"], sums["submitted"]),
                 "top_rejection_codes": [[c, n] for c, n in codes.most_common(3)],
                 "pending_overdue": int(finding.get("pending_overdue", 0)),
                 "push_overdue": int(finding.get("push_overdue", 0)), "last_submission": last,
+                "rejections_open": n_open,
+                "oldest_open_rejection_days": (today() - date.fromisoformat(oldest[:10])).days if oldest else None,
                 "median_days_to_publication": _median(lags)}
 
 
-def _rate(part: int, whole: int) -> float:
-    return round(part / whole, 4) if whole else 0.0
+def _rate(part: int, whole: int) -> float | None:
+    """part / whole, null when nothing was submitted (SPEC §5.1)."""
+    return round(part / whole, 4) if whole else None
 
 
 def _median(histogram: Counter) -> float | None:

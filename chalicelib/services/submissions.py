@@ -3,7 +3,8 @@
 One batch costs a handful of DynamoDB requests whatever its size: batched reads of identities,
 existing records, registry entries and calendar overrides; transactional conditional writes of
 up to 100 items; one counter update (and one conditional put per `elsewhere` code new to the
-platform, which holds the name it is published under). Rows in = accepted + rejected, always.
+platform, which holds the name it is published under). Rows in = accepted + unchanged + rejected,
+always; every rejected row is kept as a rejection (services/rejections.py, SPEC §5.1).
 """
 from __future__ import annotations
 
@@ -24,19 +25,22 @@ from chalicelib.ids import new_ids
 from chalicelib.models.principal import Principal
 from chalicelib.models.record import Record, RecordVersion, identity_key
 from chalicelib.services.matching import Match, match
+from chalicelib.services.rejections import RejectedRow
 
 MAX_RECORDS = 1000
 
 
 @dataclass
 class Outcome:
-    accepted: list[dict] = field(default_factory=list)
+    accepted: list[dict] = field(default_factory=list)    # created a record or a new version
+    unchanged: list[dict] = field(default_factory=list)   # identical resends
     rejected: list[dict] = field(default_factory=list)
+    new_rejections: list[list[dict]] = field(default_factory=list)   # errors of rejections seen the first time
     records: list[Record] = field(default_factory=list)   # records written by this batch
     name_conflicts: int = 0                               # records this batch newly flagged name_conflict
 
     def as_response(self) -> dict:
-        return {"accepted": self.accepted, "rejected": self.rejected}
+        return {"accepted": self.accepted, "unchanged": self.unchanged, "rejected": self.rejected}
 
 
 _HASHED_JSON = json.JSONEncoder(sort_keys=True, ensure_ascii=False, default=str)
@@ -47,8 +51,12 @@ def content_hash(fields: dict, masked: list[str]) -> str:
     return hashlib.sha256(raw.encode()).hexdigest()
 
 
-def rejection(index: int, errors: list[FieldError]) -> dict:
-    return {"index": index, "errors": [e.model_dump() for e in errors]}
+def rejection(index: int, rejection_id: str | None, errors: list[FieldError]) -> dict:
+    return {"index": index, "rejection_id": rejection_id, "errors": [e.model_dump() for e in errors]}
+
+
+def unchanged(index: int, rec: Record) -> dict:
+    return {"index": index, "record_id": rec.record_id, "version": rec.version}
 
 
 def acceptance(index: int, rec: Record) -> dict:
@@ -58,8 +66,10 @@ def acceptance(index: int, rec: Record) -> dict:
 
 
 class SubmissionService:
-    def __init__(self, catalog, records, registry, calendar, counters, registrations, departments, retract):
+    def __init__(self, catalog, records, registry, calendar, counters, registrations, departments, retract,
+                 rejections):
         self.catalog = catalog
+        self.rejections = rejections         # RejectionService: the 回退 inbox (SPEC §5.1)
         self.records = records
         self.registry = registry
         self.calendar = calendar
@@ -82,11 +92,14 @@ class SubmissionService:
 
     def submit(self, principal: Principal, department: str, category_id: str, rows: list, *,
                upload_id: str | None = None, index_base: int = 0, expect: Record | None = None,
-               count: bool = True) -> Outcome:
+               count: bool = True, channel: str = "batch", row_numbers: list[int] | None = None,
+               refused: dict[int, list[FieldError]] | None = None) -> Outcome:
         """Validate, match and store `rows`; per-row results with index = index_base + position.
 
         `expect`: the record a PUT replaces — its identity (source_ref) may not change.
         `count=False`: the caller moves the report counters itself (uploads do, with their checkpoint).
+        `channel`, `row_numbers` (spreadsheet rows): where the rejections kept for rejected rows come
+        from. `refused`: rows the caller already rejected (an upload's repeated 编号), kept likewise.
         """
         category = self.category_for(department, category_id)
         day, stamp = today(), now_iso()
@@ -95,6 +108,7 @@ class SubmissionService:
             rows = [_numbers_as_text(raw, key_map, self._date_fields(category)) for raw in rows]
         checks = [validate_record(category, raw, day, key_map) for raw in rows]
         errors: dict[int, list[FieldError]] = {i: list(c.errors) for i, c in enumerate(checks) if not c.ok}
+        errors.update(refused or {})
         seen: set[str] = set()
         for i, c in enumerate(checks):
             ref = c.source_ref or c.regno or ""
@@ -128,13 +142,17 @@ class SubmissionService:
                 matches.update({i: match(category, checks[i], registry, held, publishable(checks[i]))
                                 for i, m in matches.items()
                                 if m.outcome == "elsewhere" and m.code in taken})
-        planned, kept = self._plan(principal, department, category, checks, matches, day, stamp, upload_id)
-        for i in [i for i, rec in kept.items() if rec.state == "withdrawn"]:
-            del kept[i]
+        planned, kept, withdrawn = self._plan(principal, department, category, checks, matches, day, stamp,
+                                              upload_id)
+        for i in withdrawn:   # a withdrawn record's identical resend is unchanged; a changed one is refused
             errors[i] = [FieldError(field=category.source_ref_field, code="WITHDRAWN",
-                                    message="该记录已撤销，不能再修改；如需公示请使用新的文号报送")]
+                                    message="该记录已撤销，不能以报送修改；如需恢复公示，请在记录详情中「恢复」"
+                                            "（POST /v1/records/{record_id}/reinstate），再修改",
+                                    suggestion=kept.pop(i).record_id)]
         lost = {id(c) for c in self.records.write([c for _, c in planned], extra=self._late_tally(department, day))}
         out = Outcome()
+        # (a row of this very upload that stored its record — a chunk applied again — stays accepted)
+        unchanged_ = {i for i, rec in kept.items() if not (upload_id and rec.upload_id == upload_id)}
         for i, change in planned:
             if id(change) in lost:
                 errors[i] = [FieldError(field=category.source_ref_field, code="VERSION_CONFLICT",
@@ -148,20 +166,28 @@ class SubmissionService:
                  and c.previous.state == "published" and c.record.state != "published"]
         if moved:   # tied to another enterprise: off the old one's side now (SPEC §5 moves)
             self.retract(moved, stamp, stamp[:10], "withdraw")
-        out.accepted = [acceptance(index_base + i, kept[i]) for i in sorted(kept)]
-        out.rejected = [rejection(index_base + i, errors[i]) for i in sorted(errors)]
+        out.accepted = [acceptance(index_base + i, kept[i]) for i in sorted(kept) if i not in unchanged_]
+        out.unchanged = [unchanged(index_base + i, kept[i]) for i in sorted(unchanged_)]
+        self.rejections.resolve(department, category.id, {r.source_ref: r.record_id for r in out.records})
+        recorded = self.rejections.record(department, category.id, channel, upload_id, [
+            RejectedRow(index=i, content=rows[i], errors=[e.model_dump() for e in errors[i]],
+                        source_ref=checks[i].source_ref or checks[i].regno or _raw_ref(rows[i], key_map, category),
+                        row=row_numbers[i] if row_numbers else index_base + i) for i in sorted(errors)])
+        out.new_rejections = recorded.new
+        out.rejected = [rejection(index_base + i, recorded.ids.get(i), errors[i]) for i in sorted(errors)]
         if category.id == "registration":
             # resends too, when the registry does not have them yet (a failed earlier apply)
             missing = [r for r in kept.values() if (r.uscc or r.regno) not in registry]
             if out.records or missing:
                 self.registrations.apply(out.records + [r for r in missing if r not in out.records], registry)
         if count:
-            self.counters.add(department, day.isoformat(), counter_deltas(out), stamp if out.accepted else None)
+            self.counters.add(department, day.isoformat(), counter_deltas(out), pushed(out, stamp))
         return out
 
     def _plan(self, principal, department, category, checks, matches, day, stamp, upload_id
-              ) -> tuple[list[tuple[int, Change]], dict[int, Record]]:
-        """The writes (new records, new versions) and the records kept as they are (resends)."""
+              ) -> tuple[list[tuple[int, Change]], dict[int, Record], list[int]]:
+        """The writes (new records, new versions), the records kept as they are (resends), and the
+        rows that would change a withdrawn record (refused WITHDRAWN, SPEC §5)."""
         identities = {i: identity_key(department, category.id, checks[i].source_ref or checks[i].regno or "")
                       for i in matches}
         found = self.records.identities(identities.values())
@@ -170,6 +196,7 @@ class SubmissionService:
         ids = iter(new_ids(len(matches)))
         planned: list[tuple[int, Change]] = []
         kept: dict[int, Record] = {}
+        withdrawn: list[int] = []
         for i, m in matches.items():
             c = checks[i]
             ident = found.get(identities[i])
@@ -178,6 +205,8 @@ class SubmissionService:
             newer_upload = bool(upload_id and prev is not None and prev.upload_id and prev.upload_id > upload_id)
             if prev is not None and (prev.content_hash == h or prev.state == "withdrawn" or newer_upload):
                 kept[i] = prev   # unchanged, withdrawn, or already replaced by a later upload (ULIDs sort by time)
+                if prev.state == "withdrawn" and prev.content_hash != h and not newer_upload:
+                    withdrawn.append(i)
                 continue
             d = c.decision_date
             dl = deadlines(d, cal) if d else None    # the calendar remembers its sums per date
@@ -188,7 +217,7 @@ class SubmissionService:
                                     masked_fields=rec.masked_fields, content_hash=h, by=principal.username,
                                     at=stamp, upload_id=upload_id)
             planned.append((i, Change(record=rec, previous=prev, version=version)))
-        return planned, kept
+        return planned, kept, withdrawn
 
     def _record(self, principal, department, category, c: RecordCheck, m: Match, prev: Record | None,
                 h: str, day: date, stamp: str, upload_id, dl: Deadlines | None, record_id: str) -> Record:
@@ -250,13 +279,31 @@ def _state_after_change(category, prev: Record | None, fields: dict, code: str, 
     return prev.state
 
 
-def counter_deltas(out: Outcome, extra_rejected: list[list[dict]] = ()) -> dict[str, int]:
-    """Report counter increments of one batch (rejections counted by their first error's code; 迟报 is
-    not among them: it is tallied with the records' creation, see CounterRepository.late_tally)."""
-    errors = [r["errors"] for r in out.rejected] + list(extra_rejected)
+def counter_deltas(out: Outcome) -> dict[str, int]:
+    """Report counter increments of one batch, counted per SPEC §5.1: submitted = accepted + rejected,
+    an identical resend `unchanged` (in neither), a rejection seen again not counted again
+    (rejections counted by their first error's code; 迟报 is not among them: it is tallied with the
+    records' creation, see CounterRepository.late_tally)."""
+    errors = out.new_rejections
     codes = Counter(e[0]["code"] for e in errors if e)
-    return {"submitted": len(out.accepted) + len(errors), "accepted": len(out.accepted), "rejected": len(errors),
+    return {"submitted": len(out.accepted) + len(errors), "accepted": len(out.accepted),
+            "unchanged": len(out.unchanged), "rejected": len(errors),
             "name_conflicts": out.name_conflicts, **{f"rej_{code}": n for code, n in codes.items()}}
+
+
+def pushed(out: Outcome, stamp: str) -> str | None:
+    """The time of a push (`last_submission`): a submission with rows accepted or unchanged."""
+    return stamp if out.accepted or out.unchanged else None
+
+
+def _raw_ref(raw, key_map, category) -> str | None:
+    """The source_ref as submitted in a row that failed its checks (for the rejection to resolve later)."""
+    if not isinstance(raw, dict):
+        return None
+    for k, v in raw.items():
+        if key_map.get(k, k) == category.source_ref_field and isinstance(v, (str, int)) and str(v).strip():
+            return str(v).strip()[:200]
+    return None
 
 
 def _numbers_as_text(raw, key_map, date_fields: set[str]):

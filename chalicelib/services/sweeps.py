@@ -82,11 +82,16 @@ class DeadlinesJob:
                 "push_overdue": sorted(push_overdue)}
 
     def _push_overdue(self, as_of: date, cal: WorkCalendar, every: int) -> list[str]:
-        overdue = []
+        """Batch pushers whose last push (or, never having pushed, their set-up: the catalog's
+        departments are set up when the platform's first `deadlines` ran) is more than `every`
+        working days before `as_of`."""
+        overdue, set_up = [], None
         for dept in self.catalog.departments.values():
             if dept.push_mode != "batch":
                 continue
             last = self.counters.last_submission(dept.id)
-            if last is None or cal.add_working_days(date.fromisoformat(last[:10]), every)[0] < as_of:
+            if last is None:   # never pushed: counted from when it was set up (SPEC §5.1)
+                last = set_up = set_up if set_up is not None else self.counters.first_deadlines_day() or as_of.isoformat()
+            if cal.add_working_days(date.fromisoformat(last[:10]), every)[0] < as_of:
                 overdue.append(dept.id)
         return overdue

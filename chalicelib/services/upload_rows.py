@@ -19,7 +19,7 @@ from chalicelib.domain.normalize import parse_date
 from chalicelib.domain.validation import FieldError
 from chalicelib.gcpause import PausedGC
 from chalicelib.models.principal import Principal
-from chalicelib.services.submissions import Outcome, counter_deltas
+from chalicelib.services.submissions import counter_deltas, pushed
 
 
 class CheckpointLost(RuntimeError):
@@ -108,29 +108,25 @@ class RowPipeline:
     def _apply(self, principal, hmap, header, chunk) -> None:
         """Submit one chunk; then move counters and the checkpoint together."""
         up, p = self.upload, self.p
-        fresh = [(n, cells) for n, cells, dup in chunk if not dup]
-        records = [self._record(cells) for _, cells in fresh]
-        out = p.submissions.submit(principal, up.department, up.category, records, upload_id=up.upload_id,
-                                   count=False) if records else None
-        duplicates = [(n, cells, [FieldError(
-            field=self.category.source_ref_field, code="DUPLICATE_IN_BATCH",
-            message="同一文件中该编号重复出现，仅第一次出现的行有效")]) for n, cells, dup in chunk if dup]
-        rejected = list(duplicates)
-        for r in out.rejected if out else []:
-            n, cells = fresh[r["index"]]
-            rejected.append((n, cells, [FieldError(**e) for e in r["errors"]]))
+        duplicate = [FieldError(field=self.category.source_ref_field, code="DUPLICATE_IN_BATCH",
+                                message="同一文件中该编号重复出现，仅第一次出现的行有效")]
+        out = p.submissions.submit(principal, up.department, up.category, [self._record(c) for _, c, _ in chunk],
+                                   upload_id=up.upload_id, count=False, channel="upload",
+                                   row_numbers=[n for n, _, _ in chunk],
+                                   refused={i: duplicate for i, (_, _, dup) in enumerate(chunk) if dup})
+        rejected = [(chunk[r["index"]][0], chunk[r["index"]][1], [FieldError(**e) for e in r["errors"]])
+                    for r in out.rejected]
         if rejected:
             body = json.dumps([[n, [_plain(c, i in self.date_cols) for i, c in enumerate(cells)], [e.model_dump() for e in errs]]
                                for n, cells, errs in sorted(rejected, key=lambda x: x[0])], ensure_ascii=False)
             p.s3.put_object(Bucket=p.bucket, Key=f"feedback/{up.upload_id}/chunk-{up.chunks:05d}.json",
                             Body=body.encode())
             up.chunks += 1
-        out = out or Outcome()
-        dup_errors = [[e.model_dump() for e in errs] for _, _, errs in duplicates]
-        counters = p.counters.update_op(up.department, today().isoformat(), counter_deltas(out, dup_errors),
-                                        now_iso() if out.accepted else None)
+        counters = p.counters.update_op(up.department, today().isoformat(), counter_deltas(out),
+                                        pushed(out, now_iso()))
         previous = up.next_row
         up.accepted += len(out.accepted)
+        up.unchanged += len(out.unchanged)
         up.rejected += len(rejected)
         up.next_row += len(chunk)
         up.rows_done = up.next_row

@@ -9,8 +9,10 @@ import uuid
 from ulid import ULID
 
 from chalicelib import metric_names as M
+from chalicelib import pagination
 from chalicelib.clock import now_iso
 from chalicelib.errors import BadRequest, Forbidden, NotFound
+from chalicelib.identity.policy import require_department
 from chalicelib.models.principal import Principal
 from chalicelib.models.upload import Upload, UploadError
 from chalicelib.observability import count, logger
@@ -29,6 +31,9 @@ def safe_filename(name) -> str:
                          details=[{"field": "filename", "code": "UNSUPPORTED_FORMAT",
                                    "accepted": [f".{f}" for f in FORMATS]}])
     return base
+
+
+BY_DEPARTMENT = pagination.Shape({"upload_id", "department", "created_at"})
 
 
 class UploadService:
@@ -55,6 +60,13 @@ class UploadService:
             Conditions=[["content-length-range", 1, self.max_bytes], {"key": key}])
         return {"upload_id": upload_id, "url": post["url"], "fields": post["fields"],
                 "max_bytes": self.max_bytes, "expires_in": self.expires}
+
+    def list(self, principal: Principal, department: str | None, limit: int, cursor: str | None) -> dict:
+        """The department's uploads, newest first, each with its counts (the upload history)."""
+        dept = require_department(principal, department)
+        pos = pagination.read(cursor, BY_DEPARTMENT, {"department": dept}).key
+        items, last = self.uploads.by_department(dept, limit, pos)
+        return {"items": [u.public_view() for u in items], "next_cursor": pagination.encode(last)}
 
     def status(self, principal: Principal, upload_id: str, presign) -> dict:
         upload = self.uploads.get(upload_id)

@@ -24,6 +24,7 @@ from tests.browser.test_pages import (
     penalty_for,
     portal_login,
     publish,
+    records_search_missing,
     submit,
     unique,
     xfail_if_missing,
@@ -289,8 +290,10 @@ def test_upload_history_shows_counts_first_errors_and_the_feedback_file(request,
 
 
 # --- records list search, withdraw text ---------------------------------------------------------
-def test_records_list_searches_on_the_server(live, page, shot):
+def test_records_list_searches_on_the_server(request, live, page, shot):
     ent = make_enterprise(live)
+    if records_search_missing(live, ent["uscc"]):
+        request.node.add_marker(pytest.mark.xfail(strict=False, reason="GET /v1/records ignores code: search not built yet"))
     mark = unique()
     a = submit(live, "op-d12", "admin_penalty", penalty_for(ent, CF_WSH=f"广环罚〔2026〕S{mark}1号"))
     submit(live, "op-d12", "admin_penalty", penalty_for(ent, CF_WSH=f"广环罚〔2026〕T{mark}2号"))

@@ -86,6 +86,12 @@ def xfail_if_missing(request, resp, what: str) -> None:
             strict=False, reason=f"{what} answers {resp.status_code}: route not built yet"))
 
 
+def records_search_missing(live, code: str) -> bool:
+    """True while GET /v1/records ignores its search parameters (the route of #23 not built yet)."""
+    items = live.api("GET", f"/v1/records?code={code}&limit=200", "op-d12").json().get("items", [])
+    return any(r.get("enterprise_code") not in (code, None) for r in items)
+
+
 def portal_login(pg, username: str, path: str = "/pages/portal.html") -> None:
     pg.goto(path)
     pg.get_by_label("用户名").fill(username)
@@ -307,7 +313,7 @@ def test_manual_entry_error_next_to_field_then_fix(live, page, phone, shot):
     shot(phone, "portal-entry-error-phone")
 
 
-def test_records_list_view_modify_and_withdraw(live, page, shot):
+def test_records_list_view_modify_and_withdraw(request, live, page, shot):
     ent = make_enterprise(live)
     record = penalty_for(ent)
     accepted = submit(live, "op-d12", "admin_penalty", record)
@@ -322,7 +328,11 @@ def test_records_list_view_modify_and_withdraw(live, page, shot):
     while row_link.count() == 0 and page.locator("#records-more").is_visible():
         page.locator("#records-more").click()
         expect(page.locator("#records-msg")).to_contain_text("已加载")
-    page.get_by_label("关键词（文号或企业名称）").fill(ent["name"])
+    # The search runs on the server (#23): the enterprise's code finds its one record.
+    if records_search_missing(live, ent["uscc"]):
+        request.node.add_marker(pytest.mark.xfail(strict=False, reason="GET /v1/records ignores code: search not built yet"))
+    page.get_by_label("企业统一社会信用代码或注册号").fill(ent["uscc"])
+    view.get_by_role("button", name="查询", exact=True).click()
     expect(page.locator("#records-table tbody tr")).to_have_count(1)
     shot(page, "portal-records-desktop")
     row_link.click()

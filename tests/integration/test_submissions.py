@@ -50,8 +50,9 @@ def test_identical_resend_makes_no_new_version_and_changed_content_does(client, 
     register(client, login)
     op = login("op-d12", "operator", "d12")
     first = submit(client, op, "admin_penalty", [sample_record("admin_penalty")]).json_body["accepted"][0]
-    again = submit(client, op, "admin_penalty", [sample_record("admin_penalty")]).json_body["accepted"][0]
-    assert (again["record_id"], again["version"]) == (first["record_id"], 1)
+    again = submit(client, op, "admin_penalty", [sample_record("admin_penalty")]).json_body
+    assert again["accepted"] == [] and again["unchanged"] == [                      # SPEC §5.1 `unchanged`
+        {"index": 0, "record_id": first["record_id"], "version": 1}]
     changed = submit(client, op, "admin_penalty", [sample_record("admin_penalty", CF_NR_FK="6")]).json_body
     assert (changed["accepted"][0]["record_id"], changed["accepted"][0]["version"]) == (first["record_id"], 2)
     full = client.http.get(f"/v1/records/{first['record_id']}", headers=op).json_body
@@ -137,7 +138,7 @@ def test_admin_submits_for_a_named_department_only(client, login):
     assert resp.status_code == 200
 
 
-def test_withdrawal_is_final_and_recorded(client, login):
+def test_withdrawal_is_recorded_and_undone_only_on_purpose(client, login):
     register(client, login)
     op = login("op-d12", "operator", "d12")
     acc = submit(client, op, "admin_penalty", [sample_record("admin_penalty")]).json_body["accepted"][0]
@@ -147,12 +148,31 @@ def test_withdrawal_is_final_and_recorded(client, login):
     assert resp.status_code == 200 and resp.json_body["state"] == "withdrawn"
     resp = client.http.put(url, headers=op, body=json.dumps(sample_record("admin_penalty", CF_NR_FK="7")))
     assert resp.status_code == 409 and resp.json_body["error"]["code"] == "WITHDRAWN"
+    # SPEC §5: a changed resend is refused WITHDRAWN, saying how to reinstate; an identical one is unchanged
     resend = submit(client, op, "admin_penalty", [sample_record("admin_penalty", CF_NR_FK="7")]).json_body
-    assert resend["rejected"][0]["errors"][0]["code"] == "WITHDRAWN"
+    error = resend["rejected"][0]["errors"][0]
+    assert error["code"] == "WITHDRAWN" and "恢复" in error["message"] and error["suggestion"] == acc["record_id"]
+    same = submit(client, op, "admin_penalty", [sample_record("admin_penalty")]).json_body
+    assert (same["accepted"], same["rejected"]) == ([], []) and same["unchanged"][0]["version"] == 2
     assert client.http.delete(url, headers=op, body=json.dumps({"reason": "again"})).status_code == 409
     full = client.http.get(url, headers=op).json_body
     assert full["state"] == "withdrawn" and full["withdrawn_reason"] == "文书撤销"
     assert full["versions"][-1]["op"] == "withdraw"
+    # reinstate: own department only, a reason, only a withdrawn record
+    other = login("op-d23", "operator", "d23")
+    assert client.http.post(url + "/reinstate", headers=other, body=json.dumps({"reason": "x"})).status_code == 403
+    assert client.http.post(url + "/reinstate", headers=op, body=json.dumps({})).status_code == 400
+    resp = client.http.post(url + "/reinstate", headers=op, body=json.dumps({"reason": "撤销有误"}))
+    assert resp.status_code == 200 and resp.json_body == {"record_id": acc["record_id"], "state": "accepted",
+                                                          "version": 3}
+    again = client.http.post(url + "/reinstate", headers=op, body=json.dumps({"reason": "撤销有误"}))
+    assert again.status_code == 409 and again.json_body["error"]["code"] == "NOT_WITHDRAWN"
+    full = client.http.get(url, headers=op).json_body
+    assert full["state"] == "accepted" and full["withdrawn_reason"] is None
+    assert (full["versions"][-1]["op"], full["versions"][-1]["reason"]) == ("reinstate", "撤销有误")
+    # the changed content is accepted now, as a new version
+    changed = submit(client, op, "admin_penalty", [sample_record("admin_penalty", CF_NR_FK="7")]).json_body
+    assert changed["accepted"][0]["version"] == 4
 
 
 def test_put_revalidates_and_keeps_the_identity(client, login):

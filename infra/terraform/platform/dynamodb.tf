@@ -14,7 +14,7 @@ locals {
       attributes = {
         pk = "S", sk = "S", record_id = "S", department = "S", received_at = "S", forward_due = "S",
         changed_at = "S", public_state = "S", publish_until = "S", deadline_state = "S",
-        publish_deadline = "S", pending_code = "S"
+        publish_deadline = "S", pending_code = "S", ref_key = "S", name_key = "S"
       }
       indexes = {
         by_record_id    = { hash_key = "record_id" }
@@ -23,6 +23,8 @@ locals {
         by_public_until = { hash_key = "public_state", range_key = "publish_until" }
         by_deadline     = { hash_key = "deadline_state", range_key = "publish_deadline" }
         by_pending      = { hash_key = "pending_code", range_key = "received_at" }
+        by_source_ref   = { hash_key = "department", range_key = "ref_key" }
+        by_name         = { hash_key = "department", range_key = "name_key" }
       }
     }
     # Every version of every record (修改留痕).
@@ -35,6 +37,16 @@ locals {
     name_index = { hash_key = "token", range_key = "code", attributes = { token = "S", code = "S" } }
     # Public copies only (masked, published, not archived/withdrawn).
     public = { hash_key = "code", range_key = "sk", attributes = { code = "S", sk = "S" } }
+    # Rejections (回退) and the ref items naming each identity's open ones; closed ones expire (TTL).
+    rejections = {
+      hash_key      = "id"
+      attributes    = { id = "S", department = "S", last_seen = "S", open_department = "S", first_seen = "S" }
+      ttl_attribute = "expires_at"
+      indexes = {
+        by_department = { hash_key = "department", range_key = "last_seen" }
+        by_open       = { hash_key = "open_department", range_key = "first_seen" }
+      }
+    }
     # Spreadsheet uploads and their progress.
     uploads = {
       hash_key   = "upload_id"

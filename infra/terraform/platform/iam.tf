@@ -8,15 +8,15 @@ locals {
     api = [
       "records", "versions", "enterprises", "notices", "name_index", "public", "uploads", "audit",
       "counters", "calendar", "departments", "jobs", "throttle", "idempotency", "watchlists",
-      "attestations",
+      "attestations", "rejections",
     ]
     upload_worker = [
       "records", "versions", "enterprises", "notices", "name_index", "public", "uploads", "audit",
-      "counters", "calendar", "departments", "idempotency",
+      "counters", "calendar", "departments", "idempotency", "rejections",
     ]
     job_runner = [
       "records", "versions", "enterprises", "name_index", "public", "uploads", "audit",
-      "counters", "calendar", "departments", "jobs", "idempotency", "watchlists",
+      "counters", "calendar", "departments", "jobs", "idempotency", "watchlists", "rejections",
     ]
   }
 
