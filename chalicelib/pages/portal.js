@@ -20,7 +20,7 @@
   /* The records list's filters → the query parameters of GET /v1/records (server-side search
    * through an index: 文号 prefix, enterprise code, name, received-date range). */
   var RECORD_FILTERS = {
-    "filter-category": "category", "filter-state": "state", "filter-ref": "source_ref",
+    "filter-category": "category", "filter-state": "state", "filter-ref": "ref",
     "filter-code": "code", "filter-name": "name", "filter-from": "from", "filter-to": "to"
   };
   var uploadRun = 0;     // increments per upload; an older poll loop stops
@@ -486,7 +486,7 @@
     saveDraftNow();
     QY.show("entry-result", "info", "正在提交…");
     try {
-      var out = await call("/v1/records", { method: "POST", body: withDept({ category: category, records: [values] }) });
+      var out = await call("/v1/records", { method: "POST", body: withDept({ category: category, channel: "form", records: [values] }) });
       if (out.rejected && out.rejected.length) {
         QY.hide("entry-result");
         entry.showErrors(out.rejected[0].errors);
@@ -773,6 +773,19 @@
         "撤销可以恢复：如系误撤，在本记录页点击“恢复”并填写原因，记录以新版本重新生效（重新公示）。" });
   }
 
+  /** Pages of `path` (a list with next_cursor) until `want` items or `maxPages` pages: a filter on an
+   * index may answer a page with fewer items, even none, and a cursor. */
+  async function collect(path, cursor, want, maxPages) {
+    var items = [], pages = 0;
+    do {
+      var page = await call(path + (cursor ? "&cursor=" + encodeURIComponent(cursor) : ""));
+      items = items.concat(page.items || []);
+      cursor = page.next_cursor || null;
+      pages++;
+    } while (cursor && items.length < want && pages < maxPages);
+    return { items: items, next_cursor: cursor };
+  }
+
   /* --- 回退 inbox ------------------------------------------------------------------------- */
   function rejStateBadge(state) {
     var s = REJ_STATES[state] || [state, "info"];
@@ -826,7 +839,7 @@
     QY.show("rejections-msg", "loading", "正在加载…");
     $("rejections-more").hidden = true;
     try {
-      var page = await call(rejQuery + (more ? "&cursor=" + encodeURIComponent(rejCursor) : ""));
+      var page = await collect(rejQuery, more ? rejCursor : null, 20, 10);
       if (seq !== rejSeq) return;
       rejItems = (more ? rejItems : []).concat(page.items || []);
       rejCursor = page.next_cursor || null;
@@ -880,7 +893,7 @@
       form.clearErrors();
       QY.show("fix-msg", "info", "正在提交…");
       try {
-        var out = await call("/v1/records", { method: "POST", body: withDept({ category: rej.category, records: [form.values()] }) });
+        var out = await call("/v1/records", { method: "POST", body: withDept({ category: rej.category, channel: "form", records: [form.values()] }) });
         if (out.rejected && out.rejected.length) {
           QY.hide("fix-msg");
           form.showErrors(out.rejected[0].errors, "仍未通过校验，共 " + out.rejected[0].errors.length + " 处需要修改：");
@@ -966,8 +979,8 @@
         loaded = true;
         QY.show(list, "loading", "正在加载…");
         try {
-          var page = await call("/v1/rejections?limit=5&upload_id=" + encodeURIComponent(u.upload_id) + deptQuery());
-          var items = page.items || [];
+          var page = await collect("/v1/rejections?limit=50&upload_id=" + encodeURIComponent(u.upload_id) + deptQuery(), null, 5, 10);
+          var items = page.items.slice(0, 5);
           QY.clear(list).className = "upload-errors";
           if (!items.length) { list.appendChild(el("p", { class: "muted" }, "这批的回退均已处理。")); return; }
           list.appendChild(el("ul", null, items.map(function (r) {

@@ -284,7 +284,8 @@ def test_upload_history_shows_counts_first_errors_and_the_feedback_file(request,
     shot(page, "loop-uploads-desktop")
     with page.expect_download() as info:
         card.get_by_role("button", name="下载回退文件（含错误原因）").click()
-    sheet = load_workbook(info.value.path(), read_only=True).worksheets[0]
+    with open(info.value.path(), "rb") as fh:
+        sheet = load_workbook(io.BytesIO(fh.read()), read_only=True).worksheets[0]
     header = next(sheet.iter_rows(values_only=True))
     assert list(header[:3]) == ["原行号", "错误原因", "修改建议"]
 
