@@ -106,6 +106,13 @@ class Container:
         return DepartmentService(self.catalog, DepartmentRepository(self.aws.table("departments")))
 
     @cached_property
+    def drilldown(self):
+        from chalicelib.dal.drilldown import DrillDownReader
+        from chalicelib.services.drilldown import DrillDownService
+        reader = DrillDownReader(self.aws.table("rejections"), self.aws.table("records"))
+        return DrillDownService(self.departments, reader, self.catalog)
+
+    @cached_property
     def preferences(self):
         from chalicelib.dal.preferences import PreferencesStore
         from chalicelib.services.preferences import PreferencesService

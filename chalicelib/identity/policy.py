@@ -63,6 +63,7 @@ ROUTES: dict[tuple[str, str], Rule] = {
     ("GET", "/v1/watchlists/{watchlist_id}/deliveries"): Rule(roles=SUBMITTERS),
     ("GET", "/v1/reports/departments"): Rule(roles=OVERSIGHT),
     ("GET", "/v1/reports/monthly"): Rule(roles=OVERSIGHT),
+    ("GET", "/v1/reports/departments/{department_id}"): Rule(roles=OVERSIGHT),
     ("POST", "/v1/admin/jobs/{job}"): Rule(roles=ADMIN, audit="jobs.run"),
     ("GET", "/v1/admin/departments/{department_id}"): Rule(roles=OVERSIGHT),
     ("PUT", "/v1/admin/departments/{department_id}"): Rule(roles=ADMIN, audit="departments.update"),

@@ -1,0 +1,44 @@
+"""The supervisor's drill-down into one department (督查, #23): its open rejections and its late
+records. Two Queries on indexes, never a scan: the rejections' sparse `by_open` index (only open
+ones carry `open_department`) and the records' `by_department` index over the received-date range
+(late ones kept by a filter)."""
+from __future__ import annotations
+
+from boto3.dynamodb.conditions import Attr, Key
+
+from chalicelib.dal.records import _record
+from chalicelib.dal.rejections import _rejection
+from chalicelib.models.record import Record
+from chalicelib.models.rejection import Rejection
+
+
+class DrillDownReader:
+    def __init__(self, rejections_table, records_table):
+        self.rejections = rejections_table
+        self.records = records_table
+
+    def _drain(self, table, cap: int, **kwargs) -> tuple[list[dict], bool]:
+        """Items of one Query, page after page, up to `cap`; (items, whether more were left)."""
+        items: list[dict] = []
+        while True:
+            resp = table.query(**kwargs)
+            items += resp["Items"]
+            if len(items) >= cap:
+                return items[:cap], len(items) > cap or "LastEvaluatedKey" in resp
+            if "LastEvaluatedKey" not in resp:
+                return items, False
+            kwargs["ExclusiveStartKey"] = resp["LastEvaluatedKey"]
+
+    def open_rejections(self, department: str, cap: int) -> tuple[list[Rejection], bool]:
+        """The department's open rejections, oldest first (at most `cap`)."""
+        items, more = self._drain(self.rejections, cap, IndexName="by_open",
+                                  KeyConditionExpression=Key("open_department").eq(department))
+        return [_rejection(i) for i in items], more
+
+    def late_records(self, department: str, start: str, end: str, cap: int) -> tuple[list[Record], bool]:
+        """Records received from `start` to `end` (YYYY-MM-DD, both included) that came late, newest first."""
+        items, more = self._drain(
+            self.records, cap, IndexName="by_department", ScanIndexForward=False,
+            KeyConditionExpression=Key("department").eq(department) & Key("received_at").between(start, end + "T~"),
+            FilterExpression=Attr("late").eq(True))
+        return [_record(i) for i in items], more
