@@ -320,3 +320,28 @@ def test_withdraw_form_says_how_to_undo_it(live, page):
     page.locator("#withdraw-button").click()
     expect(page.locator("#withdraw-hint")).to_contain_text("撤销可以恢复")
     expect(page.locator("#withdraw-hint")).to_contain_text("恢复")
+
+
+# --- 督查 drill-down -----------------------------------------------------------------------------
+def test_supervisor_clicks_a_department_and_sees_its_open_rejections_by_code_and_late_records(live, page, shot):
+    ent = make_enterprise(live)
+    late = submit(live, "op-d12", "admin_penalty", penalty_for(ent, CF_WSH=f"广环罚〔2026〕L{ent['suffix']}号"))
+    assert late["late"], late                          # the sample's decision date is long past
+    bad = penalty_for(ent, CF_WSH=f"广环罚〔2026〕C{ent['suffix']}号", CF_XDR_GSZC=None,
+                      CF_XDR_SHXYM=bad_check_char(ent["uscc"]))
+    live.api("POST", "/v1/records", "op-d12", json={"category": "admin_penalty", "records": [bad]})
+    portal_login(page, "supervisor", "/pages/supervisor.html")
+    page.get_by_label("起始日期（接收日期）").fill("2026-01-01")
+    page.get_by_label("截止日期").fill("2026-12-31")
+    page.get_by_role("button", name="查询", exact=True).click()
+    page.locator("#report tbody tr[data-department=d12] button.drill-open").click()
+    drill = page.locator("#drill")
+    expect(drill).to_be_focused()
+    expect(page.locator("#drill-title")).to_contain_text("市环保局（d12）")
+    expect(page.locator("#drill-codes")).to_contain_text("USCC_CHECKSUM")
+    expect(page.locator("#drill-rejections")).to_contain_text(bad["CF_WSH"])
+    expect(page.locator("#drill-late")).to_contain_text(late["source_ref"])
+    shot(page, "loop-supervisor-drill-desktop")
+    page.get_by_role("button", name="关闭详情").click()
+    expect(drill).to_be_hidden()
+    expect(page.locator("#report tbody tr[data-department=d12] button.drill-open")).to_be_focused()
