@@ -810,17 +810,18 @@
         ? el("a", { href: "#fix/" + encodeURIComponent(r.rejection_id), class: "button", dataset: { rejection: r.rejection_id } }, "修改并重新提交")
         : el("a", { href: "#fix/" + encodeURIComponent(r.rejection_id) }, "查看");
       body.appendChild(el("tr", { dataset: { rejection: r.rejection_id } },
-        el("td", null, rejLabel(r)),
-        el("td", null, categoryName(r.category)),
-        el("td", null, rejSource(r), r.upload_id ? el("div", { class: "small muted" }, "批次 " + r.upload_id) : null),
-        el("td", null, errorsText(r.errors, 2), el("div", { class: "small muted" }, (r.errors || []).map(function (e) { return e.code; }).join(" "))),
-        el("td", { class: "num" }, r.times_seen),
-        el("td", null, QY.fmtTime(r.last_seen)),
-        el("td", null, rejStateBadge(r.state),
+        el("td", { dataset: { label: "文号/编号" } }, rejLabel(r)),
+        el("td", { dataset: { label: "类别" } }, categoryName(r.category)),
+        el("td", { dataset: { label: "来源" } }, rejSource(r), r.upload_id ? el("div", { class: "small muted batch-id" }, "批次 " + r.upload_id) : null),
+        el("td", { dataset: { label: "错误原因" } }, errorsText(r.errors, 2), el("div", { class: "small muted" }, (r.errors || []).map(function (e) { return e.code; }).join(" "))),
+        el("td", { class: "num", dataset: { label: "次数" } }, r.times_seen),
+        el("td", { dataset: { label: "最近提交" } }, QY.fmtTime(r.last_seen)),
+        el("td", { dataset: { label: "状态" } }, rejStateBadge(r.state),
           r.record_id ? el("div", { class: "small" }, el("a", { href: "#record/" + encodeURIComponent(r.record_id) }, "已通过的记录")) : null),
         el("td", null, act)));
     });
     var more = rejCursor ? "（还有更多，可点击“加载更多”）" : "";
+    $("rejections-table").parentNode.hidden = !rejItems.length;
     if (!rejItems.length) QY.show("rejections-msg", "empty", $("rej-state").value === "open" ? "没有待处理的回退数据。" : "没有符合条件的回退数据。");
     else QY.show("rejections-msg", "info", "已加载 " + rejItems.length + " 条" + more + "。");
     $("rejections-more").hidden = !rejCursor;

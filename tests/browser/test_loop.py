@@ -9,6 +9,7 @@ go to tests/screenshots/ (loop-*.png).
 from __future__ import annotations
 
 import io
+import re
 
 import pytest
 import requests
@@ -215,9 +216,11 @@ def test_inbox_fix_resubmit_resolved(request, live, page, phone, shot):
     resolved.get_by_role("link", name="已通过的记录").click()
     expect(page.locator("#record-title")).to_contain_text(ref)
 
-    # The inbox on a phone: no sideways scroll of the page.
+    # The inbox on a phone (one open rejection as a card): no sideways scroll of the page.
+    bad2 = {**bad, "CF_WSH": f"广环罚〔2026〕P{ent['suffix']}号"}
+    live.api("POST", "/v1/records", "op-d12", json={"category": "admin_penalty", "records": [bad2]})
     portal_login(phone, "op-d12", "/pages/portal.html#rejections")
-    expect(phone.locator("#rejections-msg")).to_be_visible()
+    expect(phone.locator("#rejections-msg")).to_contain_text(re.compile("已加载|没有"))
     no_sideways_scroll(phone)
     shot(phone, "loop-inbox-phone")
 
