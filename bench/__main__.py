@@ -155,6 +155,12 @@ def rows_of(results: dict) -> list[tuple[str, str, str, str, str]]:
                         f"{b['per_record']:.3f}/record", f"≤ {TARGET_REQ_PER_RECORD}/record (batches of 1000)",
                         _status(max(a["per_record"], b["per_record"]) <= TARGET_REQ_PER_RECORD) if full else "–",
                         f"{CMD} --only costs"))
+        if "batch_rejections" in large:
+            a, b = small.get("batch_rejections", large["batch_rejections"]), large["batch_rejections"]
+            out.append((f"requests: JSON batch of {b['rows']} rows, {b['rejected']} rejected (kept in the 回退 inbox)",
+                        f"{a['dynamodb']} → {b['dynamodb']} ({label}) = {b['per_row']:.3f}/row",
+                        f"≤ {TARGET_REQ_PER_RECORD}/row", _status(max(a["per_row"], b["per_row"]) <= TARGET_REQ_PER_RECORD),
+                        f"{CMD} --only costs"))
         for key, what in (("page_uscc", "public enterprise page by USCC"), ("page_regno", "public enterprise page by 注册号"),
                           ("credit_check", "credit check")):
             a, b = small[key], large[key]

@@ -86,10 +86,26 @@ def _due_set(c, client, headers, pool, n: int, prefix: str, day, resend: bool = 
         if resp.status_code != 200 or resp.json_body["rejected"]:
             raise RuntimeError(f"POST /v1/records: {resp.status_code} {resp.body[:300]}")
         res[label] = {**calls, "accepted": len(resp.json_body["accepted"]),
-                      "per_record": _per(calls, len(resp.json_body["accepted"])), "seconds": round(t.seconds, 1)}
+                      "unchanged": len(resp.json_body["unchanged"]),
+                      "per_record": _per(calls, len(records)), "seconds": round(t.seconds, 1)}   # per row sent
     for job in ("deadlines", "forward", "open_data"):
         res[job] = _job(c, job, day)
     return res
+
+
+def _with_rejections(c, client, headers, pool, n: int, prefix: str) -> dict:
+    """A JSON batch of `n` rows of which a tenth are rejected (BAD_DATE), each kept in the 回退 inbox
+    (issue #23): its requests per row sent."""
+    records = penalty_records(n, pool, prefix=prefix, fine="0.5", decided="2026/10/20")
+    for r in records[::10]:
+        r["CF_JDRQ"] = "2026/02/30"
+    body = json.dumps({"category": "admin_penalty", "records": records}, ensure_ascii=False)
+    with Timer() as t, c._bench_counter.measure() as calls:
+        resp = client.http.post("/v1/records", headers=headers, body=body)
+    if resp.status_code != 200 or len(resp.json_body["rejected"]) != len(records[::10]):
+        raise RuntimeError(f"POST /v1/records: {resp.status_code} {resp.body[:300]}")
+    return {**calls, "rows": n, "rejected": len(resp.json_body["rejected"]), "per_row": _per(calls, n),
+            "seconds": round(t.seconds, 1)}
 
 
 def _per(calls: dict, n: int) -> float:
@@ -175,6 +191,7 @@ def run(sizes: list[int], due: int = 1000, pool_size: int = 1000, share_publishe
                 res: dict = {"stored_records": size, "background": bg}
                 log(f"costs: stage {stage}: due set of {due} through POST /v1/records")
                 res.update(_due_set(c, client, headers, pool, due, f"S{stage}-", base, resend=True))
+                res["batch_rejections"] = _with_rejections(c, client, headers, pool, due, f"X{stage}-")
                 for label, key in (("page_uscc", "uscc"), ("page_regno", "regno"), ("credit_check", "uscc")):
                     suffix = "/credit-check" if label == "credit_check" else ""
                     with counter.measure() as calls:

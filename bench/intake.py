@@ -269,7 +269,7 @@ def _bare_csv(path: Path) -> int:
 
 def _sink(path: Path, pool_size: int, profile: bool, fmt: str = "xlsx") -> dict:
     from chalicelib.catalog import load_catalog
-    from chalicelib.services.uploads import UploadProcessor
+    from chalicelib.services.upload_worker import UploadProcessor
 
     catalog = load_catalog()
     records, counters = SinkRecords(), SinkCounters()

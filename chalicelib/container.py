@@ -1,6 +1,9 @@
 """Composition root: builds the real adapters once per process and hands them to services.
 
-app.py asks this module for services; tests call `reset()` after changing the environment.
+The Lambda entry points ask `get_container()` for the process's one Container, built from the
+environment. Tests build their own: `Container(settings, record_repo=fake, ...)` — any cached
+dependency named as a keyword is used as given instead of being built (tests/fakes.py holds
+in-memory repositories), and `install()` makes a Container the process's one.
 """
 from __future__ import annotations
 
@@ -12,9 +15,14 @@ from chalicelib.config import Settings, get_settings
 
 
 class Container:
-    def __init__(self, settings: Settings):
+    def __init__(self, settings: Settings, *, aws: Aws | None = None, **overrides):
+        """`overrides`: name of a cached dependency (a `cached_property` below) → the object to use."""
+        unknown = sorted(k for k in overrides if not isinstance(getattr(type(self), k, None), cached_property))
+        if unknown:
+            raise TypeError(f"Container has no dependency named {', '.join(unknown)}")
         self.settings = settings
-        self.aws = Aws(settings)
+        self.aws = aws or Aws(settings)
+        self.__dict__.update(overrides)      # a cached_property reads the instance's value first
 
     @cached_property
     def health(self):
@@ -28,14 +36,14 @@ class Container:
 
     @cached_property
     def upload_service(self):
-        from chalicelib.services.uploads import UploadService
+        from chalicelib.services.upload_api import UploadService
         s = self.settings
         return UploadService(self.uploads, self.submissions, self.aws.client("s3"), s.bucket("uploads"),
                              s.upload_max_bytes, s.upload_url_expires)
 
     @cached_property
     def upload_processor(self):
-        from chalicelib.services.uploads import UploadProcessor
+        from chalicelib.services.upload_worker import UploadProcessor
         s = self.settings
         return UploadProcessor(self.uploads, self.submissions, self.catalog, self.aws.client("s3"),
                                s.bucket("uploads"), s.upload_max_bytes, s.upload_max_rows, self.counter_repo)
@@ -57,10 +65,14 @@ class Container:
         return ThrottleRepository(self.aws.table("throttle"))
 
     @cached_property
-    def audit(self):
+    def audit_repo(self):
         from chalicelib.dal.audit import AuditRepository
+        return AuditRepository(self.aws.table("audit"))
+
+    @cached_property
+    def audit(self):
         from chalicelib.services.audit import AuditService
-        return AuditService(AuditRepository(self.aws.table("audit")))
+        return AuditService(self.audit_repo)
 
     @cached_property
     def auth(self):
@@ -100,10 +112,14 @@ class Container:
         return CounterRepository(self.aws.table("counters"))
 
     @cached_property
-    def departments(self):
+    def department_repo(self):
         from chalicelib.dal.departments import DepartmentRepository
+        return DepartmentRepository(self.aws.table("departments"))
+
+    @cached_property
+    def departments(self):
         from chalicelib.services.admin import DepartmentService
-        return DepartmentService(self.catalog, DepartmentRepository(self.aws.table("departments")))
+        return DepartmentService(self.catalog, self.department_repo)
 
     @cached_property
     def drilldown(self):
@@ -124,11 +140,14 @@ class Container:
         return CalendarService(self.calendar_repo)
 
     @cached_property
-    def registry(self):
+    def notice_repo(self):
         from chalicelib.dal.notices import NoticeRepository
+        return NoticeRepository(self.aws.table("notices"))
+
+    @cached_property
+    def registry(self):
         from chalicelib.services.registry import RegistryService
-        return RegistryService(self.catalog, self.registry_repo, self.record_repo,
-                               NoticeRepository(self.aws.table("notices")))
+        return RegistryService(self.catalog, self.registry_repo, self.record_repo, self.notice_repo)
 
     @cached_property
     def submissions(self):
@@ -140,15 +159,24 @@ class Container:
                                                                          stamp, day, op), self.rejections)
 
     @cached_property
-    def rejections(self):
+    def rejection_repo(self):
         from chalicelib.dal.rejections import RejectionRepository
+        return RejectionRepository(self.aws.table("rejections"))
+
+    @cached_property
+    def rejections(self):
         from chalicelib.services.rejections import RejectionService
-        return RejectionService(RejectionRepository(self.aws.table("rejections")), self.catalog)
+        return RejectionService(self.rejection_repo, self.catalog)
 
     @cached_property
     def records(self):
         from chalicelib.services.records import RecordService
         return RecordService(self.record_repo, self.submissions, self.public_repo, self.change_log)
+
+    @cached_property
+    def open_data_index(self):
+        from chalicelib.dal.changes import OpenDataIndex
+        return OpenDataIndex(self.aws.table("jobs"))
 
     @cached_property
     def change_log(self):
@@ -162,9 +190,13 @@ class Container:
         return system_resolver
 
     @cached_property
+    def watchlist_repo(self):
+        from chalicelib.dal.watchlists import WatchlistRepository
+        return WatchlistRepository(self.aws.table("watchlists"))
+
+    @cached_property
     def watchlists(self):
         from chalicelib.adapters.callbacks import CallbackGuard, pinned_sender
-        from chalicelib.dal.watchlists import WatchlistRepository
         from chalicelib.services.watchlists import WatchlistService
         s, sqs = self.settings, self.aws.client("sqs")
 
@@ -173,15 +205,19 @@ class Container:
             sqs.send_message(QueueUrl=url, MessageBody=json.dumps(message, ensure_ascii=False))
         guard = CallbackGuard(lambda host, port: self.callback_resolver(host, port),
                               allow_private=s.callbacks_may_be_private)
-        return WatchlistService(WatchlistRepository(self.aws.table("watchlists")), self.public, guard,
+        return WatchlistService(self.watchlist_repo, self.public, guard,
                                 pinned_sender(), dead_letter)
 
     @cached_property
-    def attestation(self):
+    def attestation_cache(self):
         from chalicelib.dal.attestations import AttestationCache
+        return AttestationCache(self.aws.table("attestations"))
+
+    @cached_property
+    def attestation(self):
         from chalicelib.services.attestation import AttestationService
         return AttestationService(self.aws.client("kms"), self.settings.key_alias("attestation"),
-                                  self.public.credit_check, AttestationCache(self.aws.table("attestations")))
+                                  self.public.credit_check, self.attestation_cache)
 
     @cached_property
     def sharing(self):
@@ -205,22 +241,29 @@ class Container:
         return publicity.S3OutboxSender(self.aws.client("s3"), s.bucket("exchange"))
 
     @cached_property
-    def forward(self):
+    def job_state_repo(self):
         from chalicelib.dal.jobs import JobStateRepository
-        from chalicelib.services.forward import ForwardJob, dead_letter_sender
+        return JobStateRepository(self.aws.table("jobs"))
+
+    @cached_property
+    def forward_dead_letters(self):
+        from chalicelib.services.forward import dead_letter_sender
         s, sqs = self.settings, self.aws.client("sqs")
-        dlq = dead_letter_sender(sqs, lambda: sqs.get_queue_url(QueueName=s.queue("forward-dlq"))["QueueUrl"],
-                                 self.aws.client("s3"), s.bucket("exchange"))
+        return dead_letter_sender(sqs, lambda: sqs.get_queue_url(QueueName=s.queue("forward-dlq"))["QueueUrl"],
+                                  self.aws.client("s3"), s.bucket("exchange"))
+
+    @cached_property
+    def forward(self):
+        from chalicelib.services.forward import ForwardJob
         return ForwardJob(self.catalog, self.record_repo, self.registry_repo, self.public_repo, self.change_log,
-                          self.publicity_sender, JobStateRepository(self.aws.table("jobs")), dlq,
+                          self.publicity_sender, self.job_state_repo, self.forward_dead_letters,
                           self.counter_repo)
 
     @cached_property
     def open_data(self):
-        from chalicelib.dal.changes import OpenDataIndex
         from chalicelib.services.open_data import OpenDataJob
         return OpenDataJob(self.aws.client("s3"), self.settings.bucket("exchange"), self.change_log,
-                           OpenDataIndex(self.aws.table("jobs")))
+                           self.open_data_index)
 
     @cached_property
     def reports(self):
@@ -238,11 +281,14 @@ class Container:
         return Scorecards(self.reports, self.counter_repo)
 
     @cached_property
-    def monthly(self):
+    def monthly_store(self):
         from chalicelib.dal.monthly import MonthlyReportStore
+        return MonthlyReportStore(self.aws.client("s3"), self.settings.bucket("exchange"), self.aws.table("jobs"))
+
+    @cached_property
+    def monthly(self):
         from chalicelib.services.monthly import MonthlyReportJob
-        return MonthlyReportJob(self.reports, MonthlyReportStore(
-            self.aws.client("s3"), self.settings.bucket("exchange"), self.aws.table("jobs")))
+        return MonthlyReportJob(self.reports, self.monthly_store)
 
     def presign(self, key: str, bucket: str = "exchange", expires: int = 3600) -> str:
         return self.aws.client("s3").generate_presigned_url(
@@ -278,6 +324,13 @@ def get_container() -> Container:
     if _container is None:
         _container = Container(get_settings())
     return _container
+
+
+def install(c: Container) -> Container:
+    """Make `c` the process's Container (tests: one built from the emulator's settings)."""
+    global _container
+    _container = c
+    return c
 
 
 def reset() -> None:

@@ -43,21 +43,33 @@ def emulator():
 
 @pytest.fixture
 def stack(emulator):
-    """A fresh, fully provisioned backend; returns the app's container."""
+    """A fresh, fully provisioned backend; returns the app's container, built from the emulator's
+    Settings and installed as the process's one (what the routes and event functions use)."""
     import requests
 
     from chalicelib import container
-    from chalicelib.local.provision import provision
 
     requests.post(f"{emulator}/moto-api/reset", timeout=10)
-    container.reset()
-    env = provision(container.get_container().aws)
+    settings, env = emulator_settings()
+    # the environment too, for the tests that rebuild the process's Container from it (container.reset())
     os.environ.update(env)
-    container.reset()
-    yield container.get_container()
+    c = container.install(container.Container(settings))
+    yield c
     for key in env:
         os.environ.pop(key, None)
     container.reset()
+
+
+def emulator_settings():
+    """Every resource provisioned on the (reset) emulator: the Settings that find them, and the
+    environment variables provisioning returned."""
+    from chalicelib.aws import Aws
+    from chalicelib.config import settings_from_env
+    from chalicelib.local.provision import provision
+
+    base = settings_from_env()
+    env = provision(Aws(base))
+    return settings_from_env({**os.environ, **env}), env
 
 
 @pytest.fixture

@@ -15,6 +15,7 @@ from types import MappingProxyType
 from typing import Any
 
 from chalicelib.catalog.model import Category, Contact, Department, FieldDef, FieldType, TimeLimits
+from chalicelib.domain.normalize import normalize_key
 
 __all__ = [
     "Catalog", "Category", "Department", "FieldDef", "FieldType", "TimeLimits", "COUNTY_REGIONS",
@@ -28,20 +29,6 @@ COUNTY_REGIONS: Mapping[str, str] = MappingProxyType({
     "510802": "利州区", "510811": "昭化区", "510812": "朝天区", "510821": "旺苍县",
     "510822": "青川县", "510823": "剑阁县", "510824": "苍溪县",
 })
-
-
-_REQUIRED_MARKS = ("(必填)", "[必填]")
-
-
-def normalize_key(key: str) -> str:
-    """Loose form of a key/header: NFKC (half-width), no blanks, no required marks (`*`, `(必填)`),
-    case-folded — `*罚款金额(万元)`, `罚款金额（万元）` and ` cf_nr_fk ` reach the same field.
-    (The spreadsheet reader's `norm_key` applies the same rules to header cells.)"""
-    k = "".join(unicodedata.normalize("NFKC", key).split())
-    for mark in _REQUIRED_MARKS:
-        if k.endswith(mark):
-            k = k[: -len(mark)]
-    return k.strip("*").casefold()
 
 
 def build_key_map(category: Category) -> dict[str, str]:

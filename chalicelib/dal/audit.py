@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from boto3.dynamodb.conditions import Key
 
+from chalicelib.dal.batch import query_page
 from chalicelib.dal.items import from_item, to_item
 from chalicelib.models.audit import AuditEntry
 
@@ -19,19 +20,14 @@ class AuditRepository:
 
     def by_index(self, index: str, key: str, value: str, start: str, end: str,
                  limit: int, after: dict | None) -> tuple[list[AuditEntry], dict | None]:
-        kwargs = {"IndexName": index, "ScanIndexForward": False, "Limit": limit,
-                  "KeyConditionExpression": Key(key).eq(value) & Key("at").between(start, end)}
-        if after:
-            kwargs["ExclusiveStartKey"] = after
-        resp = self.table.query(**kwargs)
-        return [self._entry(i) for i in resp["Items"]], resp.get("LastEvaluatedKey")
+        items, last = query_page(self.table, after, IndexName=index, ScanIndexForward=False, Limit=limit,
+                                 KeyConditionExpression=Key(key).eq(value) & Key("at").between(start, end))
+        return [self._entry(i) for i in items], last
 
     def by_day(self, day: str, limit: int, after: dict | None) -> tuple[list[AuditEntry], dict | None]:
-        kwargs = {"KeyConditionExpression": Key("day").eq(day), "ScanIndexForward": False, "Limit": limit}
-        if after:
-            kwargs["ExclusiveStartKey"] = after
-        resp = self.table.query(**kwargs)
-        return [self._entry(i) for i in resp["Items"]], resp.get("LastEvaluatedKey")
+        items, last = query_page(self.table, after, KeyConditionExpression=Key("day").eq(day),
+                                 ScanIndexForward=False, Limit=limit)
+        return [self._entry(i) for i in items], last
 
     @staticmethod
     def _entry(item: dict) -> AuditEntry:

@@ -1,5 +1,5 @@
 """Batched DynamoDB requests: BatchGetItem over any number of keys (100 keys a request, unprocessed
-keys asked again), every page of one Query, and unconditional puts in transactions of up to 100 items."""
+keys asked again), one page or every page of one Query, and unconditional puts in transactions of up to 100 items."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -25,15 +25,24 @@ def batch_get(table, keys: list[dict], *, consistent: bool = False) -> list[dict
     return items
 
 
+def query_page(table, after: dict | None = None, **kwargs) -> tuple[list[dict], dict | None]:
+    """One page of a Query of `table` (a boto3 Table) starting after the key `after` (None: from the
+    start): its items and the key to continue from (None after the last page). The one place a
+    Query's ExclusiveStartKey and LastEvaluatedKey are handled."""
+    if after:
+        kwargs["ExclusiveStartKey"] = after
+    resp = table.query(**kwargs)
+    return resp["Items"], resp.get("LastEvaluatedKey")
+
+
 def query_all(table, **kwargs) -> list[dict]:
-    """Every item of one Query of `table` (a boto3 Table), page after page (a page holds ≤ 1 MB)."""
-    items: list[dict] = []
-    while True:
-        resp = table.query(**kwargs)
-        items += resp["Items"]
-        if "LastEvaluatedKey" not in resp:
-            return items
-        kwargs["ExclusiveStartKey"] = resp["LastEvaluatedKey"]
+    """Every item of one Query of `table` (a boto3 Table), page after page (a page holds ≤ 1 MB, or
+    `Limit` items)."""
+    items, after = query_page(table, **kwargs)
+    while after:
+        page, after = query_page(table, after, **kwargs)
+        items += page
+    return items
 
 
 @dataclass(frozen=True, eq=False)

@@ -8,8 +8,14 @@ from __future__ import annotations
 from boto3.dynamodb.conditions import Key
 
 from chalicelib.clock import today
+from chalicelib.dal.batch import query_all, query_page
 from chalicelib.dal.items import from_item, to_item
 from chalicelib.observability import logger
+
+
+def day_partition(day: str) -> str:
+    """The partition key of a day's changes."""
+    return f"CHANGES#{day}"
 
 
 class ChangeLog:
@@ -46,7 +52,7 @@ class ChangeLog:
             pass
         with self.table.batch_writer(overwrite_by_pkeys=["pk", "sk"]) as batch:
             for c in changes:
-                batch.put_item(Item=to_item({**c, "pk": f"CHANGES#{day}",
+                batch.put_item(Item=to_item({**c, "pk": day_partition(day),
                                              "sk": f"{c['at']}#{c['record_id']}#{c['version']}#{c['op']}"}))
         if retracted:
             try:
@@ -62,13 +68,14 @@ class ChangeLog:
                 logger.exception("change listener failed")
 
     def day(self, day: str, after: dict | None = None, limit: int = 1000) -> tuple[list[dict], dict | None]:
-        kwargs = {"KeyConditionExpression": Key("pk").eq(f"CHANGES#{day}"), "Limit": limit}
-        if after:
-            kwargs["ExclusiveStartKey"] = after
-        resp = self.table.query(**kwargs)
-        items = [{k: v for k, v in from_item(i).items() if k != "pk"} for i in resp["Items"]]
-        return items, resp.get("LastEvaluatedKey")
+        """One page of a day's changes, in order, after the key `after`."""
+        items, last = query_page(self.table, after, KeyConditionExpression=Key("pk").eq(day_partition(day)), Limit=limit)
+        return [_change(i) for i in items], last
 
+    def whole_day(self, day: str) -> list[dict]:
+        """Every change of a day, in order (Query pages of 1000)."""
+        return [_change(i) for i in query_all(self.table, KeyConditionExpression=Key("pk").eq(day_partition(day)),
+                                              Limit=1000)]
 
     def retracted(self) -> dict | None:
         """{"at", "day"} of the latest change that took content off the public side, if any."""
@@ -82,6 +89,10 @@ class ChangeLog:
     def first_day(self) -> str | None:
         item = self.table.get_item(Key={"pk": "CHANGES", "sk": "FIRST"}).get("Item")
         return item["day"] if item else None
+
+
+def _change(item: dict) -> dict:
+    return {k: v for k, v in from_item(item).items() if k != "pk"}
 
 
 class OpenDataIndex:

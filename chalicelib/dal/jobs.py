@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from boto3.dynamodb.conditions import Key
 
+from chalicelib.dal.batch import query_all
 from chalicelib.dal.items import from_item
 
 
@@ -11,8 +12,8 @@ class JobStateRepository:
         self.table = table
 
     def open_failures(self) -> dict[str, dict]:
-        resp = self.table.query(KeyConditionExpression=Key("pk").eq("FORWARD") & Key("sk").begins_with("FAILED#"))
-        return {i["sk"][7:]: from_item(i) for i in resp["Items"]}
+        return {i["sk"][7:]: from_item(i) for i in query_all(
+            self.table, KeyConditionExpression=Key("pk").eq("FORWARD") & Key("sk").begins_with("FAILED#"))}
 
     def fail(self, batch_id: str, error: str, at: str) -> int:
         resp = self.table.update_item(

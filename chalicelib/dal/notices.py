@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from boto3.dynamodb.conditions import Key
 
-from chalicelib.dal.batch import Put
+from chalicelib.dal.batch import Put, query_page
 
 
 class NoticeRepository:
@@ -22,9 +22,5 @@ class NoticeRepository:
         cond = Key("department").eq(department)
         if since:
             cond = cond & Key("sk").gte(since)
-        kwargs = {"KeyConditionExpression": cond, "Limit": limit, "ScanIndexForward": False}
-        if after:
-            kwargs["ExclusiveStartKey"] = after
-        resp = self.table.query(**kwargs)
-        items = [{k: v for k, v in i.items() if k not in ("department", "sk")} for i in resp["Items"]]
-        return items, resp.get("LastEvaluatedKey")
+        items, last = query_page(self.table, after, KeyConditionExpression=cond, Limit=limit, ScanIndexForward=False)
+        return [{k: v for k, v in i.items() if k not in ("department", "sk")} for i in items], last

@@ -18,6 +18,12 @@ def copy_key(code: str, category: str, record_id: str) -> dict:
     return {"code": code, "sk": f"{category}#{record_id}"}
 
 
+def split_partition(items: list[dict]) -> tuple[dict | None, list[dict]]:
+    """An enterprise partition's items → its profile (or alias) item, and its public copies."""
+    profile = next((i for i in items if i["sk"] in (PROFILE, ALIAS)), None)
+    return profile, [i for i in items if i["sk"] not in (PROFILE, ALIAS)]
+
+
 class PublicRepository:
     def __init__(self, table):
         self.table = table
@@ -73,9 +79,7 @@ class PublicRepository:
         return profile, copies
 
     def _partition(self, code: str) -> tuple[dict | None, list[dict]]:
-        items = [from_item(i) for i in query_all(self.table, KeyConditionExpression=Key("code").eq(code))]
-        profile = next((i for i in items if i["sk"] in (PROFILE, ALIAS)), None)
-        return profile, [i for i in items if i["sk"] not in (PROFILE, ALIAS)]
+        return split_partition([from_item(i) for i in query_all(self.table, KeyConditionExpression=Key("code").eq(code))])
 
     def profiles(self, codes: list[str]) -> dict[str, dict]:
         client = self.table.meta.client

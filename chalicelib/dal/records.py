@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from boto3.dynamodb.conditions import Attr, Key
 from botocore.exceptions import ClientError
 
-from chalicelib.dal.batch import MAX_TRANSACTION, batch_get, query_all
+from chalicelib.dal.batch import MAX_TRANSACTION, batch_get, query_all, query_page
 from chalicelib.dal.items import from_item, to_item
 from chalicelib.models.record import Record, RecordVersion
 
@@ -39,17 +39,33 @@ SEARCH_KEY_CHARS = 300     # ref_key/name_key: what the list's prefix search com
 PENDING_SHARDS = 2
 
 
+RECORD_PREFIX, IDENTITY_PREFIX, MARKER_PREFIX = "R#", "ID#", "PENDING#"
+
+
 def record_key(record: Record) -> dict:
-    return {"pk": record.enterprise_code, "sk": f"R#{record.record_id}"}
+    return record_item_key(record.enterprise_code, record.record_id)
+
+
+def record_item_key(code: str, record_id: str) -> dict:
+    return {"pk": code, "sk": f"{RECORD_PREFIX}{record_id}"}
 
 
 def identity_item_key(identity: str) -> dict:
-    return {"pk": f"ID#{identity}", "sk": "ID"}
+    return {"pk": f"{IDENTITY_PREFIX}{identity}", "sk": "ID"}
+
+
+def identity_of(item: dict) -> str:
+    """The identity an identity item is the key of (the inverse of identity_item_key)."""
+    return item["pk"].removeprefix(IDENTITY_PREFIX)
+
+
+def marker_partition(shard: int) -> str:
+    return f"{MARKER_PREFIX}{shard}"
 
 
 def pending_marker_key(code: str) -> dict:
     """The marker of `code`: sort key `code` in the partition of its shard (a stable hash of the code)."""
-    return {"pk": f"PENDING#{zlib.crc32(code.encode()) % PENDING_SHARDS}", "sk": code}
+    return {"pk": marker_partition(zlib.crc32(code.encode()) % PENDING_SHARDS), "sk": code}
 
 
 def record_item(record: Record) -> dict:
@@ -106,12 +122,12 @@ class RecordRepository:
     # --- reads ------------------------------------------------------------------------------
     def identities(self, identities: Iterable[str]) -> dict[str, dict]:
         """identity → {"rid", "epk", "version"} for those that exist (BatchGetItem, 100 a call)."""
-        return {item["pk"][3:]: from_item(item)
+        return {identity_of(item): from_item(item)
                 for item in self._batch_get([identity_item_key(i) for i in dict.fromkeys(identities)])}
 
     def get_many(self, keys: Iterable[tuple[str, str]]) -> dict[str, Record]:
         """record_id → Record for (enterprise code, record_id) pairs (BatchGetItem)."""
-        wanted = [{"pk": code, "sk": f"R#{rid}"} for code, rid in dict.fromkeys(keys)]
+        wanted = [record_item_key(code, rid) for code, rid in dict.fromkeys(keys)]
         return {rec.record_id: rec for rec in map(_record, self._batch_get(wanted))}
 
     def pending_markers(self, codes: Iterable[str]) -> dict[str, str]:
@@ -130,7 +146,8 @@ class RecordRepository:
         return {item["sk"]: item["touched"] for item in found if item["sk"] in wanted_set}
 
     def _markers_of_shard(self, shard: int) -> list[dict]:
-        return query_all(self.table, KeyConditionExpression=Key("pk").eq(f"PENDING#{shard}"), ConsistentRead=True,
+        return query_all(self.table, KeyConditionExpression=Key("pk").eq(marker_partition(shard)),
+                         ConsistentRead=True,
                          ProjectionExpression="sk, touched")
 
     def _batch_get(self, keys: list[dict]) -> list[dict]:
@@ -141,17 +158,17 @@ class RecordRepository:
         if not resp["Items"]:
             return None
         item = resp["Items"][0]
-        fresh = self.table.get_item(Key={"pk": item["pk"], "sk": item["sk"]}, ConsistentRead=True).get("Item")
+        fresh = self.table.get_item(Key=record_item_key(item["pk"], record_id), ConsistentRead=True).get("Item")
         return _record(fresh) if fresh else None
 
     def of_enterprise(self, code: str) -> list[Record]:
         """Every record in one enterprise's partition (one Query, paginated)."""
         return [_record(i) for i in query_all(
-            self.table, KeyConditionExpression=Key("pk").eq(code) & Key("sk").begins_with("R#"))]
+            self.table, KeyConditionExpression=Key("pk").eq(code) & Key("sk").begins_with(RECORD_PREFIX))]
 
     def history(self, record_id: str) -> list[RecordVersion]:
-        resp = self.versions.query(KeyConditionExpression=Key("record_id").eq(record_id))
-        return [RecordVersion.model_validate(from_item(i)) for i in resp["Items"]]
+        return [RecordVersion.model_validate(from_item(i))
+                for i in query_all(self.versions, KeyConditionExpression=Key("record_id").eq(record_id))]
 
     def by_department(self, department: str, limit: int, after: dict | None, *, category: str | None = None,
                       state: str | None = None) -> tuple[list[Record], dict | None]:
@@ -167,7 +184,7 @@ class RecordRepository:
         narrow the page (a filter on what the index read)."""
         received = Key("received_at")
         if code:
-            kwargs = {"KeyConditionExpression": Key("pk").eq(code) & Key("sk").begins_with("R#")}
+            kwargs = {"KeyConditionExpression": Key("pk").eq(code) & Key("sk").begins_with(RECORD_PREFIX)}
         elif ref:
             kwargs = {"IndexName": "by_source_ref",
                       "KeyConditionExpression": Key("department").eq(department) & Key("ref_key").begins_with(ref)}
@@ -190,29 +207,23 @@ class RecordRepository:
         if wanted:
             kwargs["FilterExpression"] = functools.reduce(operator.and_, wanted)
         kwargs["Limit"] = limit
-        if after:
-            kwargs["ExclusiveStartKey"] = after
-        resp = self.table.query(**kwargs)
-        return [_record(i) for i in resp["Items"]], resp.get("LastEvaluatedKey")
+        items, last = query_page(self.table, after, **kwargs)
+        return [_record(i) for i in items], last
 
-    def query_index(self, index: str, hash_name: str, hash_value: str, *, upper: str | None = None,
-                    range_name: str | None = None, limit: int = 500, after: dict | None = None
-                    ) -> tuple[list[Record], dict | None]:
-        """One page of a sparse index, optionally with range key <= upper."""
+    def all_in_index(self, index: str, hash_name: str, hash_value: str, *, upper: str | None = None,
+                     range_name: str | None = None) -> list[Record]:
+        """Every record of a sparse index under one hash key, optionally with range key <= upper
+        (Query pages of 500)."""
         cond = Key(hash_name).eq(hash_value)
         if upper is not None and range_name:
             cond = cond & Key(range_name).lte(upper)
-        kwargs = {"IndexName": index, "KeyConditionExpression": cond, "Limit": limit}
-        if after:
-            kwargs["ExclusiveStartKey"] = after
-        resp = self.table.query(**kwargs)
-        return [_record(i) for i in resp["Items"]], resp.get("LastEvaluatedKey")
+        return [_record(i) for i in query_all(self.table, IndexName=index, KeyConditionExpression=cond, Limit=500)]
 
     # --- writes -----------------------------------------------------------------------------
     def _items(self, change: Change) -> list[dict]:
         rec, prev = change.record, change.previous
         t = self.table.name
-        ident = {"pk": f"ID#{rec.identity}", "sk": "ID", "rid": rec.record_id, "epk": rec.enterprise_code,
+        ident = {**identity_item_key(rec.identity), "rid": rec.record_id, "epk": rec.enterprise_code,
                  "version": rec.version}
         ops: list[dict] = []
         if prev is None:

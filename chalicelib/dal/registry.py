@@ -5,7 +5,7 @@ from collections.abc import Iterable
 
 from boto3.dynamodb.conditions import Key
 
-from chalicelib.dal.batch import Put, batch_get, put_all
+from chalicelib.dal.batch import Put, batch_get, put_all, query_page
 from chalicelib.dal.items import from_item, to_item
 from chalicelib.models.record import Enterprise
 
@@ -87,11 +87,8 @@ class RegistryRepository:
                 batch.put_item(Item=item)
 
     def search_token(self, token: str, limit: int, after: dict | None) -> tuple[list[str], dict | None]:
-        kwargs = {"KeyConditionExpression": Key("token").eq(token), "Limit": limit}
-        if after:
-            kwargs["ExclusiveStartKey"] = after
-        resp = self.names.query(**kwargs)
-        return [i["code"] for i in resp["Items"]], resp.get("LastEvaluatedKey")
+        items, last = query_page(self.names, after, KeyConditionExpression=Key("token").eq(token), Limit=limit)
+        return [i["code"] for i in items], last
 
 
 def _strip(item: dict) -> dict:

@@ -3,7 +3,8 @@
 rejection item  id = rejection_id (+ `open_department` while open: the sparse `by_open` index)
 ref item        id = "REF#<department>|<category>|<source_ref>", `open` = the string set of the open
                 rejections of that identity: a batch's accepted records find what they resolve with
-                one BatchGetItem per 100 identities, however many rejections the department keeps.
+                one BatchGetItem per 100 identities, however many rejections the department keeps
+                (and none when the sparse `by_open` index shows the department has nothing open).
 Writes go in transactions of up to 100 items, each rejection conditional on what was read
 (new: absent; seen again: the `times_seen` read), so concurrent sightings never count twice.
 """
@@ -80,6 +81,11 @@ class RejectionRepository:
             kwargs["ExclusiveStartKey"] = after
         resp = self.table.query(**kwargs)
         return [_rejection(i) for i in resp["Items"]], resp.get("LastEvaluatedKey")
+
+    def any_open(self, department: str) -> bool:
+        """Whether the department has an open rejection (one Query of the sparse index, 1 item)."""
+        return bool(self.table.query(IndexName="by_open", KeyConditionExpression=Key("open_department").eq(department),
+                                     Limit=1, ProjectionExpression="id")["Items"])
 
     def open_stats(self, department: str) -> tuple[int, str | None]:
         """(how many are open, the oldest open one's first_seen) — two Queries of the sparse index."""

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from boto3.dynamodb.conditions import Key
 
+from chalicelib.dal.batch import query_page
 from chalicelib.dal.items import from_item, to_item
 from chalicelib.models.upload import Upload
 
@@ -70,9 +71,6 @@ class UploadRepository:
 
     def by_department(self, department: str, limit: int, after: dict | None) -> tuple[list[Upload], dict | None]:
         """One page of a department's uploads, newest first."""
-        kwargs = {"IndexName": "by_department", "KeyConditionExpression": Key("department").eq(department),
-                  "ScanIndexForward": False, "Limit": limit}
-        if after:
-            kwargs["ExclusiveStartKey"] = after
-        resp = self.table.query(**kwargs)
-        return [Upload.model_validate(from_item(i)) for i in resp["Items"]], resp.get("LastEvaluatedKey")
+        items, last = query_page(self.table, after, IndexName="by_department", ScanIndexForward=False, Limit=limit,
+                                 KeyConditionExpression=Key("department").eq(department))
+        return [Upload.model_validate(from_item(i)) for i in items], last

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from boto3.dynamodb.conditions import Key
 
-from chalicelib.dal.batch import batch_get
+from chalicelib.dal.batch import batch_get, query_all, query_page
 from chalicelib.dal.items import from_item, to_item
 
 
@@ -34,8 +34,8 @@ class WatchlistRepository:
         return {i["code"] for i in batch_get(self.table, keys)}
 
     def watchers(self, code: str) -> list[dict]:
-        resp = self.table.query(KeyConditionExpression=Key("pk").eq(f"CODE#{code}") & Key("sk").begins_with("WL#"))
-        return [from_item(i) for i in resp["Items"]]
+        return [from_item(i) for i in query_all(
+            self.table, KeyConditionExpression=Key("pk").eq(f"CODE#{code}") & Key("sk").begins_with("WL#"))]
 
     def set_restricted(self, code: str, watchlist_id: str, restricted: bool) -> None:
         self.table.update_item(Key={"pk": f"CODE#{code}", "sk": f"WL#{watchlist_id}"},
@@ -52,17 +52,12 @@ class WatchlistRepository:
             self.table.delete_item(Key=pending_key)
 
     def pending(self) -> list[dict]:
-        resp = self.table.query(KeyConditionExpression=Key("pk").eq("PENDING"))
-        return [from_item(i) for i in resp["Items"]]
+        return [from_item(i) for i in query_all(self.table, KeyConditionExpression=Key("pk").eq("PENDING"))]
 
     def deliveries(self, watchlist_id: str, limit: int, after: dict | None) -> tuple[list[dict], dict | None]:
-        kwargs = {"KeyConditionExpression": Key("pk").eq(f"WL#{watchlist_id}") & Key("sk").begins_with("D#"),
-                  "ScanIndexForward": False, "Limit": limit}
-        if after:
-            kwargs["ExclusiveStartKey"] = after
-        resp = self.table.query(**kwargs)
-        return [{k: v for k, v in from_item(i).items() if k not in ("pk", "sk", "events")}
-                for i in resp["Items"]], resp.get("LastEvaluatedKey")
+        items, last = query_page(self.table, after, ScanIndexForward=False, Limit=limit,
+                                 KeyConditionExpression=Key("pk").eq(f"WL#{watchlist_id}") & Key("sk").begins_with("D#"))
+        return [{k: v for k, v in from_item(i).items() if k not in ("pk", "sk", "events")} for i in items], last
 
 
 def _watched_key(code: str) -> dict:

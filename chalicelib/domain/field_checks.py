@@ -11,7 +11,7 @@ from typing import Any, NamedTuple
 
 from pydantic import BaseModel
 
-from chalicelib.catalog import build_key_map, normalize_key
+from chalicelib.catalog import build_key_map
 from chalicelib.catalog.model import Category, FieldDef, FieldType
 from chalicelib.domain import messages as msg
 from chalicelib.domain.identifiers import (
@@ -26,6 +26,7 @@ from chalicelib.domain.messages import Code
 from chalicelib.domain.normalize import (
     enum_lookup,
     is_empty,
+    normalize_key,
     parse_date,
     parse_decimal,
     parse_enum,

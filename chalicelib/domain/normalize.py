@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import math
 import re
+import unicodedata
 from collections.abc import Iterable, Mapping
 from datetime import date, datetime, timedelta
 from decimal import Decimal, InvalidOperation
@@ -25,6 +26,25 @@ _CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 SPLIT_RE = re.compile(r"[、,;，；]")
 _AMOUNT_SUFFIXES = ("万元", "万")
 _PLAIN_AMOUNT_RE = re.compile(r"(?:0|[1-9][0-9]{0,14})(?:\.[0-9]{0,8}[1-9])?")
+
+
+_REQUIRED_MARKS = ("(必填)", "[必填]")
+
+
+def normalize_key(key: Any) -> str:
+    """The comparison form of a record key or a header cell ('' for an empty cell): NFKC (full-width
+    brackets, letters, `＊` become half-width), every blank removed (also line breaks typed with
+    Alt+Enter), a trailing `(必填)`/`[必填]` and leading/trailing `*` dropped, case-folded — so
+    `*罚款金额(万元)`, `罚款金额（万元）` and ` cf_nr_fk ` reach the same field. The one header/key
+    normaliser: the JSON path (domain/field_checks, the catalog's key maps) and the spreadsheet path
+    (adapters/spreadsheet/headers) both compare through it."""
+    if key is None:
+        return ""
+    k = "".join(unicodedata.normalize("NFKC", str(key)).split())
+    for mark in _REQUIRED_MARKS:
+        if k.endswith(mark):
+            k = k[: -len(mark)]
+    return k.strip("*").casefold()
 
 
 def is_empty(value: Any) -> bool:

@@ -165,14 +165,7 @@ def watchlist_deliveries(ctx, watchlist_id):
                                                  pagination.limit_of(ctx.query("limit")), ctx.query("cursor"))
 
 
-NOTICES = pagination.Shape({"department", "sk"})
-
-
 @api.route("/v1/notices/registrations")
 def registration_notices(ctx):
-    since = ctx.query("since")
-    after = pagination.read(ctx.query("cursor"), NOTICES, {"department": ctx.principal.department,
-                                                            "sk": lambda sk: not since or sk >= since}).key
-    items, last = get_container().registry.notices.since(
-        ctx.principal.department, since, pagination.limit_of(ctx.query("limit")), after)
-    return {"items": items, "next_cursor": pagination.encode(last)}
+    return get_container().registry.notices(ctx.principal, ctx.query("since"), pagination.limit_of(ctx.query("limit")),
+                                            ctx.query("cursor"))

@@ -86,13 +86,8 @@ class ForwardJob:
         return summary
 
     def _due(self) -> list[Record]:
-        out, after = [], None
-        while True:
-            page, after = self.records.query_index("by_forward", "forward_due", "due", after=after)
-            out += page
-            if not after:
-                break
-        return sorted(out, key=lambda r: (r.updated_at, r.record_id))
+        return sorted(self.records.all_in_index("by_forward", "forward_due", "due"),
+                      key=lambda r: (r.updated_at, r.record_id))
 
     def _profiles(self, records: list[Record]) -> dict[str, dict]:
         registry = self.registry.lookup({r.enterprise_code for r in records if r.match == "local"})

@@ -38,7 +38,7 @@ class OpenDataJob:
         delta: list[dict] = []
         day = start
         while day <= as_of:
-            delta += [c for c in self._changes(day.isoformat()) if not last or day.isoformat() > last["day"]
+            delta += [c for c in self.changes.whole_day(day.isoformat()) if not last or day.isoformat() > last["day"]
                       or c["at"] > built]
             day += timedelta(days=1)
         for c in delta:
@@ -57,14 +57,6 @@ class OpenDataJob:
                                            "files": {"jsonl": f"{key}/records.jsonl", "csv": f"{key}/records.csv",
                                                      "delta": f"{key}/delta.jsonl"}})
         return {"records": len(rows), "changes": len(delta), "since": start.isoformat()}
-
-    def _changes(self, day: str) -> list[dict]:
-        out, after = [], None
-        while True:
-            page, after = self.changes.day(day, after)
-            out += page
-            if not after:
-                return out
 
     def _load(self, day: str) -> dict[str, dict]:
         body = self.s3.get_object(Bucket=self.bucket, Key=f"{PREFIX}/{day}/records.jsonl")["Body"].read()

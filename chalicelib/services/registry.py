@@ -11,15 +11,18 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from chalicelib import pagination
 from chalicelib.clock import now, now_iso
 from chalicelib.dal.records import Change
 from chalicelib.domain.identifiers import region_of, region_of_regno
+from chalicelib.models.principal import Principal
 from chalicelib.models.record import Enterprise, Record, RecordVersion
 from chalicelib.services.matching import same_name
 
 # A pending marker younger than this is kept even when `by_pending` shows nothing left under its
 # code: the index may not show a record written a moment ago yet.
 MARKER_GRACE = timedelta(minutes=10)
+NOTICES = pagination.Shape({"department", "sk"})      # a 双告知 notice's key: department + time#code
 
 
 class RegistryService:
@@ -27,7 +30,7 @@ class RegistryService:
         self.catalog = catalog
         self.registry = registry
         self.records = records
-        self.notices = notices
+        self.notice_store = notices
 
     def apply(self, registrations: list[Record], before: dict[str, Enterprise]) -> dict:
         """Create/update enterprises from registration records; re-match what waited for them."""
@@ -48,9 +51,18 @@ class RegistryService:
         new = [e for e in enterprises if e.code not in before]
         # an enterprise and its notices commit together: a failed write leaves the enterprise
         # unknown, so the resend applies it again, notices included
-        self.registry.save(enterprises, also=self.notices.puts(self._notices(new, stamp)))
+        self.registry.save(enterprises, also=self.notice_store.puts(self._notices(new, stamp)))
         return {"enterprises": len(enterprises), "rematched": self._rematch(enterprises, stamp),
                 "notices": len(new)}
+
+    def notices(self, principal: Principal, since: str | None, limit: int, cursor: str | None) -> dict:
+        """双告知: the principal's department's notices of new registrations, newest first, from `since`
+        on; a cursor of another list, department or range is BAD_CURSOR before any read."""
+        department = principal.department
+        after = pagination.read(cursor, NOTICES, {"department": department,
+                                                  "sk": lambda sk: not since or sk >= since}).key
+        items, last = self.notice_store.since(department, since, limit, after)
+        return {"items": items, "next_cursor": pagination.encode(last)}
 
     def _rematch(self, enterprises: list[Enterprise], stamp: str) -> int:
         markers = self.records.pending_markers(c for e in enterprises for c in (e.uscc, e.regno) if c)
@@ -58,7 +70,7 @@ class RegistryService:
         left: set[str] = set()        # codes that still have pending records after this
         for e in enterprises:
             for code in sorted({c for c in (e.uscc, e.regno) if c} & markers.keys()):
-                for prev in self._pending(code):
+                for prev in self.records.all_in_index("by_pending", "pending_code", code):
                     if not same_name(prev.name, e.name) and not any(same_name(prev.name, n) for n in e.former_names):
                         left.add(code)
                         continue  # stays pending; the department sees it in the pending report
@@ -74,14 +86,6 @@ class RegistryService:
         self.records.clear_pending_markers({c: t for c, t in markers.items() if c not in left},
                                            touched_before=(now() - MARKER_GRACE).isoformat(timespec="milliseconds"))
         return len(changes) - len(lost)
-
-    def _pending(self, code: str) -> list[Record]:
-        out, after = [], None
-        while True:
-            page, after = self.records.query_index("by_pending", "pending_code", code, after=after)
-            out += page
-            if not after:
-                return out
 
     def _notices(self, enterprises: list[Enterprise], stamp: str) -> list[dict]:
         return [{"department": dept, "code": e.code, "name": e.name, "business_scope": e.business_scope or "",

@@ -143,6 +143,8 @@ class RejectionService:
         if not accepted:
             return 0
         idents = {identity_key(department, category, ref): rid for ref, rid in accepted.items() if ref}
+        if not idents or not self.repo.any_open(department):   # one Query instead of a read per 100 records
+            return 0
         open_ = self.repo.open_refs(idents)
         if not open_:
             return 0

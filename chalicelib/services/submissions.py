@@ -171,7 +171,7 @@ class SubmissionService:
         self.rejections.resolve(department, category.id, {r.source_ref: r.record_id for r in out.records})
         recorded = self.rejections.record(department, category.id, channel, upload_id, [
             RejectedRow(index=i, content=rows[i], errors=[e.model_dump() for e in errors[i]],
-                        source_ref=checks[i].source_ref or checks[i].regno or _raw_ref(rows[i], key_map, category),
+                        source_ref=checks[i].source_ref or _raw_ref(rows[i], key_map, category),
                         row=row_numbers[i] if row_numbers else index_base + i) for i in sorted(errors)])
         out.new_rejections = recorded.new
         out.rejected = [rejection(index_base + i, recorded.ids.get(i), errors[i]) for i in sorted(errors)]

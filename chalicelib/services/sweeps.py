@@ -8,18 +8,8 @@ from chalicelib import metric_names as M
 from chalicelib.clock import now_iso
 from chalicelib.dal.records import Change
 from chalicelib.domain.workdays import WorkCalendar
-from chalicelib.models.record import Record
 from chalicelib.observability import count
 from chalicelib.services.forward import retract
-
-
-def _all(records, index, hash_name, value, *, upper=None, range_name=None) -> list[Record]:
-    out, after = [], None
-    while True:
-        page, after = records.query_index(index, hash_name, value, upper=upper, range_name=range_name, after=after)
-        out += page
-        if not after:
-            return out
 
 
 class ExpireJob:
@@ -32,8 +22,8 @@ class ExpireJob:
 
     def __call__(self, as_of: date, **_) -> dict:
         last_public_day = (as_of - timedelta(days=1)).isoformat()
-        due = _all(self.records, "by_public_until", "public_state", "published",
-                   upper=last_public_day, range_name="publish_until")
+        due = self.records.all_in_index("by_public_until", "public_state", "published",
+                                        upper=last_public_day, range_name="publish_until")
         stamp = now_iso()
         changes = [Change(record=r.model_copy(update={"state": "archived"}), previous=r) for r in due]
         lost = {id(c) for c in self.records.write(changes)}
@@ -57,12 +47,12 @@ class DeadlinesJob:
         limits = self.catalog.time_limits
         cal = WorkCalendar(self.calendar.overrides({as_of.year - 1, as_of.year, as_of.year + 1}))
         horizon, _ = cal.add_working_days(as_of, limits.at_risk_working_days)
-        open_ = _all(self.records, "by_deadline", "deadline_state", "open", upper=horizon.isoformat(),
-                     range_name="publish_deadline")
+        open_ = self.records.all_in_index("by_deadline", "deadline_state", "open", upper=horizon.isoformat(),
+                                          range_name="publish_deadline")
         missed = [r for r in open_ if r.publish_deadline < as_of.isoformat()]
         at_risk = [r for r in open_ if r.publish_deadline >= as_of.isoformat()]
         pending = []
-        for r in _all(self.records, "by_deadline", "deadline_state", "pending"):
+        for r in self.records.all_in_index("by_deadline", "deadline_state", "pending"):
             since = date.fromisoformat(r.received_at[:10])
             if cal.add_working_days(since, limits.pending_report_working_days)[0] < as_of:
                 pending.append(r)

@@ -202,3 +202,30 @@ def test_forward_and_expire_query_watchers_only_for_watched_codes(client, login,
         assert seen["BatchGetItem watchlists"] <= math.ceil(N / 100)
     finally:
         server.shutdown()
+
+
+def test_a_batch_of_1000_with_100_rejections_stays_under_a_tenth_of_a_request_per_row(client, login, counter):
+    """Issue #23: every rejected row is kept in the 回退 inbox, and resolving the department's open
+    rejections costs a read per 100 accepted records only while it has open ones — a batch of 1000
+    rows of which 100 are rejected stays ≤ 0.1 DynamoDB requests per row, first sent and re-sent."""
+    pool = enterprises(1000, district="510811")
+    accepted(client, login("op-d21", "operator", "d21"), "registration", registrations(pool))
+    batch = penalties(pool, prefix="R")
+    for row in batch[::10]:
+        row["CF_JDRQ"] = "2026/02/30"                                    # BAD_DATE: 100 rejected rows
+    op = login("op-d12", "operator", "d12")
+    for attempt in ("first", "again", "fixed"):
+        if attempt == "fixed":                                           # the 100 corrected: resolves them
+            for row in batch[::10]:
+                row["CF_JDRQ"] = "2026/10/20"
+        with counter.measure() as seen:
+            resp = client.http.post("/v1/records", headers=op,
+                                    body=json.dumps({"category": "admin_penalty", "records": batch}))
+        body = resp.json_body
+        rows = len(body["accepted"]) + len(body["unchanged"]) + len(body["rejected"])
+        assert rows == 1000 and len(body["rejected"]) == (0 if attempt == "fixed" else 100), attempt
+        assert sum(seen.values()) <= 100, (attempt, seen)
+        rejections = sum(n for k, n in seen.items() if "rejections" in k)
+        assert rejections <= {"first": 4, "again": 4, "fixed": 14}[attempt], (attempt, seen)
+    items = client.http.get("/v1/rejections?state=resolved&limit=200", headers=op).json_body["items"]
+    assert len(items) == 100 and all(i["times_seen"] == 2 and i["record_id"] for i in items)

@@ -22,7 +22,6 @@ from .headers import (
     header_key_map,
     is_code_row,
     map_headers,
-    norm_key,
     required_fields,
 )
 from .safety import SheetInfo, inspect_xlsx
@@ -35,7 +34,7 @@ _LAZY = {
 
 __all__ = [
     "SpreadsheetError", "SheetInfo", "inspect_xlsx", "HeaderMap", "map_headers", "is_code_row",
-    "check_headers", "header_key_map", "required_fields", "field_labels", "norm_key", *_LAZY,
+    "check_headers", "header_key_map", "required_fields", "field_labels", *_LAZY,
 ]
 
 

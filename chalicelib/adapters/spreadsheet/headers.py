@@ -1,40 +1,26 @@
 """Header row → catalog field mapping (SPEC §2.1: Chinese labels, national codes and JSON names).
 
-Header cells are compared after normalisation: NFKC (full-width brackets, letters, `＊` become
-half-width), all whitespace removed (also line breaks typed with Alt+Enter), leading/trailing `*`
-and a trailing `(必填)` dropped, case-folded — so `*行政处罚决定书文号 `, `罚款金额(万元)` and
-`cf_wsh` all map. Columns may come in any order.
+Header cells are compared in the form `domain.normalize.normalize_key` gives them (the one
+normaliser, also of JSON keys) — so `*行政处罚决定书文号 `, `罚款金额(万元)` and `cf_wsh` all map.
+Columns may come in any order.
 """
 from __future__ import annotations
 
-import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
+
+from chalicelib.domain.normalize import normalize_key
 
 from .errors import MISSING_HEADERS, SpreadsheetError
 
 if TYPE_CHECKING:  # pragma: no cover
     from chalicelib.catalog.model import Category
 
-_REQUIRED_SUFFIXES = ("(必填)", "[必填]")
-
-
-def norm_key(value: Any) -> str:
-    """The comparison form of a header cell or key ('' for an empty cell)."""
-    if value is None:
-        return ""
-    text = "".join(unicodedata.normalize("NFKC", str(value)).split())
-    for suffix in _REQUIRED_SUFFIXES:
-        if text.endswith(suffix):
-            text = text[: -len(suffix)]
-    return text.strip("*").casefold()
-
-
 def _lookup(key_map: Mapping[str, str]) -> dict[str, str]:
     out: dict[str, str] = {}
     for key, json_name in key_map.items():
-        out.setdefault(norm_key(key), json_name)
+        out.setdefault(normalize_key(key), json_name)
     out.pop("", None)
     return out
 
@@ -63,7 +49,7 @@ def map_headers(header_cells: list[Any], key_map: Mapping[str, str],
     ignored: list[str] = []
     duplicates: list[str] = []
     for idx, cell in enumerate(header_cells):
-        key = norm_key(cell)
+        key = normalize_key(cell)
         if not key:
             continue
         name = lookup.get(key)
@@ -88,7 +74,7 @@ def is_code_row(cells: list[Any], key_map: Mapping[str, str],
     lookup = _lookup(key_map)
     seen = False
     for idx, cell in enumerate(cells):
-        key = norm_key(cell)
+        key = normalize_key(cell)
         if not key:
             continue
         name = lookup.get(key)

@@ -1,0 +1,46 @@
+"""CounterRepository contract: atomic adds per (department, day), 迟报 tallies, findings, scorecards."""
+from __future__ import annotations
+
+import pytest
+
+
+@pytest.fixture
+def counters(repos):
+    return repos["counter_repo"]
+
+
+def test_adds_accumulate_per_day_and_read_back_in_order(counters):
+    counters.add("d12", "2026-10-02", {"submitted": 3, "accepted": 2, "rejected": 1, "rej_REQUIRED": 1}, "s1")
+    counters.add("d12", "2026-10-02", {"submitted": 1, "accepted": 1, "rejected": 0}, "s2")
+    counters.add("d12", "2026-10-01", {"submitted": 5, "accepted": 5})
+    counters.add("d12", "2026-10-09", {"submitted": 1})
+    counters.add("d13", "2026-10-02", {"submitted": 7})
+    counters.add("d12", "2026-10-03", {"submitted": 0})               # nothing to add: no bucket
+    days = counters.days("d12", "2026-10-01", "2026-10-05")
+    assert [d["sk"] for d in days] == ["2026-10-01", "2026-10-02"]
+    assert {k: days[1][k] for k in ("submitted", "accepted", "rejected", "rej_REQUIRED", "last_submission")} == {
+        "submitted": 4, "accepted": 3, "rejected": 1, "rej_REQUIRED": 1, "last_submission": "s2"}
+    assert counters.last_submission("d12") == "s2" and counters.last_submission("d99") is None
+    assert counters.update_op("d12", "2026-10-02", {"submitted": 0}) is None
+
+
+def test_a_late_tally_is_only_an_item_for_a_transaction(counters):
+    for day, ids in (("2026-10-01", ["a", "b"]), ("2026-10-02", ["c"]), ("2026-10-05", ["d"])):
+        assert counters.late_tally("d12", day, ids) is not None
+    assert counters.late_tally("d12", "2026-10-01", []) is None
+    assert counters.late("d12", "2026-10-01", "2026-10-05") == 0      # an uncommitted tally counts nothing
+
+
+def test_deadlines_findings_latest_on_or_before(counters):
+    counters.put_deadlines("2026-10-01", {"d12": {"missed": 1}})
+    counters.put_deadlines("2026-10-03", {"d12": {"missed": 2}})
+    assert counters.deadlines("2026-10-01") == {"d12": {"missed": 1}} and counters.deadlines("2026-10-02") == {}
+    assert counters.latest_deadlines("2026-10-02") == {"d12": {"missed": 1}}
+    assert counters.latest_deadlines("2026-10-09") == {"d12": {"missed": 2}}
+    assert counters.latest_deadlines("2026-09-30") == {}
+
+
+def test_scorecards_round_trip_with_floats(counters):
+    body = {"month": "2026-10", "rows": [{"department": "d12", "share": 0.8333333333333334}]}
+    counters.put_scorecards("2026-10", body)
+    assert counters.scorecards("2026-10") == body and counters.scorecards("2026-11") is None

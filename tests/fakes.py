@@ -1,0 +1,848 @@
+"""In-memory fakes of every repository port in chalicelib/dal/: the same methods, signatures and
+semantics (conditional writes, ordering, pages with the same `last` key shape), no AWS.
+
+Each fake keeps its items in `_Table`s, which hold items as DynamoDB does: by primary key, a
+partition's items in sort-key order, an index holding only the items that carry its key attributes,
+a page of `limit` evaluated items before any filter, the page's last key made of the table's and the
+index's key attributes. tests/contract/ runs the same assertions on each fake and on the real
+repository over the emulator, so a fake that drifts from its repository fails there.
+
+Items written into another fake's transaction (a 迟报 tally, a counter update riding an upload
+checkpoint, the 双告知 notices of an enterprise) are `Op`s: callables applied when the transaction
+commits.
+"""
+from __future__ import annotations
+
+import copy
+import json
+import time
+import zlib
+from collections.abc import Callable, Iterable
+
+from botocore.exceptions import ClientError
+
+from chalicelib.catalog.model import Department
+from chalicelib.clock import today
+from chalicelib.dal.items import from_item, to_item
+from chalicelib.dal.public import ALIAS, PROFILE, split_partition
+from chalicelib.dal.records import PENDING_SHARDS, Change, _record, record_item
+from chalicelib.dal.rejections import _rejection, ref_key, rejection_item
+from chalicelib.domain.workdays import YearOverride
+from chalicelib.models.audit import AuditEntry
+from chalicelib.models.record import Enterprise, RecordVersion
+from chalicelib.models.upload import Upload
+
+Op = Callable[[], None]
+
+
+def condition_failed(what: str) -> ClientError:
+    """The error a refused conditional write raises on DynamoDB (the platform's own error type)."""
+    return ClientError({"Error": {"Code": "ConditionalCheckFailedException",
+                                  "Message": f"The conditional request failed: {what}"}}, "PutItem")
+
+
+class _Table:
+    """Items by primary key; `indexes`: name → (hash attribute, range attribute or None)."""
+
+    def __init__(self, hash_key: str, range_key: str | None = None,
+                 indexes: dict[str, tuple[str, str | None]] | None = None):
+        self.hash_key, self.range_key = hash_key, range_key
+        self.indexes = indexes or {}
+        self.items: dict[tuple, dict] = {}
+
+    def _key(self, item: dict) -> tuple:
+        return (item[self.hash_key],) + ((item[self.range_key],) if self.range_key else ())
+
+    def key_of(self, item: dict) -> dict:
+        return {k: item[k] for k in (self.hash_key, self.range_key) if k}
+
+    def get(self, **key) -> dict | None:
+        item = self.items.get(self._key(key))
+        return copy.deepcopy(item) if item is not None else None
+
+    def put(self, item: dict) -> None:
+        self.items[self._key(item)] = copy.deepcopy(item)
+
+    def delete(self, **key) -> None:
+        self.items.pop(self._key(key), None)
+
+    def update(self, key: dict, **changes) -> dict:
+        """SET the given attributes (a value of None: REMOVE) on the item, created if missing."""
+        item = self.items.setdefault(self._key(key), dict(key))
+        for name, value in changes.items():
+            if value is None:
+                item.pop(name, None)
+            else:
+                item[name] = copy.deepcopy(value)
+        return copy.deepcopy(item)
+
+    def add(self, key: dict, deltas: dict) -> dict:
+        """ADD numbers (and sets) to the item's attributes, created if missing."""
+        item = self.items.setdefault(self._key(key), dict(key))
+        for name, delta in deltas.items():
+            item[name] = (item.get(name) or (set() if isinstance(delta, set) else 0)) + delta \
+                if not isinstance(delta, set) else (item.get(name) or set()) | delta
+        return copy.deepcopy(item)
+
+    def query(self, hash_value, *, index: str | None = None, where: Callable[[object], bool] | None = None,
+              forward: bool = True, limit: int | None = None, after: dict | None = None,
+              keep: Callable[[dict], bool] | None = None) -> tuple[list[dict], dict | None]:
+        """One page of a Query: `where` tests the range key, `keep` filters the evaluated page."""
+        h, r = self.indexes[index] if index else (self.hash_key, self.range_key)
+        table_keys = [k for k in (self.hash_key, self.range_key) if k]
+
+        def order(item: dict) -> tuple:
+            return ((item[r],) if r else ()) + tuple(item[k] for k in table_keys)
+
+        found = [i for i in self.items.values() if i.get(h) == hash_value and (not r or r in i)
+                 and (where is None or where(i[r] if r else None))]
+        found.sort(key=order, reverse=not forward)
+        if after:
+            start = order(after)
+            found = [i for i in found if (order(i) > start if forward else order(i) < start)]
+        last = None
+        if limit is not None and len(found) > limit:
+            found = found[:limit]
+            last = {k: found[-1][k] for k in dict.fromkeys([*table_keys, h, *([r] if r else [])])}
+        return [copy.deepcopy(i) for i in found if keep is None or keep(i)], last
+
+    def query_all(self, hash_value, **kwargs) -> list[dict]:
+        return self.query(hash_value, **kwargs)[0]
+
+
+# --- records ----------------------------------------------------------------------------------
+class FakeRecordRepository:
+    """dal.records.RecordRepository: records, identity items, pending markers; versions apart."""
+
+    def __init__(self):
+        self.table = _Table("pk", "sk", {
+            "by_record_id": ("record_id", None), "by_department": ("department", "received_at"),
+            "by_forward": ("forward_due", "changed_at"), "by_public_until": ("public_state", "publish_until"),
+            "by_deadline": ("deadline_state", "publish_deadline"), "by_pending": ("pending_code", "received_at"),
+            "by_source_ref": ("department", "ref_key"), "by_name": ("department", "name_key")})
+        self.versions = _Table("record_id", "version")
+
+    def identities(self, identities: Iterable[str]) -> dict[str, dict]:
+        out = {}
+        for i in dict.fromkeys(identities):
+            item = self.table.get(pk=f"ID#{i}", sk="ID")
+            if item:
+                out[i] = item
+        return out
+
+    def get_many(self, keys: Iterable[tuple[str, str]]) -> dict:
+        items = [self.table.get(pk=code, sk=f"R#{rid}") for code, rid in dict.fromkeys(keys)]
+        return {rec.record_id: rec for rec in map(_record, filter(None, items))}
+
+    def pending_markers(self, codes: Iterable[str]) -> dict[str, str]:
+        out = {}
+        for code in dict.fromkeys(c for c in codes if c):
+            item = self.table.get(**_marker_key(code))
+            if item:
+                out[code] = item["touched"]
+        return out
+
+    def clear_pending_markers(self, markers: dict[str, str], touched_before: str) -> int:
+        cleared = 0
+        for code, touched in markers.items():
+            item = self.table.get(**_marker_key(code))
+            if touched < touched_before and item and item["touched"] == touched:
+                self.table.delete(**_marker_key(code))
+                cleared += 1
+        return cleared
+
+    def get(self, record_id: str):
+        items = self.table.query_all(record_id, index="by_record_id")
+        return _record(items[0]) if items else None
+
+    def of_enterprise(self, code: str) -> list:
+        return [_record(i) for i in self.table.query_all(code, where=lambda sk: sk.startswith("R#"))]
+
+    def history(self, record_id: str) -> list[RecordVersion]:
+        return [RecordVersion.model_validate(i) for i in self.versions.query_all(record_id)]
+
+    def by_department(self, department: str, limit: int, after: dict | None, *, category: str | None = None,
+                      state: str | None = None) -> tuple[list, dict | None]:
+        return self.search(department, limit, after, category=category, state=state)
+
+    def search(self, department: str, limit: int, after: dict | None, *, ref: str | None = None,
+               code: str | None = None, name: str | None = None, start: str | None = None, end: str | None = None,
+               category: str | None = None, state: str | None = None) -> tuple[list, dict | None]:
+        low, high = start or "0", f"{end}T~" if end else "~"
+        wanted = {k: v for k, v in (("category", category), ("state", state)) if v}
+        prefixes = {k: v for k, v in (("ref_key", ref), ("name_key", name)) if v}
+
+        def keep(i: dict) -> bool:
+            return (all(i.get(k) == v for k, v in wanted.items()) and i.get("department") == department
+                    and all(str(i.get(k, "")).startswith(v) for k, v in prefixes.items())
+                    and low <= i["received_at"] <= high)
+        if code:
+            hash_value, options = code, {"where": lambda sk: sk.startswith("R#")}
+        elif ref:
+            hash_value, options = department, {"index": "by_source_ref", "where": lambda v: v.startswith(ref)}
+        elif name:
+            hash_value, options = department, {"index": "by_name", "where": lambda v: v.startswith(name)}
+        else:
+            hash_value, options = department, {"index": "by_department", "forward": False,
+                                               "where": lambda v: low <= v <= high}
+        items, last = self.table.query(hash_value, limit=limit, after=after, keep=keep, **options)
+        return [_record(i) for i in items], last
+
+    def all_in_index(self, index: str, hash_name: str, hash_value: str, *, upper: str | None = None,
+                     range_name: str | None = None) -> list:
+        assert self.table.indexes[index][0] == hash_name
+        where = (lambda v: v <= upper) if upper is not None and range_name else None
+        return [_record(i) for i in self.table.query_all(hash_value, index=index, where=where)]
+
+    def write(self, changes: list[Change], extra: Callable[[list[Change]], Op | None] | None = None) -> list[Change]:
+        """All changes in one transaction; if it is cancelled, each alone (the losers returned)."""
+        if not changes:
+            return []
+        if self._commit(changes, extra):
+            return []
+        if len(changes) == 1:
+            return list(changes)
+        return [c for c in changes if not self._commit([c], extra)]
+
+    def _commit(self, changes: list[Change], extra) -> bool:
+        for c in changes:
+            if not self._allowed(c):
+                return False
+        for c in changes:
+            rec, prev = c.record, c.previous
+            if prev is not None and prev.enterprise_code != rec.enterprise_code:
+                self.table.delete(pk=prev.enterprise_code, sk=f"R#{prev.record_id}")
+            self.table.put(record_item(rec))
+            self.table.put({"pk": f"ID#{rec.identity}", "sk": "ID", "rid": rec.record_id,
+                            "epk": rec.enterprise_code, "version": rec.version})
+            if c.version is not None:
+                self.versions.put(to_item(c.version.model_dump()))
+        for c in changes:
+            rec = c.record
+            if rec.match == "pending":
+                self.table.put({**_marker_key(rec.enterprise_code), "code": rec.enterprise_code,
+                                "touched": f"{rec.updated_at}#{rec.record_id}#{rec.version}"})
+        more = extra(changes) if extra else None
+        if more:
+            more()
+        return True
+
+    def _allowed(self, c: Change) -> bool:
+        rec, prev = c.record, c.previous
+        ident = self.table.get(pk=f"ID#{rec.identity}", sk="ID")
+        here = self.table.get(pk=rec.enterprise_code, sk=f"R#{rec.record_id}")
+        if c.version is not None and self.versions.get(record_id=rec.record_id, version=rec.version):
+            return False
+        if prev is None:
+            return ident is None and here is None
+        if ident is None or ident["version"] != prev.version:
+            return False
+        if prev.enterprise_code == rec.enterprise_code:
+            return here is not None and here["version"] == prev.version
+        old = self.table.get(pk=prev.enterprise_code, sk=f"R#{prev.record_id}")
+        return here is None and old is not None and old["version"] == prev.version
+
+
+def _marker_key(code: str) -> dict:
+    return {"pk": f"PENDING#{zlib.crc32(code.encode()) % PENDING_SHARDS}", "sk": code}
+
+
+# --- registry ---------------------------------------------------------------------------------
+class FakeRegistryRepository:
+    """dal.registry.RegistryRepository: enterprises, 注册号 aliases, elsewhere names, name index."""
+
+    def __init__(self):
+        self.table = _Table("code")
+        self.names = _Table("token", "code")
+
+    def lookup(self, codes: Iterable[str]) -> dict[str, Enterprise]:
+        return self.lookup_all(codes)[0]
+
+    def lookup_all(self, codes: Iterable[str]) -> tuple[dict[str, Enterprise], dict[str, str]]:
+        found: dict[str, Enterprise] = {}
+        elsewhere: dict[str, str] = {}
+        for code in dict.fromkeys(c for c in codes if c):
+            item = self.table.get(code=code)
+            if item and item["kind"] == "alias":
+                item = self.table.get(code=item["uscc"])
+            if item and item["kind"] == "elsewhere":
+                elsewhere[code] = item["name"]
+            elif item:
+                found[code] = Enterprise.model_validate({k: v for k, v in from_item(item).items() if k != "kind"})
+        return found, elsewhere
+
+    def hold_elsewhere_names(self, names: dict[str, str]) -> dict[str, str]:
+        taken = []
+        for code, name in names.items():
+            if self.table.get(code=code):
+                taken.append(code)
+            else:
+                self.table.put({"code": code, "kind": "elsewhere", "name": name})
+        return self.lookup_all(taken)[1] if taken else {}
+
+    def get(self, code: str) -> Enterprise | None:
+        return self.lookup([code]).get(code)
+
+    def save(self, enterprises: list[Enterprise], also: dict[str, list[Op]] | None = None) -> None:
+        for e in enterprises:
+            self.table.put({**to_item(e.model_dump()), "kind": "enterprise"})
+            if e.uscc and e.regno:
+                self.table.put({"code": e.regno, "kind": "alias", "uscc": e.uscc})
+            for op in (also or {}).get(e.code, []):
+                op()
+
+    def index_names(self, profiles: list[dict]) -> None:
+        from chalicelib.domain.projection import search_entries
+        for p in profiles:
+            for entry in search_entries(p):
+                self.names.put(entry)
+
+    def search_token(self, token: str, limit: int, after: dict | None) -> tuple[list[str], dict | None]:
+        items, last = self.names.query(token, limit=limit, after=after)
+        return [i["code"] for i in items], last
+
+
+class FakeNoticeRepository:
+    """dal.notices.NoticeRepository: 双告知 notices per department, newest first."""
+
+    def __init__(self):
+        self.table = _Table("department", "sk")
+
+    def puts(self, notices: list[dict]) -> dict[str, list[Op]]:
+        out: dict[str, list[Op]] = {}
+        for n in notices:
+            item = {**n, "sk": f"{n['notified_at']}#{n['code']}"}
+            out.setdefault(n["code"], []).append(lambda item=item: self.table.put(item))
+        return out
+
+    def since(self, department: str, since: str | None, limit: int, after: dict | None) -> tuple[list, dict | None]:
+        items, last = self.table.query(department, where=(lambda sk: sk >= since) if since else None,
+                                       forward=False, limit=limit, after=after)
+        return [{k: v for k, v in i.items() if k not in ("department", "sk")} for i in items], last
+
+
+# --- public side ------------------------------------------------------------------------------
+
+
+class FakePublicRepository:
+    """dal.public.PublicRepository: masked public copies and enterprise profiles."""
+
+    def __init__(self):
+        self.table = _Table("code", "sk")
+
+    def put(self, copies: list[dict]) -> None:
+        for c in copies:
+            self.table.put(to_item({**c, "sk": f"{c['category']}#{c['record_id']}"}))
+
+    def refresh(self, codes, profiles: dict[str, dict] | None = None) -> None:
+        codes = list(dict.fromkeys(codes))
+        fresh = profiles or {}
+        stored = self.profiles([c for c in codes if c not in fresh])
+        for code in codes:
+            p = {k: v for k, v in (fresh.get(code) or stored.get(code) or {}).items() if k != "sk"}
+            if not p:
+                continue
+            copies = [i for i in self.table.query_all(code) if i["sk"] not in (PROFILE, ALIAS)]
+            alias = p.get("regno") if p.get("regno") and p["regno"] != code else None
+            if not copies:
+                self.table.delete(code=code, sk=PROFILE)
+                if alias:
+                    self.table.delete(code=alias, sk=ALIAS)
+            elif code in fresh:
+                self.table.put(to_item({**p, "code": code, "sk": PROFILE}))
+                if alias:
+                    self.table.put({"code": alias, "sk": ALIAS, "uscc": code})
+
+    def delete(self, keys: list[tuple[str, str, str]]) -> None:
+        for code, category, record_id in keys:
+            self.table.delete(code=code, sk=f"{category}#{record_id}")
+
+    def current_versions(self, keys: list[tuple[str, str, str]]) -> dict[tuple[str, str, str], int]:
+        out = {}
+        for code, category, record_id in dict.fromkeys(keys):
+            item = self.table.get(code=code, sk=f"{category}#{record_id}")
+            if item:
+                out[(code, category, record_id)] = int(item["version"])
+        return out
+
+    def enterprise(self, code: str) -> tuple[dict | None, list[dict]]:
+        alias = self.table.get(code=code, sk=ALIAS)
+        return split_partition([from_item(i) for i in self.table.query_all(alias["uscc"] if alias else code)])
+
+    def profiles(self, codes: list[str]) -> dict[str, dict]:
+        return {c: from_item(item) for c in codes if (item := self.table.get(code=c, sk=PROFILE))}
+
+
+# --- counters ---------------------------------------------------------------------------------
+class FakeCounterRepository:
+    """dal.counters.CounterRepository: daily buckets, 迟报 tallies, deadlines findings, scorecards."""
+
+    def __init__(self):
+        self.table = _Table("pk", "sk")
+
+    def update_op(self, department: str, day: str, deltas: dict[str, int],
+                  last_submission: str | None = None) -> Op | None:
+        deltas = {k: v for k, v in deltas.items() if v}
+        if not deltas and not last_submission:
+            return None
+
+        def op():
+            key = {"pk": f"D#{department}", "sk": day}
+            self.table.add(key, deltas)
+            if last_submission:
+                self.table.update(key, last_submission=last_submission)
+        return op
+
+    def add(self, department: str, day: str, deltas: dict[str, int], last_submission: str | None = None) -> None:
+        op = self.update_op(department, day, deltas, last_submission)
+        if op:
+            op()
+
+    def late_tally(self, department: str, day: str, record_ids: list[str]) -> Op | None:
+        if not record_ids:
+            return None
+        item = {"pk": f"L#{department}", "sk": f"{day}#{record_ids[0]}", "n": len(record_ids),
+                "records": list(record_ids)}
+        return lambda: self.table.put(item)
+
+    def late(self, department: str, start: str, end: str) -> int:
+        return sum(int(i.get("n", 1)) for i in self.table.query_all(
+            f"L#{department}", where=lambda sk: start <= sk <= f"{end}~"))
+
+    def days(self, department: str, start: str, end: str) -> list[dict]:
+        return [from_item(i) for i in self.table.query_all(f"D#{department}", where=lambda sk: start <= sk <= end)]
+
+    def last_submission(self, department: str) -> str | None:
+        items, _ = self.table.query(f"D#{department}", forward=False, limit=60, keep=lambda i: "last_submission" in i)
+        return items[0]["last_submission"] if items else None
+
+    def put_deadlines(self, day: str, rows: dict[str, dict]) -> None:
+        self.table.put({"pk": "DEADLINES", "sk": day, "rows": to_item(rows)})
+
+    def deadlines(self, day: str) -> dict[str, dict]:
+        item = self.table.get(pk="DEADLINES", sk=day)
+        return from_item(item["rows"]) if item else {}
+
+    def latest_deadlines(self, day: str) -> dict[str, dict]:
+        items, _ = self.table.query("DEADLINES", where=lambda sk: sk <= day, forward=False, limit=1)
+        return from_item(items[0]["rows"]) if items else {}
+
+    def put_scorecards(self, month: str, body: dict) -> None:
+        self.table.put({"pk": "SCORECARDS", "sk": month, "body": json.dumps(body, ensure_ascii=False)})
+
+    def scorecards(self, month: str) -> dict | None:
+        item = self.table.get(pk="SCORECARDS", sk=month)
+        return json.loads(item["body"]) if item else None
+
+
+# --- calendar, departments --------------------------------------------------------------------
+class FakeCalendarRepository:
+    def __init__(self):
+        self.table = _Table("year")
+
+    def overrides(self, years: set[int]) -> dict[int, YearOverride]:
+        out = {}
+        for y in sorted(years):
+            item = self.table.get(year=str(y))
+            if item:
+                out[y] = YearOverride(holidays=set(item["holidays"]), workdays=set(item["workdays"]))
+        return out
+
+    def put(self, year: int, override: YearOverride, by: str, at: str) -> None:
+        self.table.put({"year": str(year), "holidays": set(override.holidays), "workdays": set(override.workdays),
+                        "updated_by": by, "updated_at": at})
+
+
+class FakeDepartmentRepository:
+    def __init__(self):
+        self.table = _Table("id")
+
+    def get(self, department_id: str) -> Department | None:
+        item = self.table.get(id=department_id)
+        return Department.model_validate(from_item(item)) if item else None
+
+    def put(self, dept: Department) -> None:
+        self.table.put(to_item(dept.model_dump()))
+
+    def put_many(self, depts: list[Department]) -> None:
+        for d in depts:
+            self.put(d)
+
+    def all(self) -> list[Department]:
+        return [Department.model_validate(from_item(i)) for _, i in sorted(self.table.items.items())]
+
+
+# --- jobs table: change log, open-data index, forward failures, monthly reports -------------------
+class FakeChangeLog:
+    """dal.changes.ChangeLog: the day partitions of changes and the FIRST/LAST/RETRACTED marks."""
+
+    def __init__(self, listeners=()):
+        self.table = _Table("pk", "sk")
+        self.listeners = list(listeners)
+
+    def append(self, day: str, changes: list[dict]) -> None:
+        if not changes:
+            return
+        day = max(day, today().isoformat())
+        retracted = max((c["at"] for c in changes if c["op"] != "publish" or c.get("replaces")), default=None)
+        changes = [{k: v for k, v in c.items() if k != "replaces"} for c in changes]
+        marks = {m: self.table.get(pk="CHANGES", sk=m) for m in ("FIRST", "LAST", "RETRACTED")}
+        if not marks["FIRST"]:
+            self.table.put({"pk": "CHANGES", "sk": "FIRST", "day": day})
+        if not marks["LAST"] or marks["LAST"]["day"] < day:
+            self.table.put({"pk": "CHANGES", "sk": "LAST", "day": day})
+        for c in changes:
+            self.table.put(to_item({**c, "pk": f"CHANGES#{day}",
+                                    "sk": f"{c['at']}#{c['record_id']}#{c['version']}#{c['op']}"}))
+        if retracted and (not marks["RETRACTED"] or marks["RETRACTED"]["at"] < retracted):
+            self.table.put({"pk": "CHANGES", "sk": "RETRACTED", "at": retracted, "day": day})
+        for listener in self.listeners:
+            try:
+                listener(changes)
+            except Exception:   # as the real log: a listener never blocks a publication
+                pass
+
+    def day(self, day: str, after: dict | None = None, limit: int = 1000) -> tuple[list[dict], dict | None]:
+        items, last = self.table.query(f"CHANGES#{day}", limit=limit, after=after)
+        return [{k: v for k, v in from_item(i).items() if k != "pk"} for i in items], last
+
+    def whole_day(self, day: str) -> list[dict]:
+        return self.day(day, limit=None)[0]
+
+    def retracted(self) -> dict | None:
+        item = self.table.get(pk="CHANGES", sk="RETRACTED")
+        return {"at": item["at"], "day": item["day"]} if item else None
+
+    def last_day(self) -> str | None:
+        return (self.table.get(pk="CHANGES", sk="LAST") or {}).get("day")
+
+    def first_day(self) -> str | None:
+        return (self.table.get(pk="CHANGES", sk="FIRST") or {}).get("day")
+
+
+class FakeOpenDataIndex:
+    def __init__(self):
+        self.table = _Table("pk", "sk")
+
+    def put(self, day: str, entry: dict) -> None:
+        self.table.put(to_item({"pk": "OPEN_DATA", "sk": day, "day": day, **entry}))
+
+    def latest(self, before: str) -> dict | None:
+        items, _ = self.table.query("OPEN_DATA", where=lambda sk: sk < before, forward=False, limit=1)
+        return from_item(items[0]) if items else None
+
+    def recent(self, limit: int) -> list[dict]:
+        return [from_item(i) for i in self.table.query("OPEN_DATA", forward=False, limit=limit)[0]]
+
+
+class FakeJobStateRepository:
+    def __init__(self):
+        self.table = _Table("pk", "sk")
+
+    def open_failures(self) -> dict[str, dict]:
+        return {i["sk"][7:]: from_item(i) for i in self.table.query_all("FORWARD",
+                                                                        where=lambda sk: sk.startswith("FAILED#"))}
+
+    def fail(self, batch_id: str, error: str, at: str) -> int:
+        key = {"pk": "FORWARD", "sk": f"FAILED#{batch_id}"}
+        self.table.add(key, {"attempts": 1})
+        return int(self.table.update(key, last_error=error[:500], last_at=at)["attempts"])
+
+    def clear(self, batch_id: str) -> None:
+        self.table.delete(pk="FORWARD", sk=f"FAILED#{batch_id}")
+
+    def dead(self, batch_id: str, error: str, at: str, records: int) -> None:
+        self.table.put({"pk": "FORWARD", "sk": f"DEAD#{batch_id}", "error": error[:500], "at": at, "records": records})
+        self.clear(batch_id)
+
+
+class FakeMonthlyReportStore:
+    """dal.monthly.MonthlyReportStore: `objects` holds the workbooks by key."""
+
+    def __init__(self):
+        self.table = _Table("pk", "sk")
+        self.objects: dict[str, bytes] = {}
+
+    def put(self, month: str, body: bytes, generated_at: str) -> str:
+        key = f"reports/monthly/{month}.xlsx"
+        self.objects[key] = body
+        self.table.put({"pk": "MONTHLY", "sk": month, "key": key, "generated_at": generated_at})
+        return key
+
+    def recent(self, limit: int = 36) -> list[dict]:
+        items, _ = self.table.query("MONTHLY", forward=False, limit=limit)
+        return [{"month": i["sk"], "key": i["key"], "generated_at": i["generated_at"]} for i in items]
+
+
+# --- identity: throttle, audit, attestations --------------------------------------------------------
+class FakeThrottleRepository:
+    def __init__(self, clock=time.time):
+        self.table = _Table("key")
+        self.clock = clock
+
+    def admit(self, key: str, limit: int, window_seconds: int) -> bool:
+        now = int(self.clock())
+        item = self.table.get(key=key)
+        if item is None or int(item["expires_at"]) <= now:
+            self.table.put({"key": key, "count": 1, "expires_at": now + window_seconds})
+            return True
+        if item["count"] >= limit:
+            return False
+        self.table.add({"key": key}, {"count": 1})
+        return True
+
+    def refund(self, key: str) -> None:
+        item = self.table.get(key=key)
+        if not item or item["count"] <= 0:
+            return
+        if self.table.add({"key": key}, {"count": -1})["count"] <= 0:
+            self.table.delete(key=key)
+
+    def clear(self, key: str) -> None:
+        self.table.delete(key=key)
+
+    def revoke_tokens(self, username: str) -> int:
+        cutoff = int(self.clock())
+        self.table.put({"key": f"user#{username}", "tokens_valid_after": cutoff})
+        return cutoff
+
+    def tokens_valid_after(self, username: str) -> int | None:
+        item = self.table.get(key=f"user#{username}")
+        return int(item["tokens_valid_after"]) if item else None
+
+
+class FakeAuditRepository:
+    def __init__(self):
+        self.table = _Table("day", "sk", {"by_actor": ("actor", "at"), "by_target": ("target", "at")})
+
+    def append(self, entry: AuditEntry, seq: int = 0) -> None:
+        item = {**to_item(entry.model_dump()), "day": entry.at[:10], "sk": f"{entry.at}#{entry.request_id}#{seq}"}
+        if self.table.get(day=item["day"], sk=item["sk"]):
+            raise condition_failed(item["sk"])
+        self.table.put(item)
+
+    def by_index(self, index: str, key: str, value: str, start: str, end: str,
+                 limit: int, after: dict | None) -> tuple[list[AuditEntry], dict | None]:
+        assert self.table.indexes[index][0] == key
+        items, last = self.table.query(value, index=index, where=lambda at: start <= at <= end, forward=False,
+                                       limit=limit, after=after)
+        return [self._entry(i) for i in items], last
+
+    def by_day(self, day: str, limit: int, after: dict | None) -> tuple[list[AuditEntry], dict | None]:
+        items, last = self.table.query(day, forward=False, limit=limit, after=after)
+        return [self._entry(i) for i in items], last
+
+    @staticmethod
+    def _entry(item: dict) -> AuditEntry:
+        return AuditEntry.model_validate({k: v for k, v in from_item(item).items() if k not in ("day", "sk")})
+
+
+class FakeAttestationCache:
+    def __init__(self, clock=time.time):
+        self.table = _Table("key")
+        self.clock = clock
+
+    def get(self, key: str) -> dict | None:
+        item = self.table.get(key=key)
+        return item if item and int(item["expires_at"]) > int(self.clock()) else None
+
+    def put(self, key: str, item: dict, ttl_seconds: int) -> None:
+        self.table.put({**item, "key": key, "expires_at": int(self.clock()) + ttl_seconds})
+
+
+# --- uploads, watchlists ----------------------------------------------------------------------
+class FakeUploadRepository:
+    def __init__(self):
+        self.table = _Table("upload_id", None, {"by_department": ("department", "created_at")})
+
+    def create(self, upload: Upload) -> None:
+        if self.table.get(upload_id=upload.upload_id):
+            raise condition_failed(upload.upload_id)
+        self.save(upload)
+
+    def get(self, upload_id: str) -> Upload | None:
+        item = self.table.get(upload_id=upload_id)
+        return Upload.model_validate(from_item(item)) if item else None
+
+    def save(self, upload: Upload) -> None:
+        self.table.put(to_item(upload.model_dump()))
+
+    def acquire(self, upload: Upload, token: str, now: int, seconds: int) -> bool:
+        item = self.table.get(upload_id=upload.upload_id) or {}
+        if "lease_until" in item and item["lease_until"] >= now and item.get("lease") != token:
+            return False
+        self.table.update({"upload_id": upload.upload_id}, lease=token, lease_until=now + seconds)
+        upload.lease, upload.lease_until = token, now + seconds
+        return True
+
+    def pin_object(self, upload: Upload, version: str, etag: str) -> bool:
+        item = self.table.get(upload_id=upload.upload_id) or {}
+        if "object_version" in item:
+            return False
+        self.table.update({"upload_id": upload.upload_id}, object_version=version, object_etag=etag)
+        upload.object_version, upload.object_etag = version, etag
+        return True
+
+    def release(self, upload: Upload) -> None:
+        item = self.table.get(upload_id=upload.upload_id)
+        if item and item.get("lease") is not None and item.get("lease") == upload.lease:
+            self.table.update({"upload_id": upload.upload_id}, lease=None, lease_until=None)
+
+    def checkpoint(self, upload: Upload, previous_next_row: int, also: Op | None = None) -> bool:
+        item = self.table.get(upload_id=upload.upload_id)
+        if not item or item.get("next_row") != previous_next_row or item.get("lease") != upload.lease \
+                or upload.lease is None:
+            return False
+        self.save(upload)
+        if also:
+            also()
+        return True
+
+    def by_department(self, department: str, limit: int, after: dict | None) -> tuple[list[Upload], dict | None]:
+        items, last = self.table.query(department, index="by_department", forward=False, limit=limit, after=after)
+        return [Upload.model_validate(from_item(i)) for i in items], last
+
+
+class FakeWatchlistRepository:
+    def __init__(self):
+        self.table = _Table("pk", "sk")
+
+    def create(self, watchlist: dict, codes: list[str]) -> None:
+        self.table.put(to_item({**watchlist, "pk": f"WL#{watchlist['id']}", "sk": "#config"}))
+        for code in codes:
+            self.table.put({"pk": f"CODE#{code}", "sk": f"WL#{watchlist['id']}", "code": code,
+                            "watchlist_id": watchlist["id"]})
+            self.table.put({"pk": f"CODE#{code}", "sk": "#watched", "code": code})
+
+    def get(self, watchlist_id: str) -> dict | None:
+        item = self.table.get(pk=f"WL#{watchlist_id}", sk="#config")
+        return from_item(item) if item else None
+
+    def watched(self, codes) -> set[str]:
+        return {c for c in dict.fromkeys(codes) if self.table.get(pk=f"CODE#{c}", sk="#watched")}
+
+    def watchers(self, code: str) -> list[dict]:
+        return [from_item(i) for i in self.table.query_all(f"CODE#{code}", where=lambda sk: sk.startswith("WL#"))]
+
+    def set_restricted(self, code: str, watchlist_id: str, restricted: bool) -> None:
+        self.table.update({"pk": f"CODE#{code}", "sk": f"WL#{watchlist_id}"}, restricted=restricted)
+
+    def put_delivery(self, delivery: dict) -> None:
+        item = to_item(delivery)
+        self.table.put({**item, "pk": f"WL#{delivery['watchlist_id']}", "sk": f"D#{delivery['id']}"})
+        if delivery["status"] == "pending":
+            self.table.put({**item, "pk": "PENDING", "sk": delivery["id"]})
+        else:
+            self.table.delete(pk="PENDING", sk=delivery["id"])
+
+    def pending(self) -> list[dict]:
+        return [from_item(i) for i in self.table.query_all("PENDING")]
+
+    def deliveries(self, watchlist_id: str, limit: int, after: dict | None) -> tuple[list[dict], dict | None]:
+        items, last = self.table.query(f"WL#{watchlist_id}", where=lambda sk: sk.startswith("D#"), forward=False,
+                                       limit=limit, after=after)
+        return [{k: v for k, v in from_item(i).items() if k not in ("pk", "sk", "events")} for i in items], last
+
+
+def fake_repositories() -> dict:
+    """Container overrides: every repository of the composition root as a fresh fake."""
+    return {"record_repo": FakeRecordRepository(), "registry_repo": FakeRegistryRepository(),
+            "public_repo": FakePublicRepository(), "calendar_repo": FakeCalendarRepository(),
+            "counter_repo": FakeCounterRepository(), "department_repo": FakeDepartmentRepository(),
+            "notice_repo": FakeNoticeRepository(), "change_log": FakeChangeLog(),
+            "open_data_index": FakeOpenDataIndex(), "job_state_repo": FakeJobStateRepository(),
+            "monthly_store": FakeMonthlyReportStore(), "throttle": FakeThrottleRepository(),
+            "audit_repo": FakeAuditRepository(), "attestation_cache": FakeAttestationCache(),
+            "uploads": FakeUploadRepository(), "watchlist_repo": FakeWatchlistRepository(),
+            "rejection_repo": FakeRejectionRepository()}
+
+
+class FakeRejectionRepository:
+    """dal.rejections.RejectionRepository: rejections by id, ref items naming the open ones."""
+
+    def __init__(self):
+        self.table = _Table("id", None, {"by_department": ("department", "last_seen"),
+                                         "by_open": ("open_department", "first_seen")})
+
+    def get(self, rejection_id: str):
+        item = None if rejection_id.startswith("REF#") else self.table.get(id=rejection_id)
+        return _rejection(item) if item else None
+
+    def get_many(self, ids: Iterable[str]) -> dict:
+        found = [self.table.get(id=i) for i in dict.fromkeys(ids)]
+        return {r.rejection_id: r for r in map(_rejection, filter(None, found))}
+
+    def open_refs(self, identities: Iterable[str]) -> dict[str, list[str]]:
+        found = [self.table.get(**ref_key(i)) for i in dict.fromkeys(identities)]
+        return {item["id"][4:]: sorted(item["open"]) for item in found if item and item.get("open")}
+
+    def any_open(self, department: str) -> bool:
+        return bool(self.table.query(department, index="by_open", limit=1)[0])
+
+    def by_department(self, department: str, limit: int, after: dict | None, *, state=None, category=None,
+                      code=None, upload_id=None) -> tuple[list, dict | None]:
+        def keep(i: dict) -> bool:
+            return (all(i.get(k) == v for k, v in (("state", state), ("category", category)) if v)
+                    and (not code or code in i.get("codes", [])) and (not upload_id or upload_id in i.get("uploads", [])))
+        items, last = self.table.query(department, index="by_department", forward=False, limit=limit, after=after,
+                                       keep=keep)
+        return [_rejection(i) for i in items], last
+
+    def open_stats(self, department: str) -> tuple[int, str | None]:
+        items = self.table.query_all(department, index="by_open")
+        return len(items), (items[0]["first_seen"] if items else None)
+
+    def save(self, writes: list, refs: dict[str, list[str]]) -> list:
+        """All in one transaction: every write's condition holds, or nothing is written (all lost)."""
+        for rej, expected in writes:
+            item = self.table.get(id=rej.rejection_id)
+            if (item is not None) if expected is None else (item is None or item["times_seen"] != expected):
+                return [r for r, _ in writes]
+        for rej, _ in writes:
+            self.table.put(rejection_item(rej))
+        for ident, ids in refs.items():
+            self.table.add(ref_key(ident), {"open": set(ids)})
+        return []
+
+    def close(self, closes: list, expires_at: int) -> list[str]:
+        gone = []
+        for rej_id, ident, values in closes:
+            item = self.table.get(id=rej_id)
+            if not item or item.get("state") != "open":
+                gone.append(rej_id)
+                continue
+            self.table.update({"id": rej_id}, **values, expires_at=expires_at, open_department=None)
+            if ident:
+                ref = self.table.get(**ref_key(ident)) or {}
+                self.table.update(ref_key(ident), open=(set(ref.get("open", ())) - {rej_id}) or None)
+        return gone
+
+
+# --- adapters ---------------------------------------------------------------------------------
+class FakePublicitySender:
+    """adapters.publicity's sender port: keeps every batch; `rejected` record_ids are refused one by
+    one, and while `error` is set every batch fails as a whole."""
+
+    def __init__(self):
+        self.batches: list[dict] = []
+        self.rejected: dict[str, str] = {}
+        self.error: str | None = None
+
+    def send(self, batch: dict):
+        from chalicelib.adapters.publicity import SendResult
+        self.batches.append(copy.deepcopy(batch))
+        if self.error:
+            return SendResult(ok=False, error=self.error)
+        return SendResult(ok=True, rejected={r["record_id"]: why for r in batch["records"]
+                                             if (why := self.rejected.get(r["record_id"]))})
+
+    def ops(self) -> list[tuple[str, str, str]]:
+        """(op, enterprise code, record_id) of every record sent, in order."""
+        return [(r["op"], r["enterprise"]["code"], r["record_id"]) for b in self.batches for r in b["records"]]
+
+
+class FakeDeadLetters(list):
+    """The forward job's dead-letter port (callable(batch, error)): keeps (batch_id, error, records)."""
+
+    def __call__(self, batch: dict, error: str) -> None:
+        self.append((batch["batch_id"], error, len(batch["records"])))
