@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from boto3.dynamodb.conditions import Attr, Key
 
+from chalicelib.dal.batch import query_page
 from chalicelib.dal.records import _record
 from chalicelib.dal.rejections import _rejection
 from chalicelib.models.record import Record
@@ -17,17 +18,14 @@ class DrillDownReader:
         self.rejections = rejections_table
         self.records = records_table
 
-    def _drain(self, table, cap: int, **kwargs) -> tuple[list[dict], bool]:
+    @staticmethod
+    def _drain(table, cap: int, **kwargs) -> tuple[list[dict], bool]:
         """Items of one Query, page after page, up to `cap`; (items, whether more were left)."""
-        items: list[dict] = []
-        while True:
-            resp = table.query(**kwargs)
-            items += resp["Items"]
-            if len(items) >= cap:
-                return items[:cap], len(items) > cap or "LastEvaluatedKey" in resp
-            if "LastEvaluatedKey" not in resp:
-                return items, False
-            kwargs["ExclusiveStartKey"] = resp["LastEvaluatedKey"]
+        items, after = query_page(table, **kwargs)
+        while after and len(items) <= cap:
+            page, after = query_page(table, after, **kwargs)
+            items += page
+        return items[:cap], len(items) > cap or after is not None
 
     def open_rejections(self, department: str, cap: int) -> tuple[list[Rejection], bool]:
         """The department's open rejections, oldest first (at most `cap`)."""
