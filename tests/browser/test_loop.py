@@ -292,6 +292,13 @@ def test_upload_history_shows_counts_first_errors_and_the_feedback_file(request,
     header = next(sheet.iter_rows(values_only=True))
     assert list(header[:3]) == ["原行号", "错误原因", "修改建议"]
 
+    # An uploaded row opens in the entry form like any rejection: pre-filled, the error at its field.
+    card.locator(".upload-errors").get_by_role("link", name="修改").click()
+    expect(page.locator("#r-CF_WSH")).to_have_value(bad["CF_WSH"])
+    expect(page.locator("#r-CF_XDR_MC")).to_have_value(ent["name"])
+    expect(page.locator("#r-err-CF_JDRQ")).to_be_visible()
+    expect(page.locator("#fix-body")).to_contain_text("批量上传 第 3 行")
+
 
 # --- records list search, withdraw text ---------------------------------------------------------
 def test_records_list_searches_on_the_server(request, live, page, shot):
