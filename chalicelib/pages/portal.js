@@ -986,7 +986,8 @@
           if (!items.length) { list.appendChild(el("p", { class: "muted" }, "这批的回退均已处理。")); return; }
           list.appendChild(el("ul", null, items.map(function (r) {
             return el("li", null, (r.row ? "第 " + r.row + " 行" : "") + (r.source_ref ? "（" + r.source_ref + "）" : "") + "：" + errorsText(r.errors, 3) + " ",
-              r.state === "open" ? el("a", { href: "#fix/" + encodeURIComponent(r.rejection_id) }, "修改") : rejStateBadge(r.state));
+              r.state === "open" ? el("a", { href: "#fix/" + encodeURIComponent(r.rejection_id),
+                "aria-label": "修改" + (r.row ? "第 " + r.row + " 行" : "这一行") }, "修改") : rejStateBadge(r.state));
           })));
         } catch (e) {
           loaded = false;

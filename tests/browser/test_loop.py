@@ -293,7 +293,7 @@ def test_upload_history_shows_counts_first_errors_and_the_feedback_file(request,
     assert list(header[:3]) == ["原行号", "错误原因", "修改建议"]
 
     # An uploaded row opens in the entry form like any rejection: pre-filled, the error at its field.
-    card.locator(".upload-errors").get_by_role("link", name="修改").click()
+    card.locator(".upload-errors").get_by_role("link", name="修改第 3 行").click()
     expect(page.locator("#r-CF_WSH")).to_have_value(bad["CF_WSH"])
     expect(page.locator("#r-CF_XDR_MC")).to_have_value(ent["name"])
     expect(page.locator("#r-err-CF_JDRQ")).to_be_visible()
@@ -322,14 +322,27 @@ def test_records_list_searches_on_the_server(request, live, page, shot):
     shot(page, "loop-records-search-desktop")
 
 
-def test_withdraw_form_says_how_to_undo_it(live, page):
+def test_withdraw_form_says_how_to_undo_it_and_reinstate_does(live, page, shot):
     ent = make_enterprise(live)
     acc = submit(live, "op-d12", "admin_penalty", penalty_for(ent, CF_WSH=f"广环罚〔2026〕W{ent['suffix']}号"))
     portal_login(page, "op-d12", f"/pages/portal.html#record/{acc['record_id']}")
     page.goto(f"/pages/portal.html#record/{acc['record_id']}")
     page.locator("#withdraw-button").click()
     expect(page.locator("#withdraw-hint")).to_contain_text("撤销可以恢复")
-    expect(page.locator("#withdraw-hint")).to_contain_text("恢复")
+    page.get_by_label("撤销原因").fill("误撤测试")
+    page.get_by_role("button", name="确认撤销", exact=True).click()
+    expect(page.locator("#record-state")).to_have_text("已撤销")
+
+    # …and the undo it names: reinstate with a reason, a new version in force again.
+    page.locator("#reinstate-button").click()
+    page.get_by_role("button", name="确认恢复", exact=True).click()
+    expect(page.locator("#record-action-msg")).to_contain_text("请填写恢复原因")
+    page.get_by_label("恢复原因").fill("撤销有误，恢复原决定")
+    page.get_by_role("button", name="确认恢复", exact=True).click()
+    expect(page.locator("#record-action-msg")).to_contain_text("记录已恢复")
+    expect(page.locator("#record-state")).not_to_have_text("已撤销")
+    expect(page.locator("#versions li")).to_have_count(3)
+    shot(page, "loop-record-reinstated-desktop")
 
 
 # --- 督查 drill-down -----------------------------------------------------------------------------
