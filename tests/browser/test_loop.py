@@ -19,6 +19,7 @@ from chalicelib.catalog import load_catalog
 from chalicelib.domain.identifiers import make_uscc
 from tests.browser.test_pages import (
     bad_check_char,
+    confirm_with_reason,
     fill_record_form,
     make_enterprise,
     no_sideways_scroll,
@@ -335,10 +336,7 @@ def test_withdraw_form_says_how_to_undo_it_and_reinstate_does(live, page, shot):
 
     # …and the undo it names: reinstate with a reason, a new version in force again.
     page.locator("#reinstate-button").click()
-    page.get_by_role("button", name="确认恢复", exact=True).click()
-    expect(page.locator("#record-action-msg")).to_contain_text("请填写恢复原因")
-    page.get_by_label("恢复原因").fill("撤销有误，恢复原决定")
-    page.get_by_role("button", name="确认恢复", exact=True).click()
+    confirm_with_reason(page, "恢复", "撤销有误，恢复原决定")
     expect(page.locator("#record-action-msg")).to_contain_text("记录已恢复")
     expect(page.locator("#record-state")).not_to_have_text("已撤销")
     expect(page.locator("#versions li")).to_have_count(3)

@@ -92,6 +92,14 @@ def records_search_missing(live, code: str) -> bool:
     return any(r.get("enterprise_code") not in (code, None) for r in items)
 
 
+def confirm_with_reason(pg, action: str, reason: str) -> None:
+    """A record action's reason form (撤销, 恢复): refused without a reason, then done with one."""
+    pg.get_by_role("button", name=f"确认{action}", exact=True).click()
+    expect(pg.locator("#record-action-msg")).to_contain_text(f"请填写{action}原因")
+    pg.get_by_label(f"{action}原因").fill(reason)
+    pg.get_by_role("button", name=f"确认{action}", exact=True).click()
+
+
 def portal_login(pg, username: str, path: str = "/pages/portal.html") -> None:
     pg.goto(path)
     pg.get_by_label("用户名").fill(username)
@@ -366,10 +374,7 @@ def test_records_list_view_modify_and_withdraw(request, live, page, shot):
 
     # Withdraw with a reason.
     page.get_by_role("button", name="撤销", exact=True).click()
-    page.get_by_role("button", name="确认撤销", exact=True).click()
-    expect(page.locator("#record-action-msg")).to_contain_text("请填写撤销原因")
-    page.get_by_label("撤销原因").fill("决定书已被复议撤销")
-    page.get_by_role("button", name="确认撤销", exact=True).click()
+    confirm_with_reason(page, "撤销", "决定书已被复议撤销")
     expect(page.locator("#record-state")).to_have_text("已撤销")
     expect(page.locator("#record-body")).to_contain_text("决定书已被复议撤销")
     expect(page.get_by_role("button", name="修改", exact=True)).to_have_count(0)
