@@ -423,6 +423,10 @@ class FakeCounterRepository:
         item = self.table.get(pk="DEADLINES", sk=day)
         return from_item(item["rows"]) if item else {}
 
+    def first_deadlines_day(self) -> str | None:
+        items, _ = self.table.query("DEADLINES", limit=1)
+        return items[0]["sk"] if items else None
+
     def latest_deadlines(self, day: str) -> dict[str, dict]:
         items, _ = self.table.query("DEADLINES", where=lambda sk: sk <= day, forward=False, limit=1)
         return from_item(items[0]["rows"]) if items else {}

@@ -38,6 +38,7 @@ def test_deadlines_findings_latest_on_or_before(counters):
     assert counters.latest_deadlines("2026-10-02") == {"d12": {"missed": 1}}
     assert counters.latest_deadlines("2026-10-09") == {"d12": {"missed": 2}}
     assert counters.latest_deadlines("2026-09-30") == {}
+    assert counters.first_deadlines_day() == "2026-10-01"            # when the platform started
 
 
 def test_scorecards_round_trip_with_floats(counters):

@@ -20,8 +20,9 @@ def accepted(client, headers, category, records, **extra) -> list[dict]:
 
 def register(client, login, **overrides) -> dict:
     """The registry authority (d21) registers the sample enterprise (or another one)."""
-    return accepted(client, login("op-d21", "operator", "d21"), "registration",
-                    [sample_record("registration", **overrides)])[0]
+    resp = submit(client, login("op-d21", "operator", "d21"), "registration", [sample_record("registration", **overrides)])
+    assert resp.status_code == 200 and not resp.json_body["rejected"], resp.json_body
+    return (resp.json_body["accepted"] or resp.json_body["unchanged"])[0]   # a resend is `unchanged` (SPEC §5.1)
 
 
 def run_job(client, login, job, as_of=None) -> dict:

@@ -41,4 +41,6 @@ def run_job(c: Container, job: str, as_of: str | None = None) -> dict:
 
 def register(c: Container, **overrides) -> dict:
     """The registry authority (d21) registers the sample enterprise (or another one)."""
-    return accepted(c, "d21", "registration", [sample_record("registration", **overrides)])[0]
+    out = submit(c, "d21", "registration", [sample_record("registration", **overrides)])
+    assert not out.rejected, out.rejected
+    return (out.accepted or out.unchanged)[0]          # a resend is `unchanged` (SPEC §5.1)

@@ -1,4 +1,4 @@
-"""SubmissionService on fakes: rows in = accepted + rejected, resends, versions, duplicate 文号,
+"""SubmissionService on fakes: rows in = accepted + unchanged + rejected, resends, versions, duplicate 文号,
 masking, the catalog a department may use, 迟报 counted once, `elsewhere` names (SPEC §3, §5)."""
 from __future__ import annotations
 
@@ -40,8 +40,9 @@ def test_every_row_is_accepted_or_rejected_with_its_code_and_counted(c):
 def test_an_identical_resend_is_no_new_version_and_a_change_is(c):
     register(c)
     first = accepted(c, "d12", "admin_penalty", [sample_record("admin_penalty")])[0]
-    again = accepted(c, "d12", "admin_penalty", [sample_record("admin_penalty")])[0]
-    assert (again["record_id"], again["version"]) == (first["record_id"], 1)
+    again = submit(c, "d12", "admin_penalty", [sample_record("admin_penalty")])
+    assert again.accepted == [] and again.unchanged == [{"index": 0, "record_id": first["record_id"], "version": 1}]
+    assert (day_counts(c)["accepted"], day_counts(c)["unchanged"]) == (1, 1)          # SPEC §5.1
     changed = accepted(c, "d12", "admin_penalty", [sample_record("admin_penalty", CF_NR_FK="6")])[0]
     assert (changed["record_id"], changed["version"]) == (first["record_id"], 2)
     assert [(v.version, v.op) for v in c.record_repo.history(first["record_id"])] == [(1, "create"), (2, "modify")]
