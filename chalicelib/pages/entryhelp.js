@@ -1,7 +1,8 @@
 /* Entry-form helpers of the 部门门户 (#23): a draft kept in the browser, the registry look-up, the
  * fields kept by "提交并录入下一条", and the submitted content of a 回退 turned back into form values.
  * QY.draft.save(key, values) / load(key) / drop(key): localStorage, so a draft survives a reload,
- *   an expired login (401) and re-login; keyed by user, department and category.
+ *   an expired login (401) and re-login; keyed by user, department and category; dropAll(user)
+ *   when the user logs out on purpose.
  * QY.lookup(formNode, category, idPrefix): fills the enterprise name from its code (the registry as
  *   信息共享 reads it, GET /v1/shared/enterprises/{code}: a registration is there at once), and the
  *   code from an exact name (the public enterprise search, GET /v1/public/enterprises?q=).
@@ -30,6 +31,15 @@
   }
   function drop(key) {
     try { localStorage.removeItem(key); } catch (e) { /* nothing kept */ }
+  }
+
+  /** Every draft of a user (退出登录 on purpose: nothing typed stays on a shared computer). */
+  function dropAll(user) {
+    try {
+      var mine = PREFIX + (user || "-") + "|";
+      Object.keys(localStorage).filter(function (k) { return k.indexOf(mine) === 0; })
+        .forEach(function (k) { localStorage.removeItem(k); });
+    } catch (e) { /* nothing kept */ }
   }
 
   /** The category last chosen in the entry form (get, or set with a third argument): a reload
@@ -156,7 +166,7 @@
     return out;
   }
 
-  QY.draft = { key: draftKey, save: save, load: load, drop: drop, clockText: clockText, lastCategory: lastCategory };
+  QY.draft = { key: draftKey, save: save, load: load, drop: drop, clockText: clockText, lastCategory: lastCategory, dropAll: dropAll };
   QY.lookup = lookup;
   QY.sharedValues = sharedValues;
   QY.formValues = formValues;

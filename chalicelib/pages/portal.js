@@ -107,6 +107,9 @@
   }
 
   function logout() {
+    clearTimeout(draftTimer);
+    if (me) QY.draft.dropAll(me.username);
+    entry = null;
     QY.setToken(null);
     uploadRun++;
     history.replaceState(null, "", window.location.pathname);

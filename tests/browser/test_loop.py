@@ -153,6 +153,15 @@ def test_a_draft_survives_a_forced_401_a_relogin_and_a_reload(live, page, shot):
     page.reload()
     expect(page.locator("#entry-draft")).to_be_hidden()
 
+    # Logging out on purpose leaves nothing typed behind on the computer.
+    page.locator("#f-CF_NR").fill("共用电脑上的草稿")
+    page.reload()
+    expect(page.locator("#f-CF_NR")).to_have_value("共用电脑上的草稿")
+    page.get_by_role("button", name="退出登录").click()
+    assert page.evaluate("() => Object.keys(localStorage).filter(k => k.startsWith('qygs.draft.op-d12|'))") == []
+    portal_login(page, "op-d12", "/pages/portal.html#entry")
+    expect(page.locator("#f-CF_NR")).to_have_value("")
+
 
 def test_submit_and_enter_another_keeps_the_shared_fields(live, page, shot):
     ent = make_enterprise(live)
