@@ -270,6 +270,13 @@
     stats.appendChild(stat(count(function (r) { return r.match === "elsewhere"; }), "外地登记企业"));
     stats.appendChild(stat(count(function (r) { return r.state === "archived"; }), "已归档"));
     stats.appendChild(stat(count(function (r) { return r.state === "withdrawn"; }), "已撤销", "bad"));
+    var inbox = el("a", { href: "#rejections", class: "stat warn", id: "dash-rejections" },
+      el("span", { class: "n" }, "…"), el("span", { class: "t" }, "待处理回退（点击处理）"));
+    stats.appendChild(inbox);
+    collect("/v1/rejections?state=open&limit=200" + deptQuery(), null, 1000, 5).then(function (page) {
+      inbox.firstChild.textContent = page.items.length + (page.next_cursor ? "+" : "");
+      if (!page.items.length) inbox.className = "stat";
+    }).catch(function () { inbox.firstChild.textContent = "—"; });
     QY.clear($("pending-box")).appendChild(recordsTable(pending, "待关联记录"));
     var recent = items.slice().sort(function (a, b) { return (b.updated_at || "").localeCompare(a.updated_at || ""); }).slice(0, 10);
     QY.clear($("recent-box")).appendChild(recordsTable(recent, "最近报送"));

@@ -194,7 +194,10 @@ def test_inbox_fix_resubmit_resolved(request, live, page, phone, shot):
     rejection_id = out["rejected"][0]["rejection_id"]
 
     portal_login(page, "op-d12")
-    page.get_by_role("link", name="回退待办").click()
+    # The dashboard counts the open rejections and leads to the inbox.
+    dash = page.locator("#dash-rejections")
+    expect(dash.locator(".n")).to_have_text(re.compile(r"^[1-9]\d*\+?$"))
+    dash.click()
     row = page.locator(f"#rejections-table tr[data-rejection='{rejection_id}']")
     expect(row).to_be_visible()
     expect(row).to_contain_text(ref)
