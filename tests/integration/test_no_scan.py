@@ -31,10 +31,20 @@ def test_full_scenario_never_scans(client, login, stack):
                           (f"/v1/public/enterprises/{ENTERPRISE_USCC}/credit-check", {}),
                           ("/v1/public/enterprises?q=示例食品", {}), ("/v1/public/open-data", {}),
                           ("/v1/records", op), (f"/v1/records/{acc['record_id']}", op),
+                          ("/v1/records?ref=广环罚", op), (f"/v1/records?code={ENTERPRISE_USCC}", op),
+                          ("/v1/records?name=广元&from=2026-01-01&to=2099-12-31", op),
+                          ("/v1/rejections?state=open", op), ("/v1/uploads", op),
                           ("/v1/reports/departments", sup), ("/v1/admin/audit", sup),
                           ("/v1/notices/registrations", login("op-d23", "operator", "d23"))]:
         assert client.http.get(path, headers=headers).status_code == 200, path
     client.http.post(f"/v1/records/{acc['record_id']}/withdraw", headers=op, body=json.dumps({"reason": "x"}))
     run_job(client, login, "forward")
+    client.http.post(f"/v1/records/{acc['record_id']}/reinstate", headers=op, body=json.dumps({"reason": "x"}))
+    resp = client.http.post("/v1/records", headers=op, body=json.dumps({"category": "admin_penalty", "records": [
+        sample_record("admin_penalty", CF_WSH="坏-1号", CF_JDRQ="2026/02/30")]}))
+    rid = resp.json_body["rejected"][0]["rejection_id"]
+    client.http.post("/v1/records", headers=op, body=json.dumps({"category": "admin_penalty", "records": [
+        sample_record("admin_penalty", CF_WSH="坏-1号")]}))                      # resolves it
+    assert client.http.get(f"/v1/rejections/{rid}", headers=op).json_body["state"] == "resolved"
     with pytest.raises(ScanAttempted):      # the guard itself works
         stack.aws.client("dynamodb").scan(TableName=stack.settings.table("records"))
