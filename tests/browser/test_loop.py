@@ -126,7 +126,8 @@ def test_a_draft_survives_a_forced_401_a_relogin_and_a_reload(live, page, shot):
     page.get_by_label("用户名").fill("op-d12")
     page.get_by_label("密码").fill("Guangyuan#2026")
     page.get_by_role("button", name="登录", exact=True).click()
-    expect(page.locator("#view-entry")).to_be_visible()
+    expect(page.locator("#who-text")).to_contain_text("op-d12", timeout=20_000)   # login, catalog, defaults
+    expect(page.locator("#view-entry")).to_be_visible(timeout=20_000)
     expect(page.locator("#f-CF_WSH")).to_have_value(record["CF_WSH"])
     expect(page.locator("#f-CF_XDR_MC")).to_have_value(ent["name"])
     expect(page.locator("#f-CF_NR")).to_have_value("半途输入的处罚内容")
