@@ -25,8 +25,9 @@ lint: $(STAMP)
 test: $(STAMP) lint infra-check browser-deps
 	$(VENV)/bin/pytest -q
 
+# The fast loop, no emulator: unit tests, services on fakes, the repository contracts on the fakes.
 unit: $(STAMP)
-	$(VENV)/bin/pytest -q tests/unit
+	$(VENV)/bin/pytest -q tests/unit tests/services tests/contract -k "not emulator"
 
 integration: $(STAMP)
 	$(VENV)/bin/pytest -q tests/integration

@@ -20,15 +20,25 @@ class Aws:
 
     @cache  # noqa: B019 - one Aws per process; clients are meant to be reused
     def client(self, service: str):
-        return self._session.client(
+        return _with_exceptions(self._session.client(
             service, endpoint_url=self.settings.aws_endpoint_url, config=_RETRIES
-        )
+        ))
 
     @cache  # noqa: B019
     def resource(self, service: str):
-        return self._session.resource(
+        resource = self._session.resource(
             service, endpoint_url=self.settings.aws_endpoint_url, config=_RETRIES
         )
+        _with_exceptions(resource.meta.client)
+        return resource
 
     def table(self, logical: str):
         return self.resource("dynamodb").Table(self.settings.table(logical))
+
+
+def _with_exceptions(client):
+    """A client whose modelled exception classes are built now: botocore builds them lazily, and two
+    threads meeting their first error at once each build a set, so an `except client.exceptions.X`
+    taken from one set misses the X raised from the other (a parallel login's conditional update)."""
+    client.exceptions  # noqa: B018 - the property builds and keeps them
+    return client

@@ -220,6 +220,21 @@ class Container:
                                   self.public.credit_check, self.attestation_cache)
 
     @cached_property
+    def case_repo(self):
+        from chalicelib.dal.objections import CaseRepository
+        return CaseRepository(self.aws.table("objections"))
+
+    @cached_property
+    def cases(self):
+        """异议 / 信用修复 (SPEC §5.2)."""
+        from chalicelib.services.forward import retract
+        from chalicelib.services.objections import CaseService
+        return CaseService(self.catalog, self.record_repo, self.case_repo, self.throttle, self.calendar_repo,
+                           self.audit,
+                           lambda records, stamp, day, op: retract(self.public_repo, self.change_log, records,
+                                                                   stamp, day, op))
+
+    @cached_property
     def sharing(self):
         from chalicelib.services.sharing import SharingService
         return SharingService(self.catalog, self.record_repo, self.registry_repo)
@@ -302,7 +317,8 @@ class Container:
             retried = self.watchlists.retry_pending()      # deliveries that failed last time first
             return {**self.forward(day, **options), "webhooks": retried}
 
-        sweep = DeadlinesJob(self.catalog, self.record_repo, self.calendar_repo, self.counter_repo)
+        sweep = DeadlinesJob(self.catalog, self.record_repo, self.calendar_repo, self.counter_repo,
+                             answers_overdue=self.cases.overdue)
 
         def deadlines(day, **options):
             return {**sweep(day, **options), **self.scorecards.rebuild(day)}   # the public scorecards, once a day

@@ -92,6 +92,20 @@ class TooManyAttempts(DomainError):
     message = "登录失败次数过多，请 15 分钟后再试"
 
 
+class TooManyFilings(TooManyAttempts):
+    """A public write (异议 / 信用修复) over its hourly limit; Retry-After says when to try again."""
+    message = "提交过于频繁，请稍后再试"
+
+    def __init__(self, retry_after: int, **kwargs):
+        super().__init__(**kwargs)
+        self.headers = {"Retry-After": str(max(int(retry_after), 1))}
+
+
+class NotEligible(DomainError):
+    code = "NOT_ELIGIBLE"
+    message = "该记录不符合信用修复条件"
+
+
 class ServiceUnavailable(DomainError):
     """A service the request needs (Cognito, the JWKS, KMS) failed or is out of reach: retry later."""
     status = 503

@@ -19,6 +19,7 @@ from chalicelib.errors import (
 
 MAX_JSON_BYTES = 5 * 1024 * 1024
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+PDF = "application/pdf"
 
 
 def attachment(fallback: str, name: str) -> str:
@@ -177,7 +178,7 @@ def acceptable(headers, response: Any, binary_types: list[str]) -> Any:
 
 def error_response(err: DomainError) -> Response:
     return Response(body=err.body(), status_code=err.status,
-                    headers={"Content-Type": "application/json; charset=utf-8"})
+                    headers={"Content-Type": "application/json; charset=utf-8", **getattr(err, "headers", {})})
 
 
 def internal_response() -> Response:

@@ -110,6 +110,13 @@ TABLES: list[TableDef] = [
     TableDef(name="watchlists", hash_key="pk", range_key="sk"),
     # Signed credit-check attestations by "<code>#<hash of the signed facts>" (TTL expires them).
     TableDef(name="attestations", hash_key="key", ttl_attribute="expires_at"),
+    # 异议 / 信用修复 cases (SPEC §5.2): a department's inbox, every department's (admin, supervisor),
+    # and the open ones by due date (sparse, for `deadlines`).
+    TableDef(name="objections", hash_key="id", indexes=[
+        Index(name="by_inbox", hash_key="inbox", range_key="filed_at"),
+        Index(name="by_kind", hash_key="kind", range_key="filed_at"),
+        Index(name="by_open_due", hash_key="open_due", range_key="due"),
+    ]),
     # Powertools idempotency records.
     TableDef(name="idempotency", hash_key="id", ttl_attribute="expiration"),
 ]

@@ -45,19 +45,27 @@ def emulator():
 def stack(emulator):
     """A fresh, fully provisioned backend; returns the app's container, built from the emulator's
     Settings and installed as the process's one (what the routes and event functions use)."""
+    from chalicelib import container
+
+    c, env = fresh_stack(emulator)
+    yield c
+    for key in env:
+        os.environ.pop(key, None)
+    container.reset()
+
+
+def fresh_stack(emulator: str):
+    """Reset the emulator, provision every resource and install a Container built from the Settings
+    that find them as the process's one; (the Container, the environment provisioning returned).
+    The environment is updated too, for the tests that rebuild a Container from it."""
     import requests
 
     from chalicelib import container
 
     requests.post(f"{emulator}/moto-api/reset", timeout=10)
     settings, env = emulator_settings()
-    # the environment too, for the tests that rebuild the process's Container from it (container.reset())
     os.environ.update(env)
-    c = container.install(container.Container(settings))
-    yield c
-    for key in env:
-        os.environ.pop(key, None)
-    container.reset()
+    return container.install(container.Container(settings)), env
 
 
 def emulator_settings():

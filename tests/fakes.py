@@ -14,18 +14,28 @@ commits.
 from __future__ import annotations
 
 import copy
+import functools
 import json
+import threading
 import time
-import zlib
 from collections.abc import Callable, Iterable
 
 from botocore.exceptions import ClientError
 
 from chalicelib.catalog.model import Department
 from chalicelib.clock import today
+from chalicelib.dal.changes import day_partition
 from chalicelib.dal.items import from_item, to_item
+from chalicelib.dal.objections import case_item, case_of
 from chalicelib.dal.public import ALIAS, PROFILE, split_partition
-from chalicelib.dal.records import PENDING_SHARDS, Change, _record, record_item
+from chalicelib.dal.records import (
+    Change,
+    _record,
+    identity_item_key,
+    pending_marker_key,
+    record_item,
+    record_item_key,
+)
 from chalicelib.dal.rejections import _rejection, ref_key, rejection_item
 from chalicelib.domain.workdays import YearOverride
 from chalicelib.models.audit import AuditEntry
@@ -33,6 +43,19 @@ from chalicelib.models.record import Enterprise, RecordVersion
 from chalicelib.models.upload import Upload
 
 Op = Callable[[], None]
+
+# Every write of a fake, and every conditional one with the reads it depends on, runs under this lock:
+# as on DynamoDB, a condition and its write are one atomic step, whatever the threads (one lock for
+# all fakes, so a transaction touching several of them cannot deadlock).
+_ATOMIC = threading.RLock()
+
+
+def atomic(method):
+    @functools.wraps(method)
+    def locked(*args, **kwargs):
+        with _ATOMIC:
+            return method(*args, **kwargs)
+    return locked
 
 
 def condition_failed(what: str) -> ClientError:
@@ -60,12 +83,15 @@ class _Table:
         item = self.items.get(self._key(key))
         return copy.deepcopy(item) if item is not None else None
 
+    @atomic
     def put(self, item: dict) -> None:
         self.items[self._key(item)] = copy.deepcopy(item)
 
+    @atomic
     def delete(self, **key) -> None:
         self.items.pop(self._key(key), None)
 
+    @atomic
     def update(self, key: dict, **changes) -> dict:
         """SET the given attributes (a value of None: REMOVE) on the item, created if missing."""
         item = self.items.setdefault(self._key(key), dict(key))
@@ -76,6 +102,7 @@ class _Table:
                 item[name] = copy.deepcopy(value)
         return copy.deepcopy(item)
 
+    @atomic
     def add(self, key: dict, deltas: dict) -> dict:
         """ADD numbers (and sets) to the item's attributes, created if missing."""
         item = self.items.setdefault(self._key(key), dict(key))
@@ -125,29 +152,30 @@ class FakeRecordRepository:
     def identities(self, identities: Iterable[str]) -> dict[str, dict]:
         out = {}
         for i in dict.fromkeys(identities):
-            item = self.table.get(pk=f"ID#{i}", sk="ID")
+            item = self.table.get(**identity_item_key(i))
             if item:
                 out[i] = item
         return out
 
     def get_many(self, keys: Iterable[tuple[str, str]]) -> dict:
-        items = [self.table.get(pk=code, sk=f"R#{rid}") for code, rid in dict.fromkeys(keys)]
+        items = [self.table.get(**record_item_key(code, rid)) for code, rid in dict.fromkeys(keys)]
         return {rec.record_id: rec for rec in map(_record, filter(None, items))}
 
     def pending_markers(self, codes: Iterable[str]) -> dict[str, str]:
         out = {}
         for code in dict.fromkeys(c for c in codes if c):
-            item = self.table.get(**_marker_key(code))
+            item = self.table.get(**pending_marker_key(code))
             if item:
                 out[code] = item["touched"]
         return out
 
+    @atomic
     def clear_pending_markers(self, markers: dict[str, str], touched_before: str) -> int:
         cleared = 0
         for code, touched in markers.items():
-            item = self.table.get(**_marker_key(code))
+            item = self.table.get(**pending_marker_key(code))
             if touched < touched_before and item and item["touched"] == touched:
-                self.table.delete(**_marker_key(code))
+                self.table.delete(**pending_marker_key(code))
                 cleared += 1
         return cleared
 
@@ -190,10 +218,11 @@ class FakeRecordRepository:
 
     def all_in_index(self, index: str, hash_name: str, hash_value: str, *, upper: str | None = None,
                      range_name: str | None = None) -> list:
-        assert self.table.indexes[index][0] == hash_name
+        assert self.table.indexes[index] == (hash_name, range_name or self.table.indexes[index][1])
         where = (lambda v: v <= upper) if upper is not None and range_name else None
         return [_record(i) for i in self.table.query_all(hash_value, index=index, where=where)]
 
+    @atomic
     def write(self, changes: list[Change], extra: Callable[[list[Change]], Op | None] | None = None) -> list[Change]:
         """All changes in one transaction; if it is cancelled, each alone (the losers returned)."""
         if not changes:
@@ -211,16 +240,16 @@ class FakeRecordRepository:
         for c in changes:
             rec, prev = c.record, c.previous
             if prev is not None and prev.enterprise_code != rec.enterprise_code:
-                self.table.delete(pk=prev.enterprise_code, sk=f"R#{prev.record_id}")
+                self.table.delete(**record_item_key(prev.enterprise_code, prev.record_id))
             self.table.put(record_item(rec))
-            self.table.put({"pk": f"ID#{rec.identity}", "sk": "ID", "rid": rec.record_id,
+            self.table.put({**identity_item_key(rec.identity), "rid": rec.record_id,
                             "epk": rec.enterprise_code, "version": rec.version})
             if c.version is not None:
                 self.versions.put(to_item(c.version.model_dump()))
         for c in changes:
             rec = c.record
             if rec.match == "pending":
-                self.table.put({**_marker_key(rec.enterprise_code), "code": rec.enterprise_code,
+                self.table.put({**pending_marker_key(rec.enterprise_code), "code": rec.enterprise_code,
                                 "touched": f"{rec.updated_at}#{rec.record_id}#{rec.version}"})
         more = extra(changes) if extra else None
         if more:
@@ -229,8 +258,8 @@ class FakeRecordRepository:
 
     def _allowed(self, c: Change) -> bool:
         rec, prev = c.record, c.previous
-        ident = self.table.get(pk=f"ID#{rec.identity}", sk="ID")
-        here = self.table.get(pk=rec.enterprise_code, sk=f"R#{rec.record_id}")
+        ident = self.table.get(**identity_item_key(rec.identity))
+        here = self.table.get(**record_item_key(rec.enterprise_code, rec.record_id))
         if c.version is not None and self.versions.get(record_id=rec.record_id, version=rec.version):
             return False
         if prev is None:
@@ -239,12 +268,8 @@ class FakeRecordRepository:
             return False
         if prev.enterprise_code == rec.enterprise_code:
             return here is not None and here["version"] == prev.version
-        old = self.table.get(pk=prev.enterprise_code, sk=f"R#{prev.record_id}")
+        old = self.table.get(**record_item_key(prev.enterprise_code, prev.record_id))
         return here is None and old is not None and old["version"] == prev.version
-
-
-def _marker_key(code: str) -> dict:
-    return {"pk": f"PENDING#{zlib.crc32(code.encode()) % PENDING_SHARDS}", "sk": code}
 
 
 # --- registry ---------------------------------------------------------------------------------
@@ -271,6 +296,7 @@ class FakeRegistryRepository:
                 found[code] = Enterprise.model_validate({k: v for k, v in from_item(item).items() if k != "kind"})
         return found, elsewhere
 
+    @atomic
     def hold_elsewhere_names(self, names: dict[str, str]) -> dict[str, str]:
         taken = []
         for code, name in names.items():
@@ -393,6 +419,7 @@ class FakeCounterRepository:
                 self.table.update(key, last_submission=last_submission)
         return op
 
+    @atomic
     def add(self, department: str, day: str, deltas: dict[str, int], last_submission: str | None = None) -> None:
         op = self.update_op(department, day, deltas, last_submission)
         if op:
@@ -484,6 +511,7 @@ class FakeChangeLog:
         self.table = _Table("pk", "sk")
         self.listeners = list(listeners)
 
+    @atomic
     def append(self, day: str, changes: list[dict]) -> None:
         if not changes:
             return
@@ -496,7 +524,7 @@ class FakeChangeLog:
         if not marks["LAST"] or marks["LAST"]["day"] < day:
             self.table.put({"pk": "CHANGES", "sk": "LAST", "day": day})
         for c in changes:
-            self.table.put(to_item({**c, "pk": f"CHANGES#{day}",
+            self.table.put(to_item({**c, "pk": day_partition(day),
                                     "sk": f"{c['at']}#{c['record_id']}#{c['version']}#{c['op']}"}))
         if retracted and (not marks["RETRACTED"] or marks["RETRACTED"]["at"] < retracted):
             self.table.put({"pk": "CHANGES", "sk": "RETRACTED", "at": retracted, "day": day})
@@ -507,7 +535,7 @@ class FakeChangeLog:
                 pass
 
     def day(self, day: str, after: dict | None = None, limit: int = 1000) -> tuple[list[dict], dict | None]:
-        items, last = self.table.query(f"CHANGES#{day}", limit=limit, after=after)
+        items, last = self.table.query(day_partition(day), limit=limit, after=after)
         return [{k: v for k, v in from_item(i).items() if k != "pk"} for i in items], last
 
     def whole_day(self, day: str) -> list[dict]:
@@ -547,6 +575,7 @@ class FakeJobStateRepository:
         return {i["sk"][7:]: from_item(i) for i in self.table.query_all("FORWARD",
                                                                         where=lambda sk: sk.startswith("FAILED#"))}
 
+    @atomic
     def fail(self, batch_id: str, error: str, at: str) -> int:
         key = {"pk": "FORWARD", "sk": f"FAILED#{batch_id}"}
         self.table.add(key, {"attempts": 1})
@@ -584,6 +613,7 @@ class FakeThrottleRepository:
         self.table = _Table("key")
         self.clock = clock
 
+    @atomic
     def admit(self, key: str, limit: int, window_seconds: int) -> bool:
         now = int(self.clock())
         item = self.table.get(key=key)
@@ -595,6 +625,11 @@ class FakeThrottleRepository:
         self.table.add({"key": key}, {"count": 1})
         return True
 
+    def retry_after(self, key: str) -> int:
+        item = self.table.get(key=key)
+        return max(int(item["expires_at"]) - int(self.clock()), 0) if item and "expires_at" in item else 0
+
+    @atomic
     def refund(self, key: str) -> None:
         item = self.table.get(key=key)
         if not item or item["count"] <= 0:
@@ -619,6 +654,7 @@ class FakeAuditRepository:
     def __init__(self):
         self.table = _Table("day", "sk", {"by_actor": ("actor", "at"), "by_target": ("target", "at")})
 
+    @atomic
     def append(self, entry: AuditEntry, seq: int = 0) -> None:
         item = {**to_item(entry.model_dump()), "day": entry.at[:10], "sk": f"{entry.at}#{entry.request_id}#{seq}"}
         if self.table.get(day=item["day"], sk=item["sk"]):
@@ -659,6 +695,7 @@ class FakeUploadRepository:
     def __init__(self):
         self.table = _Table("upload_id", None, {"by_department": ("department", "created_at")})
 
+    @atomic
     def create(self, upload: Upload) -> None:
         if self.table.get(upload_id=upload.upload_id):
             raise condition_failed(upload.upload_id)
@@ -671,6 +708,7 @@ class FakeUploadRepository:
     def save(self, upload: Upload) -> None:
         self.table.put(to_item(upload.model_dump()))
 
+    @atomic
     def acquire(self, upload: Upload, token: str, now: int, seconds: int) -> bool:
         item = self.table.get(upload_id=upload.upload_id) or {}
         if "lease_until" in item and item["lease_until"] >= now and item.get("lease") != token:
@@ -679,6 +717,7 @@ class FakeUploadRepository:
         upload.lease, upload.lease_until = token, now + seconds
         return True
 
+    @atomic
     def pin_object(self, upload: Upload, version: str, etag: str) -> bool:
         item = self.table.get(upload_id=upload.upload_id) or {}
         if "object_version" in item:
@@ -687,11 +726,13 @@ class FakeUploadRepository:
         upload.object_version, upload.object_etag = version, etag
         return True
 
+    @atomic
     def release(self, upload: Upload) -> None:
         item = self.table.get(upload_id=upload.upload_id)
         if item and item.get("lease") is not None and item.get("lease") == upload.lease:
             self.table.update({"upload_id": upload.upload_id}, lease=None, lease_until=None)
 
+    @atomic
     def checkpoint(self, upload: Upload, previous_next_row: int, also: Op | None = None) -> bool:
         item = self.table.get(upload_id=upload.upload_id)
         if not item or item.get("next_row") != previous_next_row or item.get("lease") != upload.lease \
@@ -748,6 +789,39 @@ class FakeWatchlistRepository:
         return [{k: v for k, v in from_item(i).items() if k not in ("pk", "sk", "events")} for i in items], last
 
 
+class FakeCaseRepository:
+    """dal/objections.CaseRepository: 异议 / 信用修复 cases, their inboxes and the open ones by due day."""
+
+    def __init__(self):
+        self.table = _Table("id", None, {"by_inbox": ("inbox", "filed_at"), "by_kind": ("kind", "filed_at"),
+                                         "by_open_due": ("open_due", "due")})
+
+    def add(self, case) -> None:
+        if self.table.get(id=case.id):
+            raise condition_failed(case.id)
+        self.table.put(case_item(case))
+
+    def get(self, case_id: str):
+        item = self.table.get(id=case_id)
+        return case_of(item) if item else None
+
+    def close(self, case) -> bool:
+        item = self.table.get(id=case.id)
+        if not item or item.get("state") != "open":
+            return False
+        self.table.put(case_item(case))
+        return True
+
+    def inbox(self, kind: str, department: str | None, state: str | None, limit: int, after: dict | None):
+        index, value = ("by_inbox", f"{kind}#{department}") if department else ("by_kind", kind)
+        items, last = self.table.query(value, index=index, forward=False, limit=limit, after=after,
+                                       keep=(lambda i: i.get("state") == state) if state else None)
+        return [case_of(i) for i in items], last
+
+    def open_due_by(self, last_day: str) -> list:
+        return [case_of(i) for i in self.table.query_all("open", index="by_open_due", where=lambda d: d <= last_day)]
+
+
 def fake_repositories() -> dict:
     """Container overrides: every repository of the composition root as a fresh fake."""
     return {"record_repo": FakeRecordRepository(), "registry_repo": FakeRegistryRepository(),
@@ -758,7 +832,7 @@ def fake_repositories() -> dict:
             "monthly_store": FakeMonthlyReportStore(), "throttle": FakeThrottleRepository(),
             "audit_repo": FakeAuditRepository(), "attestation_cache": FakeAttestationCache(),
             "uploads": FakeUploadRepository(), "watchlist_repo": FakeWatchlistRepository(),
-            "rejection_repo": FakeRejectionRepository()}
+            "case_repo": FakeCaseRepository(), "rejection_repo": FakeRejectionRepository()}
 
 
 class FakeRejectionRepository:

@@ -112,6 +112,7 @@ def _public_category(c: Category) -> dict[str, Any]:
         "source_ref_field": c.source_ref_field, "decision_date_field": c.decision_date_field,
         "name_field": c.name_field, "uscc_field": c.uscc_field, "regno_field": c.regno_field,
         "party_type_field": c.party_type_field,
+        "repairable": "repair_after" in (c.period or {}),   # 信用修复 may be applied for (SPEC §5.2)
         "fields": [{
             "json_name": f.json_name, "label": f.label, "code": f.code, "type": f.type.value,
             "max_len": f.max_len, "required": f.required, "enum": list(f.enum),

@@ -105,3 +105,4 @@ class TimeLimits(BaseModel):
     batch_push_working_days: int = 7      # batch pushers push at least this often
     pending_report_working_days: int = 7  # a pending match still pending after this is reported
     at_risk_working_days: int = 2         # publish deadline at risk when this few are left
+    answer_working_days: int = 10         # 异议 answered / 信用修复 decided within this many (SPEC §5.2)

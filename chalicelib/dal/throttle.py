@@ -41,6 +41,11 @@ class ThrottleRepository:
                     return False
         return False
 
+    def retry_after(self, key: str) -> int:
+        """Seconds until the window of `key` ends (0: no window open)."""
+        item = self.table.get_item(Key={"key": key}, ConsistentRead=True).get("Item")
+        return max(int(item["expires_at"]) - int(self.clock()), 0) if item and "expires_at" in item else 0
+
     def refund(self, key: str) -> None:
         """Give back an attempt that was never tried (the identity service was out of reach); a
         window left with no attempt goes, so an outage leaves nothing behind."""

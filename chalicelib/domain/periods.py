@@ -8,6 +8,9 @@ Publication rules are data: each category's `period` in the catalog holds them.
 - `default`: {years|months, from}: the end when `until_field` is empty;
 - `cap`: {years|months, from}: a latest end — the earlier of it and the above wins.
 `from` is a field's json_name or "published_on".
+- `repair_after` (信用修复, SPEC §5.2): {years|months, tiers?} — a published record may be repaired
+  that long after its publication; `tiers` (penalties only) names the period tiers that may be
+  (e.g. only `standard`, the 3-year one). No `repair_after`: never.
 """
 from __future__ import annotations
 
@@ -81,6 +84,13 @@ def _decimal(value: Any) -> Decimal | None:
 
 def _penalty_span(rule: Mapping[str, Any], fields: Mapping[str, Any]) -> Mapping[str, Any] | None:
     """The span of a penalty, or None when it is not published at all (only 警告)."""
+    tier = penalty_tier(rule, fields)
+    return None if tier is None else rule.get(tier, {"months": 3} if tier == "minor" else {"years": 3})
+
+
+def penalty_tier(rule: Mapping[str, Any], fields: Mapping[str, Any]) -> str | None:
+    """`minor` or `standard`: the tier of a penalty's publication period; None when it is not
+    published at all (only 警告)."""
     raw = fields.get(rule.get("category_field", "CF_CFLB"))
     if isinstance(raw, str):
         raw = [raw]
@@ -91,14 +101,14 @@ def _penalty_span(rule: Mapping[str, Any], fields: Mapping[str, Any]) -> Mapping
     fine_kind = rule.get("fine_category", "罚款")
     if kinds and kinds <= minor | {fine_kind}:
         if fine_kind not in kinds:
-            return rule.get("minor", {"months": 3})
+            return "minor"
         fine = _decimal(fields.get(rule.get("fine_field", "CF_NR_FK")))
         party = fields.get(rule.get("party_type_field", "CF_XDR_LB"))
         threshold = _decimal(rule.get("fine_threshold_wan_by_party_type", {}).get(party)
                              or rule.get("fine_threshold_wan", "1"))
         if fine is not None and threshold is not None and fine < threshold:
-            return rule.get("minor", {"months": 3})
-    return rule.get("standard", {"years": 3})
+            return "minor"
+    return "standard"
 
 
 _MEMO_LIMIT = 20_000
@@ -190,3 +200,16 @@ def _earlier(a: date | None, b: date | None) -> date | None:
     if b is None:
         return a
     return min(a, b)
+
+
+def repair_eligible_from(category: Category, fields: Mapping[str, Any], published_on: date) -> date | None:
+    """The first day a published record of this content may be repaired (信用修复), or None: never
+    (no `repair_after` for its category, or a tier it does not name — e.g. a 3-month penalty)."""
+    rule = category.period or {}
+    after = rule.get("repair_after")
+    if not isinstance(after, Mapping):
+        return None
+    tiers = after.get("tiers")
+    if tiers is not None and "penalty" in rule and penalty_tier(rule["penalty"], fields) not in tiers:
+        return None
+    return add_months(published_on, int(after.get("years", 0)) * 12 + int(after.get("months", 0)))

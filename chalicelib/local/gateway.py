@@ -69,6 +69,7 @@ class Client(chalice_test.Client):
 class _RequestHandler(ChaliceRequestHandler):
     def __init__(self, request, client_address, server, app_object, config):
         self.local_gateway = PlatformGateway(app_object, config)
+        self.local_gateway.event_converter.LOCAL_SOURCE_IP = client_address[0]   # the caller's address, as API Gateway reports it
         BaseHTTPRequestHandler.__init__(self, request, client_address, server)
 
 

@@ -16,7 +16,7 @@ class Record(BaseModel):
     category: str
     source_ref: str                # 文号 / 登记编号 …: identity within (department, category)
     version: int
-    state: str = "accepted"        # accepted → published → archived; withdrawn
+    state: str = "accepted"        # accepted → published → archived; withdrawn; repaired (信用修复)
     match: str                     # local / elsewhere / pending
     enterprise_code: str           # partition: matched USCC, else 注册号
     uscc: str | None = None
@@ -65,6 +65,8 @@ class Record(BaseModel):
         holds when the record was withdrawn, made unpublishable or moved to another enterprise
         (under the code it holds it by), and the current version when it is due for publication."""
         sent = self.forwarded_op == "upsert"
+        if self.state == "repaired":                     # publication ended early (SPEC §5.2)
+            return [("repair", self.copy_code)] if sent else []
         if self.state == "withdrawn" or not self.publishable:
             return [("withdraw", self.copy_code)] if sent else []
         ops = [("withdraw", self.copy_code)] if sent and self.copy_code != self.enterprise_code else []

@@ -165,7 +165,7 @@
     return String(value);
   }
 
-  var STATE_NAMES = { received: "已接收", accepted: "已归集", published: "已公示", archived: "已归档", withdrawn: "已撤销", rejected: "已回退" };
+  var STATE_NAMES = { received: "已接收", accepted: "已归集", published: "已公示", archived: "已归档", withdrawn: "已撤销", rejected: "已回退", repaired: "已信用修复" };
   var MATCH_NAMES = { local: "本地登记", elsewhere: "外地登记", pending: "待关联" };
   var ROLE_NAMES = { operator: "部门操作员", system: "部门系统", admin: "管理员", supervisor: "督查" };
 

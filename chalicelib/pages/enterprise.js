@@ -2,6 +2,7 @@
 (function () {
   "use strict";
   var el = QY.el;
+  var entCode = "";   // the enterprise shown (its records' 异议 / 信用修复 links)
   var TAB_NAMES = {
     registration: "登记信息", admin_license: "行政许可", admin_penalty: "行政处罚", inspection: "抽查检查",
     abnormal_list: "经营异常名录", serious_violation: "严重违法失信", chattel_mortgage: "动产抵押",
@@ -42,7 +43,17 @@
     var title = rec.category === "registration" ? "登记信息" : (rec.source_ref || "记录");
     return el("section", { class: "record", id: "rec-" + rec.record_id, "aria-label": title },
       el("h3", null, title, rec.decision_date ? el("span", { class: "muted small" }, "　" + rec.decision_date) : null),
-      dl);
+      dl, caseLinks(rec, cat));
+  }
+
+  /** 异议 / 信用修复 from this record (SPEC §5.2): the public page to file one. */
+  function caseLinks(rec, cat) {
+    if (rec.category === "registration") return null;
+    var base = "/pages/objection.html?code=" + encodeURIComponent(entCode) + "&record_id=" + encodeURIComponent(rec.record_id);
+    var label = rec.source_ref || "该信息";
+    return el("p", { class: "small no-print record-actions" },
+      el("a", { href: base + "&kind=objection", "aria-label": "对「" + label + "」提出异议" }, "对此信息有异议"),
+      cat && cat.repairable ? ["　·　", el("a", { href: base + "&kind=repair", "aria-label": "就「" + label + "」申请信用修复" }, "申请信用修复")] : null);
   }
 
   function selectTab(tabs, i, focus) {
@@ -152,6 +163,7 @@
       ]);
       var data = results[0], cat = results[1];
       var e = data.enterprise;
+      entCode = e.code;
       document.title = e.name + " · 企业公示信息";
       document.getElementById("ent-name").textContent = e.name;
       QY.clear(document.getElementById("ent-profile"));
@@ -163,6 +175,10 @@
       var printBtn = document.getElementById("print");
       printBtn.hidden = false;
       printBtn.addEventListener("click", function () { window.print(); });
+      var pdf = document.getElementById("report-pdf");
+      pdf.href = "/v1/public/enterprises/" + encodeURIComponent(e.code) + "/report.pdf";
+      pdf.hidden = false;
+      document.getElementById("verify-link").hidden = false;
       credit(e.code, tabs);
     } catch (err) {
       QY.show("status", err.status === 404 ? "warn" : "error", err.message);

@@ -136,6 +136,11 @@ class ForwardJob:
                 continue
             ops = dict(r.forward_ops())
             new = r
+            if "repair" in ops:         # 信用修复: off the public side since its approval
+                gone.append((ops["repair"], r.category, r.record_id))
+                new = new.model_copy(update={"forwarded_op": "repair", "forwarded_code": None,
+                                             "published_version": r.version})
+                summary["repaired"] = summary.get("repaired", 0) + 1
             if "withdraw" in ops:       # withdrawn, unpublishable or moved: off where it was put
                 gone.append((ops["withdraw"], r.category, r.record_id))
                 new = new.model_copy(update={"forwarded_op": "withdraw", "forwarded_code": None})

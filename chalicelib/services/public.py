@@ -47,9 +47,22 @@ class PublicService:
         self.registry = registry
 
     def enterprise(self, code: str) -> dict:
+        return self._page(*self._read(code))
+
+    def report(self, code: str, attest) -> dict:
+        """企业信用信息报告 (SPEC §6.3): the enterprise page and, from the same read, today's credit
+        check signed by `attest` (AttestationService.attest), with the moment the report was made."""
+        profile, copies = self._read(code)
+        check = attest(self._check(profile, copies, today().isoformat()))
+        return {**self._page(profile, copies), "credit_check": check, "made_at": now_iso()}
+
+    def _read(self, code: str) -> tuple[dict, list[dict]]:
         profile, copies = self.public.enterprise(normalize_code(code))
         if profile is None:
             raise NotFound("未找到该企业的公示信息")
+        return profile, copies
+
+    def _page(self, profile: dict, copies: list[dict]) -> dict:
         groups: dict[str, list] = defaultdict(list)
         for c in sorted(copies, key=lambda c: (c.get("decision_date") or "", c["record_id"]), reverse=True):
             groups[c["category"]].append(served(c))
@@ -90,10 +103,10 @@ class PublicService:
 
     def credit_check(self, code: str, as_of: date | None = None) -> dict:
         """联合惩戒: restricted while on either list (not removed) or under an active ban."""
-        day = (as_of or today()).isoformat()
-        profile, copies = self.public.enterprise(normalize_code(code))
-        if profile is None:
-            raise NotFound("未找到该企业的公示信息")
+        return self._check(*self._read(code), (as_of or today()).isoformat())
+
+    @staticmethod
+    def _check(profile: dict, copies: list[dict], day: str) -> dict:
         reasons = restrictions(copies, day)
         return {"code": profile["code"], "name": profile["name"], "restricted": bool(reasons),
                 "reasons": reasons, "checked_at": now_iso()}

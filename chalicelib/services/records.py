@@ -11,7 +11,7 @@ from chalicelib.models.principal import Principal
 from chalicelib.models.record import Record, RecordVersion
 from chalicelib.services.forward import retract
 
-STATES = ("accepted", "published", "archived", "withdrawn")
+STATES = ("accepted", "published", "archived", "withdrawn", "repaired")
 BY_DEPARTMENT = pagination.Shape({"pk", "sk", "department", "received_at"})
 BY_SOURCE_REF = pagination.Shape({"pk", "sk", "department", "ref_key"})
 BY_NAME = pagination.Shape({"pk", "sk", "department", "name_key"})
@@ -79,7 +79,7 @@ class RecordService:
         expected = body.pop("version", None)
         if expected is not None and expected != rec.version:
             raise Conflict(details=[{"current_version": rec.version}])
-        out = self.submissions.submit(principal, rec.department, rec.category, [body], expect=rec)
+        out = self.submissions.submit(principal, rec.department, rec.category, [body], expect=rec, channel="form")
         if out.rejected:
             errors = out.rejected[0]["errors"]
             if errors[0]["code"] == "VERSION_CONFLICT":

@@ -26,6 +26,9 @@ from chalicelib.models.rejection import CHANNELS, KEEP_DAYS, STATES, Rejection
 SECRET = "STATE_SECRET"
 BY_DEPARTMENT = pagination.Shape({"id", "department", "last_seen"})
 ATTEMPTS = 3          # re-reads when a concurrent sighting of the same rejection won a race
+MAX_CONTENT = 30_000  # JSON characters of a kept row: 100 of them fit one transaction (4 MB), each one item
+CUT = 500             # a longer value of an oversized row is kept cut to this many characters
+MAX_UPLOADS = 50      # uploads a rejection remembers having been seen in (the newest)
 
 
 @dataclass
@@ -120,7 +123,7 @@ class RejectionService:
         return Rejection(
             rejection_id=rid, department=department, category=category,
             source_ref=None if secret else (r.source_ref or None), channel=channel, upload_id=upload_id,
-            row=r.row if r.row is not None else r.index, content=None if secret else content, errors=errors,
+            row=r.row if r.row is not None else r.index, content=None if secret else _bounded(content), errors=errors,
             codes=sorted({e.get("code") for e in errors if e.get("code")}), first_seen=stamp, last_seen=stamp,
             uploads=[upload_id] if upload_id else [], first_sighting=_sighting(upload_id, r),
             last_sighting=_sighting(upload_id, r))
@@ -134,7 +137,7 @@ class RejectionService:
             return new.model_copy(update={"times_seen": len(sightings), "last_sighting": marks[-1]}), None
         if upload_id and stored.last_sighting in marks:
             return None
-        uploads = sorted({*stored.uploads, upload_id}) if upload_id else stored.uploads
+        uploads = sorted({*stored.uploads, upload_id})[-MAX_UPLOADS:] if upload_id else stored.uploads
         return stored.model_copy(update={"times_seen": stored.times_seen + len(sightings), "last_seen": stamp,
                                          "uploads": uploads, "last_sighting": marks[-1]}), stored.times_seen
 
@@ -189,6 +192,18 @@ class RejectionService:
 
     def open_stats(self, department: str) -> tuple[int, str | None]:
         return self.repo.open_stats(department)
+
+
+def _bounded(content):
+    """The row as kept: whole if small enough for one item, else with long values cut (marked), else
+    only what it had at its keys (as the 回退 file keeps the row, this is a convenience copy)."""
+    if len(_HASHED.encode(content)) <= MAX_CONTENT:
+        return content
+    if isinstance(content, dict):
+        cut = {k[:CUT]: (v[:CUT] + "…" if isinstance(v, str) and len(v) > CUT else v) for k, v in content.items()}
+        if len(_HASHED.encode(cut)) <= MAX_CONTENT:
+            return cut
+    return None
 
 
 def _sighting(upload_id: str | None, r: RejectedRow) -> str | None:

@@ -32,7 +32,7 @@ NO_DATA = "无数据"               # never submitted in the period
 class Column:
     key: str
     label: str
-    kind: str          # text | count | rate | codes | flag | time
+    kind: str          # text | count | rate | codes | flag | time | days
 
 
 COLUMNS = (
@@ -50,6 +50,7 @@ COLUMNS = (
     Column("push_overdue", "逾期未报送", "flag"),
     Column("rejections_open", "待处理回退", "count"),
     Column("oldest_open_rejection_days", "最久未处理回退（天）", "days"),
+    Column("objections_overdue", "异议/修复逾期未答复", "count"),
     Column("name_conflicts", "名称冲突", "count"),
     Column("last_submission", "最近报送", "time"),
 )
@@ -110,7 +111,8 @@ class ReportService:
         depts = [d for d in self.directory.all() if not region or d.region == region]
         findings = self.counters.latest_deadlines(end.isoformat()) if depts else {}
         items = [self._row(d, start, end, findings.get(d.id, {})) for d in depts]
-        total = {k: sum(i[k] for i in items) for k in (*FIELDS, "pending_overdue", "push_overdue", "rejections_open")}
+        total = {k: sum(i[k] for i in items)
+                 for k in (*FIELDS, "pending_overdue", "push_overdue", "rejections_open", "objections_overdue")}
         total["oldest_open_rejection_days"] = max((i["oldest_open_rejection_days"] for i in items
                                                    if i["oldest_open_rejection_days"] is not None), default=None)
         total["rejection_rate"] = _rate(total["rejected"], total["submitted"])
@@ -151,6 +153,7 @@ class ReportService:
                 "push_overdue": int(finding.get("push_overdue", 0)), "last_submission": last,
                 "rejections_open": n_open,
                 "oldest_open_rejection_days": (today() - date.fromisoformat(oldest[:10])).days if oldest else None,
+                "objections_overdue": int(finding.get("objections_overdue", 0)),
                 "median_days_to_publication": _median(lags)}
 
 

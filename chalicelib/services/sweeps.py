@@ -37,11 +37,12 @@ class ExpireJob:
 class DeadlinesJob:
     """公示时限 at risk / missed, long-pending matches, departments overdue for their batch push."""
 
-    def __init__(self, catalog, records, calendar, counters):
+    def __init__(self, catalog, records, calendar, counters, answers_overdue=None):
         self.catalog = catalog
         self.records = records
         self.calendar = calendar
         self.counters = counters  # reads push history, stores the day's rows for the supervision report
+        self.answers_overdue = answers_overdue  # as_of → {department: 异议/信用修复 open past due}
 
     def __call__(self, as_of: date, **_) -> dict:
         limits = self.catalog.time_limits
@@ -63,13 +64,16 @@ class DeadlinesJob:
                 by_dept[r.department][key] += 1
         for dept in push_overdue:
             by_dept[dept]["push_overdue"] = 1
+        overdue_answers = self.answers_overdue(as_of) if self.answers_overdue else {}
+        for dept, n in overdue_answers.items():
+            by_dept[dept]["objections_overdue"] = n
         self.counters.put_deadlines(as_of.isoformat(), {d: dict(c) for d, c in by_dept.items()})
         count(M.PUBLISH_DEADLINE_MISSED, len(missed))
         count(M.PUBLISH_DEADLINE_AT_RISK, len(at_risk))
         count(M.PENDING_OVERDUE, len(pending))
         count(M.PUSH_OVERDUE, len(push_overdue))
         return {"missed": len(missed), "at_risk": len(at_risk), "pending_overdue": len(pending),
-                "push_overdue": sorted(push_overdue)}
+                "push_overdue": sorted(push_overdue), "objections_overdue": sum(overdue_answers.values())}
 
     def _push_overdue(self, as_of: date, cal: WorkCalendar, every: int) -> list[str]:
         """Batch pushers whose last push (or, never having pushed, their set-up: the catalog's

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what the browser tests (tests/browser) need; idempotent, does nothing when all is there:
 #   - Debian's Chromium at /usr/bin/chromium and CJK fonts for the Chinese pages (apt-get;
-#     Playwright's own browser download is never used)
+#     Playwright's own browser download is never used); poppler (pdftoppm, with its CJK maps) and
+#     zbar (zbarimg) to render the credit-report PDF and read its QR code back (tests/integration)
 #   - the pinned Playwright and axe-playwright-python of requirements-browser.txt in the project's .venv
 # Usage, from anywhere: bash tests/browser/ensure_browser.sh   (VENV=… to use another venv)
 set -euo pipefail
@@ -11,7 +12,9 @@ PY="$VENV/bin/python"
 
 packages=()
 [ -x /usr/bin/chromium ] || packages+=(chromium)
-dpkg-query -W -f='${Status}' fonts-noto-cjk 2>/dev/null | grep -q "ok installed" || packages+=(fonts-noto-cjk)
+for pkg in fonts-noto-cjk poppler-utils poppler-data zbar-tools; do   # poppler/zbar: the credit-report PDF test
+    dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "ok installed" || packages+=("$pkg")
+done
 if [ "${#packages[@]}" -gt 0 ]; then
     echo "ensure_browser: apt-get install ${packages[*]}" >&2
     SUDO=""

@@ -20,12 +20,46 @@ class _Real:
         return getattr(self.container, name)
 
 
+@pytest.fixture(scope="module")
+def provisioned(emulator):
+    """The emulator with every resource provisioned, once per module (provisioning is idempotent)."""
+    from chalicelib.container import Container
+    from tests.conftest import emulator_settings
+
+    settings, _ = emulator_settings()
+    return Container(settings)
+
+
+@pytest.fixture
+def emulated(provisioned):
+    """Real repositories over empty emulator tables: a fresh Container each test, its tables emptied
+    before (cheaper than resetting and provisioning the whole emulator for every test)."""
+    from chalicelib import resources
+    from chalicelib.container import Container
+
+    c = Container(provisioned.settings, aws=provisioned.aws)
+    for t in resources.TABLES:
+        table = c.aws.table(t.name)
+        keys = [k for k in (t.hash_key, t.range_key) if k]
+        kwargs = {"ProjectionExpression": ", ".join(f"#{i}" for i in range(len(keys))),
+                  "ExpressionAttributeNames": {f"#{i}": k for i, k in enumerate(keys)}}
+        with table.batch_writer() as batch:
+            while True:
+                resp = table.scan(**kwargs)
+                for item in resp["Items"]:
+                    batch.delete_item(Key=item)
+                if "LastEvaluatedKey" not in resp:
+                    break
+                kwargs["ExclusiveStartKey"] = resp["LastEvaluatedKey"]
+    return c
+
+
 @pytest.fixture(params=["fake", "emulator"])
 def repos(request):
     """name → repository (Container dependency names: record_repo, public_repo, …)."""
     if request.param == "fake":
         return fake_repositories()
-    return _Real(request.getfixturevalue("stack"))
+    return _Real(request.getfixturevalue("emulated"))
 
 
 def drain(page, limit: int) -> list[list]:
@@ -37,3 +71,14 @@ def drain(page, limit: int) -> list[list]:
         assert len(pages) < 100, "pagination does not end"
         if not after:
             return pages
+
+
+@pytest.fixture
+def busy_threads():
+    """Threads switch as often as the interpreter allows, so a read-then-write without its lock races."""
+    import sys
+
+    before = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)
+    yield
+    sys.setswitchinterval(before)

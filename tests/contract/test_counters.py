@@ -45,3 +45,12 @@ def test_scorecards_round_trip_with_floats(counters):
     body = {"month": "2026-10", "rows": [{"department": "d12", "share": 0.8333333333333334}]}
     counters.put_scorecards("2026-10", body)
     assert counters.scorecards("2026-10") == body and counters.scorecards("2026-11") is None
+
+
+def test_parallel_adds_lose_nothing(counters, busy_threads):
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        list(pool.map(lambda n: counters.add("d12", "2030-01-01", {"submitted": 1, "accepted": n % 2}), range(100)))
+    (bucket,) = counters.days("d12", "2030-01-01", "2030-01-01")
+    assert (bucket["submitted"], bucket["accepted"]) == (100, 50)

@@ -95,3 +95,11 @@ def test_attestations_live_until_their_ttl(repos):
     assert (got["signature"], got["payload"]) == ("abc", "{}")
     cache.put("k2", {"signature": "old"}, 0)                              # expires at once
     assert cache.get("k2") is None and cache.get("k3") is None
+
+
+def test_parallel_attempts_admit_at_most_the_limit(throttle, busy_threads):
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        admitted = list(pool.map(lambda _: throttle.admit("login#a", 3, 60), range(50)))
+    assert admitted.count(True) == 3

@@ -24,6 +24,7 @@ def test_changes_of_a_day_in_order_and_in_pages(log):
     pages = drain(lambda limit, after: log.day("2030-01-01", after, limit), 2)
     assert [c["record_id"] for p in pages for c in p] == [f"R{n:04d}" for n in range(1, 6)]
     assert "pk" not in pages[0][0] and pages[0][0]["code"] == "USCC-1"
+    assert log.whole_day("2030-01-01") == [c for p in pages for c in p] and log.whole_day("2030-01-09") == []
     assert log.first_day() == log.last_day() == "2030-01-01" and log.retracted() is None
 
 

@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from chalicelib.dal.records import Change
 from chalicelib.models.record import Record, RecordVersion
@@ -108,12 +110,20 @@ def test_sparse_indexes_hold_what_services_query(records):
     published = record(3, state="published", published_version=1, publish_until="2027-01-01")
     late_until = record(4, state="published", published_version=1, publish_until="2028-01-01")
     records.write([create(r) for r in (due, pending, published, late_until)])
-    forward = records.all_in_index("by_forward", "forward_due", "due")
-    assert {r.record_id for r in forward} == {"R0001"}
+    assert [r.record_id for r in records.all_in_index("by_forward", "forward_due", "due")] == ["R0001"]
     expiring = records.all_in_index("by_public_until", "public_state", "published", upper="2027-06-30",
                                     range_name="publish_until")
     assert [r.record_id for r in expiring] == ["R0003"]
+    everything = records.all_in_index("by_public_until", "public_state", "published")
+    assert [r.record_id for r in everything] == ["R0003", "R0004"]                 # in range-key order
     assert [r.record_id for r in records.all_in_index("by_pending", "pending_code", "REGNO-P")] == ["R0002"]
+
+
+def test_every_record_of_an_index_across_pages(records):
+    """More than one Query page (500 items): every record once."""
+    records.write([create(record(n)) for n in range(1, 521)])
+    due = records.all_in_index("by_forward", "forward_due", "due")
+    assert len(due) == len({r.record_id for r in due}) == 520
 
 
 def test_pending_markers_are_written_and_cleared_only_as_read(records):
@@ -138,3 +148,15 @@ def test_extra_item_commits_with_the_creates_only(repos, records):
     assert records.write(changes, extra=tally) == []
     assert records.write([create(record(1))], extra=tally) != []          # a resend creates nothing
     assert counters.late("d12", "2026-10-01", "2026-10-01") == 2
+
+
+@settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(limit=st.integers(min_value=1, max_value=9), category=st.sampled_from([None, "admin_penalty"]))
+def test_any_page_size_reads_every_record_once_in_order(records, limit, category):
+    """Pages of any size, filtered or not, join up to the whole list: no gap, no repeat, newest first."""
+    if not records.get("R0001"):            # the same 8 records for every example (reads are idempotent)
+        records.write([create(record(n, category="admin_penalty" if n % 2 else "admin_license"))
+                       for n in range(1, 9)])
+    pages = drain(lambda lim, after: records.by_department("d12", lim, after, category=category), limit)
+    ids = [r.record_id for p in pages for r in p]
+    assert ids == [f"R{n:04d}" for n in range(8, 0, -1) if category is None or n % 2]

@@ -5,7 +5,6 @@ import json
 import os
 
 import pytest
-import requests
 
 PASSWORD = "Test#Pass2026"
 ACCOUNTS = {"op-d12": ("operator", "d12"), "op-d21": ("operator", "d21"), "sys-d12": ("system", "d12"),
@@ -20,14 +19,9 @@ def corpus_stack(emulator):
     from chalicelib import container
     from chalicelib.local.demo_data import sample_record
     from chalicelib.local.gateway import Client
-    from chalicelib.local.provision import provision
+    from tests.conftest import fresh_stack
 
-    requests.post(f"{emulator}/moto-api/reset", timeout=10)
-    container.reset()
-    env = provision(container.get_container().aws)
-    os.environ.update(env)
-    container.reset()
-    c = container.get_container()
+    c, env = fresh_stack(emulator)
     with Client(app_module.app, stage_name="test") as client:
         headers = {}
         for name, (role, dept) in ACCOUNTS.items():

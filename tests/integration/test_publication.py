@@ -172,15 +172,15 @@ class Receiver(http.server.BaseHTTPRequestHandler):
 
 
 @pytest.fixture
-def receiver(monkeypatch, stack):
+def receiver(stack):
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Receiver)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     Receiver.seen, Receiver.script = [], []
     stack.aws.client("secretsmanager").create_secret(Name="publicity-hmac", SecretString="s3cr3t")
-    monkeypatch.setenv("PUBLICITY_ENDPOINT", f"http://127.0.0.1:{server.server_port}/batches")
-    monkeypatch.setenv("PUBLICITY_SECRET_ID", "publicity-hmac")
     from chalicelib import container
-    container.reset()
+    container.install(container.Container(stack.settings.model_copy(update={
+        "publicity_endpoint": f"http://127.0.0.1:{server.server_port}/batches",
+        "publicity_secret_id": "publicity-hmac"})))
     yield Receiver
     server.shutdown()
 

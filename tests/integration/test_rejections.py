@@ -4,6 +4,7 @@ reason, invisible to other departments; uploads listed with their counts."""
 from __future__ import annotations
 
 import json
+import time
 
 from chalicelib.local.demo_data import sample_record
 from tests.integration.helpers import register, submit
@@ -51,7 +52,7 @@ def test_each_channel_lands_once_in_the_inbox_with_its_origin(client, login, sta
         (status["upload_id"], 1, "done")]
 
 
-def test_the_same_bad_row_three_times_is_one_rejection_counted_once_and_a_fix_resolves_it(client, login):
+def test_the_same_bad_row_three_times_is_one_rejection_counted_once_and_a_fix_resolves_it(client, login, stack):
     register(client, login)
     op = login("op-d12", "operator", "d12")
     ids = {submit(client, op, "admin_penalty", [sample_record("admin_penalty", **BAD)]).json_body[
@@ -69,6 +70,8 @@ def test_the_same_bad_row_three_times_is_one_rejection_counted_once_and_a_fix_re
     (item,) = inbox(client, op)
     assert (item["state"], item["record_id"]) == ("resolved", record_id)
     assert inbox(client, op, state="open") == []
+    kept = stack.rejection_repo.get(item["rejection_id"]).expires_at - time.time()   # TTL: 180 days from now
+    assert 179 * 86400 < kept <= 180 * 86400
     row = {r["department"]: r for r in client.http.get("/v1/reports/departments", headers=sup).json_body["items"]}["d12"]
     assert (row["submitted"], row["rejected"], row["accepted"], row["rejections_open"]) == (2, 1, 1, 0)
     assert row["oldest_open_rejection_days"] is None
@@ -116,3 +119,15 @@ def test_a_state_secret_row_keeps_nothing_of_its_content(client, login):
     assert detail["content"] is None and detail["source_ref"] is None
     assert [e["code"] for e in detail["errors"]] == ["STATE_SECRET"]
     assert "密-1号" not in json.dumps(detail, ensure_ascii=False)
+
+
+def test_an_oversized_row_is_kept_cut_and_a_huge_one_without_content(client, login):
+    register(client, login)
+    op = login("op-d12", "operator", "d12")
+    long_row = sample_record("admin_penalty", CF_WSH="长-1号", CF_JDRQ="2026/02/30", CF_NR="违" * 40_000)
+    huge_row = {f"k{i}": "x" * 400 for i in range(200)}                       # 80,000 characters of unknown keys
+    body = submit(client, op, "admin_penalty", [long_row, huge_row]).json_body
+    assert body and len(body["rejected"]) == 2
+    long_, huge = (client.http.get(f"/v1/rejections/{r['rejection_id']}", headers=op).json_body for r in body["rejected"])
+    assert long_["content"]["CF_WSH"] == "长-1号" and long_["content"]["CF_NR"] == "违" * 500 + "…"
+    assert huge["content"] is None and huge["errors"]

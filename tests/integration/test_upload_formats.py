@@ -59,7 +59,8 @@ def test_each_format_gives_the_rows_feedback_and_dates_of_its_xlsx_twin(client, 
     assert status["state"] == "done" and status["format"] == name.rsplit(".", 1)[-1], status
     assert status["rows_total"] == status["rows_done"] == xlsx_status["rows_total"] == 24
     assert status["rejected"] == xlsx_status["rejected"] == 10
-    assert status["accepted"] == xlsx_status["accepted"] == 14   # (the upload counts unchanged rows as accepted)
+    assert (xlsx_status["accepted"], xlsx_status["unchanged"]) == (14, 0)
+    assert (status["accepted"], status["unchanged"]) == (0, 14)     # identical resends (SPEC §5.1)
     assert _feedback(status) == xlsx_feedback
     assert _dates(client, op) == xlsx_dates      # the same dates, and still one version each: nothing changed
     assert {n for _, n in xlsx_dates.values()} == {1}

@@ -46,13 +46,9 @@ def dns():
 
 
 @pytest.fixture
-def strict(stack, dns, monkeypatch):
+def strict(stack, dns):
     """The platform as deployed: no private callbacks; DNS = `dns`."""
-    monkeypatch.setenv("WEBHOOK_ALLOW_PRIVATE", "false")
-    container.reset()
-    c = container.get_container()
-    c.callback_resolver = dns
-    return c
+    return _stage(dns, allow_private=False)
 
 
 def _create(client, headers, url):
@@ -127,8 +123,7 @@ def _deliveries(client, headers, watchlist_id):
     return client.http.get(f"/v1/watchlists/{watchlist_id}/deliveries", headers=headers).json_body["items"]
 
 
-def test_a_name_that_turns_private_is_refused_at_delivery_without_connecting(strict, client, login, dns,
-                                                                           monkeypatch):
+def test_a_name_that_turns_private_is_refused_at_delivery_without_connecting(strict, client, login, dns):
     """DNS rebinding: public at creation, loopback at delivery → refused before any connection,
     and the owner sees the same generic error as for an HTTP 500 (no oracle)."""
     listener = Listener()
@@ -153,7 +148,7 @@ def test_a_name_that_turns_private_is_refused_at_delivery_without_connecting(str
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Callback)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     try:
-        _loopback_stage(monkeypatch, dns)      # the conftest escape hatch back on: a callback on loopback
+        _loopback_stage(dns)      # the conftest escape hatch back on: a callback on loopback
         assert _http_500_error(client, login, server.server_port) == refused_error
     finally:
         server.shutdown()
@@ -174,12 +169,14 @@ class Callback(http.server.BaseHTTPRequestHandler):
         pass
 
 
-def _loopback_stage(monkeypatch, dns):
-    monkeypatch.setenv("WEBHOOK_ALLOW_PRIVATE", "true")
-    container.reset()
-    c = container.get_container()
-    c.callback_resolver = dns
-    return c
+def _stage(dns, *, allow_private: bool):
+    """The process's Container again, its settings allowing private callbacks or not, DNS = `dns`."""
+    settings = container.get_container().settings.model_copy(update={"webhook_allow_private": allow_private})
+    return container.install(container.Container(settings, callback_resolver=dns))
+
+
+def _loopback_stage(dns):
+    return _stage(dns, allow_private=True)
 
 
 def _http_500_error(client, login, port) -> str:
@@ -193,11 +190,11 @@ def _http_500_error(client, login, port) -> str:
     return items[0]["last_error"]
 
 
-def test_delivery_connects_to_the_checked_address_with_the_name_as_host(stack, client, login, monkeypatch):
+def test_delivery_connects_to_the_checked_address_with_the_name_as_host(stack, client, login):
     """The name is resolved once, by the platform's resolver; the connection goes to that address
     (`.test` names never resolve in real DNS, so a second lookup by the HTTP library would fail)."""
     dns = Dns({"hook.watch.test": ["127.0.0.1"]})
-    _loopback_stage(monkeypatch, dns)
+    _loopback_stage(dns)
     Callback.seen, Callback.script = [], []
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Callback)
     threading.Thread(target=server.serve_forever, daemon=True).start()

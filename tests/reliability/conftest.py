@@ -4,10 +4,8 @@ that are always removed, and botocore's retry back-off set to zero (retries stay
 from __future__ import annotations
 
 import json
-import os
 
 import pytest
-import requests
 
 from tests.reliability.faults import Faults
 
@@ -24,16 +22,10 @@ def no_backoff(monkeypatch):
 @pytest.fixture
 def rebuild(stack, emulator):
     """rebuild() → a fresh, fully provisioned container (the `stack` fixture's steps, again)."""
-    from chalicelib import container
-    from chalicelib.local.provision import provision
+    from tests.conftest import fresh_stack
 
     def _rebuild():
-        requests.post(f"{emulator}/moto-api/reset", timeout=10)
-        container.reset()
-        env = provision(container.get_container().aws)
-        os.environ.update(env)
-        container.reset()
-        return container.get_container()
+        return fresh_stack(emulator)[0]
 
     return _rebuild
 

@@ -168,7 +168,9 @@ def test_attestation_while_kms_is_failing_is_503_and_the_retry_signs(client, aut
     else:
         faults.throttle(kms, 1.0, errors=(("KMSInternalException", 500),))
     unavailable(client.http.get(path))                   # no credit check without its attestation
-    if outage != "sign-fails":
+    if outage != "sign-fails":                           # (that fault fails one call)
+        unavailable(client.http.get(f"/v1/public/enterprises/{ENTERPRISE_USCC}/report.pdf",   # nor a report
+                                    headers={"Accept": "application/pdf"}))
         unavailable(client.http.get("/v1/public/attestation-key"))
         unavailable(client.http.post("/v1/public/attestations/verify", headers=JSON,
                                      body=json.dumps({"payload": "{}", "signature": "AAAA"})))

@@ -9,6 +9,7 @@ from tests.reliability.test_openapi_sync import METHODS, document
 ERROR = {"$ref": "#/components/responses/Error"}
 # public routes that need a service besides the data: Cognito (login), KMS (attestations)
 PUBLIC_WITH_DEPENDENCY = {("POST", "/v1/auth/token"), ("GET", "/v1/public/enterprises/{code}/credit-check"),
+                          ("GET", "/v1/public/enterprises/{code}/report.pdf"),   # carries an attestation
                           ("GET", "/v1/public/attestation-key"), ("POST", "/v1/public/attestations/verify")}
 
 

@@ -123,7 +123,7 @@ def fresh_public_side(rebuild) -> None:
                     for v in page.get("Versions", []) + page.get("DeleteMarkers", [])]
             if gone:
                 s3.delete_objects(Bucket=bucket, Delete={"Objects": gone, "Quiet": True})
-    container.reset()
+    container.install(container.Container(settings_))       # nothing cached from the last run
 
 
 class PublicSide(RuleBasedStateMachine):

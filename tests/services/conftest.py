@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from chalicelib.aws import Aws
 from chalicelib.config import Settings
 from chalicelib.container import Container
 from chalicelib.local.demo_data import sample_record
@@ -17,11 +18,22 @@ def operator(department: str) -> Principal:
     return Principal(username=f"op-{department}", role="operator", department=department)
 
 
+SETTINGS = Settings(stage="local")
+
+
+@pytest.fixture(scope="session")
+def aws() -> Aws:
+    """One Aws for every test's Container: services not yet behind a port (the open-data files, the
+    webhook dead letters) are built with boto3 clients that these tests never call; built once, as
+    a boto3 session parses its service models again for every new session."""
+    return Aws(SETTINGS)
+
+
 @pytest.fixture
-def c() -> Container:
+def c(aws) -> Container:
     """A Container whose every repository is a fake and whose publicity system is a fake sender; on the
     `local` stage, so jobs may run for a later day (time travel, as the emulator tests' `local_stage`)."""
-    return Container(Settings(stage="local"), publicity_sender=FakePublicitySender(),
+    return Container(SETTINGS, aws=aws, publicity_sender=FakePublicitySender(),
                      forward_dead_letters=FakeDeadLetters(), **fake_repositories())
 
 

@@ -9,11 +9,12 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-# Third-party: spreadsheets (upload worker, template and report routes), tokens and signatures.
-HEAVY = ("openpyxl", "xlsxwriter", "python_calamine", "defusedxml", "jwt", "cryptography", "moto")
+# Third-party: spreadsheets (upload worker, template and report routes), tokens and signatures, the PDF report.
+HEAVY = ("openpyxl", "xlsxwriter", "python_calamine", "defusedxml", "jwt", "cryptography", "moto",
+         "reportlab", "pypdf", "PIL")
 # Ours: the validation stack and the catalog are loaded by the services that need them.
 LAZY = ("chalicelib.services.submissions", "chalicelib.domain.validation", "chalicelib.catalog",
-        "chalicelib.identity.tokens", "chalicelib.adapters.spreadsheet")
+        "chalicelib.identity.tokens", "chalicelib.adapters.spreadsheet", "chalicelib.adapters.report_pdf")
 
 PROBE = """
 import json, sys

@@ -60,6 +60,10 @@ locals {
     "v1/public/attestations/verify/POST"            = "kms"
     "v1/public/changes/GET"                         = "read"
     "v1/public/scorecards/GET"                      = "read"
+    "v1/public/objections/POST"                     = "read"
+    "v1/public/objections/{objection_id}/GET"       = "read"
+    "v1/public/repairs/POST"                        = "read"
+    "v1/public/repairs/{repair_id}/GET"             = "read"
   }
 }
 

@@ -79,6 +79,16 @@ locals {
     throttle = { hash_key = "key", attributes = { key = "S" }, ttl_attribute = "expires_at" }
     # Signed credit-check attestations by "<code>#<hash of the signed facts>" (TTL expires them).
     attestations = { hash_key = "key", attributes = { key = "S" }, ttl_attribute = "expires_at" }
+    # 异议 / 信用修复 cases: a department's inbox, every department's, the open ones by due date.
+    objections = {
+      hash_key   = "id"
+      attributes = { id = "S", inbox = "S", kind = "S", filed_at = "S", open_due = "S", due = "S" }
+      indexes = {
+        by_inbox    = { hash_key = "inbox", range_key = "filed_at" }
+        by_kind     = { hash_key = "kind", range_key = "filed_at" }
+        by_open_due = { hash_key = "open_due", range_key = "due" }
+      }
+    }
     # Powertools idempotency records.
     idempotency = { hash_key = "id", attributes = { id = "S" }, ttl_attribute = "expiration" }
   }

@@ -8,7 +8,7 @@ locals {
     api = [
       "records", "versions", "enterprises", "notices", "name_index", "public", "uploads", "audit",
       "counters", "calendar", "departments", "jobs", "throttle", "idempotency", "watchlists",
-      "attestations", "rejections",
+      "attestations", "rejections", "objections",
     ]
     upload_worker = [
       "records", "versions", "enterprises", "notices", "name_index", "public", "uploads", "audit",
@@ -16,7 +16,7 @@ locals {
     ]
     job_runner = [
       "records", "versions", "enterprises", "name_index", "public", "uploads", "audit",
-      "counters", "calendar", "departments", "jobs", "idempotency", "watchlists", "rejections",
+      "counters", "calendar", "departments", "jobs", "idempotency", "watchlists", "rejections", "objections",
     ]
   }
 
