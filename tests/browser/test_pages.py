@@ -255,7 +255,8 @@ def test_login_by_keyboard_and_bad_password(live, page, phone, shot):
     expect(page.locator("#who-text")).to_contain_text("市环保局")
     assert page.evaluate("sessionStorage.getItem('qygs.token')")
     # Dashboard of the department's submissions.
-    expect(page.locator("#stats .stat")).to_have_count(8)
+    expect(page.locator("#stats .stat")).to_have_count(9)          # 8 counts of records + the open 回退
+    expect(page.locator("#dash-rejections")).to_have_attribute("href", "#rejections")
     expect(page.locator("#stats")).to_contain_text("记录总数")
     shot(page, "portal-dashboard-desktop")
     page.get_by_role("button", name="退出登录", exact=True).click()
@@ -263,7 +264,7 @@ def test_login_by_keyboard_and_bad_password(live, page, phone, shot):
     assert page.evaluate("sessionStorage.getItem('qygs.token')") is None
 
     portal_login(phone, "op-d12")
-    expect(phone.locator("#stats .stat")).to_have_count(8)
+    expect(phone.locator("#stats .stat")).to_have_count(9)
     expect(phone.locator("#recent-box table")).to_be_visible()
     no_sideways_scroll(phone)
     shot(phone, "portal-dashboard-phone")
