@@ -104,6 +104,10 @@ def _with_rejections(c, client, headers, pool, n: int, prefix: str) -> dict:
         resp = client.http.post("/v1/records", headers=headers, body=body)
     if resp.status_code != 200 or len(resp.json_body["rejected"]) != len(records[::10]):
         raise RuntimeError(f"POST /v1/records: {resp.status_code} {resp.body[:300]}")
+    for r in records[::10]:                      # corrected (not measured): nothing left open for later stages
+        r["CF_JDRQ"] = "2026/10/20"
+    client.http.post("/v1/records", headers=headers, body=json.dumps(
+        {"category": "admin_penalty", "records": records[::10]}, ensure_ascii=False))
     return {**calls, "rows": n, "rejected": len(resp.json_body["rejected"]), "per_row": _per(calls, n),
             "seconds": round(t.seconds, 1)}
 

@@ -99,7 +99,10 @@ class ReportService:
         self.counters = counters
         self.open_rejections = open_rejections   # department → (open rejections, oldest one's first_seen)
 
-    def departments(self, start: date | None, end: date | None, region: str | None = None) -> dict:
+    def departments(self, start: date | None, end: date | None, region: str | None = None, *,
+                    inbox: bool = True) -> dict:
+        """The report; `inbox=False` leaves out the 回退 inbox's state (one or two Queries a department),
+        for readers that show no such column (the public scorecards)."""
         end = end or today()
         start = start or end.replace(day=1)
         if start > end or (end - start).days > MAX_DAYS:
@@ -110,7 +113,7 @@ class ReportService:
                                                      "allowed": sorted(REGIONS)}])
         depts = [d for d in self.directory.all() if not region or d.region == region]
         findings = self.counters.latest_deadlines(end.isoformat()) if depts else {}
-        items = [self._row(d, start, end, findings.get(d.id, {})) for d in depts]
+        items = [self._row(d, start, end, findings.get(d.id, {}), inbox) for d in depts]
         total = {k: sum(i[k] for i in items)
                  for k in (*FIELDS, "pending_overdue", "push_overdue", "rejections_open", "objections_overdue")}
         total["oldest_open_rejection_days"] = max((i["oldest_open_rejection_days"] for i in items
@@ -131,7 +134,7 @@ class ReportService:
                 "columns": [{"key": c.key, "label": c.label, "kind": c.kind} for c in COLUMNS],
                 "items": items, "total": total}
 
-    def _row(self, dept, start: date, end: date, finding: dict) -> dict:
+    def _row(self, dept, start: date, end: date, finding: dict, inbox: bool = True) -> dict:
         sums, codes, lags, last = Counter(), Counter(), Counter(), None
         for day in self.counters.days(dept.id, start.isoformat(), end.isoformat()):
             for k in FIELDS:
@@ -144,7 +147,7 @@ class ReportService:
             if day.get("last_submission"):
                 last = max(last or "", day["last_submission"])
         sums["late"] += self.counters.late(dept.id, start.isoformat(), end.isoformat())   # (+ older buckets' late)
-        n_open, oldest = self.open_rejections(dept.id)
+        n_open, oldest = self.open_rejections(dept.id) if inbox else (0, None)
         return {"department": dept.id, "name": dept.name, "region": dept.region,
                 **{k: sums[k] for k in FIELDS},
                 "rejection_rate": _rate(sums["rejected"], sums["submitted"]),

@@ -41,7 +41,7 @@ class Scorecards:
 
     def build(self, first: date, through: date) -> dict:
         """Per department: published on time share, median days to publication, rejection rate — stored."""
-        report = self.reports.departments(first, through)
+        report = self.reports.departments(first, through, inbox=False)   # (no 回退 inbox columns here)
         items = []
         for row in report["items"]:
             published = row["published_on_time"] + row["published_late"]
