@@ -136,6 +136,19 @@ class Container:
         return DepartmentService(self.catalog, self.department_repo)
 
     @cached_property
+    def drilldown(self):
+        from chalicelib.dal.drilldown import DrillDownReader
+        from chalicelib.services.drilldown import DrillDownService
+        reader = DrillDownReader(self.aws.table("rejections"), self.aws.table("records"))
+        return DrillDownService(self.departments, reader, self.catalog)
+
+    @cached_property
+    def preferences(self):
+        from chalicelib.dal.preferences import PreferencesStore
+        from chalicelib.services.preferences import PreferencesService
+        return PreferencesService(self.catalog, PreferencesStore(self.aws.table("departments")), self.departments)
+
+    @cached_property
     def calendar(self):
         from chalicelib.services.admin import CalendarService
         return CalendarService(self.calendar_repo)

@@ -14,7 +14,9 @@ class DepartmentRepository:
 
     def get(self, department_id: str) -> Department | None:
         item = self.table.get_item(Key={"id": department_id}).get("Item")
-        return Department.model_validate(from_item(item)) if item and department_id != DIRECTORY else None
+        if not item or department_id.startswith("#"):     # meta items: the directory, preferences
+            return None
+        return Department.model_validate(from_item(item))
 
     def put(self, dept: Department) -> None:
         self.table.put_item(Item=to_item(dept.model_dump()))

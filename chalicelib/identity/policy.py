@@ -40,6 +40,8 @@ ROUTES: dict[tuple[str, str], Rule] = {
     ("PUT", "/v1/records/{record_id}"): Rule(roles=DEPT, audit="records.modify"),
     ("DELETE", "/v1/records/{record_id}"): Rule(roles=DEPT, audit="records.withdraw"),
     ("POST", "/v1/records/{record_id}/withdraw"): Rule(roles=DEPT, audit="records.withdraw"),
+    ("GET", "/v1/preferences"): Rule(roles=SUBMITTERS),
+    ("PUT", "/v1/preferences"): Rule(roles=SUBMITTERS, audit="preferences.update"),
     ("POST", "/v1/records/{record_id}/reinstate"): Rule(roles=DEPT, audit="records.reinstate"),
     ("GET", "/v1/rejections"): Rule(roles=STAFF, audit="rejections.list"),     # supervisor: read_department
     ("GET", "/v1/rejections/{rejection_id}"): Rule(roles=SUBMITTERS, audit="rejections.read"),
@@ -70,6 +72,7 @@ ROUTES: dict[tuple[str, str], Rule] = {
     ("GET", "/v1/watchlists/{watchlist_id}/deliveries"): Rule(roles=SUBMITTERS),
     ("GET", "/v1/reports/departments"): Rule(roles=OVERSIGHT),
     ("GET", "/v1/reports/monthly"): Rule(roles=OVERSIGHT),
+    ("GET", "/v1/reports/departments/{department_id}"): Rule(roles=OVERSIGHT),
     ("POST", "/v1/admin/jobs/{job}"): Rule(roles=ADMIN, audit="jobs.run"),
     ("GET", "/v1/admin/departments/{department_id}"): Rule(roles=OVERSIGHT),
     ("PUT", "/v1/admin/departments/{department_id}"): Rule(roles=ADMIN, audit="departments.update"),

@@ -101,7 +101,10 @@
     items.forEach(function (row) {
       body.appendChild(el("tr", { dataset: { department: row.department }, class: row.submitted ? null : "idle" },
         columns.map(function (col, i) {
-          if (i === 0) return el("th", { scope: "row" }, row.cells[0]);
+          if (i === 0) {
+            return el("th", { scope: "row" }, el("button", { type: "button", class: "link drill-open",
+              dataset: { department: row.department }, onclick: function () { drill(row.department); } }, row.cells[0]));
+          }
           return cell(col, row, i);
         })));
     });
@@ -133,6 +136,47 @@
     }
   }
 
+  /* --- drill-down: one department's open rejections by code and its late records ------------ */
+  function table(caption, headers, rows, id) {
+    if (!rows.length) return el("p", { class: "muted", id: id }, "无。");
+    return el("div", { class: "table-wrap" }, el("table", { id: id },
+      el("caption", null, caption),
+      el("thead", null, el("tr", null, headers.map(function (h) { return el("th", { scope: "col" }, h); }))),
+      el("tbody", null, rows.map(function (r) { return el("tr", null, r.map(function (c) { return el("td", null, c); })); }))));
+  }
+
+  async function drill(department) {
+    var box = $("drill"), body = QY.clear($("drill-body"));
+    box.dataset.department = department;
+    box.hidden = false;
+    $("drill-title").textContent = "部门详情";
+    QY.show("drill-msg", "loading", "正在加载…");
+    box.focus();
+    var d;
+    try {
+      d = await QY.api("/v1/reports/departments/" + encodeURIComponent(department) + "?from=" + encodeURIComponent($("from").value) +
+        "&to=" + encodeURIComponent($("to").value), { onUnauthenticated: unauthenticated });
+    } catch (e) {
+      QY.show("drill-msg", "error", e.message);
+      return;
+    }
+    QY.hide("drill-msg");
+    $("drill-title").textContent = d.name + "（" + d.department + "）";
+    body.appendChild(el("h3", null, "待处理的回退：" + d.rejections_open + " 条" + (d.rejections_more ? "以上" : "")));
+    body.appendChild(table("按错误代码统计", ["错误代码", "条数", "最早回退时间"], d.by_code.map(function (c) {
+      return [c.code, String(c.count), QY.fmtTime(c.oldest_first_seen)];
+    }), "drill-codes"));
+    if (d.rejections.length) {
+      body.appendChild(table("最早的 " + d.rejections.length + " 条", ["文号/编号", "类别", "错误代码", "首次回退", "提交次数"], d.rejections.map(function (r) {
+        return [r.source_ref || "（未填文号）", r.category_name || r.category, r.codes.join(" "), QY.fmtTime(r.first_seen), String(r.times_seen)];
+      }), "drill-rejections"));
+    }
+    body.appendChild(el("h3", null, "迟报记录（" + d.from + " 至 " + d.to + " 接收）：" + d.late.length + " 条" + (d.late_more ? "以上" : "")));
+    body.appendChild(table("迟报记录", ["文号/编号", "企业名称", "类别", "决定日期", "归集时限", "接收时间"], d.late.map(function (r) {
+      return [r.source_ref || "—", r.name, r.category_name || r.category, r.decision_date || "—", r.collect_deadline || "—", QY.fmtTime(r.received_at)];
+    }), "drill-late"));
+  }
+
   /** The counties and districts come from the catalog (the same list the server checks). */
   function fillRegions() {
     return QY.catalog().then(function (c) {
@@ -146,6 +190,12 @@
   function start() {
     $("login-form").addEventListener("submit", login);
     $("report-form").addEventListener("submit", load);
+    $("drill-close").addEventListener("click", function () {
+      var dept = $("drill").dataset.department;
+      $("drill").hidden = true;
+      var back = document.querySelector("#report .drill-open[data-department='" + dept + "']");
+      if (back) back.focus();
+    });
     $("logout").addEventListener("click", function () { QY.setToken(null); showLogin(); QY.show("login-msg", "info", "已退出登录。"); });
     $("xlsx-link").addEventListener("click", function (ev) {
       ev.preventDefault();

@@ -78,6 +78,19 @@ def delete_record(ctx, record_id):
     return get_container().records.withdraw(ctx.principal, record_id, ctx.optional_json())
 
 
+@api.route("/v1/preferences")
+def get_preferences(ctx):
+    return get_container().preferences.get(ctx.principal, ctx.query("department"))
+
+
+@api.route("/v1/preferences", methods=["PUT"])
+def put_preferences(ctx):
+    body = ctx.json()
+    department = body.get("department") or ctx.query("department")
+    ctx.target = department or ctx.principal.department or "-"
+    return get_container().preferences.put(ctx.principal, department, body)
+
+
 @api.route("/v1/records/{record_id}/withdraw", methods=["POST"])
 def withdraw_record(ctx, record_id):
     ctx.target = record_id

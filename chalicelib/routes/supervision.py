@@ -28,6 +28,13 @@ def department_report(ctx):
         attachment(f"report-{report['from']}-{report['to']}.xlsx", report_filename(report))})
 
 
+@api.route("/v1/reports/departments/{department_id}")
+def department_drilldown(ctx, department_id):
+    ctx.target = department_id
+    return get_container().drilldown.department(
+        department_id, parse_day(ctx.query("from"), "from"), parse_day(ctx.query("to"), "to"))
+
+
 @api.route("/v1/reports/monthly")
 def monthly_reports(ctx):
     c = get_container()

@@ -370,6 +370,9 @@ def _pages(tagged) -> list[tuple[str, str, str | None]]:
             ("accessibility", "/pages/accessibility.html", None), ("scorecards", "/pages/scorecards.html", None),
             ("portal-login", "/pages/portal.html", None), ("portal", "/pages/portal.html", "op-d12"),
             ("portal-records", "/pages/portal.html#records", "op-d12"),
+            ("portal-entry", "/pages/portal.html#entry", "op-d12"),
+            ("portal-rejections", "/pages/portal.html#rejections", "op-d12"),
+            ("portal-uploads", "/pages/portal.html#uploads", "op-d12"),
             ("supervisor-login", "/pages/supervisor.html", None),
             ("supervisor", "/pages/supervisor.html", "supervisor")]
 

@@ -86,6 +86,20 @@ def xfail_if_missing(request, resp, what: str) -> None:
             strict=False, reason=f"{what} answers {resp.status_code}: route not built yet"))
 
 
+def records_search_missing(live, code: str) -> bool:
+    """True while GET /v1/records ignores its search parameters (the route of #23 not built yet)."""
+    items = live.api("GET", f"/v1/records?code={code}&limit=200", "op-d12").json().get("items", [])
+    return any(r.get("enterprise_code") not in (code, None) for r in items)
+
+
+def confirm_with_reason(pg, action: str, reason: str) -> None:
+    """A record action's reason form (撤销, 恢复): refused without a reason, then done with one."""
+    pg.get_by_role("button", name=f"确认{action}", exact=True).click()
+    expect(pg.locator("#record-action-msg")).to_contain_text(f"请填写{action}原因")
+    pg.get_by_label(f"{action}原因").fill(reason)
+    pg.get_by_role("button", name=f"确认{action}", exact=True).click()
+
+
 def portal_login(pg, username: str, path: str = "/pages/portal.html") -> None:
     pg.goto(path)
     pg.get_by_label("用户名").fill(username)
@@ -241,7 +255,8 @@ def test_login_by_keyboard_and_bad_password(live, page, phone, shot):
     expect(page.locator("#who-text")).to_contain_text("市环保局")
     assert page.evaluate("sessionStorage.getItem('qygs.token')")
     # Dashboard of the department's submissions.
-    expect(page.locator("#stats .stat")).to_have_count(8)
+    expect(page.locator("#stats .stat")).to_have_count(9)          # 8 counts of records + the open 回退
+    expect(page.locator("#dash-rejections")).to_have_attribute("href", "#rejections")
     expect(page.locator("#stats")).to_contain_text("记录总数")
     shot(page, "portal-dashboard-desktop")
     page.get_by_role("button", name="退出登录", exact=True).click()
@@ -249,7 +264,7 @@ def test_login_by_keyboard_and_bad_password(live, page, phone, shot):
     assert page.evaluate("sessionStorage.getItem('qygs.token')") is None
 
     portal_login(phone, "op-d12")
-    expect(phone.locator("#stats .stat")).to_have_count(8)
+    expect(phone.locator("#stats .stat")).to_have_count(9)
     expect(phone.locator("#recent-box table")).to_be_visible()
     no_sideways_scroll(phone)
     shot(phone, "portal-dashboard-phone")
@@ -307,7 +322,7 @@ def test_manual_entry_error_next_to_field_then_fix(live, page, phone, shot):
     shot(phone, "portal-entry-error-phone")
 
 
-def test_records_list_view_modify_and_withdraw(live, page, shot):
+def test_records_list_view_modify_and_withdraw(request, live, page, shot):
     ent = make_enterprise(live)
     record = penalty_for(ent)
     accepted = submit(live, "op-d12", "admin_penalty", record)
@@ -322,7 +337,11 @@ def test_records_list_view_modify_and_withdraw(live, page, shot):
     while row_link.count() == 0 and page.locator("#records-more").is_visible():
         page.locator("#records-more").click()
         expect(page.locator("#records-msg")).to_contain_text("已加载")
-    page.get_by_label("关键词（文号或企业名称）").fill(ent["name"])
+    # The search runs on the server (#23): the enterprise's code finds its one record.
+    if records_search_missing(live, ent["uscc"]):
+        request.node.add_marker(pytest.mark.xfail(strict=False, reason="GET /v1/records ignores code: search not built yet"))
+    page.get_by_label("企业统一社会信用代码或注册号").fill(ent["uscc"])
+    view.get_by_role("button", name="查询", exact=True).click()
     expect(page.locator("#records-table tbody tr")).to_have_count(1)
     shot(page, "portal-records-desktop")
     row_link.click()
@@ -356,10 +375,7 @@ def test_records_list_view_modify_and_withdraw(live, page, shot):
 
     # Withdraw with a reason.
     page.get_by_role("button", name="撤销", exact=True).click()
-    page.get_by_role("button", name="确认撤销", exact=True).click()
-    expect(page.locator("#record-action-msg")).to_contain_text("请填写撤销原因")
-    page.get_by_label("撤销原因").fill("决定书已被复议撤销")
-    page.get_by_role("button", name="确认撤销", exact=True).click()
+    confirm_with_reason(page, "撤销", "决定书已被复议撤销")
     expect(page.locator("#record-state")).to_have_text("已撤销")
     expect(page.locator("#record-body")).to_contain_text("决定书已被复议撤销")
     expect(page.get_by_role("button", name="修改", exact=True)).to_have_count(0)

@@ -1,4 +1,9 @@
-"""The 回退 feedback workbook: the rejected rows exactly as sent, plus 原行号, 错误原因, 修改建议.
+"""The 回退 feedback workbook: 原行号, 错误原因, 修改建议 first, then the rejected rows exactly as sent.
+
+The three feedback columns come FIRST (SPEC §5.1, issue #23: reasons hidden in columns 32–34 were
+not read), frozen with the header row and given widths, so the reason is next to the row number
+on any screen; the data columns get widths from their header's length. Re-uploading the file
+works as before: the reader ignores headers that name no field.
 
 Written with XlsxWriter (about twice as fast as openpyxl's write-only mode for this; with a path,
 its constant-memory mode keeps one row in memory, fine for 100,000 rows). Every string is written
@@ -21,6 +26,8 @@ from chalicelib.adapters.text_cells import XLSXWRITER_OPTIONS, clean, looks_like
 SHEET_NAME = "回退数据"
 EXTRA_HEADERS = ("原行号", "错误原因", "修改建议")
 SEPARATOR = "；"
+EXTRA_WIDTHS = (8, 60, 40)            # 原行号, 错误原因, 修改建议 (characters)
+DATA_WIDTH = (10, 30)                 # a data column: from its header's length, within these bounds
 _DATES = (dt.datetime, dt.date, dt.time, dt.timedelta)
 
 
@@ -91,6 +98,13 @@ def describe(errors: Iterable[FieldErrorLike], labels: Mapping[str, str] | None 
     return SEPARATOR.join(reasons), SEPARATOR.join(hints)
 
 
+def _data_width(header: Any) -> int:
+    """A data column's width: a CJK character is two units wide."""
+    text = "" if header is None else str(header)
+    units = sum(2 if ord(ch) > 0x2E80 else 1 for ch in text) + 2
+    return max(DATA_WIDTH[0], min(DATA_WIDTH[1], units))
+
+
 def write_feedback(target: str | Path | BinaryIO, header_cells: list[Any],
                    rows: Iterable[FeedbackRow], labels: Mapping[str, str] | None = None) -> int:
     """Write the feedback workbook to a path or binary file object; returns the rows written.
@@ -105,17 +119,20 @@ def write_feedback(target: str | Path | BinaryIO, header_cells: list[Any],
                                    {**XLSXWRITER_OPTIONS, "constant_memory" if on_disk else "in_memory": True})
     sheet = _Sheet(workbook)
     width = len(header_cells)
-    for col, value in enumerate(header_cells):
-        sheet.write(0, col, value, "bold")
-    for col, value in enumerate(EXTRA_HEADERS, start=width):
+    lead = len(EXTRA_HEADERS)
+    for col, value in enumerate(EXTRA_HEADERS):
         sheet.write(0, col, value, "red")
-    sheet.ws.freeze_panes(1, 0)
+        sheet.ws.set_column(col, col, EXTRA_WIDTHS[col])
+    for col, value in enumerate(header_cells, start=lead):
+        sheet.write(0, col, value, "bold")
+        sheet.ws.set_column(col, col, _data_width(value))
+    sheet.ws.freeze_panes(1, lead)
     count = 0
     for count, (row_number, cells, errors) in enumerate(rows, start=1):
         reason, hint = describe(errors, labels)
         padded = list(cells[:width]) + [None] * (width - len(cells))
-        extra = list(cells[width:])       # cells beyond the header: kept, after the extra columns
-        for col, value in enumerate([*padded, row_number, reason, hint or None, *extra]):
+        extra = list(cells[width:])       # cells beyond the header: kept, after the header's columns
+        for col, value in enumerate([row_number, reason, hint or None, *padded, *extra]):
             sheet.write(count, col, value)
     workbook.close()
     return count

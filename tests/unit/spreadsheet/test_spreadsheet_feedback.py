@@ -34,19 +34,44 @@ def reread(data: bytes):
     return load_workbook(io.BytesIO(data))["回退数据"]
 
 
-def test_given_rejected_rows_when_fed_back_then_rows_are_as_sent_with_row_number_and_reasons():
+def test_given_rejected_rows_when_fed_back_then_row_number_and_reasons_come_first_then_the_row_as_sent():
     errors = [Err("CF_XDR_SHXYM", "USCC_CHECKSUM", "统一社会信用代码校验位错误", "请核对第 18 位"),
               Err("CF_JDRQ", "FUTURE_DATE", "处罚决定日期晚于今天")]
     rows = [(7, ["甲公司", "91350100M000100Y44", dt.date(2030, 1, 1), 2], errors)]
     ws = reread(build_feedback(HEADER, rows, LABELS))
     values = [[c.value for c in row] for row in ws.iter_rows()]
-    assert values[0] == HEADER + ["原行号", "错误原因", "修改建议"]
-    assert values[1][:4] == ["甲公司", "91350100M000100Y44", dt.datetime(2030, 1, 1), 2]
-    assert values[1][4] == 7
-    assert values[1][5] == ("统一社会信用代码：统一社会信用代码校验位错误 [USCC_CHECKSUM]；"
+    assert values[0] == ["原行号", "错误原因", "修改建议"] + HEADER
+    assert values[1][0] == 7
+    assert values[1][1] == ("统一社会信用代码：统一社会信用代码校验位错误 [USCC_CHECKSUM]；"
                             "处罚决定日期：处罚决定日期晚于今天 [FUTURE_DATE]")
-    assert values[1][6] == "统一社会信用代码：请核对第 18 位"
-    assert ws.freeze_panes == "A2"
+    assert values[1][2] == "统一社会信用代码：请核对第 18 位"
+    assert values[1][3:] == ["甲公司", "91350100M000100Y44", dt.datetime(2030, 1, 1), 2]
+    assert ws.freeze_panes == "D2"       # the header row and the three feedback columns stay in view
+
+
+def test_given_a_feedback_file_when_opened_then_every_column_has_a_width_fit_for_its_content():
+    rows = [(2, ["甲公司", "91350100M000100Y44", "2030/01/01", 2], [Err("CF_JDRQ", "BAD_DATE", "日期格式错误")])]
+    ws = reread(build_feedback(HEADER + ["x"], rows, LABELS))
+    widths = {col: ws.column_dimensions[col].width for col in "ABCDEFGH"}
+    assert widths["A"] < widths["C"] < widths["B"]            # 原行号 narrow, 错误原因 widest
+    assert widths["B"] >= 50 and widths["C"] >= 30
+    assert widths["D"] >= 14                                    # 行政相对人名称: 7 CJK characters
+    assert widths["H"] >= 8                                     # a short header still gets a usable column
+    assert all(w <= 61 for w in widths.values())
+
+
+def test_given_a_feedback_file_when_read_back_as_an_upload_then_the_feedback_columns_map_to_no_field(tmp_path):
+    from chalicelib.adapters.spreadsheet import header_key_map, map_headers, required_fields
+    from chalicelib.catalog import load_catalog
+
+    category = load_catalog().category("admin_penalty")
+    labels = [f.label for f in category.fields]
+    path = tmp_path / "fb.xlsx"
+    write_feedback(path, labels, [(2, ["x"] * len(labels), [Err("CF_JDRQ", "BAD_DATE", "日期格式错误")])])
+    header = list(iter_rows(path))[0][1]
+    mapped = map_headers(header, header_key_map(category), required_fields(category))
+    assert mapped.ignored == ["原行号", "错误原因", "修改建议"]
+    assert not mapped.missing and not mapped.duplicates
 
 
 def test_given_formula_like_strings_when_fed_back_then_no_cell_is_a_formula():
@@ -55,23 +80,23 @@ def test_given_formula_like_strings_when_fed_back_then_no_cell_is_a_formula():
     ws = reread(build_feedback(header, rows))
     cells = [c for row in ws.iter_rows() for c in row if c.value is not None]
     assert cells and not [c.coordinate for c in cells if c.data_type == "f"]
-    assert [ws.cell(row=i + 2, column=1).value for i in range(len(HOSTILE))] == AS_READ_BY_OPENPYXL
-    assert all(ws.cell(row=i + 2, column=1).quotePrefix for i in range(len(HOSTILE)))
-    assert ws["B1"].value == "=HEADER()" and ws["B1"].data_type == "s"
+    assert [ws.cell(row=i + 2, column=4).value for i in range(len(HOSTILE))] == AS_READ_BY_OPENPYXL
+    assert all(ws.cell(row=i + 2, column=4).quotePrefix for i in range(len(HOSTILE)))
+    assert ws["E1"].value == "=HEADER()" and ws["E1"].data_type == "s"
 
 
 def test_given_formula_like_strings_when_fed_back_then_calamine_reads_them_as_text(tmp_path):
     path = tmp_path / "fb.xlsx"
     write_feedback(path, ["a"], [(2, [text], []) for text in HOSTILE])
-    assert [cells[0] for _, cells in list(iter_rows(path))[1:]] == HOSTILE
+    assert [cells[3] for _, cells in list(iter_rows(path))[1:]] == HOSTILE
 
 
 def test_given_control_characters_and_huge_text_when_fed_back_then_the_file_is_still_valid():
     rows = [(2, ["a\x00b\x07c", "x" * 40_000], [Err("", "BAD_ENUM", "错" * 40_000)])]
     ws = reread(build_feedback(["h1", "h2"], rows))
-    assert ws["A2"].value == "abc"
-    assert len(ws["B2"].value) == 32767 and len(ws["D2"].value) == 32767
-    assert ws["D2"].value.startswith("整行：")
+    assert ws["D2"].value == "abc"
+    assert len(ws["E2"].value) == 32767 and len(ws["B2"].value) == 32767
+    assert ws["B2"].value.startswith("整行：")
 
 
 def test_given_errors_without_field_or_suggestion_when_described_then_the_row_is_named():
