@@ -41,16 +41,18 @@ def test_method_settings_throttle_each_anonymous_method_by_its_class_and_keep_th
 def test_classes_exist_and_are_tighter_than_the_stage():
     variables = hcl.app().variables
     classes = variables["api_anonymous_throttle"]["default"]
-    assert set(anonymous_methods().values()) <= set(classes) == {"read", "kms", "login"}
+    assert set(anonymous_methods().values()) <= set(classes) == {"read", "kms", "login", "report"}
     rate, burst = variables["api_throttle_rate_limit"]["default"], variables["api_throttle_burst_limit"]["default"]
     for limits in classes.values():
         assert 0 < limits["rate_limit"] < rate and 0 < limits["burst_limit"] < burst
         assert limits["burst_limit"] >= limits["rate_limit"]
     assert classes["kms"]["rate_limit"] < classes["read"]["rate_limit"]
+    assert classes["report"]["rate_limit"] < classes["kms"]["rate_limit"]   # a signature and a PDF rendered
     methods = anonymous_methods()
     assert methods["v1/public/attestations/verify/POST"] == "kms"                     # a KMS Verify each
     assert methods["v1/public/enterprises/{code}/credit-check/GET"] == "kms"          # ?attest=1 signs
     assert methods["v1/auth/token/POST"] == "login"
+    assert methods["v1/public/enterprises/{code}/report.pdf/GET"] == "report"
 
 
 def test_usage_plan_covers_the_stage_with_the_same_method_limits():

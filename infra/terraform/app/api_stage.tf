@@ -42,7 +42,7 @@ resource "aws_api_gateway_method_settings" "all" {
 # The anonymous routes (identity/policy.py: roles = public) get their own, tighter limits: no login
 # stands in front of them, and each class costs something behind it — `read` a few DynamoDB reads
 # (a scorecards read is one GetItem), `kms` a KMS call (a credit check with ?attest=1, verify, the
-# public key), `login` a Cognito call. Method paths are "<resource path without the leading />/<METHOD>";
+# public key), `login` a Cognito call, `report` a KMS signature and a PDF rendered (~0.4 s CPU). Method paths are "<resource path without the leading />/<METHOD>";
 # tests/infra checks that this map names every public /v1 route of the policy table. The static
 # pages (/, /pages/{name}) and /health read nothing and stay under the stage-wide limit above.
 # These limits are per method for the whole stage, not per caller: they cap what anonymous traffic
@@ -55,6 +55,7 @@ locals {
     "v1/public/enterprises/GET"                     = "read"
     "v1/public/enterprises/{code}/GET"              = "read"
     "v1/public/enterprises/{code}/credit-check/GET" = "kms"
+    "v1/public/enterprises/{code}/report.pdf/GET"   = "report"
     "v1/public/open-data/GET"                       = "read"
     "v1/public/attestation-key/GET"                 = "kms"
     "v1/public/attestations/verify/POST"            = "kms"

@@ -46,20 +46,21 @@ variable "api_throttle_burst_limit" {
 }
 
 variable "api_anonymous_throttle" {
-  description = "Steady-state rate (requests/s) and burst of each anonymous (public) method, by class: read (DynamoDB reads), kms (a KMS call each: credit check with ?attest=1, verify, public key), login (Cognito). Per method for the whole stage, not per caller."
+  description = "Steady-state rate (requests/s) and burst of each anonymous (public) method, by class: read (DynamoDB reads), kms (a KMS call each: credit check with ?attest=1, verify, public key), login (Cognito), report (the 信用报告 PDF: a KMS signature and ~0.4 s of rendering each). Per method for the whole stage, not per caller."
   type = map(object({
     rate_limit  = number
     burst_limit = number
   }))
   default = {
-    read  = { rate_limit = 50, burst_limit = 100 }
-    kms   = { rate_limit = 10, burst_limit = 20 }
-    login = { rate_limit = 5, burst_limit = 10 }
+    read   = { rate_limit = 50, burst_limit = 100 }
+    kms    = { rate_limit = 10, burst_limit = 20 }
+    login  = { rate_limit = 5, burst_limit = 10 }
+    report = { rate_limit = 2, burst_limit = 5 }
   }
 
   validation {
-    condition     = alltrue([for c in ["read", "kms", "login"] : contains(keys(var.api_anonymous_throttle), c)])
-    error_message = "api_anonymous_throttle needs the classes read, kms and login."
+    condition     = alltrue([for c in ["read", "kms", "login", "report"] : contains(keys(var.api_anonymous_throttle), c)])
+    error_message = "api_anonymous_throttle needs the classes read, kms, login and report."
   }
 }
 
