@@ -87,7 +87,7 @@ def get_preferences(ctx):
 def put_preferences(ctx):
     body = ctx.json()
     department = body.get("department") or ctx.query("department")
-    ctx.target = department or ctx.principal.department or "-"
+    ctx.target = str(department or ctx.principal.department or "-")[:100]   # any JSON value: the audit keeps text
     return get_container().preferences.put(ctx.principal, department, body)
 
 
