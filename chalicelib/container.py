@@ -137,10 +137,8 @@ class Container:
 
     @cached_property
     def drilldown(self):
-        from chalicelib.dal.drilldown import DrillDownReader
         from chalicelib.services.drilldown import DrillDownService
-        reader = DrillDownReader(self.aws.table("rejections"), self.aws.table("records"))
-        return DrillDownService(self.departments, reader, self.catalog)
+        return DrillDownService(self.departments, self.rejection_repo, self.record_repo, self.catalog)
 
     @cached_property
     def preferences(self):

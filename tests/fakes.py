@@ -220,6 +220,10 @@ class FakeRecordRepository:
         items, last = self.table.query(hash_value, limit=limit, after=after, keep=keep, **options)
         return [_record(i) for i in items], last
 
+    def late_received(self, department: str, start: str, end: str, cap: int) -> tuple[list, bool]:
+        items, _ = self.search(department, None, None, start=start, end=end, late=True)
+        return items[:cap], len(items) > cap
+
     def all_in_index(self, index: str, hash_name: str, hash_value: str, *, upper: str | None = None,
                      range_name: str | None = None) -> list:
         assert self.table.indexes[index] == (hash_name, range_name or self.table.indexes[index][1])
@@ -897,6 +901,10 @@ class FakeRejectionRepository:
     def open_stats(self, department: str) -> tuple[int, str | None]:
         items = self.table.query_all(department, index="by_open")
         return len(items), (items[0]["first_seen"] if items else None)
+
+    def oldest_open(self, department: str, cap: int) -> tuple[list, bool]:
+        items = self.table.query_all(department, index="by_open")
+        return [_rejection(i) for i in items[:cap]], len(items) > cap
 
     def save(self, writes: list, refs: dict[str, list[str]]) -> list:
         """All in one transaction: every write's condition holds, or nothing is written (all lost)."""

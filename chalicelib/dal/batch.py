@@ -35,14 +35,32 @@ def query_page(table, after: dict | None = None, **kwargs) -> tuple[list[dict], 
     return resp["Items"], resp.get("LastEvaluatedKey")
 
 
-def query_all(table, **kwargs) -> list[dict]:
+def query_all(table, *, cap: int | None = None, **kwargs) -> list[dict]:
     """Every item of one Query of `table` (a boto3 Table), page after page (a page holds ≤ 1 MB, or
-    `Limit` items)."""
+    `Limit` items); with `cap`, pages stop once more than `cap` items are read (see query_upto)."""
     items, after = query_page(table, **kwargs)
-    while after:
+    while after and (cap is None or len(items) <= cap):
         page, after = query_page(table, after, **kwargs)
         items += page
     return items
+
+
+def query_upto(table, cap: int, **kwargs) -> tuple[list[dict], bool]:
+    """At most `cap` items of one Query, and whether there were more."""
+    items = query_all(table, cap=cap, **kwargs)     # reads past `cap` while pages remain
+    return items[:cap], len(items) > cap
+
+
+def query_count(table, **kwargs) -> int:
+    """How many items one Query matches (Select=COUNT, page after page)."""
+    n, after = 0, None
+    while True:
+        if after:
+            kwargs["ExclusiveStartKey"] = after
+        resp = table.query(Select="COUNT", **kwargs)
+        n += resp["Count"]
+        if not (after := resp.get("LastEvaluatedKey")):
+            return n
 
 
 @dataclass(frozen=True, eq=False)

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from boto3.dynamodb.conditions import Attr, Key
 from botocore.exceptions import ClientError
 
-from chalicelib.dal.batch import MAX_TRANSACTION, batch_get, query_all, query_page
+from chalicelib.dal.batch import MAX_TRANSACTION, batch_get, query_all, query_page, query_upto
 from chalicelib.dal.items import from_item, to_item
 from chalicelib.models.record import Record, RecordVersion
 
@@ -183,6 +183,21 @@ class RecordRepository:
         for `code`, `by_source_ref` for a 文号 prefix, `by_name` for a name prefix, else
         `by_department` (newest first) over the received dates start..end; the other criteria
         narrow the page (a filter on what the index read)."""
+        kwargs = self._search_query(department, ref=ref, code=code, name=name, start=start, end=end,
+                                    category=category, state=state, late=late)
+        items, last = query_page(self.table, after, Limit=limit, **kwargs)
+        return [_record(i) for i in items], last
+
+    def late_received(self, department: str, start: str, end: str, cap: int) -> tuple[list[Record], bool]:
+        """Records received from `start` to `end` (YYYY-MM-DD, both included) that came late, newest
+        first — at most `cap`, and whether there were more (the supervisor's drill-down)."""
+        items, more = query_upto(self.table, cap, **self._search_query(department, start=start, end=end, late=True))
+        return [_record(i) for i in items], more
+
+    @staticmethod
+    def _search_query(department: str, *, ref=None, code=None, name=None, start=None, end=None, category=None,
+                      state=None, late=None) -> dict:
+        """The Query of `search`: which index, its key condition and the filter."""
         received = Key("received_at")
         if code:
             kwargs = {"KeyConditionExpression": Key("pk").eq(code) & Key("sk").begins_with(RECORD_PREFIX)}
@@ -209,9 +224,7 @@ class RecordRepository:
             wanted.append(Attr("received_at").between(start or "0", f"{end}T~" if end else "~"))
         if wanted:
             kwargs["FilterExpression"] = functools.reduce(operator.and_, wanted)
-        kwargs["Limit"] = limit
-        items, last = query_page(self.table, after, **kwargs)
-        return [_record(i) for i in items], last
+        return kwargs
 
     def all_in_index(self, index: str, hash_name: str, hash_value: str, *, upper: str | None = None,
                      range_name: str | None = None) -> list[Record]:

@@ -18,7 +18,7 @@ from collections.abc import Iterable
 from boto3.dynamodb.conditions import Attr, Key
 from botocore.exceptions import ClientError
 
-from chalicelib.dal.batch import MAX_TRANSACTION, batch_get
+from chalicelib.dal.batch import MAX_TRANSACTION, batch_get, query_count, query_page, query_upto
 from chalicelib.dal.items import from_item, to_item
 from chalicelib.models.rejection import Rejection
 
@@ -77,10 +77,8 @@ class RejectionRepository:
         wanted += [Attr(name).contains(value) for name, value in (("codes", code), ("uploads", upload_id)) if value]
         if wanted:
             kwargs["FilterExpression"] = functools.reduce(operator.and_, wanted)
-        if after:
-            kwargs["ExclusiveStartKey"] = after
-        resp = self.table.query(**kwargs)
-        return [_rejection(i) for i in resp["Items"]], resp.get("LastEvaluatedKey")
+        items, last = query_page(self.table, after, **kwargs)
+        return [_rejection(i) for i in items], last
 
     def any_open(self, department: str) -> bool:
         """Whether the department has an open rejection (one Query of the sparse index, 1 item)."""
@@ -94,13 +92,13 @@ class RejectionRepository:
                                  ProjectionExpression="first_seen")["Items"]
         if not first:
             return 0, None
-        n, kwargs = 0, {"IndexName": "by_open", "KeyConditionExpression": cond, "Select": "COUNT"}
-        while True:
-            resp = self.table.query(**kwargs)
-            n += resp["Count"]
-            if "LastEvaluatedKey" not in resp:
-                return n, first[0]["first_seen"]
-            kwargs["ExclusiveStartKey"] = resp["LastEvaluatedKey"]
+        return query_count(self.table, IndexName="by_open", KeyConditionExpression=cond), first[0]["first_seen"]
+
+    def oldest_open(self, department: str, cap: int) -> tuple[list[Rejection], bool]:
+        """The department's open rejections, oldest first (at most `cap`; whether there were more)."""
+        items, more = query_upto(self.table, cap, IndexName="by_open",
+                                 KeyConditionExpression=Key("open_department").eq(department))
+        return [_rejection(i) for i in items], more
 
     # --- writes -----------------------------------------------------------------------------
     def save(self, writes: list[tuple[Rejection, int | None]], refs: dict[str, list[str]]) -> list[Rejection]:

@@ -15,9 +15,10 @@ LISTED = 50               # open rejections listed one by one (the oldest)
 
 
 class DrillDownService:
-    def __init__(self, departments, reader, catalog):
+    def __init__(self, departments, rejections, records, catalog):
         self.departments = departments
-        self.reader = reader
+        self.rejections = rejections     # dal.rejections.RejectionRepository
+        self.records = records           # dal.records.RecordRepository
         self.catalog = catalog
 
     def department(self, department_id: str, start: date | None, end: date | None) -> dict:
@@ -28,8 +29,8 @@ class DrillDownService:
         start = start or end.replace(day=1)
         if start > end:
             raise BadRequest("from 不得晚于 to", details=[{"field": "from", "code": "DATE_ORDER"}])
-        open_rej, rej_more = self.reader.open_rejections(dept.id, MAX_REJECTIONS)
-        late, late_more = self.reader.late_records(dept.id, start.isoformat(), end.isoformat(), MAX_LATE)
+        open_rej, rej_more = self.rejections.oldest_open(dept.id, MAX_REJECTIONS)
+        late, late_more = self.records.late_received(dept.id, start.isoformat(), end.isoformat(), MAX_LATE)
         codes: Counter = Counter()
         oldest: dict[str, str] = {}
         for r in open_rej:

@@ -160,3 +160,16 @@ def test_any_page_size_reads_every_record_once_in_order(records, limit, category
     pages = drain(lambda lim, after: records.by_department("d12", lim, after, category=category), limit)
     ids = [r.record_id for p in pages for r in p]
     assert ids == [f"R{n:04d}" for n in range(8, 0, -1) if category is None or n % 2]
+
+
+def test_late_received_keeps_the_late_ones_of_the_days_newest_first_up_to_a_cap(records):
+    rows = [record(1, late=True, received_at="2026-10-01T09:00:01"),
+            record(2, late=False, received_at="2026-10-02T09:00:00"),
+            record(3, late=True, received_at="2026-10-03T23:59:59"),
+            record(4, late=True, received_at="2026-10-04T00:00:00"),                  # after the range
+            record(5, late=True, department="d23", received_at="2026-10-02T09:00:00")]
+    records.write([create(r) for r in rows])
+    got, more = records.late_received("d12", "2026-10-01", "2026-10-03", 10)
+    assert [r.record_id for r in got] == ["R0003", "R0001"] and not more
+    got, more = records.late_received("d12", "2026-10-01", "2026-10-03", 1)
+    assert [r.record_id for r in got] == ["R0003"] and more

@@ -62,3 +62,15 @@ def test_the_inbox_newest_last_seen_first_in_pages_with_filters(rejections):
     found = drain(lambda limit, after: rejections.by_department("d12", limit, after, code="BAD_DATE", upload_id="U1"), 2)
     assert [r.rejection_id for page in found for r in page] == ["rj-0003", "rj-0001"]
     assert rejections.by_department("d12", 10, None, state="resolved")[0] == []
+
+
+def test_oldest_open_lists_open_ones_oldest_first_up_to_a_cap(rejections):
+    rows = [rejection(n, source_ref=None) for n in (3, 1, 2)]
+    rejections.save([(r, None) for r in rows], {})
+    rejections.save([(rejection(9, department="d23", source_ref=None), None)], {})
+    rejections.close([("rj-0002", None, {"state": "dismissed", "dismissed_reason": "x"})], 99)
+    got, more = rejections.oldest_open("d12", 5)
+    assert [r.rejection_id for r in got] == ["rj-0001", "rj-0003"] and not more
+    got, more = rejections.oldest_open("d12", 1)
+    assert [r.rejection_id for r in got] == ["rj-0001"] and more
+    assert rejections.oldest_open("d99", 5) == ([], False)
