@@ -22,8 +22,11 @@ lint: $(STAMP)
 	$(VENV)/bin/ruff check .
 
 # The whole suite: lint, Terraform static checks, unit + integration + infra + browser tests.
+# pytest-xdist: TEST_WORKERS processes (each its own emulator on its own port), a test file whole on
+# one worker, tests/browser on one worker together (tests/conftest.py); TEST_WORKERS=0 runs serially.
+TEST_WORKERS ?= 2
 test: $(STAMP) lint infra-check browser-deps
-	$(VENV)/bin/pytest -q
+	$(VENV)/bin/pytest -q -n $(TEST_WORKERS) --dist loadfile --durations=25
 
 # The slow sizes kept out of `make test`: the name-search cursor over a partition of 5,000 matches
 # (issue #22; ~5 minutes on the emulator — `make test` walks 600 with the same page cuts).
