@@ -209,16 +209,26 @@ def local_stage(stack, monkeypatch):
 def pytest_xdist_make_scheduler(config, log):
     """`make test` runs `-n 2 --dist loadfile` (pytest-xdist): each test file runs whole, in order, on
     one worker — as in a serial run, so a module-scoped fixture (a provisioned stack, a served gateway,
-    a whole local stack) is built once. Refined here: the files of tests/browser run on one worker
-    together, since they share one session's local stack and Chromium. (Grouping by the xdist_group
-    mark cannot be used: pytest 9.2's node ids no longer take the group suffix — pytest-xdist #1386.)"""
+    a whole local stack) is built once. Refined here: the files of tests/browser run on one worker,
+    together and first, as they share one session's local stack and Chromium and take longest.
+    (Grouping by the xdist_group mark cannot be used: pytest 9.2's node ids no longer take the group
+    suffix — pytest-xdist #1386.)"""
     if config.getvalue("dist") != "loadfile":
         return None
     from xdist.scheduler import LoadFileScheduling
 
+    browser = "tests/browser/"
+
     class ByFileBrowserTogether(LoadFileScheduling):
         def _split_scope(self, nodeid: str) -> str:
             scope = super()._split_scope(nodeid)
-            return "tests/browser/" if scope.startswith("tests/browser/") else scope
+            return browser if scope.startswith(browser) else scope
+
+        def _assign_work_unit(self, node) -> None:
+            # the browser files first: the longest unit (a local stack to start, then a page at a time);
+            # the others come largest file first (xdist's order)
+            if browser in self.workqueue:
+                self.workqueue.move_to_end(browser, last=False)
+            super()._assign_work_unit(node)
 
     return ByFileBrowserTogether(config, log)
