@@ -123,6 +123,9 @@ class CatalogItemService:
             found = self.items.by_department(department)
         elif self.is_reviewer(principal) and state:
             found = self.items.by_state(state)
+        elif principal.is_admin:
+            raise BadRequest("管理员查看目录事项时须注明 department（某部门）或 state（如 submitted：待审核）",
+                             details=[{"field": "department", "code": "REQUIRED"}])
         else:
             found = self.items.by_department(require_department(principal, department))
         return {"items": [self.view(it) for it in found if state is None or it.state == state], "next_cursor": None}

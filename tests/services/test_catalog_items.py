@@ -37,6 +37,11 @@ def test_an_admin_drafts_for_a_named_department_and_reviews(c):
     c.catalog_items.submit(ADMIN, it["item_code"], {})
     assert c.catalog_items.approve(ADMIN, it["item_code"], {})["state"] == "approved"
     assert c.catalog_items.is_reviewer(operator("d21")) and not c.catalog_items.is_reviewer(operator("d12"))
+    assert [i["item_code"] for i in c.catalog_items.list(ADMIN, "d05", None)["items"]] == ["d05-001"]
+    assert [i["item_code"] for i in c.catalog_items.list(ADMIN, None, "approved")["items"]] == ["d05-001"]
+    with pytest.raises(DomainError) as err:
+        c.catalog_items.list(ADMIN, None, None)
+    assert err.value.code == "BAD_REQUEST" and "department" in err.value.message
 
 
 def test_format_rules_mirror_the_catalog_and_give_every_period_rule(c):
