@@ -136,6 +136,7 @@
       return;
     }
     document.querySelector("#app nav").hidden = false;
+    $("nav-review").hidden = !(me.role === "admin" || me.department === "d21");   // 市工商局 reviews the 目录
     QY.hide("app-msg");
     if (me.role === "admin") {
       var sel = $("acting-dept");
