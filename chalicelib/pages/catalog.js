@@ -32,7 +32,7 @@
         el("td", { "data-label": "信息类别" }, categoryName(it)),
         el("td", { "data-label": "设定依据", class: "prose" }, it.legal_basis || "—"),
         el("td", { "data-label": "责任科室" }, it.office || "—"),
-        el("td", { "data-label": "公示期限" }, QY.items.periodText(it, cat))));
+        el("td", { "data-label": "公示期限", class: "prose" }, QY.items.periodText(it))));
     });
     $("table-wrap").hidden = !shown.length;
     $("count").textContent = "共 " + items.length + " 项" + (shown.length !== items.length ? "，筛选出 " + shown.length + " 项" : "");

@@ -4,8 +4,21 @@
 (function () {
   "use strict";
   var el = QY.el;
-  var STATES = { draft: ["草稿", "info"], submitted: ["待审核", "warn"], approved: ["已通过", "ok"], returned: ["已退回", "bad"] };
-  var FIELD_LABELS = { name: "事项名称", category: "信息类别", legal_basis: "设定依据", office: "责任科室", period_override: "公示期限", reason: "退回原因" };
+  var STATES = { draft: ["草稿", "info"], submitted: ["待审核", "warn"], approved: ["已批准", "ok"], returned: ["已退回", "bad"] };
+  var FIELD_LABELS = { name: "事项名称", category: "信息类别", legal_basis: "设定依据", office: "责任科室", period_override: "公示期限",
+    reason: "退回原因", version: "版本", department: "部门" };
+  /* The API's detail codes in Chinese (its `reason` is the validator's English and never shown). */
+  var CODE_TEXT = {
+    REQUIRED: function () { return "必填"; },
+    BAD_ENUM: function () { return "不是可选的值"; },
+    NOT_EDITABLE: function () { return "该项不能修改"; },
+    BAD_VALUE: function () { return "格式或长度有误"; },
+    NOT_FOUND: function () { return "不存在"; },
+    REASON_REQUIRED: function () { return "请填写退回原因"; },
+    PERIOD_OUT_OF_BOUNDS: function (d) {
+      return d.min === null || d.min === undefined ? "该类别的公示期限由法律规定，不能另行设定" : "应在 " + d.min + "–" + d.max + " 个月之间";
+    }
+  };
 
   function badge(state) {
     var s = STATES[state] || [state || "—", "info"];
@@ -14,10 +27,8 @@
 
   /** The publication period of an item: its own (period_override, within the law's bounds) or its category's. */
   function periodText(it) {
-    var p = it.period_override;
-    if (p === null || p === undefined || p === "") return "按类别规定";
-    if (typeof p === "object") return Object.keys(p).map(function (k) { return k + "：" + p[k]; }).join("；");
-    return String(p);
+    if (it.period_rule) return it.period_rule;            // the public 目录 states it
+    return it.period_override === null || it.period_override === undefined ? "按信息类别规定" : "公示 " + it.period_override + " 个月";
   }
 
   /** Shows an API error: the message in `msgNode`, each detail with a field next to its control
@@ -28,7 +39,7 @@
     (err.details || []).forEach(function (d) {
       var name = String(d.field || d.loc || "").split(".").pop();
       var control = name && form && form.querySelector("#" + prefix + "-" + name);
-      var text = d.message || d.msg || d.code || "有误";
+      var text = d.message || (CODE_TEXT[d.code] ? CODE_TEXT[d.code](d) : err.message);
       if (control) {
         control.setAttribute("aria-invalid", "true");
         var p = form.querySelector("#" + prefix + "-" + name + "-error");

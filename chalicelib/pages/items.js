@@ -7,6 +7,7 @@
   var I = QY.items;
   var DEPT_KEY = "qygs.dept";
   var me = null, cat = null, editing = null, items = [];
+  var rules = {};        // category id → its format rules (period rule, the bounds of an item's own period)
   var loggedOut = null;
 
   function $(id) { return document.getElementById(id); }
@@ -24,7 +25,7 @@
   }
   function categoryName(id) { return cat.byId[id] ? cat.byId[id].name : id; }
   function itemPath(code, action) {
-    return "/v1/catalog/items/" + encodeURIComponent(code) + (action ? "/" + action : "") + deptQuery("?");
+    return "/v1/catalog/items/" + encodeURIComponent(code) + (action ? "/" + action : "");
   }
 
   /* --- the list ---------------------------------------------------------------------------- */
@@ -45,7 +46,7 @@
       var actions = [];
       if (it.state !== "submitted") actions.push(el("button", { type: "button", class: "link", onclick: function () { edit(it); } }, "修改"), " ");
       if (it.state === "draft" || it.state === "returned") {
-        actions.push(el("button", { type: "button", class: "link", onclick: function () { submit(it.item_code); } }, "提交审核"));
+        actions.push(el("button", { type: "button", class: "link", onclick: function () { submit(it); } }, "提交审核"));
       }
       body.appendChild(el("tr", { id: "item-" + it.item_code, dataset: { state: it.state } },
         el("td", { "data-label": "事项编码" }, el("code", null, it.item_code)),
@@ -61,9 +62,9 @@
     if (!items.length) QY.show("list-msg", "empty", "本部门还没有归集公示事项。点击“新建事项”开始拟定。");
   }
 
-  async function submit(code) {
+  async function submit(it) {
     try {
-      var out = await call(itemPath(code, "submit"), { method: "POST", body: {} });
+      var out = await call(itemPath(it.item_code, "submit"), { method: "POST", body: { version: it.version } });
       await load();
       QY.show("list-msg", "ok", "已提交审核：" + out.item_code + " " + out.name + "。审核结果将在此列出。");
     } catch (err) {
@@ -83,17 +84,28 @@
       I.field("i", "category", "信息类别", select, true),
       I.field("i", "legal_basis", "设定依据", el("textarea", { rows: 3, maxlength: 2000 }), true, "法律、法规、规章名称及条款，如《中华人民共和国行政处罚法》第四十八条"),
       I.field("i", "office", "责任科室", el("input", { type: "text", maxlength: 100, autocomplete: "off" }), false),
-      I.field("i", "period_override", "公示期限（可选）", el("input", { type: "text", maxlength: 100, autocomplete: "off" }), false,
-        "留空则按该信息类别的公示期限（见数据格式规范）；填写的期限须在法定范围内"));
+      I.field("i", "period_override", "本事项的公示期限（月，可选）", el("input", { type: "number", min: 0, max: 1200, step: 1, inputmode: "numeric" }), false, " "));
+    select.addEventListener("change", periodHint);
     ["name", "category", "legal_basis", "office", "period_override"].forEach(function (k) {
       var v = it ? it[k] : "";
       $("i-" + k).value = v === null || v === undefined ? "" : (typeof v === "object" ? JSON.stringify(v) : String(v));
     });
+    periodHint();
     $("editor-title").textContent = it ? "修改事项 " + it.item_code : "新建事项";
     QY.hide("item-msg");
     $("editor").hidden = false;
     $("new-item").hidden = true;
     $("i-name").focus();
+  }
+
+  /** The period's hint: the chosen category's rule and the bounds an item may set within it. */
+  function periodHint() {
+    var r = rules[$("i-category").value];
+    var input = $("i-period_override");
+    var bounds = r && r.item_period_months;
+    input.disabled = !!r && !bounds && !input.value;
+    $("i-period_override-hint").textContent = !r ? "留空则按信息类别的公示期限（选择信息类别后显示）。"
+      : "留空则按类别规定：" + (r.period_rule || "—") + "。" + (bounds ? "本类别可设定 " + bounds[0] + "–" + bounds[1] + " 个月。" : "本类别的期限由法律规定，不能另行设定。");
   }
 
   function closeEditor() {
@@ -104,11 +116,11 @@
 
   function formBody() {
     var body = {};
-    ["name", "category", "legal_basis", "office", "period_override"].forEach(function (k) {
-      var v = $("i-" + k).value.trim();
-      body[k] = v === "" ? null : v;
-    });
-    if (me.role === "admin") body.department = department();
+    ["name", "category", "legal_basis", "office"].forEach(function (k) { body[k] = $("i-" + k).value.trim(); });
+    var months = $("i-period_override").value.trim();
+    body.period_override = months === "" ? null : Number(months);
+    if (editing) body.version = editing.version;
+    else if (me.role === "admin") body.department = department();
     return body;
   }
 
@@ -117,9 +129,10 @@
     var andSubmit = ev.submitter && ev.submitter.value === "submit";
     var form = $("item-form");
     var body = formBody();
-    var missing = ["name", "category", "legal_basis"].filter(function (k) { return !body[k]; });
+    var missing = ["name", "category", "legal_basis"].filter(function (k) { return !body[k]; }).map(function (k) { return { field: k, message: "必填" }; });
+    if (body.period_override !== null && !Number.isInteger(body.period_override)) missing.push({ field: "period_override", message: "请填写整数月数，或留空" });
     if (missing.length) {
-      I.showError("item-msg", form, "i", { message: "请填写必填项", details: missing.map(function (k) { return { field: k, message: "必填" }; }) });
+      I.showError("item-msg", form, "i", { message: "请修改标出的项目", details: missing });
       return;
     }
     I.clearErrors(form);
@@ -128,7 +141,7 @@
         ? await call(itemPath(editing.item_code), { method: "PUT", body: body })
         : await call("/v1/catalog/items", { method: "POST", body: body });
       closeEditor();
-      if (andSubmit) { await submit(out.item_code); return; }
+      if (andSubmit) { await submit(out); return; }
       await load();
       QY.show("list-msg", "ok", "已保存草稿：" + out.item_code + " " + out.name + "。提交审核后由市场监督管理局审核。");
       $("list-msg").focus();
@@ -154,6 +167,9 @@
     }
     closeEditor();
     load();
+    try {
+      (await QY.api("/v1/public/format-rules?format=json", { auth: false })).categories.forEach(function (r) { rules[r.id] = r; });
+    } catch (err) { /* the hint then names no bounds; the API still checks them */ }
   }
 
   document.addEventListener("DOMContentLoaded", function () {

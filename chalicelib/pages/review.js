@@ -17,8 +17,8 @@
 
   async function act(it, action, body, msg, form) {
     try {
-      await QY.api("/v1/catalog/items/" + encodeURIComponent(it.item_code) + "/" + action + "?department=" + encodeURIComponent(it.department),
-        { method: "POST", body: body });
+      await QY.api("/v1/catalog/items/" + encodeURIComponent(it.item_code) + "/" + action,
+        { method: "POST", body: Object.assign({ version: it.version }, body) });
       $("item-" + it.item_code).remove();
       QY.show("list-msg", "ok", (action === "approve" ? "已审核通过，列入归集公示目录：" : "已退回：") + it.item_code + " " + it.name);
       $("list-msg").focus();
