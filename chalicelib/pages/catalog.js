@@ -26,9 +26,9 @@
     var body = QY.clear(document.querySelector("#items tbody"));
     shown.forEach(function (it) {
       body.appendChild(el("tr", { dataset: { item: it.item_code } },
-        el("td", { "data-label": "部门" }, deptName(it)),
-        el("td", { "data-label": "事项编码" }, el("code", null, it.item_code)),
         el("th", { scope: "row", "data-label": "事项名称" }, it.name),
+        el("td", { "data-label": "事项编码", class: "nowrap" }, el("code", null, it.item_code)),
+        el("td", { "data-label": "部门", class: "department" }, deptName(it)),
         el("td", { "data-label": "信息类别" }, categoryName(it)),
         el("td", { "data-label": "设定依据", class: "prose" }, it.legal_basis || "—"),
         el("td", { "data-label": "责任科室" }, it.office || "—"),

@@ -14,9 +14,9 @@
         return el("tr", { dataset: { field: f.json_name } },
           el("th", { scope: "row", "data-label": "中文名称" }, f.label),
           el("td", { "data-label": "字段代码" }, el("code", null, f.code || f.json_name)),
-          el("td", { "data-label": "类型" }, f.type_name || QY.typeName(f.type)),
-          el("td", { "data-label": "长度", class: "num" }, f.max_len ? String(f.max_len) : "—"),
-          el("td", { "data-label": "必填" }, f.required ? "是" : "否"),
+          el("td", { "data-label": "类型", class: "inline" }, f.type_name || QY.typeName(f.type)),
+          el("td", { "data-label": "长度", class: "num inline" }, f.max_len ? String(f.max_len) : "—"),
+          el("td", { "data-label": "必填", class: "inline" }, f.required ? "是" : "否"),
           el("td", { "data-label": "可选值", class: "prose" }, f.enum && f.enum.length ? f.enum.join("、") : "—"),
           el("td", { "data-label": "示例", class: "prose" }, f.example ? String(f.example) : "—"));
       }))));

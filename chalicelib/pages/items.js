@@ -49,17 +49,18 @@
         actions.push(el("button", { type: "button", class: "link", onclick: function () { submit(it); } }, "提交审核"));
       }
       body.appendChild(el("tr", { id: "item-" + it.item_code, dataset: { state: it.state } },
-        el("td", { "data-label": "事项编码" }, el("code", null, it.item_code)),
+        el("td", { "data-label": "事项编码", class: "nowrap" }, el("code", null, it.item_code)),
         el("th", { scope: "row", "data-label": "事项名称" }, it.name),
         el("td", { "data-label": "信息类别" }, categoryName(it.category)),
         el("td", { "data-label": "状态" }, I.badge(it.state),
-          it.approved_version && it.state !== "approved" ? el("span", { class: "small muted" }, "（已通过的版本继续有效）") : null),
+          it.approved_version && it.state !== "approved" ? el("span", { class: "small muted" }, "（原已批准的版本继续有效）") : null),
         el("td", { "data-label": "退回原因", class: "prose reason" }, it.state === "returned" ? it.return_reason || "—" : "—"),
         el("td", { "data-label": "更新时间" }, QY.fmtTime(it.updated_at)),
         el("td", { "data-label": "操作" }, actions.length ? actions : "—")));
     });
     $("table-wrap").hidden = !items.length;
     if (!items.length) QY.show("list-msg", "empty", "本部门还没有归集公示事项。点击“新建事项”开始拟定。");
+    else QY.hide("list-msg");
   }
 
   async function submit(it) {
@@ -169,6 +170,7 @@
     load();
     try {
       (await QY.api("/v1/public/format-rules?format=json", { auth: false })).categories.forEach(function (r) { rules[r.id] = r; });
+      if (!$("editor").hidden) periodHint();     // an editor opened before the rules came
     } catch (err) { /* the hint then names no bounds; the API still checks them */ }
   }
 
