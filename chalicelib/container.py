@@ -253,6 +253,17 @@ class Container:
                                                                    stamp, day, op))
 
     @cached_property
+    def catalog_item_repo(self):
+        from chalicelib.dal.catalog_items import CatalogItemRepository
+        return CatalogItemRepository(self.aws.table("catalog_items"))
+
+    @cached_property
+    def catalog_items(self):
+        """目录事项, the compiled 目录 and the 数据格式规范 (SPEC §5.3)."""
+        from chalicelib.services.catalog_items import CatalogItemService
+        return CatalogItemService(self.catalog, self.catalog_item_repo, self.departments)
+
+    @cached_property
     def sharing(self):
         from chalicelib.services.sharing import SharingService
         return SharingService(self.catalog, self.record_repo, self.registry_repo)
