@@ -39,7 +39,10 @@ def test_an_item_is_returned_corrected_approved_and_listed_in_the_public_catalog
     name = f"浏览器测试环境违法行政处罚{unique()}"
 
     # 1. the department (市环保局 d12) drafts the item: the form says what is missing, next to the field
-    as_user(page, "op-d12", "/pages/items.html")
+    as_user(page, "op-d12", "/pages/portal.html")
+    expect(page.get_by_role("link", name="事项审核")).to_be_hidden()       # 市工商局 and admins only
+    page.get_by_role("link", name="归集公示事项").click()
+    expect(page).to_have_url(live.base + "/pages/items.html")
     assert_accessible_basics(page)
     page.get_by_role("button", name="新建事项").click()
     page.get_by_role("button", name="保存并提交审核").click()
@@ -70,7 +73,9 @@ def test_an_item_is_returned_corrected_approved_and_listed_in_the_public_catalog
     expect(page.locator("#queue .review-item")).to_have_count(0)
 
     # 3. 市工商局 (d21) returns it; the reason is required by the form
-    as_user(page, "op-d21", "/pages/review.html")
+    as_user(page, "op-d21", "/pages/portal.html")
+    page.get_by_role("link", name="事项审核").click()
+    expect(page).to_have_url(live.base + "/pages/review.html")
     card = page.locator(f"#item-{code}")
     expect(card).to_contain_text(name)
     expect(card).to_contain_text("市环保局")
@@ -135,6 +140,9 @@ def test_an_item_is_returned_corrected_approved_and_listed_in_the_public_catalog
     as_user(page, "op-d12", "/pages/portal.html#entry")
     page.locator("#entry-category").select_option("admin_penalty")
     expect(page.locator("#f-item_code option", has_text=name)).to_have_attribute("value", code)
+    page.locator("#f-item_code").select_option(code)
+    page.locator("#f-item_code").scroll_into_view_if_needed()
+    shot(page, "portal-entry-item-code-1280", full_page=False)
 
 
 def test_format_rules_page_lists_every_field_of_a_category(live, page, phone, shot):
