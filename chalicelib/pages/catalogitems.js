@@ -25,10 +25,12 @@
     return el("span", { class: "badge " + s[1] }, s[0]);
   }
 
-  /** The publication period of an item: its own (period_override, within the law's bounds) or its category's. */
-  function periodText(it) {
+  /** The publication period of an item: its own (period_override, within the law's bounds) or its
+   * category's rule (`rule`: the category's format rules, when the page has them). */
+  function periodText(it, rule) {
     if (it.period_rule) return it.period_rule;            // the public 目录 states it
-    return it.period_override === null || it.period_override === undefined ? "按信息类别规定" : "公示 " + it.period_override + " 个月";
+    if (it.period_override !== null && it.period_override !== undefined) return "公示 " + it.period_override + " 个月";
+    return rule && rule.period_rule ? "按信息类别规定：" + rule.period_rule : "按信息类别规定";
   }
 
   /** Shows an API error: the message in `msgNode`, each detail with a field next to its control

@@ -187,6 +187,10 @@ def test_items_and_review_pages_on_a_phone(live, phone, shot):
     no_sideways_scroll(phone)
     shot(phone, "catalog-items-390")
     as_user(phone, "op-d21", "/pages/review.html")
-    expect(phone.locator(f"#item-{code}")).to_contain_text("监察执法支队")
+    card = phone.locator(f"#item-{code}")
+    expect(card).to_contain_text("监察执法支队")
+    rules = live.api("GET", "/v1/public/format-rules?format=json").json()["categories"]
+    rule = next(c["period_rule"] for c in rules if c["id"] == "inspection")
+    expect(card).to_contain_text(f"按信息类别规定：{rule}")       # no period of its own: the category's
     no_sideways_scroll(phone)
     shot(phone, "catalog-review-390")
