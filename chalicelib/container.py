@@ -168,7 +168,8 @@ class Container:
         return SubmissionService(self.catalog, self.record_repo, self.registry_repo, self.calendar_repo,
                                  self.counter_repo, self.registry, self.departments,
                                  lambda records, stamp, day, op: retract(self.public_repo, self.changes, records,
-                                                                         stamp, day, op), self.rejections)
+                                                                         stamp, day, op), self.rejections,
+                                 items=self.catalog_items)
 
     @cached_property
     def rejection_repo(self):
@@ -310,7 +311,8 @@ class Container:
     @cached_property
     def reports(self):
         from chalicelib.services.reports import ReportService
-        return ReportService(self.departments, self.counter_repo, self.rejections.open_stats)
+        return ReportService(self.departments, self.counter_repo, self.rejections.open_stats,
+                             item_names=lambda: {it.item_code: it.name for it in self.catalog_item_repo.approved()})
 
     @cached_property
     def feed(self):

@@ -25,8 +25,6 @@ def example(f: FieldDef) -> str:
         return f.example
     if f.enum:
         return f.enum[0]
-    if f.json_name == "item_code":
-        return "d12-001"
     return EXAMPLES.get(f.type) or f"（{f.label}）"
 
 

@@ -16,6 +16,8 @@ from pydantic import BaseModel
 ItemState = Literal["draft", "submitted", "approved", "returned"]
 ITEM_STATES: tuple[str, ...] = ("draft", "submitted", "approved", "returned")
 EDITABLE_STATES = ("draft", "returned", "approved")   # an approved item is revised as a new draft
+ITEM_FIELD = "item_code"      # the records' field naming a 目录事项 (catalog data: common_fields.json)
+ITEM_COUNTER = "item_"        # report counter prefix + item_code: records accepted naming the item
 
 
 class CatalogItem(BaseModel):

@@ -16,9 +16,10 @@ from pydantic import Field, StringConstraints
 
 from chalicelib.catalog.format_rules import format_rules
 from chalicelib.clock import now_iso
+from chalicelib.domain.field_checks import FieldError
 from chalicelib.errors import BadRequest, Conflict, Forbidden, NotFound
 from chalicelib.identity.policy import require_department
-from chalicelib.models.catalog_item import EDITABLE_STATES, ITEM_STATES, CatalogItem
+from chalicelib.models.catalog_item import EDITABLE_STATES, ITEM_FIELD, ITEM_STATES, CatalogItem
 from chalicelib.models.principal import Principal
 from chalicelib.services.admin import AdminBody
 
@@ -232,6 +233,32 @@ class CatalogItemService:
     def approved_codes(self, department: str) -> dict[str, CatalogItem]:
         """The department's approved items by code (the latest approved copies)."""
         return {it.item_code: it for it in self.items.approved(department)}
+
+    def record_errors(self, department: str, category, checks: list) -> dict[int, FieldError]:
+        """UNKNOWN_ITEM for each checked record (`checks`: RecordCheck) whose `item_code` is not one of the
+        department's approved items of the record's category, and — for a `strict_items` department —
+        for each record naming none; the suggestion lists the codes it may name. Reads the approved items
+        (one Query) only when a record names an item or the department is strict."""
+        dept = self.departments.resolve(department)
+        strict = bool(dept and dept.strict_items)
+        named = {i: c.fields.get(ITEM_FIELD) for i, c in enumerate(checks)}
+        if not strict and not any(named.values()):
+            return {}
+        codes = sorted(code for code, it in self.approved_codes(department).items() if it.category == category.id)
+        listed = "、".join(codes)
+        label = category.field(ITEM_FIELD).label
+        out: dict[int, FieldError] = {}
+        for i, code in named.items():
+            if code in codes or not (code or strict):
+                continue
+            if not codes:
+                message = f"本部门尚无「{category.name}」类已批准的目录事项，请先在归集公示目录中提交并经市工商局批准"
+            elif code:
+                message = f"「{label}」{code} 不是本部门「{category.name}」类已批准的目录事项，可填：{listed}"
+            else:
+                message = f"本部门按归集公示目录报送，须填写「{label}」，可填：{listed}"
+            out[i] = FieldError(field=ITEM_FIELD, code="UNKNOWN_ITEM", message=message, suggestion=listed or None)
+        return out
 
     def public_catalog(self) -> dict:
         """The compiled 目录: the latest approved version of every department's items (never a draft)."""
