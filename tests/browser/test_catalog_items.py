@@ -10,7 +10,15 @@ import io
 import pytest
 from openpyxl import load_workbook
 
-from tests.browser.test_pages import assert_accessible_basics, no_sideways_scroll, portal_login, unique
+from tests.browser.test_pages import (
+    assert_accessible_basics,
+    fill_record_form,
+    make_enterprise,
+    no_sideways_scroll,
+    penalty_for,
+    portal_login,
+    unique,
+)
 
 sync_api = pytest.importorskip(
     "playwright.sync_api",
@@ -194,3 +202,34 @@ def test_items_and_review_pages_on_a_phone(live, phone, shot):
     expect(card).to_contain_text(f"按信息类别规定：{rule}")       # no period of its own: the category's
     no_sideways_scroll(phone)
     shot(phone, "catalog-review-390")
+
+
+def test_a_strict_department_is_told_next_to_the_item_field_and_picks_it_from_the_drop_down(live, page, shot):
+    """市教育局 (d05), set to report by its 目录 (strict_items): a record without a 目录事项 is refused
+    with UNKNOWN_ITEM next to the field (in Chinese, the approved codes as the suggestion); picking
+    the approved item from the drop-down gets it accepted."""
+    assert live.api("PUT", "/v1/admin/departments/d05", "admin", json={"strict_items": True}).status_code == 200
+    made = live.api("POST", "/v1/catalog/items", "op-d05", json={
+        "name": f"浏览器测试教育行政处罚{unique()}", "category": "admin_penalty", "legal_basis": "《中华人民共和国民办教育促进法》第六十二条"})
+    assert made.status_code == 201, made.text
+    code = made.json()["item_code"]
+    for user, step in (("op-d05", "submit"), ("op-d21", "approve")):
+        r = live.api("POST", f"/v1/catalog/items/{code}/{step}", user, json={})
+        assert r.status_code == 200, r.text
+
+    ent = make_enterprise(live)
+    record = penalty_for(ent, CF_WSH=f"广教罚〔2026〕S{ent['suffix']}号", CF_XDR_GSZC=None)
+    as_user(page, "op-d05", "/pages/portal.html#entry")
+    page.locator("#view-entry").get_by_label("信息类别").select_option("admin_penalty")
+    fill_record_form(page, "f", record)
+    page.get_by_role("button", name="提交", exact=True).click()
+    error = page.locator("#f-err-item_code")
+    expect(error).to_contain_text("须填写「目录事项编码」")
+    expect(error.locator(".suggestion")).to_contain_text(code)
+    expect(page.locator("#f-item_code")).to_have_attribute("aria-invalid", "true")
+    expect(page.locator(".field-error:visible")).to_have_count(1)
+    page.locator("#f-item_code").scroll_into_view_if_needed()
+    shot(page, "portal-entry-unknown-item-1280", full_page=False)
+    page.locator("#f-item_code").select_option(code)
+    page.get_by_role("button", name="提交", exact=True).click()
+    expect(page.locator("#entry-result")).to_contain_text("提交成功")
