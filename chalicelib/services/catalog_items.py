@@ -234,13 +234,11 @@ class CatalogItemService:
         """The department's approved items by code (the latest approved copies)."""
         return {it.item_code: it for it in self.items.approved(department)}
 
-    def record_errors(self, department: str, category, checks: list) -> dict[int, FieldError]:
+    def record_errors(self, department: str, strict: bool, category, checks: list) -> dict[int, FieldError]:
         """UNKNOWN_ITEM for each checked record (`checks`: RecordCheck) whose `item_code` is not one of the
         department's approved items of the record's category, and — for a `strict_items` department —
         for each record naming none; the suggestion lists the codes it may name. Reads the approved items
         (one Query) only when a record names an item or the department is strict."""
-        dept = self.departments.resolve(department)
-        strict = bool(dept and dept.strict_items)
         named = {i: c.fields.get(ITEM_FIELD) for i, c in enumerate(checks)}
         if not strict and not any(named.values()):
             return {}

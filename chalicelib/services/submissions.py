@@ -82,6 +82,10 @@ class SubmissionService:
 
     def category_for(self, department: str, category_id) -> object:
         """The category, if the department's catalog has it (403 NOT_ALLOWED_CATEGORY otherwise)."""
+        return self._checked(department, category_id)[0]
+
+    def _checked(self, department: str, category_id) -> tuple:
+        """The category and the department (as admins last saved it), checked as category_for says."""
         if not isinstance(category_id, str) or category_id not in self.catalog.categories:
             raise BadRequest("信息类别无效", details=[{"field": "category", "code": "BAD_ENUM",
                                                      "allowed": sorted(self.catalog.categories)}])
@@ -90,7 +94,7 @@ class SubmissionService:
             raise BadRequest(f"部门「{department}」不存在", details=[{"field": "department", "code": "NOT_FOUND"}])
         if category_id not in dept.categories:
             raise NotAllowedCategory(details=[{"category": category_id, "department": department}])
-        return self.catalog.category(category_id)
+        return self.catalog.category(category_id), dept
 
     def submit(self, principal: Principal, department: str, category_id: str, rows: list, *,
                upload_id: str | None = None, index_base: int = 0, expect: Record | None = None,
@@ -103,7 +107,7 @@ class SubmissionService:
         `channel`, `row_numbers` (spreadsheet rows): where the rejections kept for rejected rows come
         from. `refused`: rows the caller already rejected (an upload's repeated 编号), kept likewise.
         """
-        category = self.category_for(department, category_id)
+        category, dept = self._checked(department, category_id)
         day, stamp = today(), now_iso()
         key_map = self.catalog.key_map(category.id)
         if upload_id is None:   # JSON: a number is no date (spreadsheet cells may be Excel serials)
@@ -112,7 +116,7 @@ class SubmissionService:
         errors: dict[int, list[FieldError]] = {i: list(c.errors) for i, c in enumerate(checks) if not c.ok}
         errors.update(refused or {})
         if self.items is not None:           # every error of a row: UNKNOWN_ITEM joins the others
-            for i, e in self.items.record_errors(department, category, checks).items():
+            for i, e in self.items.record_errors(department, dept.strict_items, category, checks).items():
                 errors.setdefault(i, []).append(e)
         seen: set[str] = set()
         for i, c in enumerate(checks):
