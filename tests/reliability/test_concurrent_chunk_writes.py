@@ -168,3 +168,48 @@ def test_chunk_transactions_are_in_flight_at_once(client, auth, rebuild, faults)
         assert up["state"] == "done" and up["rows_done"] == ROWS
         most[threads] = flight.most
     assert most[1] == 1 and most[THREADS] > 1, most
+
+
+def test_a_condition_built_on_one_thread_survives_a_call_on_another(stack):
+    """The chunks' threads share the DynamoDB resource's client, whose condition builder numbers the
+    placeholders of Key(...)/Attr(...) conditions and is reset by every call. A query paused in the
+    middle of building its key condition while another thread makes a call (which resets the
+    builder) still asks for its own items: the counters are per thread (aws.py); with boto3's shared
+    counters the two key attributes got the same placeholder."""
+    from boto3.dynamodb.conditions import Key
+
+    paused, go = threading.Event(), threading.Event()
+
+    class PausingKey(Key):
+        armed = True
+
+        @property
+        def name(self):
+            if PausingKey.armed and threading.current_thread().name == "builder":
+                PausingKey.armed = False
+                paused.set()
+                assert go.wait(30)
+            return self._name
+
+        @name.setter
+        def name(self, value):
+            self._name = value
+
+    table = stack.aws.table("records")
+    table.put_item(Item={"pk": "T#h27b", "sk": "R#1", "probe": 1})
+    result: dict = {}
+
+    def build_and_query():
+        try:
+            result["items"] = table.query(
+                KeyConditionExpression=Key("pk").eq("T#h27b") & PausingKey("sk").begins_with("R#"))["Items"]
+        except Exception as exc:  # noqa: BLE001 - reported below
+            result["error"] = exc
+
+    t = threading.Thread(target=build_and_query, name="builder")
+    t.start()
+    assert paused.wait(30)
+    table.get_item(Key={"pk": "T#other", "sk": "x"})          # another thread's call on the same client
+    go.set()
+    t.join(30)
+    assert result == {"items": [{"pk": "T#h27b", "sk": "R#1", "probe": 1}]}, result
