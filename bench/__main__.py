@@ -3,7 +3,7 @@
     .venv/bin/python -m bench                  # the full run (10k and 100k rows / stored records)
     .venv/bin/python -m bench --quick          # small sizes, a few minutes
     .venv/bin/python -m bench --only intake    # one section (intake, costs, coldstart, latency,
-                                               # public_reads, report_pdf, search);
+                                               # public_reads, report_pdf, search, writes);
                                                # the others keep their last results in latest.json
     .venv/bin/python -m bench --only intake --parts e2e   # intake parts: reads, e2e, naive, formats
     .venv/bin/python -m bench --table          # print the table of latest.json again
@@ -13,7 +13,8 @@ Sections: intake (measure 1, bench/intake.py), costs (measure 2, bench/costs.py)
 one scorecards read and KMS calls of a repeated `?attest=1`, bench/public_reads.py), report_pdf (time and
 size of the 企业信用信息报告 PDF of an enterprise with 100 records, bench/report_pdf.py), search (name
 search, today's algorithm vs the rarest bigram, in-process over 100k and 1M generated names,
-bench/search.py). Nothing here asserts a
+bench/search.py), writes (an upload end to end with 20 ms per DynamoDB call, chunks written by 1, 4
+and 8 threads, bench/writes.py). Nothing here asserts a
 time; targets are reported as met or missed.
 """
 from __future__ import annotations
@@ -29,17 +30,19 @@ import time
 from bench.coldstart import HEAVY_LIBS
 from bench.common import RESULTS, log, set_env
 
-SECTIONS = ("intake", "costs", "coldstart", "latency", "public_reads", "report_pdf", "search")
+SECTIONS = ("intake", "costs", "coldstart", "latency", "public_reads", "report_pdf", "search", "writes")
 FULL = {"intake": {"sizes": [10_000, 100_000], "repeat": 3, "pool_size": 1000},
         "costs": {"sizes": [10_000, 100_000], "due": 1000, "pool_size": 1000, "pages": 50},
         "coldstart": {"repeat": 11, "package": True}, "latency": {"requests_n": 1000},
         "public_reads": {"pool_size": 50, "reads": 50, "repeat": 50}, "report_pdf": {"records": 100, "repeat": 5},
-        "search": {"sizes": [100_000, 1_000_000], "queries": 5000}}
+        "search": {"sizes": [100_000, 1_000_000], "queries": 5000},
+        "writes": {"sizes": [10_000], "threads": [1, 4, 8]}}
 QUICK = {"intake": {"sizes": [1000, 2000], "repeat": 1, "pool_size": 100, "profile": False},
          "costs": {"sizes": [400, 1200], "due": 100, "pool_size": 100, "pages": 20},
          "coldstart": {"repeat": 3, "package": False}, "latency": {"requests_n": 200},
          "public_reads": {"pool_size": 10, "reads": 10, "repeat": 10}, "report_pdf": {"records": 100, "repeat": 2},
-         "search": {"sizes": [20_000], "queries": 1000}}
+         "search": {"sizes": [20_000], "queries": 1000},
+         "writes": {"sizes": [1000], "threads": [1, 4]}}
 CMD = ".venv/bin/python -m bench"
 TARGET_READ_RATIO, TARGET_RSS_MB, TARGET_REQ_PER_RECORD, TARGET_PAGE, TARGET_COLD = 2.0, 512, 0.1, 2, 1.5
 TARGET_SCORECARDS_READ, TARGET_KMS_PER_VERSION = 1, 1
@@ -252,6 +255,8 @@ def rows_of(results: dict) -> list[tuple[str, str, str, str, str]]:
                     _status(pdf["request_cpu"] < TARGET_PDF_SECONDS and pdf["kb"] < TARGET_PDF_KB),
                     f"{CMD} --only report_pdf"))
     out += _search_rows(results.get("search"))
+    from bench.writes import rows as writes_rows
+    out += writes_rows(results.get("writes"))
     return out
 
 

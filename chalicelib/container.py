@@ -60,7 +60,8 @@ class Container:
         from chalicelib.services.upload_worker import UploadProcessor
         s = self.settings
         return UploadProcessor(self.uploads, self.submissions, self.catalog, self.upload_files,
-                               s.upload_max_bytes, s.upload_max_rows, self.counter_repo)
+                               s.upload_max_bytes, s.upload_max_rows, self.counter_repo,
+                               write_threads=s.upload_write_threads)
 
     @cached_property
     def verifier(self):
