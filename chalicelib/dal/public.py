@@ -25,8 +25,11 @@ def split_partition(items: list[dict]) -> tuple[dict | None, list[dict]]:
 
 
 class PublicRepository:
-    def __init__(self, table):
+    def __init__(self, table, on_leave=None):
+        """`on_leave(codes)`: told of the enterprises whose last public copy went (their profile
+        deleted by refresh) — the name index takes them out (issue #22)."""
         self.table = table
+        self.on_leave = on_leave
 
     def put(self, copies: list[dict]) -> None:
         """copies: {"code", "category", "record_id", ...} (stored items: domain.projection.Projection.item)."""
@@ -41,6 +44,7 @@ class PublicRepository:
         codes = list(dict.fromkeys(codes))
         fresh = profiles or {}
         stored = self.profiles([c for c in codes if c not in fresh])
+        left = []
         with self.table.batch_writer(overwrite_by_pkeys=["code", "sk"]) as batch:
             for code in codes:
                 p = {k: v for k, v in (fresh.get(code) or stored.get(code) or {}).items() if k != "sk"}
@@ -54,11 +58,14 @@ class PublicRepository:
                     batch.delete_item(Key={"code": code, "sk": PROFILE})
                     if alias:
                         batch.delete_item(Key={"code": alias, "sk": ALIAS})
+                    left.append(code)
                     continue
                 if code in fresh:
                     batch.put_item(Item=to_item({**p, "code": code, "sk": PROFILE}))
                     if alias:
                         batch.put_item(Item={"code": alias, "sk": ALIAS, "uscc": code})
+        if left and self.on_leave:
+            self.on_leave(left)
 
     def delete(self, keys: list[tuple[str, str, str]]) -> None:
         with self.table.batch_writer(overwrite_by_pkeys=["code", "sk"]) as batch:

@@ -12,7 +12,9 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 EXACT, PREFIX, CONTAINS = 0, 1, 2
-START = "#"     # the index's sort key for its own items, before every code: a cursor at START is the partition's start
+START = "#"     # the index's sort key for its own items, before every entry: a cursor at START is the partition's start
+END = "$"       # an entry's follower when its bigram ends the name (and for the few characters sorting before it)
+NEXT_SHRINK = 8  # how many times fewer entries a bigram has with one given follower than in all (an estimate)
 
 
 def normalize_name(name: str) -> str:
@@ -30,6 +32,38 @@ def names_tokens(names: Iterable[str]) -> set[str]:
     return {t for n in names for t in name_tokens(n)}
 
 
+def follow(char: str | None) -> str:
+    """The follower stored in an entry's sort key: the character after the bigram, END at the name's end."""
+    return char if char and char > END else END
+
+
+def name_pairs(names: Iterable[str]) -> set[tuple[str, str]]:
+    """(bigram, follower) of every bigram of the normalised names: one index entry each. The entries
+    of a bigram sort by follower first, so a query reads only those followed by its next character
+    (a trigram's selectivity for the price of a bigram entry)."""
+    out = set()
+    for name in names:
+        n = normalize_name(name)
+        if len(n) == 1:
+            out.add((n, END))
+        out |= {(n[i:i + 2], follow(n[i + 2] if i + 2 < len(n) else None)) for i in range(len(n) - 1)}
+    return out
+
+
+def search_keys(wanted: str) -> set[str]:
+    """The keys a normalised query can read: each of its bigrams alone (all its entries) and, where a
+    character follows it in the query, the bigram + that follower (only the entries it prefixes)."""
+    return ({wanted[i:i + 2] for i in range(len(wanted) - 1)}
+            | {wanted[i:i + 2] + follow(wanted[i + 2]) for i in range(len(wanted) - 2)})
+
+
+def search_key(wanted: str, counts: Mapping[str, int]) -> str:
+    """The key with the fewest entries by estimate: a bigram's count, or its count / NEXT_SHRINK with
+    a follower (a token without a count is rare: 0); ties prefer a follower, then Unicode order."""
+    return min(search_keys(wanted), key=lambda k: (counts.get(k[:2], 0) / (NEXT_SHRINK if len(k) > 2 else 1),
+                                                   -len(k), k))
+
+
 def indexed_state(profile: Mapping[str, Any]) -> dict:
     """What the index holds of a profile: its names (current first, former after, no repeats) and status."""
     names = list(dict.fromkeys(n for n in [profile["name"], *(profile.get("former_names") or [])] if n))
@@ -43,11 +77,6 @@ def index_delta(before: Iterable[str], after: Iterable[str]) -> tuple[set[str], 
     old, new = names_tokens(before), names_tokens(after)
     was, now = {normalize_name(n) for n in before}, {normalize_name(n) for n in after}
     return new - old, old - new, now - was, was - now
-
-
-def rarest(tokens: Iterable[str], counts: Mapping[str, int]) -> str:
-    """The token with the fewest indexed names (a token without a count is rare: 0); ties by Unicode order."""
-    return min(tokens, key=lambda t: (counts.get(t, 0), t))
 
 
 def entry_names(entry: Mapping[str, Any]) -> list[str]:

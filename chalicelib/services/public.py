@@ -107,15 +107,17 @@ class PublicService:
         if len(wanted) < 2:
             raise BadRequest("名称关键词至少两个字", details=[{"field": "q", "code": "TOO_SHORT"}])
         tokens = ns.name_tokens(wanted)
-        after = pagination.read(cursor, NAME_INDEX, {"token": lambda t: t in tokens}).key
+        after = pagination.read(cursor, NAME_INDEX, {"token": lambda k: k in ns.search_keys(wanted)}).key
         exact: list[str] = []
         if after is None:     # first page: the exact-name key and the counts in one read
             counts, exact = self.registry.name_keys(tokens, wanted)
-            token = ns.rarest(tokens, counts)
+            key = ns.search_key(wanted, counts)
             exact = [c for c in exact if not region or _code_region(c) == region][:limit]
         else:
-            token = after["token"]
-        found, last = self._walk(token, after, wanted, limit - len(exact), region, status)
+            key = after["token"]
+            if len(key) > 2 and not (after["code"] == ns.START or after["code"].startswith(key[2:])):
+                raise pagination.BadCursor("outside its key")
+        found, last = self._walk(key, after, wanted, limit - len(exact), region, status)
         ranked = sorted(found, key=lambda e: (ns.rank(ns.entry_names(e), wanted), len(e["name"]), e["name"], e["code"]))
         items = []
         for c in [*exact, *(e["code"] for e in ranked)]:
@@ -124,15 +126,16 @@ class PublicService:
                 items.append(_search_item(profile, copies, day))
         return {"items": items, "next_cursor": pagination.encode(last)}
 
-    def _walk(self, token: str, after: dict | None, wanted: str, room: int, region: str | None,
+    def _walk(self, key: str, after: dict | None, wanted: str, room: int, region: str | None,
               status: str | None) -> tuple[list[dict], dict | None]:
-        """Up to `room` entries of `token` that match (the exact names excepted: the first page shows
-        them from their key), from at most MAX_NAME_PAGES pages; the key to resume exactly after them."""
+        """Up to `room` entries of search key `key` that match (the exact names excepted: the first
+        page shows them from their key), from at most MAX_NAME_PAGES pages; the key to resume exactly
+        after them."""
         found: list[dict] = []
         if room <= 0:        # the exact names filled the page: the rest from the partition's start
-            return found, after or {"token": token, "code": ns.START}
+            return found, after or {"token": key, "code": ns.START}
         for _ in range(MAX_NAME_PAGES):
-            entries, last = self.registry.name_page(token, after)
+            entries, last = self.registry.name_page(key, after)
             for n, e in enumerate(entries):
                 if (ns.rank(ns.entry_names(e), wanted) in (ns.PREFIX, ns.CONTAINS)
                         and (not region or _code_region(e["code"]) == region)
@@ -140,7 +143,7 @@ class PublicService:
                     found.append(e)
                     if len(found) == room:
                         more = n + 1 < len(entries) or last is not None
-                        return found, {"token": token, "code": e["code"]} if more else None
+                        return found, {"token": key, "code": e["key"]} if more else None
             if last is None:
                 return found, None
             after = last

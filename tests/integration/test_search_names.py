@@ -140,3 +140,40 @@ def test_republishing_without_a_name_change_writes_no_index_entries(client, logi
         assert summary["published"] == 30, summary
         index = {k: n for k, n in seen.items() if "name_index" in k}
         assert index == {"BatchGetItem name_index": 1}, index     # the marks only
+
+
+def _entries_of(stack, token: str, code: str) -> list[dict]:
+    from boto3.dynamodb.conditions import Key
+    items = stack.aws.table("name_index").query(KeyConditionExpression=Key("token").eq(token))["Items"]
+    return [i for i in items if i["code"].endswith(code)]
+
+
+def test_an_enterprise_leaving_the_public_side_leaves_the_index_and_comes_back(client, login, stack):
+    """Its last public copy withdrawn (the profile goes, SPEC §5): its entries, its part of the counts,
+    its exact-name key and its mark go too; reinstated and forwarded again: all of them come back."""
+    import json
+
+    party, other = _party(41, "广元离场商贸有限公司"), _party(42, "广元留存商贸有限公司")
+    d21 = login("op-d21", "operator", "d21")
+    (acc, _) = accepted(client, d21, "registration", [sample_record("registration", **p) for p in (party, other)])
+    run_job(client, login, "forward")
+    full = normalize_name(party["name"])
+    tokens = name_tokens(full)
+    counts, codes = stack.registry_repo.name_keys(tokens, full)
+    assert codes == [party["uscc"]] and counts["离场"] == 1 and _entries_of(stack, "离场", party["uscc"])
+    assert [i["code"] for i in _search(client, "离场商贸")["items"]] == [party["uscc"]]
+
+    resp = client.http.post(f"/v1/records/{acc['record_id']}/withdraw", headers=d21, body=json.dumps({"reason": "撤销登记"}))
+    assert resp.status_code == 200, resp.body
+    assert client.http.get(f"/v1/public/enterprises/{party['uscc']}").status_code == 404    # off the public side
+    gone, codes = stack.registry_repo.name_keys(tokens, full)
+    assert codes == [] and gone["离场"] == 0 and gone["商贸"] == counts["商贸"] - 1
+    assert not _entries_of(stack, "离场", party["uscc"]) and not _entries_of(stack, "商贸", party["uscc"])
+    assert _search(client, "离场商贸")["items"] == [] and _search(client, party["name"])["items"] == []
+    assert [i["code"] for i in _search(client, "留存商贸")["items"]] == [other["uscc"]]     # the other one stays
+
+    resp = client.http.post(f"/v1/records/{acc['record_id']}/reinstate", headers=d21, body=json.dumps({"reason": "误撤"}))
+    assert resp.status_code == 200, resp.body
+    run_job(client, login, "forward")
+    assert stack.registry_repo.name_keys(tokens, full) == (counts, [party["uscc"]])
+    assert [i["code"] for i in _search(client, party["name"])["items"]] == [party["uscc"]]
