@@ -283,10 +283,17 @@ class ShownProfiles:
     def __init__(self, names: Names):
         self.names, self.reads = names, 0
 
+    def _profile(self, code: str) -> dict:
+        return {"code": code, "uscc": code, "name": self.names.names[int(code[4:])], "status": "存续", "sk": "#profile",
+                "search": {"records": 0, "facts": []}}
+
     def enterprise(self, code: str):
         self.reads += 1
-        i = int(code[4:])
-        return {"code": code, "uscc": code, "name": self.names.names[i], "status": "存续", "sk": "#profile"}, []
+        return self._profile(code), []
+
+    def profiles(self, codes: list[str]) -> dict[str, dict]:
+        self.reads += -(-len(codes) // 100)         # BatchGetItem of up to 100 keys
+        return {c: self._profile(c) for c in codes}
 
 
 # --- today's algorithm (services/public.py before issue #22) --------------------------------------

@@ -38,6 +38,7 @@ from chalicelib.dal.records import (
     record_item_key,
 )
 from chalicelib.dal.rejections import _rejection, ref_key, rejection_item
+from chalicelib.domain.projection import CREDIT, SEARCH_SUMMARY, search_summary
 from chalicelib.domain.workdays import YearOverride
 from chalicelib.models.audit import AuditEntry
 from chalicelib.models.record import Enterprise, RecordVersion
@@ -431,10 +432,12 @@ class FakePublicRepository:
                     self.table.delete(code=alias, sk=ALIAS)
                 if self.on_leave:
                     self.on_leave([code])
-            elif code in fresh:
-                self.table.put(to_item({**p, "code": code, "sk": PROFILE}))
-                if alias:
-                    self.table.put({"code": alias, "sk": ALIAS, "uscc": code})
+                continue
+            summary = search_summary(copies) if all(CREDIT in c for c in copies) else None
+            if code in fresh or p.get(SEARCH_SUMMARY) != from_item(to_item(summary)):
+                self.table.put(to_item({**p, "code": code, "sk": PROFILE, SEARCH_SUMMARY: summary}))
+            if code in fresh and alias:
+                self.table.put({"code": alias, "sk": ALIAS, "uscc": code})
 
     def delete(self, keys: list[tuple[str, str, str]]) -> None:
         for code, category, record_id in keys:

@@ -9,7 +9,7 @@ from chalicelib import pagination
 from chalicelib.clock import now_iso, today
 from chalicelib.domain import name_search as ns
 from chalicelib.domain.identifiers import is_regno_format, is_uscc_format, normalize_code
-from chalicelib.domain.projection import restrictions, search_flags, served
+from chalicelib.domain.projection import SEARCH_SUMMARY, restrictions, search_summary, served, summary_flags
 from chalicelib.errors import BadRequest, NotFound
 
 NAME_INDEX = pagination.Shape({"token", "code"})
@@ -41,11 +41,11 @@ def _region(profile: dict) -> str | None:
     return regno[:6] if is_regno_format(regno) else None
 
 
-def _search_item(profile: dict, copies: list[dict], day: str) -> dict:
+def _search_item(profile: dict, summary: dict, day: str) -> dict:
     """One search result: the profile, its tags (受限 / 异常 / 外地登记), its region and how many
-    records it has published."""
+    records it has published (`summary`: domain.projection.search_summary of its public items)."""
     return {**_profile(profile), "registered_elsewhere": bool(profile.get("registered_elsewhere")),
-            **search_flags(copies, day), "region": _region(profile)}
+            **summary_flags(summary, day), "region": _region(profile)}
 
 
 class PublicService:
@@ -100,7 +100,7 @@ class PublicService:
         code = normalize_code(q)
         if _looks_like_code(code):
             profile, copies = self.public.enterprise(code)
-            item = _search_item(profile, copies, day) if profile else None
+            item = _search_item(profile, search_summary(copies), day) if profile else None
             keep = item and (not region or item["region"] == region) and (not status or item["status"] == status)
             return {"items": [item] if keep else [], "next_cursor": None}
         wanted = ns.normalize_name(q)
@@ -119,11 +119,18 @@ class PublicService:
                 raise pagination.BadCursor("outside its key")
         found, last = self._walk(key, after, wanted, limit - len(exact), region, status)
         ranked = sorted(found, key=lambda e: (ns.rank(ns.entry_names(e), wanted), len(e["name"]), e["name"], e["code"]))
+        shown = [*exact, *(e["code"] for e in ranked)]
+        profiles = self.public.profiles(shown) if shown else {}     # the results shown: one BatchGetItem
         items = []
-        for c in [*exact, *(e["code"] for e in ranked)]:
-            profile, copies = self.public.enterprise(c)      # only for the results shown: one Query each
+        for c in shown:
+            profile = profiles.get(c)
             if profile and (not status or profile.get("status") == status or c not in exact):
-                items.append(_search_item(profile, copies, day))
+                if profile.get(SEARCH_SUMMARY) is None:     # a profile stored before it kept its summary
+                    profile, copies = self.public.enterprise(c)
+                    summary = search_summary(copies)
+                else:
+                    summary = profile[SEARCH_SUMMARY]
+                items.append(_search_item(profile, summary, day))
         return {"items": items, "next_cursor": pagination.encode(last)}
 
     def _walk(self, key: str, after: dict | None, wanted: str, room: int, region: str | None,

@@ -54,8 +54,12 @@ def test_full_name_is_answered_by_its_exact_key_and_ranks_first(client, login, s
     read = []
     stack.aws.resource("dynamodb").meta.client.meta.events.register(
         "after-call.dynamodb.Query", lambda parsed, **_: read.append(parsed.get("Count", 0)))
-    page = _search(client, "广元鑫源商贸 有限公司")                # spaces do not matter
-    assert read[0] == 4, read          # the index page (then one Query per result shown)
+    with counter.measure() as seen:
+        page = _search(client, "广元鑫源商贸 有限公司")            # spaces do not matter
+    assert read[0] == 4, read          # the index page
+    # the counts + exact key, one index page, and the profiles of the 3 results shown in one read
+    # (their flags from the summary kept on each profile; a Query each before)
+    assert dict(seen) == {"BatchGetItem name_index": 1, "Query name_index": 1, "BatchGetItem public": 1}, seen
     assert [i["code"] for i in page["items"]] == [parties[2]["uscc"], parties[1]["uscc"], parties[0]["uscc"]]
     assert page["next_cursor"] is None
     # a page of one: the exact name alone, then the rest in rank order, none twice
@@ -177,3 +181,19 @@ def test_an_enterprise_leaving_the_public_side_leaves_the_index_and_comes_back(c
     run_job(client, login, "forward")
     assert stack.registry_repo.name_keys(tokens, full) == (counts, [party["uscc"]])
     assert [i["code"] for i in _search(client, party["name"])["items"]] == [party["uscc"]]
+
+
+def test_a_query_reads_only_the_entries_its_next_character_follows(stack):
+    """Entries of a bigram sort by the character after it: 鑫源科技 reads the 3 entries of 鑫源 followed
+    by 科, not the 60 followed by a digit (all 63 hold 鑫源; 源科 and 科技 are commoner here)."""
+    from chalicelib.domain.name_search import search_key
+
+    repo = stack.registry_repo
+    repo.index_names([{"code": f"F{i:05d}", "name": f"鑫源{i:02d}号"} for i in range(60)]
+                     + [{"code": f"G{i:05d}", "name": f"鑫源科技{i}有限公司"} for i in range(3)]
+                     + [{"code": f"H{i:05d}", "name": f"甲{i:02d}源科技有限公司"} for i in range(80)])
+    counts, _ = repo.name_keys(name_tokens("鑫源科技"), "鑫源科技")
+    assert search_key("鑫源科技", counts) == "鑫源科"
+    entries, last = repo.name_page("鑫源科", None)
+    assert sorted(e["code"] for e in entries) == ["G00000", "G00001", "G00002"] and last is None
+    assert len(repo.name_page("鑫源", None)[0]) == 63            # the whole bigram: each enterprise once
