@@ -336,7 +336,7 @@ class FakeRegistryRepository:
 
     def _reindex(self, fresh: dict[str, dict | None]) -> None:
         from chalicelib.dal.registry import AUX, EXACT_KEY, INDEX_VERSION, MARK_KEY
-        from chalicelib.domain.name_search import index_delta, name_pairs
+        from chalicelib.domain.name_search import TOTAL, index_delta, name_pairs
         for code, state in fresh.items():
             mark = self.names.get(token=MARK_KEY + code, code=AUX)
             if (not state and not mark) or (state and mark and {
@@ -354,7 +354,8 @@ class FakeRegistryRepository:
                                 **({"dup": True} if first[token] != nxt else {})})
             for token, nxt in name_pairs(before) - set(pairs):
                 self.names.delete(token=token, code=nxt + code)
-            for token, delta in [*((t, 1) for t in gained), *((t, -1) for t in lost)]:
+            total = [(TOTAL, 1)] if state and not mark else [(TOTAL, -1)] if not state else []
+            for token, delta in [*((t, 1) for t in gained), *((t, -1) for t in lost), *total]:
                 self.names.add({"token": token, "code": AUX}, {"n": delta})
             for name in named:
                 self.names.add({"token": EXACT_KEY + name, "code": AUX}, {"codes": {code}})
@@ -368,7 +369,8 @@ class FakeRegistryRepository:
 
     def name_keys(self, tokens: Iterable[str], name: str) -> tuple[dict[str, int], list[str]]:
         from chalicelib.dal.registry import AUX, EXACT_KEY
-        counts = {t: int(i["n"]) for t in set(tokens) if (i := self.names.get(token=t, code=AUX))}
+        from chalicelib.domain.name_search import TOTAL
+        counts = {t: int(i["n"]) for t in {*tokens, TOTAL} if (i := self.names.get(token=t, code=AUX))}
         exact = self.names.get(token=EXACT_KEY + name, code=AUX) or {}
         return counts, sorted(exact.get("codes") or [])
 

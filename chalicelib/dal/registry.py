@@ -8,7 +8,8 @@ The name index (table `name_index`, pk `token`, sk `code`; issue #22):
   (`dup`: the enterprise's entries of the bigram after its first follower, skipped by a walk of the
   whole bigram so each enterprise comes once);
 - per bigram a count item `{token, code: "#", n}`: how many enterprises' names hold it, kept at
-  indexing (+1/-1 as names come and go); a bigram without one is rare (0);
+  indexing (+1/-1 as names come and go); a bigram without one is rare (0); the count item of
+  token TOTAL: how many enterprises are indexed (a query of common bigrams only is refused);
 - per normalised full name an exact-name item `{token: "==" + name, code: "#", codes}`: a full
   name is answered by one read;
 - per enterprise a mark `{token: "##" + code, code: "#", names, status}`: what it is indexed
@@ -26,6 +27,7 @@ from chalicelib.dal.batch import Put, batch_get, put_all, query_page
 from chalicelib.dal.items import from_item, to_item
 from chalicelib.domain.name_search import (
     START,
+    TOTAL,
     index_delta,
     indexed_state,
     name_pairs,
@@ -162,6 +164,8 @@ class RegistryRepository:
                 for op, names in (("DELETE", unnamed), ("ADD", named)):
                     for n in names:
                         exact.setdefault((op, n), set()).add(code)
+        counts[TOTAL] = (sum(1 for c, state in changed.items() if state and c not in marks)
+                         - sum(1 for c, state in changed.items() if not state))
         for token, delta in sorted(counts.items()):
             if delta:
                 self.names.update_item(Key={"token": token, "code": AUX}, UpdateExpression="ADD n :d",
@@ -177,9 +181,9 @@ class RegistryRepository:
                     batch.delete_item(Key={"token": MARK_KEY + code, "code": AUX})
 
     def name_keys(self, tokens: Iterable[str], name: str) -> tuple[dict[str, int], list[str]]:
-        """The counts of `tokens` and the codes whose current or former normalised name is `name`:
-        one BatchGetItem (up to 99 tokens)."""
-        keys = [{"token": t, "code": AUX} for t in sorted(set(tokens))] + [{"token": EXACT_KEY + name, "code": AUX}]
+        """The counts of `tokens` (and TOTAL: the enterprises indexed) and the codes whose current or
+        former normalised name is `name`: one BatchGetItem (up to 98 tokens)."""
+        keys = [{"token": t, "code": AUX} for t in sorted({*tokens, TOTAL})] + [{"token": EXACT_KEY + name, "code": AUX}]
         counts, codes = {}, []
         for item in batch_get(self.names, keys):
             if item["token"] == EXACT_KEY + name:

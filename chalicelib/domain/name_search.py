@@ -15,6 +15,9 @@ EXACT, PREFIX, CONTAINS = 0, 1, 2
 START = "#"     # the index's sort key for its own items, before every entry: a cursor at START is the partition's start
 END = "$"       # an entry's follower when its bigram ends the name (and for the few characters sorting before it)
 NEXT_SHRINK = 8  # how many times fewer entries a bigram has with one given follower than in all (an estimate)
+TOTAL = "#total"  # in the counts: how many enterprises are indexed
+COMMON_SHARE = 0.05   # a bigram in more than this share of the indexed names (and COMMON_MIN of them) is common
+COMMON_MIN = 2000
 
 
 def normalize_name(name: str) -> str:
@@ -77,6 +80,12 @@ def index_delta(before: Iterable[str], after: Iterable[str]) -> tuple[set[str], 
     old, new = names_tokens(before), names_tokens(after)
     was, now = {normalize_name(n) for n in before}, {normalize_name(n) for n in after}
     return new - old, old - new, now - was, was - now
+
+
+def too_common(tokens: Iterable[str], counts: Mapping[str, int]) -> bool:
+    """Every bigram of the query is common (有限, 公司, 限公…): the query cannot narrow a search."""
+    floor = max(COMMON_MIN, COMMON_SHARE * counts.get(TOTAL, 0))
+    return min(counts.get(t, 0) for t in tokens) > floor
 
 
 def entry_names(entry: Mapping[str, Any]) -> list[str]:

@@ -19,6 +19,18 @@ STATUSES = ("存续", "在业", "吊销", "注销", "迁出")
 PROFILE_KEYS = ("code", "name", "uscc", "regno", "registered_elsewhere", "status", "former_names")
 
 
+class QueryTooCommon(BadRequest):
+    """A name query made only of bigrams that most names hold (有限公司, 公司): it cannot narrow a
+    search, and would read the largest partitions of the index for a page nobody looks for."""
+    code = "QUERY_TOO_COMMON"
+
+    def __init__(self, q: str):
+        super().__init__(f"“{q}”是大量企业名称共有的字词，无法据此查找企业：请输入企业字号（如“鑫源”）、"
+                         "地名加字号或完整名称，或输入统一社会信用代码",
+                         details=[{"field": "q", "code": "QUERY_TOO_COMMON",
+                                   "suggestion": "加上企业字号或地名，例如“广元鑫源商贸有限公司”"}])
+
+
 def _profile(p: dict) -> dict:
     return {k: p.get(k) for k in PROFILE_KEYS}
 
@@ -111,6 +123,8 @@ class PublicService:
         exact: list[str] = []
         if after is None:     # first page: the exact-name key and the counts in one read
             counts, exact = self.registry.name_keys(tokens, wanted)
+            if not exact and ns.too_common(tokens, counts):
+                raise QueryTooCommon(q)
             key = ns.search_key(wanted, counts)
             exact = [c for c in exact if not region or _code_region(c) == region][:limit]
         else:
