@@ -277,8 +277,9 @@ class MemoryIndex:
 
 
 class ShownProfiles:
-    """The public side as the new search reads it for the results shown (PublicRepository.enterprise):
-    the generator's profile and no copies; counts the reads."""
+    """The public side as the new search reads it for the results shown (PublicRepository.profiles:
+    one BatchGetItem of up to 100 profiles, each with its search summary): the generator's profile
+    and no copies; counts the requests."""
 
     def __init__(self, names: Names):
         self.names, self.reads = names, 0
@@ -384,7 +385,7 @@ def measure(n: int, queries: int) -> dict:
         new["items"].append(index.items_read)
         new["index_queries"].append(index.requests["Query"])
         new["requests"].append(sum(index.requests.values()))
-        new["profile_reads"].append(profiles.reads)
+        new["public_requests"].append(profiles.reads)
         hits["new"][kind] += any(i["code"] == code for i in page["items"])
         index.reset_counts()
         matches, cost = today_first_page(index, names, q)
@@ -395,13 +396,21 @@ def measure(n: int, queries: int) -> dict:
         old["fill_items"].append(fill["items"])
         old["fill_requests"].append(fill["requests"])
     seconds = time.time() - t
+    # 字号 alone: how many names carry exactly the wanted 字号. A query drawn uniformly over enterprises
+    # can be on the first page of PAGE with probability PAGE / K at best for ANY ranking that does not
+    # know which of the K equally-named enterprises the searcher means (even one that knew the 字号
+    # segment of every name): the ceiling of this draw.
+    same = Counter(z for _, z, _, _ in names.parts)
+    ks = [same[names.parts[w][1]] for kind, q, w in mix if kind == "zihao"]
+    zihao = {"names_with_the_same_zihao": _dist(ks),
+             "ceiling_first_page_share": round(sum(min(1.0, PAGE / k) for k in ks) / len(ks), 4) if ks else None}
     share = {alg: {kind: round(hits[alg][kind] / hits["n"][kind], 4) for kind in hits["n"]}
              for alg in ("new", "today")}
     for alg in ("new", "today"):
         share[alg]["all"] = round(sum(hits[alg].values()) / len(mix), 4)
     return {"names": n, "queries": len(mix), "build": build, "query_seconds": round(seconds, 1),
             "new": {k: _dist(v) for k, v in new.items()}, "today": {k: _dist(v) for k, v in old.items()},
-            "first_page_share": share, "mix": dict(hits["n"])}
+            "first_page_share": share, "zihao_alone": zihao, "mix": dict(hits["n"])}
 
 
 def run(sizes: list[int], queries: int) -> dict:
