@@ -1,5 +1,5 @@
 """Name search (issue #22): a cursor that resumes exactly — no repeats, no gaps — over a partition of
-5,000 matches. Slow on the emulator (~5 ms to serialise an index item, one Query per result shown):
+5,000 matches. Slow on the emulator (~5 ms to serialise an index item):
 about 5 minutes alone, so `make test` walks a partition of 600 matches (the same cuts: pages of 120
 entries, 200 results a request) and `make test-slow` (SEARCH_CURSOR_MATCHES=5000) the full 5,000."""
 from __future__ import annotations
