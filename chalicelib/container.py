@@ -114,7 +114,7 @@ class Container:
     @cached_property
     def public_repo(self):
         from chalicelib.dal.public import PublicRepository
-        return PublicRepository(self.aws.table("public"))
+        return PublicRepository(self.aws.table("public"), on_leave=lambda codes: self.registry_repo.unindex_names(codes))
 
     @cached_property
     def calendar_repo(self):
