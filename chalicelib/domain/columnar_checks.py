@@ -41,7 +41,9 @@ from chalicelib.domain.validation import RecordCheck, _Run, validate_record
 # the only characters on which Python's str.strip()/isspace() and Rust's whitespace differ.
 _NO_CONTROL = r"^[^\x00-\x1f\x7f]*$"
 _BLANK = r"^[\s\x1c-\x1f]*$"          # what the readers turn into None ('' and whitespace-only)
-_ASCII = r"^[\x20-\x7e]*$"            # codes the vectorised path upper-cases (as str.upper does)
+# codes the vectorised path upper-cases as normalize_code does (str.upper, no full-width forms to fold):
+# printable ASCII, Han characters and CJK / general punctuation, which have no case
+_CASE_SAFE = r"^[\x20-\x7e\p{Han}\u3001-\u303f\u2010-\u2027]*$"
 
 
 def blank_to_null(s: pl.Series) -> pl.Series:
@@ -131,7 +133,7 @@ class ColumnarChecker:
         """Free text / codes: FieldPlan's fast path vectorised; other values over their distinct set."""
         fast = s.str.contains(_NO_CONTROL)
         if plan.plain_code:
-            fast = fast & s.str.contains(_ASCII)
+            fast = fast & s.str.contains(_CASE_SAFE)
         stripped = s.str.strip_chars()
         if plan.plain_code:
             stripped = stripped.str.to_uppercase()
@@ -174,11 +176,11 @@ class ColumnarChecker:
             if start in cols and end in cols:
                 flag = flag | (cols[end].value < cols[start].value).fill_null(False)
         names = list(cols)
-        frame = pl.DataFrame([cols[name].value.rename(name) for name in names])
+        values = [cols[name].value.to_list() for name in names]
         flagged = flag.to_list()
         raw_row = raw_row or _rows_of(columns)
         out: list[RecordCheck] = []
-        for i, row in enumerate(frame.iter_rows()):
+        for i, row in enumerate(zip(*values, strict=True)):
             if flagged[i]:
                 out.append(validate_record(c, raw_row(i), today, key_map))
                 continue
@@ -197,9 +199,8 @@ def plan_empty(value: Any) -> bool:
 
 
 def _rows_of(columns: Mapping[str, pl.Series]) -> Callable[[int], dict]:
-    names = list(columns)
-    lists = [columns[n].to_list() for n in names]
-    return lambda i: {n: python_value(col[i]) for n, col in zip(names, lists, strict=True)}
+    """Row i's cells keyed by field, as the row reader gives them (for the rows checked again)."""
+    return lambda i: {n: python_value(s[i]) for n, s in columns.items()}
 
 
 def columnar_checker(category: Category) -> ColumnarChecker:
