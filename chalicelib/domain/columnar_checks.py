@@ -156,6 +156,13 @@ class ColumnarChecker:
         """The RecordCheck of each of `n` rows; `columns` maps json_name → the column's cells as the
         readers give them (absent fields: no column). `raw_row(i)` gives row i's dict for the rows
         the validator checks again (default: built from `columns`)."""
+        return self.prepare(columns, n, today, raw_row, key_map).records(0, n)
+
+    def prepare(self, columns: Mapping[str, pl.Series], n: int, today: date,
+                raw_row: Callable[[int], dict] | None = None,
+                key_map: Mapping[str, str] | None = None) -> Checked:
+        """The vectorised part over all rows; `.records(start, stop)` builds the RecordChecks of a
+        range of rows (a chunk at a time: the upload loop keeps only one chunk's objects alive)."""
         schema, c = self.schema, self.category
         cols = {p.name: self._field(p, columns.get(p.name), n, today) for p in schema.plans_for(today)}
         flag = pl.Series([False] * n)
@@ -175,14 +182,24 @@ class ColumnarChecker:
         for start, end in c.date_orders:
             if start in cols and end in cols:
                 flag = flag | (cols[end].value < cols[start].value).fill_null(False)
-        names = list(cols)
-        values = [cols[name].value.to_list() for name in names]
-        flagged = flag.to_list()
-        raw_row = raw_row or _rows_of(columns)
+        return Checked(self, today, list(cols), [col.value.to_list() for col in cols.values()], flag.to_list(),
+                       raw_row or _rows_of(columns), key_map)
+
+
+class Checked:
+    """The columns of a sheet, checked: canonical values and which rows the validator re-checks."""
+
+    def __init__(self, checker: ColumnarChecker, today: date, names: list[str], values: list[list],
+                 flagged: list[bool], raw_row: Callable[[int], dict], key_map: Mapping[str, str] | None) -> None:
+        self.checker, self.today, self.names, self.values = checker, today, names, values
+        self.flagged, self.raw_row, self.key_map = flagged, raw_row, key_map
+
+    def records(self, start: int, stop: int) -> list[RecordCheck]:
+        schema, c, today, names, flagged = self.checker.schema, self.checker.category, self.today, self.names, self.flagged
         out: list[RecordCheck] = []
-        for i, row in enumerate(zip(*values, strict=True)):
+        for i, row in enumerate(zip(*(v[start:stop] for v in self.values), strict=True), start=start):
             if flagged[i]:
-                out.append(validate_record(c, raw_row(i), today, key_map))
+                out.append(validate_record(c, self.raw_row(i), today, self.key_map))
                 continue
             fields = {k: v for k, v in zip(names, row, strict=True) if v is not None}
             run = _Run(schema, {}, today, [])
@@ -213,4 +230,4 @@ def columnar_checker(category: Category) -> ColumnarChecker:
     return hit
 
 
-__all__ = ["ColumnarChecker", "blank_to_null", "columnar_checker", "python_value"]
+__all__ = ["Checked", "ColumnarChecker", "blank_to_null", "columnar_checker", "python_value"]

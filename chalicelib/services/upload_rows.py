@@ -110,11 +110,11 @@ class RowPipeline:
         ref_col = next((c for c, name in hmap.columns.items() if name == self.category.source_ref_field), None)
         seen: set[str] = set()
         chunk: list[tuple[int, list]] = []
-        checks, checked = self._checks(frame, hmap), []
         if frame is not None:
             rows = frame.rows()
         position = 0
         with PausedGC() as collector:
+            checks = self._checks(frame, hmap)
             for number, cells in rows:
                 if info.code_row and number == info.code_row:
                     continue
@@ -123,27 +123,27 @@ class RowPipeline:
                 seen.add(ref)
                 if position >= up.next_row:
                     chunk.append((number, cells, duplicate))
-                    if checks is not None:
-                        checked.append(checks[position])
                 position += 1
                 if len(chunk) == self.chunk_size:
-                    self._apply(principal, hmap, header, chunk, checked or None)
-                    chunk, checked = [], []
+                    self._apply(principal, hmap, header, chunk,
+                                checks.records(position - len(chunk), position) if checks else None)
+                    chunk = []
                     collector.chunk_done()
             if chunk:
-                self._apply(principal, hmap, header, chunk, checked or None)
+                self._apply(principal, hmap, header, chunk,
+                            checks.records(position - len(chunk), position) if checks else None)
         self._finish(header)
         return None
 
-    def _checks(self, frame: Frame | None, hmap) -> list[RecordCheck] | None:
-        """The check stage on columns (domain/columnar_checks): every data row's RecordCheck, as the
-        row validator would give it for the row's dict; None on the row path."""
+    def _checks(self, frame: Frame | None, hmap):
+        """The check stage on columns (domain/columnar_checks.Checked: a chunk's RecordChecks, as the
+        row validator would give them for the rows' dicts); None on the row path."""
         if frame is None:
             return None
         from chalicelib.domain.columnar_checks import columnar_checker
 
         columns = {name: frame.column(index) for index, name in hmap.columns.items()}
-        return columnar_checker(self.category).check(columns, len(frame.numbers), today(), key_map=self.key_map)
+        return columnar_checker(self.category).prepare(columns, len(frame.numbers), today(), key_map=self.key_map)
 
     def _columns(self, hmap) -> None:
         """The mapped columns, picked from a row by one itemgetter (instead of a dict comprehension
