@@ -182,14 +182,14 @@ class ColumnarChecker:
         for start, end in c.date_orders:
             if start in cols and end in cols:
                 flag = flag | (cols[end].value < cols[start].value).fill_null(False)
-        return Checked(self, today, list(cols), [col.value.to_list() for col in cols.values()], flag.to_list(),
+        return Checked(self, today, list(cols), [col.value for col in cols.values()], flag.to_list(),
                        raw_row or _rows_of(columns), key_map)
 
 
 class Checked:
     """The columns of a sheet, checked: canonical values and which rows the validator re-checks."""
 
-    def __init__(self, checker: ColumnarChecker, today: date, names: list[str], values: list[list],
+    def __init__(self, checker: ColumnarChecker, today: date, names: list[str], values: list[pl.Series],
                  flagged: list[bool], raw_row: Callable[[int], dict], key_map: Mapping[str, str] | None) -> None:
         self.checker, self.today, self.names, self.values = checker, today, names, values
         self.flagged, self.raw_row, self.key_map = flagged, raw_row, key_map
@@ -197,7 +197,10 @@ class Checked:
     def records(self, start: int, stop: int) -> list[RecordCheck]:
         schema, c, today, names, flagged = self.checker.schema, self.checker.category, self.today, self.names, self.flagged
         out: list[RecordCheck] = []
-        for i, row in enumerate(zip(*(v[start:stop] for v in self.values), strict=True), start=start):
+        # Python objects for one range only (the canonical columns stay Arrow: a 100k-row sheet's
+        # two million values as Python strings would double the worker's peak memory)
+        lists = [v.slice(start, stop - start).to_list() for v in self.values]
+        for i, row in enumerate(zip(*lists, strict=True), start=start):
             if flagged[i]:
                 out.append(validate_record(c, self.raw_row(i), today, self.key_map))
                 continue
