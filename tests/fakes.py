@@ -24,6 +24,7 @@ from botocore.exceptions import ClientError
 
 from chalicelib.catalog.model import Department
 from chalicelib.clock import today
+from chalicelib.dal.catalog_items import SEQ, WORKING, approved_items, item_of, working_item
 from chalicelib.dal.changes import day_partition
 from chalicelib.dal.items import from_item, to_item
 from chalicelib.dal.objections import case_item, case_of
@@ -854,6 +855,50 @@ class FakeCaseRepository:
         return [case_of(i) for i in self.table.query_all("open", index="by_open_due", where=lambda d: d <= last_day)]
 
 
+class FakeCatalogItemRepository:
+    """dal/catalog_items.CatalogItemRepository: working copies, approved versions, the public 目录."""
+
+    def __init__(self):
+        self.table = _Table("item_code", "sk", {"by_department": ("owner", "item_code"),
+                                                "by_state": ("queue", "updated_at"),
+                                                "by_approved": ("catalog", "item_code")})
+
+    def next_code(self, department: str) -> str:
+        return f"{department}-{self.table.add({'item_code': SEQ, 'sk': department}, {'n': 1})['n']:03d}"
+
+    @atomic
+    def add(self, it) -> None:
+        if self.table.get(item_code=it.item_code, sk=WORKING):
+            raise condition_failed(it.item_code)
+        self.table.put(working_item(it))
+
+    def get(self, item_code: str):
+        item = self.table.get(item_code=item_code, sk=WORKING)
+        return item_of(item) if item else None
+
+    @atomic
+    def save(self, it, expected_version: int) -> bool:
+        current = self.table.get(item_code=it.item_code, sk=WORKING)
+        if not current or current.get("version") != expected_version:
+            return False
+        for item in [working_item(it)] + (approved_items(it) if it.state == "approved" else []):
+            self.table.put(item)
+        return True
+
+    def by_department(self, department: str) -> list:
+        return [item_of(i) for i in self.table.query_all(department, index="by_department")]
+
+    def by_state(self, state: str) -> list:
+        return [item_of(i) for i in self.table.query_all(state, index="by_state")]
+
+    def approved(self, department: str | None = None) -> list:
+        return [item_of(i) for i in self.table.query_all(
+            "approved", index="by_approved", where=(lambda c: c.startswith(f"{department}-")) if department else None)]
+
+    def versions(self, item_code: str) -> list:
+        return [item_of(i) for i in self.table.query_all(item_code, where=lambda sk: sk.startswith("v#"))]
+
+
 def fake_repositories() -> dict:
     """Container overrides: every repository of the composition root as a fresh fake."""
     return {"record_repo": FakeRecordRepository(), "registry_repo": FakeRegistryRepository(),
@@ -864,7 +909,8 @@ def fake_repositories() -> dict:
             "monthly_store": FakeMonthlyReportStore(), "throttle": FakeThrottleRepository(),
             "audit_repo": FakeAuditRepository(), "attestation_cache": FakeAttestationCache(),
             "uploads": FakeUploadRepository(), "watchlist_repo": FakeWatchlistRepository(),
-            "case_repo": FakeCaseRepository(), "rejection_repo": FakeRejectionRepository()}
+            "case_repo": FakeCaseRepository(), "rejection_repo": FakeRejectionRepository(),
+            "catalog_item_repo": FakeCatalogItemRepository()}
 
 
 class FakeRejectionRepository:
