@@ -145,7 +145,8 @@ def sink_submissions(catalog, records, registry, counters):
     from chalicelib.services.rejections import RejectionService
     from chalicelib.services.submissions import SubmissionService
 
-    fakes = {"rejections": RejectionService(SinkRejections(), catalog), "catalog": catalog, "records": records, "registry": registry, "calendar": SinkCalendar(),
+    fakes = {"rejections": RejectionService(SinkRejections(), catalog), "items": None,   # no 目录事项 rules
+             "catalog": catalog, "records": records, "registry": registry, "calendar": SinkCalendar(),
              "counters": counters, "registrations": None, "departments": SinkDepartments(catalog), "retract": None}
     names = [n for n in inspect.signature(SubmissionService.__init__).parameters if n != "self"]
     missing = [n for n in names if n not in fakes]
