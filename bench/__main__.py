@@ -102,8 +102,11 @@ def rows_of(results: dict) -> list[tuple[str, str, str, str, str]]:
                 continue
             cal = r["calamine"]
             for key, label in (("calamine", "bare read, python-calamine"), ("openpyxl_ro", "bare read, openpyxl read-only"),
+                               ("fastexcel", "bare read, fastexcel → polars (the fastest)"),
                                ("inspect", "pre-flight inspect_xlsx"), ("reader", "our calamine reader (normalised)")):
-                x = r[key]
+                x = r.get(key)
+                if x is None:
+                    continue
                 out.append((f"intake {tag}: {label}",
                             f"{x['seconds']:.2f} s ({x['cpu']:.2f} s CPU), {_rate(x)}, {x['rss_mb']:.0f} MB",
                             "", "", v.replace("VARIANT", key)))
@@ -123,6 +126,16 @@ def rows_of(results: dict) -> list[tuple[str, str, str, str, str]]:
                         f"{s['accepted']} accepted + {s['rejected']} rejected",
                         f"≤ {TARGET_READ_RATIO:g}× bare read" if size == largest else "", _status(ok),
                         v.replace("VARIANT", "sink")))
+            fx, rows_path = r.get("fastexcel"), r.get("sink_rows")
+            if fx:
+                out.append((f"intake {tag}: pipeline vs the fastest bare read (fastexcel → polars)",
+                            f"**{s['seconds'] / fx['seconds']:.1f}× wall / {s['cpu'] / fx['cpu']:.1f}× CPU**",
+                            "", "", v.replace("VARIANT", "fastexcel")))
+            if rows_path:
+                out.append((f"intake {tag}: row-path pipeline (calamine rows + row validator; comparison variant)",
+                            f"{rows_path['seconds']:.2f} s ({rows_path['cpu']:.2f} s CPU), {rows_path['rss_mb']:.0f} MB; "
+                            f"**{rows_path['seconds'] / cal['seconds']:.1f}× wall** the bare calamine read",
+                            "", "", v.replace("VARIANT", "sink_rows")))
             e = r.get("e2e")
             if e:
                 per = e["requests"]["dynamodb"] / max(1, e["accepted"])

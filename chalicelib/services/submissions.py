@@ -99,20 +99,24 @@ class SubmissionService:
     def submit(self, principal: Principal, department: str, category_id: str, rows: list, *,
                upload_id: str | None = None, index_base: int = 0, expect: Record | None = None,
                count: bool = True, channel: str = "batch", row_numbers: list[int] | None = None,
-               refused: dict[int, list[FieldError]] | None = None) -> Outcome:
+               refused: dict[int, list[FieldError]] | None = None,
+               checks: list[RecordCheck] | None = None) -> Outcome:
         """Validate, match and store `rows`; per-row results with index = index_base + position.
 
         `expect`: the record a PUT replaces — its identity (source_ref) may not change.
         `count=False`: the caller moves the report counters itself (uploads do, with their checkpoint).
         `channel`, `row_numbers` (spreadsheet rows): where the rejections kept for rejected rows come
         from. `refused`: rows the caller already rejected (an upload's repeated 编号), kept likewise.
+        `checks`: the rows' checks when the caller ran them already (an upload's columnar check
+        stage, domain/columnar_checks: equal to `validate_record` of each row).
         """
         category, dept = self._checked(department, category_id)
         day, stamp = today(), now_iso()
         key_map = self.catalog.key_map(category.id)
         if upload_id is None:   # JSON: a number is no date (spreadsheet cells may be Excel serials)
             rows = [_numbers_as_text(raw, key_map, self._date_fields(category)) for raw in rows]
-        checks = [validate_record(category, raw, day, key_map) for raw in rows]
+        if checks is None:
+            checks = [validate_record(category, raw, day, key_map) for raw in rows]
         errors: dict[int, list[FieldError]] = {i: list(c.errors) for i, c in enumerate(checks) if not c.ok}
         errors.update(refused or {})
         if self.items is not None:           # every error of a row: UNKNOWN_ITEM joins the others

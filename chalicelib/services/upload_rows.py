@@ -16,11 +16,12 @@ from chalicelib.adapters.spreadsheet import (
     required_fields,
     write_feedback,
 )
+from chalicelib.adapters.spreadsheet.columnar import Frame, read_frame
 from chalicelib.adapters.spreadsheet.formats import open_checked
 from chalicelib.catalog.model import Category, FieldType
 from chalicelib.clock import now_iso, today
 from chalicelib.domain.normalize import parse_date
-from chalicelib.domain.validation import FieldError
+from chalicelib.domain.validation import FieldError, RecordCheck
 from chalicelib.gcpause import PausedGC
 from chalicelib.models.principal import Principal
 from chalicelib.models.upload import Upload
@@ -52,8 +53,8 @@ class Submitter(Protocol):
 
     def submit(self, principal: Principal, department: str, category_id: str, rows: list, *,
                upload_id: str | None = None, count: bool = True, channel: str = "batch",
-               row_numbers: list[int] | None = None, refused: dict[int, list[FieldError]] | None = None
-               ) -> Outcome: ...
+               row_numbers: list[int] | None = None, refused: dict[int, list[FieldError]] | None = None,
+               checks: list[RecordCheck] | None = None) -> Outcome: ...
 
 
 class OpCounters(Protocol):
@@ -120,7 +121,8 @@ class ChunkWrites:
 
 class RowPipeline:
     def __init__(self, sinks: RowSinks, category: Category, key_map: dict[str, str], upload: Upload, path: str,
-                 *, max_bytes: int, max_rows: int, chunk_size: int, write_threads: int = 1):
+                 *, max_bytes: int, max_rows: int, chunk_size: int, write_threads: int = 1,
+                 columnar: bool = True):
         self.sinks = sinks
         self.category = category
         self.key_map = key_map
@@ -130,6 +132,7 @@ class RowPipeline:
         self.max_rows = max_rows
         self.chunk_size = chunk_size
         self.write_threads = write_threads
+        self.columnar = columnar   # False: the row reader and the row validator (the bench's variant)
 
     def run(self) -> tuple[str, str, list] | None:
         """Apply the file; returns (code, message, details) if the file fails as a whole."""
@@ -137,7 +140,8 @@ class RowPipeline:
         try:
             info, rows = open_checked(self.path, up.format, key_map=self.key_map, max_bytes=self.max_bytes,
                                       max_rows=self.max_rows)
-            _, header = next(rows)
+            frame = read_frame(self.path, info) if self.columnar and up.format == "xlsx" else None
+            header = frame.header if frame is not None else next(rows)[1]
             hmap = map_headers(header, self.key_map, required_fields(self.category))
             check_headers(hmap, field_labels(self.category))
         except SpreadsheetError as exc:
@@ -155,9 +159,14 @@ class RowPipeline:
         ref_col = next((c for c, name in hmap.columns.items() if name == self.category.source_ref_field), None)
         seen: set[str] = set()
         chunk: list[tuple[int, list]] = []
+        if frame is not None:
+            rows = frame.rows()
         position = 0
-        writes = ChunkWrites(lambda c: self._write(principal, c), self._commit, self.write_threads)
+        # a job is (chunk, its rows as the columnar stage checked them — None on the row path)
+        writes = ChunkWrites(lambda job: self._write(principal, *job), lambda job, out: self._commit(job[0], out),
+                             self.write_threads)
         with PausedGC() as collector, writes:
+            checks = self._checks(frame, hmap)
             for number, cells in rows:
                 if info.code_row and number == info.code_row:
                     continue
@@ -168,13 +177,23 @@ class RowPipeline:
                     chunk.append((number, cells, duplicate))
                 position += 1
                 if len(chunk) == self.chunk_size:
-                    writes.send(chunk)
+                    writes.send((chunk, checks.records(position - len(chunk), position) if checks else None))
                     chunk = []
                     collector.chunk_done()
             if chunk:
-                writes.send(chunk)
+                writes.send((chunk, checks.records(position - len(chunk), position) if checks else None))
         self._finish(header)
         return None
+
+    def _checks(self, frame: Frame | None, hmap):
+        """The check stage on columns (domain/columnar_checks.Checked: a chunk's RecordChecks, as the
+        row validator would give them for the rows' dicts); None on the row path."""
+        if frame is None:
+            return None
+        from chalicelib.domain.columnar_checks import columnar_checker
+
+        columns = {name: frame.column(index) for index, name in hmap.columns.items()}
+        return columnar_checker(self.category).prepare(columns, len(frame.numbers), today(), key_map=self.key_map)
 
     def _columns(self, hmap) -> None:
         """The mapped columns, picked from a row by one itemgetter (instead of a dict comprehension
@@ -192,16 +211,16 @@ class RowPipeline:
             cells = [*cells, *[None] * (self.width - len(cells))]
         return dict(zip(self.names, self.pick(cells), strict=True))
 
-    def _write(self, principal, chunk) -> Outcome:
-        """Submit one chunk: its records and rejections (on a pool thread: reads nothing of the
-        upload that `_commit` changes)."""
+    def _write(self, principal, chunk, checks: list[RecordCheck] | None = None) -> Outcome:
+        """Submit one chunk (`checks`: its rows already checked, by the columnar stage): its records and
+        rejections (on a pool thread: reads nothing of the upload that `_commit` changes)."""
         up = self.upload
         duplicate = [FieldError(field=self.category.source_ref_field, code="DUPLICATE_IN_BATCH",
                                 message="同一文件中该编号重复出现，仅第一次出现的行有效")]
         return self.sinks.submissions.submit(
             principal, up.department, up.category, [self._record(c) for _, c, _ in chunk],
             upload_id=up.upload_id, count=False, channel="upload", row_numbers=[n for n, _, _ in chunk],
-            refused={i: duplicate for i, (_, _, dup) in enumerate(chunk) if dup})
+            refused={i: duplicate for i, (_, _, dup) in enumerate(chunk) if dup}, checks=checks)
 
     def _commit(self, chunk, out: Outcome) -> None:
         """A written chunk counts: its 回退 rows, then its counters and the checkpoint together."""
