@@ -13,12 +13,21 @@ from chalicelib import http
 from chalicelib.container import get_container
 from chalicelib.http import PDF, XLSX
 from chalicelib.observability import logger, route_logs_through, tracer
-from chalicelib.routes import admin, department, enterprise_services, events, pages, public, supervision
+from chalicelib.routes import (
+    admin,
+    catalog,
+    department,
+    enterprise_services,
+    events,
+    pages,
+    public,
+    supervision,
+)
 
 app = Chalice(app_name="qygs")
 app.api.binary_types.extend([XLSX, PDF])
 route_logs_through(app.log)
-for audience in (pages, department, public, supervision, admin, enterprise_services):
+for audience in (pages, department, public, supervision, admin, enterprise_services, catalog):
     app.register_blueprint(audience.bp)
 
 

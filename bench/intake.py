@@ -7,8 +7,11 @@ its peak RSS is its own; the emulator runs in a process of its own too. Variants
   openpyxl_ro  openpyxl load_workbook(read_only=True, data_only=True), iter_rows(values_only=True)
   inspect      inspect_xlsx alone: the pre-flight zip/XML safety scan + streamed row count
   reader       our calamine reader (normalised cells, empty rows skipped)
+  fastexcel    fastexcel (calamine → Arrow) into a polars DataFrame, every column: the fastest bare read
   sink         UploadProcessor.process_object with every store replaced by an in-memory counting
-               sink (records, registry, calendar, counters, uploads, S3): the pipeline's own cost
+               sink (records, registry, calendar, counters, uploads, S3): the pipeline's own cost —
+               pre-flight, columnar read + checks (issue #27), plan, 回退 file
+  sink_rows    the same on the row path (calamine rows + the row validator per row): the comparison
   e2e          container.upload_processor.process_object against the emulator, with the pool of
                enterprises registered first (rows match as `local`); DynamoDB requests counted
   naive        openpyxl normal mode (whole workbook in memory) + one PutItem per row, no checks
@@ -116,14 +119,34 @@ class SinkDepartments:
         return self.catalog.departments.get(department_id)
 
 
+class SinkRejections:
+    """RejectionRepository stand-in: nothing stored yet; saves counted and dropped (none lost)."""
+
+    def __init__(self):
+        self.saved = 0
+
+    def get_many(self, ids):
+        list(ids)
+        return {}
+
+    def save(self, writes, refs):
+        self.saved += len(writes)
+        return []
+
+    def any_open(self, department):
+        return False
+
+
 def sink_submissions(catalog, records, registry, counters):
     """A SubmissionService whose stores are the sinks above. Its constructor is read by name, so
     a collaborator added to it later fails here loudly instead of being silently wrong."""
     import inspect
 
+    from chalicelib.services.rejections import RejectionService
     from chalicelib.services.submissions import SubmissionService
 
-    fakes = {"catalog": catalog, "records": records, "registry": registry, "calendar": SinkCalendar(),
+    fakes = {"rejections": RejectionService(SinkRejections(), catalog), "items": None,   # no 目录事项 rules
+             "catalog": catalog, "records": records, "registry": registry, "calendar": SinkCalendar(),
              "counters": counters, "registrations": None, "departments": SinkDepartments(catalog), "retract": None}
     names = [n for n in inspect.signature(SubmissionService.__init__).parameters if n != "self"]
     missing = [n for n in names if n not in fakes]
@@ -267,7 +290,13 @@ def _bare_csv(path: Path) -> int:
         return sum(1 for _ in csv.reader(fh)) - 1
 
 
-def _sink(path: Path, pool_size: int, profile: bool, fmt: str = "xlsx") -> dict:
+def _bare_fastexcel(path: Path) -> int:
+    import fastexcel
+
+    return len(fastexcel.read_excel(str(path)).load_sheet(0).to_polars())
+
+
+def _sink(path: Path, pool_size: int, profile: bool, fmt: str = "xlsx", columnar: bool = True) -> dict:
     from chalicelib.catalog import load_catalog
     from chalicelib.dal.files import UploadFiles
     from chalicelib.services.upload_worker import UploadProcessor
@@ -281,7 +310,7 @@ def _sink(path: Path, pool_size: int, profile: bool, fmt: str = "xlsx") -> dict:
     uploads, s3 = SinkUploads(upload), SinkS3(upload.object_key, path)
     workdir = tempfile.mkdtemp(dir=path.parent)
     processor = UploadProcessor(uploads, submissions, catalog, UploadFiles(s3, "uploads"), 60 * 1024 * 1024, 100_000,
-                                counters, workdir=workdir)
+                                counters, workdir=workdir, columnar=columnar)
     prof = None
     if profile:
         import cProfile
@@ -370,7 +399,7 @@ def child_main(argv: list[str]) -> None:
         result["variant"] = args.variant
         write_result(args.out, result)
         return
-    if v in ("calamine", "openpyxl_ro", "inspect", "reader", "floor"):
+    if v in ("calamine", "fastexcel", "openpyxl_ro", "inspect", "reader", "floor"):
         if v == "floor":
             import chalicelib.ids
             import chalicelib.services.submissions  # noqa: F401  (imported before the clock starts)
@@ -380,6 +409,8 @@ def child_main(argv: list[str]) -> None:
         with Timer() as t:
             if v == "calamine":
                 n = _bare_calamine(path)
+            elif v == "fastexcel":
+                n = _bare_fastexcel(path)
             elif v == "floor":   # GC paused as the upload row loop has it
                 with PausedGC():
                     n = floor_pass(path, args.rows, names)
@@ -392,8 +423,8 @@ def child_main(argv: list[str]) -> None:
                 from chalicelib.adapters.spreadsheet import iter_rows
                 n = sum(1 for _ in iter_rows(path)) - 1
         result = {"seconds": t.seconds, "cpu": t.cpu, "rows": n}
-    elif v == "sink":
-        result = _sink(path, args.pool, args.profile)
+    elif v in ("sink", "sink_rows"):
+        result = _sink(path, args.pool, args.profile, columnar=v == "sink")
     elif v == "e2e":
         result = _e2e(args.bucket, args.key, args.profile)
     elif v == "naive":
@@ -465,8 +496,8 @@ def run(sizes: list[int], *, repeat: int = 3, pool_size: int = POOL_SIZE, naive:
             _format_runs(res, rows, repeat, pool_size)
         if "reads" not in parts:
             continue
-        for variant, n in (("calamine", repeat), ("reader", repeat), ("inspect", repeat),
-                           ("floor", repeat), ("sink", repeat), ("openpyxl_ro", 1)):
+        for variant, n in (("calamine", repeat), ("fastexcel", repeat), ("reader", repeat), ("inspect", repeat),
+                           ("floor", repeat), ("sink", repeat), ("sink_rows", repeat), ("openpyxl_ro", 1)):
             log(f"intake {rows} rows: {variant} ×{n}")
             res[variant] = _median_run(variant, rows, n, pool_size)
         if profile and rows == max(sizes):

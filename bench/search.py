@@ -141,17 +141,20 @@ def _size(item: dict) -> int:
 
 class MemoryIndex:
     """The boto3 Table methods RegistryRepository's name index calls, in memory and compact: an entry
-    is an int per token (its code's id, codes registered in code order); every entry of a code
-    carries the same names, kept once. Counts requests and items read."""
+    is an int per token (its follower's code point << 23 | its code's id, codes registered in code
+    order, so the ints sort as the sort keys do); every entry of a code carries the same names, kept
+    once. Counts requests and items read."""
 
     name = "name_index"
+    SHIFT = 23
 
     def __init__(self, codes: list[str]):
         self.codes = codes
         self.ids = {c: i for i, c in enumerate(codes)}
         self.attrs: dict[int, dict] = {}
         self.base: dict[int, int] = {}
-        self.parts: dict[str, array] = defaultdict(lambda: array("i"))
+        self.parts: dict[str, array] = defaultdict(lambda: array("q"))
+        self.dups: set[tuple[str, int]] = set()
         self.aux: dict[str, dict] = {}
         self.requests: Counter = Counter()
         self.items_read = 0
@@ -165,30 +168,37 @@ class MemoryIndex:
         self.requests.clear()
         self.items_read = 0
 
+    def _sk(self, sk: str) -> int:
+        return ord(sk[0]) << self.SHIFT | self.ids[sk[1:]]
+
     # writes
     def _put(self, item: dict) -> None:
         if item["code"] == "#":
             self.aux[item["token"]] = dict(item)
             return
-        i = self.ids[item["code"]]
-        attrs = {k: v for k, v in item.items() if k not in ("token",)}
+        k = self._sk(item["code"])
+        i = self.ids[item["code"][1:]]
+        attrs = {a: v for a, v in item.items() if a not in ("token", "code", "dup")}
         if self.attrs.get(i) != attrs:
-            self.attrs[i], self.base[i] = attrs, _size(attrs)
+            self.attrs[i], self.base[i] = attrs, _size({**attrs, "code": item["code"]})
+        if item.get("dup"):
+            self.dups.add((item["token"], k))
         part = self.parts[item["token"]]
-        if not part or part[-1] < i:
-            part.append(i)
+        if not part or part[-1] < k:
+            part.append(k)
         else:
-            at = bisect.bisect_left(part, i)
-            if at == len(part) or part[at] != i:
-                part.insert(at, i)
+            at = bisect.bisect_left(part, k)
+            if at == len(part) or part[at] != k:
+                part.insert(at, k)
 
     def _delete(self, key: dict) -> None:
         if key["code"] == "#":
             self.aux.pop(key["token"], None)
             return
-        part, i = self.parts.get(key["token"], []), self.ids[key["code"]]
-        at = bisect.bisect_left(part, i)
-        if at < len(part) and part[at] == i:
+        part, k = self.parts.get(key["token"], []), self._sk(key["code"])
+        self.dups.discard((key["token"], k))
+        at = bisect.bisect_left(part, k)
+        if at < len(part) and part[at] == k:
             del part[at]
 
     def batch_writer(self, overwrite_by_pkeys=None):
@@ -230,43 +240,61 @@ class MemoryIndex:
 
     def query(self, KeyConditionExpression, ExclusiveStartKey=None, Limit=None):
         self.requests["Query"] += 1
-        token = None
+        token, lo, hi = None, 0, None
         expr = KeyConditionExpression.get_expression()
         for part in (expr["values"] if expr["operator"] == "AND" else (KeyConditionExpression,)):
             p = part.get_expression()
             if p["operator"] == "=":
                 token = p["values"][1]
+            elif p["operator"] == "begins_with":
+                lo = ord(p["values"][1]) << self.SHIFT
+                hi = (ord(p["values"][1]) + 1) << self.SHIFT
             elif p["operator"] != ">" or p["values"][1] != "#":
                 raise NotImplementedError(p)
         part = self.parts.get(token, [])
-        start = bisect.bisect_right(part, self.ids[ExclusiveStartKey["code"]]) if ExclusiveStartKey else 0
+        start = bisect.bisect_right(part, self._sk(ExclusiveStartKey["code"])) if ExclusiveStartKey else 0
+        start = max(start, bisect.bisect_left(part, lo))
+        end = len(part) if hi is None else bisect.bisect_left(part, hi)
+        mask = (1 << self.SHIFT) - 1
         items, size, extra = [], 0, 5 + len(token.encode())
         at = start
-        while at < len(part) and (Limit is None or len(items) < Limit):
-            i = part[at]
+        while at < end and (Limit is None or len(items) < Limit):
+            k = part[at]
+            i = k & mask
             size += self.base[i] + extra
             if size > MB:
                 break
-            items.append({**self.attrs[i], "token": token})
+            item = {**self.attrs[i], "token": token, "code": chr(k >> self.SHIFT) + self.codes[i]}
+            if (token, k) in self.dups:
+                item["dup"] = True
+            items.append(item)
             at += 1
         self.items_read += len(items)
         resp = {"Items": items}
-        if at < len(part):
+        if at < end:
             resp["LastEvaluatedKey"] = {"token": token, "code": items[-1]["code"]} if items else ExclusiveStartKey
         return resp
 
 
 class ShownProfiles:
-    """The public side as the new search reads it for the results shown (PublicRepository.enterprise):
-    the generator's profile and no copies; counts the reads."""
+    """The public side as the new search reads it for the results shown (PublicRepository.profiles:
+    one BatchGetItem of up to 100 profiles, each with its search summary): the generator's profile
+    and no copies; counts the requests."""
 
     def __init__(self, names: Names):
         self.names, self.reads = names, 0
 
+    def _profile(self, code: str) -> dict:
+        return {"code": code, "uscc": code, "name": self.names.names[int(code[4:])], "status": "存续", "sk": "#profile",
+                "search": {"records": 0, "facts": []}}
+
     def enterprise(self, code: str):
         self.reads += 1
-        i = int(code[4:])
-        return {"code": code, "uscc": code, "name": self.names.names[i], "status": "存续", "sk": "#profile"}, []
+        return self._profile(code), []
+
+    def profiles(self, codes: list[str]) -> dict[str, dict]:
+        self.reads += -(-len(codes) // 100)         # BatchGetItem of up to 100 keys
+        return {c: self._profile(c) for c in codes}
 
 
 # --- today's algorithm (services/public.py before issue #22) --------------------------------------
@@ -282,7 +310,7 @@ def today_first_page(index: MemoryIndex, names: Names, q: str) -> tuple[list[str
     wanted = "".join(q.split()).upper()
     token = _old_tokens(wanted)[0]
     resp = index.query(KeyConditionExpression=Key("token").eq(token) & Key("code").gt("#"), Limit=PAGE)
-    codes = [i["code"] for i in resp["Items"]]
+    codes = [i["code"][1:] for i in resp["Items"] if not i.get("dup")]
     matches = [c for c in codes if wanted in names.names[int(c[4:])].upper()]
     return matches, {"items": len(codes), "index_requests": 1, "profile_reads": len(codes),
                      "requests": 1 + (len(codes) + 99) // 100}
@@ -292,9 +320,14 @@ def today_fill(index: MemoryIndex, names: Names, q: str) -> dict:
     """Items and requests until a page of PAGE true matches (or the partition's end): the cursors'
     walk, counted on the same partition in the same order."""
     wanted = "".join(q.split()).upper()
-    part = index.parts.get(_old_tokens(wanted)[0], [])
+    token = _old_tokens(wanted)[0]
+    part = index.parts.get(token, [])
     found = read = 0
-    for i in part:
+    mask = (1 << index.SHIFT) - 1
+    for k in part:
+        if (token, k) in index.dups:
+            continue
+        i = k & mask
         read += 1
         if wanted in names.names[i].upper():
             found += 1
@@ -352,7 +385,7 @@ def measure(n: int, queries: int) -> dict:
         new["items"].append(index.items_read)
         new["index_queries"].append(index.requests["Query"])
         new["requests"].append(sum(index.requests.values()))
-        new["profile_reads"].append(profiles.reads)
+        new["public_requests"].append(profiles.reads)
         hits["new"][kind] += any(i["code"] == code for i in page["items"])
         index.reset_counts()
         matches, cost = today_first_page(index, names, q)
@@ -363,13 +396,21 @@ def measure(n: int, queries: int) -> dict:
         old["fill_items"].append(fill["items"])
         old["fill_requests"].append(fill["requests"])
     seconds = time.time() - t
+    # 字号 alone: how many names carry exactly the wanted 字号. A query drawn uniformly over enterprises
+    # can be on the first page of PAGE with probability PAGE / K at best for ANY ranking that does not
+    # know which of the K equally-named enterprises the searcher means (even one that knew the 字号
+    # segment of every name): the ceiling of this draw.
+    same = Counter(z for _, z, _, _ in names.parts)
+    ks = [same[names.parts[w][1]] for kind, q, w in mix if kind == "zihao"]
+    zihao = {"names_with_the_same_zihao": _dist(ks),
+             "ceiling_first_page_share": round(sum(min(1.0, PAGE / k) for k in ks) / len(ks), 4) if ks else None}
     share = {alg: {kind: round(hits[alg][kind] / hits["n"][kind], 4) for kind in hits["n"]}
              for alg in ("new", "today")}
     for alg in ("new", "today"):
         share[alg]["all"] = round(sum(hits[alg].values()) / len(mix), 4)
     return {"names": n, "queries": len(mix), "build": build, "query_seconds": round(seconds, 1),
             "new": {k: _dist(v) for k, v in new.items()}, "today": {k: _dist(v) for k, v in old.items()},
-            "first_page_share": share, "mix": dict(hits["n"])}
+            "first_page_share": share, "zihao_alone": zihao, "mix": dict(hits["n"])}
 
 
 def run(sizes: list[int], queries: int) -> dict:

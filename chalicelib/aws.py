@@ -1,9 +1,11 @@
 """The one place boto3 clients and resources are built (region and endpoint from Settings)."""
 from __future__ import annotations
 
+import threading
 from functools import cache
 
 import boto3
+from boto3.dynamodb.conditions import ConditionExpressionBuilder
 from botocore.config import Config
 
 from chalicelib.config import Settings
@@ -30,6 +32,8 @@ class Aws:
             service, endpoint_url=self.settings.aws_endpoint_url, config=_RETRIES
         )
         _with_exceptions(resource.meta.client)
+        if service == "dynamodb":
+            _per_thread_placeholders(resource)
         return resource
 
     def table(self, logical: str):
@@ -42,3 +46,39 @@ def _with_exceptions(client):
     taken from one set misses the X raised from the other (a parallel login's conditional update)."""
     client.exceptions  # noqa: B018 - the property builds and keeps them
     return client
+
+
+class _PerThreadPlaceholders(ConditionExpressionBuilder):
+    """boto3's builder of condition expressions with its placeholder counters kept per thread.
+
+    The DynamoDB resource's client turns Key(...)/Attr(...) conditions into expressions with one
+    builder for every call: each call resets its counters, then numbers its placeholders #n0, :v0, …
+    A reset from a call on another thread in the middle of a build numbers two names alike, and the
+    request asks for the wrong items (or is refused). The upload worker writes chunks on a thread
+    pool over the one resource: counters per thread make the shared client safe for that."""
+
+    def __init__(self):
+        self._counts = threading.local()
+        super().__init__()
+
+    @property
+    def _name_count(self) -> int:
+        return getattr(self._counts, "names", 0)
+
+    @_name_count.setter
+    def _name_count(self, value: int) -> None:
+        self._counts.names = value
+
+    @property
+    def _value_count(self) -> int:
+        return getattr(self._counts, "values", 0)
+
+    @_value_count.setter
+    def _value_count(self, value: int) -> None:
+        self._counts.values = value
+
+
+def _per_thread_placeholders(resource) -> None:
+    """Give the resource's condition-expression injector (registered on its client once, by the
+    first resource built on it) a builder whose counters are per thread."""
+    resource._injector._condition_builder = _PerThreadPlaceholders()

@@ -28,6 +28,8 @@ class Settings(BaseModel):
     upload_max_bytes: int = 60 * 1024 * 1024
     upload_max_rows: int = 100_000
     upload_url_expires: int = 900
+    # chunks of an upload whose writes are in flight at once (the worker's thread pool; 1: one by one)
+    upload_write_threads: int = 4
     # http:// and loopback/private watchlist callbacks: honoured only on the emulator (see below)
     webhook_allow_private: bool = False
 
@@ -74,6 +76,7 @@ _ENV = {
     "demo_password": "LOCAL_DEMO_PASSWORD",
     "metrics_namespace": "METRICS_NAMESPACE",
     "webhook_allow_private": "WEBHOOK_ALLOW_PRIVATE",
+    "upload_write_threads": "UPLOAD_WRITE_THREADS",
 }
 
 

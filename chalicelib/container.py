@@ -60,7 +60,8 @@ class Container:
         from chalicelib.services.upload_worker import UploadProcessor
         s = self.settings
         return UploadProcessor(self.uploads, self.submissions, self.catalog, self.upload_files,
-                               s.upload_max_bytes, s.upload_max_rows, self.counter_repo)
+                               s.upload_max_bytes, s.upload_max_rows, self.counter_repo,
+                               write_threads=s.upload_write_threads)
 
     @cached_property
     def verifier(self):
@@ -113,7 +114,7 @@ class Container:
     @cached_property
     def public_repo(self):
         from chalicelib.dal.public import PublicRepository
-        return PublicRepository(self.aws.table("public"))
+        return PublicRepository(self.aws.table("public"), on_leave=lambda codes: self.registry_repo.unindex_names(codes))
 
     @cached_property
     def calendar_repo(self):
@@ -168,7 +169,8 @@ class Container:
         return SubmissionService(self.catalog, self.record_repo, self.registry_repo, self.calendar_repo,
                                  self.counter_repo, self.registry, self.departments,
                                  lambda records, stamp, day, op: retract(self.public_repo, self.changes, records,
-                                                                         stamp, day, op), self.rejections)
+                                                                         stamp, day, op), self.rejections,
+                                 items=self.catalog_items)
 
     @cached_property
     def rejection_repo(self):
@@ -253,6 +255,17 @@ class Container:
                                                                    stamp, day, op))
 
     @cached_property
+    def catalog_item_repo(self):
+        from chalicelib.dal.catalog_items import CatalogItemRepository
+        return CatalogItemRepository(self.aws.table("catalog_items"))
+
+    @cached_property
+    def catalog_items(self):
+        """目录事项, the compiled 目录 and the 数据格式规范 (SPEC §5.3)."""
+        from chalicelib.services.catalog_items import CatalogItemService
+        return CatalogItemService(self.catalog, self.catalog_item_repo, self.departments)
+
+    @cached_property
     def sharing(self):
         from chalicelib.services.sharing import SharingService
         return SharingService(self.catalog, self.record_repo, self.registry_repo)
@@ -299,7 +312,8 @@ class Container:
     @cached_property
     def reports(self):
         from chalicelib.services.reports import ReportService
-        return ReportService(self.departments, self.counter_repo, self.rejections.open_stats)
+        return ReportService(self.departments, self.counter_repo, self.rejections.open_stats,
+                             item_names=lambda: {it.item_code: it.name for it in self.catalog_item_repo.approved()})
 
     @cached_property
     def feed(self):

@@ -117,6 +117,13 @@ TABLES: list[TableDef] = [
         Index(name="by_kind", hash_key="kind", range_key="filed_at"),
         Index(name="by_open_due", hash_key="open_due", range_key="due"),
     ]),
+    # 目录事项 (SPEC §5.3): working copies by department and by state (the review queue), every
+    # approved version, the latest approved copies (the public 目录), item-number counters.
+    TableDef(name="catalog_items", hash_key="item_code", range_key="sk", indexes=[
+        Index(name="by_department", hash_key="owner", range_key="item_code"),
+        Index(name="by_state", hash_key="queue", range_key="updated_at"),
+        Index(name="by_approved", hash_key="catalog", range_key="item_code"),
+    ]),
     # Powertools idempotency records.
     TableDef(name="idempotency", hash_key="id", ttl_attribute="expiration"),
 ]

@@ -24,6 +24,7 @@ from botocore.exceptions import ClientError
 
 from chalicelib.catalog.model import Department
 from chalicelib.clock import today
+from chalicelib.dal.catalog_items import SEQ, WORKING, approved_items, item_of, working_item
 from chalicelib.dal.changes import day_partition
 from chalicelib.dal.items import from_item, to_item
 from chalicelib.dal.objections import case_item, case_of
@@ -38,6 +39,7 @@ from chalicelib.dal.records import (
     record_item_key,
 )
 from chalicelib.dal.rejections import _rejection, ref_key, rejection_item
+from chalicelib.domain.projection import CREDIT, SEARCH_SUMMARY, search_summary
 from chalicelib.domain.workdays import YearOverride
 from chalicelib.models.audit import AuditEntry
 from chalicelib.models.record import Enterprise, RecordVersion
@@ -327,40 +329,61 @@ class FakeRegistryRepository:
 
     def index_names(self, profiles: list[dict]) -> None:
         """Same items as the real index (entries, counts, exact names, marks), one code at a time."""
-        from chalicelib.dal.registry import AUX, EXACT_KEY, MARK_KEY
-        from chalicelib.domain.name_search import index_delta, indexed_state, names_tokens
-        for p in profiles:
-            code, state = p["code"], indexed_state(p)
+        from chalicelib.domain.name_search import indexed_state
+        self._reindex({p["code"]: indexed_state(p) for p in profiles})
+
+    def unindex_names(self, codes: Iterable[str]) -> None:
+        self._reindex(dict.fromkeys(codes))
+
+    def _reindex(self, fresh: dict[str, dict | None]) -> None:
+        from chalicelib.dal.registry import AUX, EXACT_KEY, INDEX_VERSION, MARK_KEY
+        from chalicelib.domain.name_search import TOTAL, index_delta, name_pairs
+        for code, state in fresh.items():
             mark = self.names.get(token=MARK_KEY + code, code=AUX)
-            if mark and {"names": mark["names"], "status": mark.get("status")} == state:
+            if (not state and not mark) or (state and mark and {
+                    "names": mark["names"], "status": mark.get("status"), "v": mark.get("v")} == {
+                    **state, "v": INDEX_VERSION}):
                 continue
-            gained, lost, named, unnamed = index_delta(mark["names"] if mark else [], state["names"])
-            entry = to_item({"code": code, "name": state["names"][0], "former": state["names"][1:] or None,
-                             "status": state["status"]})
-            for token in names_tokens(state["names"]):
-                self.names.put({**entry, "token": token})
-            for token in lost:
-                self.names.delete(token=token, code=code)
-            for token, delta in [*((t, 1) for t in gained), *((t, -1) for t in lost)]:
+            before, now = (mark["names"] if mark else []), (state["names"] if state else [])
+            gained, lost, named, unnamed = index_delta(before, now)
+            entry = to_item({"name": now[0], "former": now[1:] or None, "status": state["status"]}) if state else {}
+            pairs = sorted(name_pairs(now))
+            first: dict[str, str] = {}
+            for token, nxt in pairs:
+                first.setdefault(token, nxt)
+                self.names.put({**entry, "token": token, "code": nxt + code,
+                                **({"dup": True} if first[token] != nxt else {})})
+            for token, nxt in name_pairs(before) - set(pairs):
+                self.names.delete(token=token, code=nxt + code)
+            total = [(TOTAL, 1)] if state and not mark else [(TOTAL, -1)] if not state else []
+            for token, delta in [*((t, 1) for t in gained), *((t, -1) for t in lost), *total]:
                 self.names.add({"token": token, "code": AUX}, {"n": delta})
             for name in named:
                 self.names.add({"token": EXACT_KEY + name, "code": AUX}, {"codes": {code}})
             for name in unnamed:
                 item = self.names.get(token=EXACT_KEY + name, code=AUX) or {"token": EXACT_KEY + name, "code": AUX}
                 self.names.put({**item, "codes": set(item.get("codes") or ()) - {code}})
-            self.names.put(to_item({"token": MARK_KEY + code, "code": AUX, **state}))
+            if state:
+                self.names.put(to_item({"token": MARK_KEY + code, "code": AUX, **state, "v": INDEX_VERSION}))
+            else:
+                self.names.delete(token=MARK_KEY + code, code=AUX)
 
     def name_keys(self, tokens: Iterable[str], name: str) -> tuple[dict[str, int], list[str]]:
         from chalicelib.dal.registry import AUX, EXACT_KEY
-        counts = {t: int(i["n"]) for t in set(tokens) if (i := self.names.get(token=t, code=AUX))}
+        from chalicelib.domain.name_search import TOTAL
+        counts = {t: int(i["n"]) for t in {*tokens, TOTAL} if (i := self.names.get(token=t, code=AUX))}
         exact = self.names.get(token=EXACT_KEY + name, code=AUX) or {}
         return counts, sorted(exact.get("codes") or [])
 
-    def name_page(self, token: str, after: dict | None) -> tuple[list[dict], dict | None]:
+    def name_page(self, key: str, after: dict | None) -> tuple[list[dict], dict | None]:
         """Pages of 1,000 entries (the real one: 1 MB)."""
         from chalicelib.dal.registry import AUX
-        return self.names.query(token, where=lambda code: code > AUX, limit=1000,
-                                after=after if after and after["code"] != AUX else None)
+        token, nxt = key[:2], key[2:]
+        items, last = self.names.query(token, where=lambda sk: sk > AUX and sk.startswith(nxt), limit=1000,
+                                       after={"token": token, "code": after["code"]}
+                                       if after and after["code"] != AUX else None)
+        return ([{**i, "code": i["code"][1:], "key": i["code"]} for i in items if nxt or not i.get("dup")],
+                {"token": key, "code": last["code"]} if last else None)
 
 
 class FakeNoticeRepository:
@@ -388,8 +411,9 @@ class FakeNoticeRepository:
 class FakePublicRepository:
     """dal.public.PublicRepository: masked public copies and enterprise profiles."""
 
-    def __init__(self):
+    def __init__(self, on_leave=None):
         self.table = _Table("code", "sk")
+        self.on_leave = on_leave
 
     def put(self, copies: list[dict]) -> None:
         for c in copies:
@@ -409,10 +433,14 @@ class FakePublicRepository:
                 self.table.delete(code=code, sk=PROFILE)
                 if alias:
                     self.table.delete(code=alias, sk=ALIAS)
-            elif code in fresh:
-                self.table.put(to_item({**p, "code": code, "sk": PROFILE}))
-                if alias:
-                    self.table.put({"code": alias, "sk": ALIAS, "uscc": code})
+                if self.on_leave:
+                    self.on_leave([code])
+                continue
+            summary = search_summary(copies) if all(CREDIT in c for c in copies) else None
+            if code in fresh or p.get(SEARCH_SUMMARY) != from_item(to_item(summary)):
+                self.table.put(to_item({**p, "code": code, "sk": PROFILE, SEARCH_SUMMARY: summary}))
+            if code in fresh and alias:
+                self.table.put({"code": alias, "sk": ALIAS, "uscc": code})
 
     def delete(self, keys: list[tuple[str, str, str]]) -> None:
         for code, category, record_id in keys:
@@ -854,17 +882,63 @@ class FakeCaseRepository:
         return [case_of(i) for i in self.table.query_all("open", index="by_open_due", where=lambda d: d <= last_day)]
 
 
+class FakeCatalogItemRepository:
+    """dal/catalog_items.CatalogItemRepository: working copies, approved versions, the public 目录."""
+
+    def __init__(self):
+        self.table = _Table("item_code", "sk", {"by_department": ("owner", "item_code"),
+                                                "by_state": ("queue", "updated_at"),
+                                                "by_approved": ("catalog", "item_code")})
+
+    def next_code(self, department: str) -> str:
+        return f"{department}-{self.table.add({'item_code': SEQ, 'sk': department}, {'n': 1})['n']:03d}"
+
+    @atomic
+    def add(self, it) -> None:
+        if self.table.get(item_code=it.item_code, sk=WORKING):
+            raise condition_failed(it.item_code)
+        self.table.put(working_item(it))
+
+    def get(self, item_code: str):
+        item = self.table.get(item_code=item_code, sk=WORKING)
+        return item_of(item) if item else None
+
+    @atomic
+    def save(self, it, expected_version: int) -> bool:
+        current = self.table.get(item_code=it.item_code, sk=WORKING)
+        if not current or current.get("version") != expected_version:
+            return False
+        for item in [working_item(it)] + (approved_items(it) if it.state == "approved" else []):
+            self.table.put(item)
+        return True
+
+    def by_department(self, department: str) -> list:
+        return [item_of(i) for i in self.table.query_all(department, index="by_department")]
+
+    def by_state(self, state: str) -> list:
+        return [item_of(i) for i in self.table.query_all(state, index="by_state")]
+
+    def approved(self, department: str | None = None) -> list:
+        return [item_of(i) for i in self.table.query_all(
+            "approved", index="by_approved", where=(lambda c: c.startswith(f"{department}-")) if department else None)]
+
+    def versions(self, item_code: str) -> list:
+        return [item_of(i) for i in self.table.query_all(item_code, where=lambda sk: sk.startswith("v#"))]
+
+
 def fake_repositories() -> dict:
     """Container overrides: every repository of the composition root as a fresh fake."""
-    return {"record_repo": FakeRecordRepository(), "registry_repo": FakeRegistryRepository(),
-            "public_repo": FakePublicRepository(), "calendar_repo": FakeCalendarRepository(),
+    registry = FakeRegistryRepository()
+    return {"record_repo": FakeRecordRepository(), "registry_repo": registry,
+            "public_repo": FakePublicRepository(on_leave=registry.unindex_names), "calendar_repo": FakeCalendarRepository(),
             "counter_repo": FakeCounterRepository(), "department_repo": FakeDepartmentRepository(),
             "notice_repo": FakeNoticeRepository(), "change_log": FakeChangeLog(),
             "open_data_index": FakeOpenDataIndex(), "job_state_repo": FakeJobStateRepository(),
             "monthly_store": FakeMonthlyReportStore(), "throttle": FakeThrottleRepository(),
             "audit_repo": FakeAuditRepository(), "attestation_cache": FakeAttestationCache(),
             "uploads": FakeUploadRepository(), "watchlist_repo": FakeWatchlistRepository(),
-            "case_repo": FakeCaseRepository(), "rejection_repo": FakeRejectionRepository()}
+            "case_repo": FakeCaseRepository(), "rejection_repo": FakeRejectionRepository(),
+            "catalog_item_repo": FakeCatalogItemRepository()}
 
 
 class FakeRejectionRepository:

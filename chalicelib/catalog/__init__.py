@@ -98,21 +98,22 @@ class Catalog:
         """JSON-able catalog for anyone: departments without contacts, categories with all fields."""
         return {
             "departments": [d.model_dump(mode="json", include={
-                "id", "name", "level", "region", "push_mode", "is_registry", "categories"})
+                "id", "name", "level", "region", "push_mode", "is_registry", "categories", "strict_items"})
                 for d in self.departments.values()],
-            "categories": [_public_category(c) for c in self.categories.values()],
+            "categories": [public_category(c) for c in self.categories.values()],
             "time_limits": self.time_limits.model_dump(),
             "regions": dict(COUNTY_REGIONS),
         }
 
 
-def _public_category(c: Category) -> dict[str, Any]:
+def public_category(c: Category) -> dict[str, Any]:
     return {
         "id": c.id, "name": c.name, "registry_only": c.registry_only,
         "source_ref_field": c.source_ref_field, "decision_date_field": c.decision_date_field,
         "name_field": c.name_field, "uscc_field": c.uscc_field, "regno_field": c.regno_field,
         "party_type_field": c.party_type_field,
         "repairable": "repair_after" in (c.period or {}),   # 信用修复 may be applied for (SPEC §5.2)
+        "period_rule": c.period_rule,
         "fields": [{
             "json_name": f.json_name, "label": f.label, "code": f.code, "type": f.type.value,
             "max_len": f.max_len, "required": f.required, "enum": list(f.enum),

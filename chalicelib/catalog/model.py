@@ -22,6 +22,14 @@ class FieldType(str, Enum):
     CODE = "code"            # other identifiers (证件号码, 文号 ...): text, normalised half-width
 
 
+# A type's Chinese name (templates' 填表说明, the 数据格式规范).
+TYPE_NAMES = {
+    FieldType.TEXT: "文本", FieldType.DATE: "日期", FieldType.ENUM: "单选",
+    FieldType.MULTI_ENUM: "多选", FieldType.DECIMAL: "数值", FieldType.USCC: "统一社会信用代码",
+    FieldType.REGNO: "工商注册号", FieldType.CODE: "代码/编号",
+}
+
+
 class Masking(str, Enum):
     """How a field appears in the public copy (SPEC §5)."""
     NONE = "none"        # published as is
@@ -41,6 +49,7 @@ class FieldDef(BaseModel):
     masking: Masking = Masking.NONE
     aliases: list[str] = PydField(default_factory=list)  # further accepted keys/headers
     help: str = ""                        # one line for the 填表说明 sheet
+    example: str | None = None            # the 数据格式规范's example (else one made from the type)
     # Additions (catalog loader / validation):
     legacy_values: list[str] = PydField(default_factory=list)  # accepted and kept, never offered in templates
     not_future: bool = False              # a date of a past fact: later than today → FUTURE_DATE
@@ -68,6 +77,10 @@ class Category(BaseModel):
     # registration: the party's codes enter the registry, so a failed check character is rejected
     # (USCC_CHECKSUM / REGNO_CHECKSUM) unless this field (历史代码) marks a known legacy code with 是
     legacy_code_field: str | None = None
+    # 数据格式规范 and 目录事项 (SPEC §5.3): the publication-period rule in words, and the bounds (months)
+    # within which a catalog item may set a period of its own (None: the law fixes it, no override)
+    period_rule: str = ""
+    item_period_months: tuple[int, int] | None = None
 
     def field(self, json_name: str) -> FieldDef:
         for f in self.fields:
@@ -96,6 +109,7 @@ class Department(BaseModel):
     leader: Contact = PydField(default_factory=Contact)       # 分管领导
     office: str = ""                                          # 责任单位
     operators: list[Contact] = PydField(default_factory=list)  # 操作人员
+    strict_items: bool = False            # records must name one of its approved 目录事项 (item_code)
 
 
 class TimeLimits(BaseModel):

@@ -9,8 +9,10 @@ from boto3.dynamodb.conditions import Key
 
 from chalicelib.dal.batch import batch_get, query_all
 from chalicelib.dal.items import from_item, to_item
+from chalicelib.domain.projection import CREDIT, SEARCH_SUMMARY, search_summary
 
 PROFILE = "#profile"
+SUMMARY = SEARCH_SUMMARY    # None when an item has no credit facts stored (written before they were)
 ALIAS = "#alias"      # pk = 注册号 → the USCC the enterprise is listed under
 
 
@@ -25,8 +27,11 @@ def split_partition(items: list[dict]) -> tuple[dict | None, list[dict]]:
 
 
 class PublicRepository:
-    def __init__(self, table):
+    def __init__(self, table, on_leave=None):
+        """`on_leave(codes)`: told of the enterprises whose last public copy went (their profile
+        deleted by refresh) — the name index takes them out (issue #22)."""
         self.table = table
+        self.on_leave = on_leave
 
     def put(self, copies: list[dict]) -> None:
         """copies: {"code", "category", "record_id", ...} (stored items: domain.projection.Projection.item)."""
@@ -41,24 +46,31 @@ class PublicRepository:
         codes = list(dict.fromkeys(codes))
         fresh = profiles or {}
         stored = self.profiles([c for c in codes if c not in fresh])
+        left = []
         with self.table.batch_writer(overwrite_by_pkeys=["code", "sk"]) as batch:
             for code in codes:
                 p = {k: v for k, v in (fresh.get(code) or stored.get(code) or {}).items() if k != "sk"}
                 if not p:
                     continue
-                copies = [i for i in query_all(self.table, KeyConditionExpression=Key("code").eq(code),
-                                               ConsistentRead=True, ProjectionExpression="sk")
+                copies = [from_item(i) for i in query_all(
+                    self.table, KeyConditionExpression=Key("code").eq(code), ConsistentRead=True,
+                    ProjectionExpression="sk, category, record_id, #c", ExpressionAttributeNames={"#c": CREDIT})
                           if i["sk"] not in (PROFILE, ALIAS)]
                 alias = p.get("regno") if p.get("regno") and p["regno"] != code else None
                 if not copies:
                     batch.delete_item(Key={"code": code, "sk": PROFILE})
                     if alias:
                         batch.delete_item(Key={"code": alias, "sk": ALIAS})
+                    left.append(code)
                     continue
+                summary = search_summary(copies) if all(CREDIT in c for c in copies) else None
+                if code in fresh or p.get(SUMMARY) != from_item(to_item(summary)):
+                    batch.put_item(Item=to_item({**p, "code": code, "sk": PROFILE, SUMMARY: summary}))
                 if code in fresh:
-                    batch.put_item(Item=to_item({**p, "code": code, "sk": PROFILE}))
                     if alias:
                         batch.put_item(Item={"code": alias, "sk": ALIAS, "uscc": code})
+        if left and self.on_leave:
+            self.on_leave(left)
 
     def delete(self, keys: list[tuple[str, str, str]]) -> None:
         with self.table.batch_writer(overwrite_by_pkeys=["code", "sk"]) as batch:

@@ -1,11 +1,15 @@
 """The enterprise registry: enterprise items, 注册号 alias items, and the name-search index.
 
 The name index (table `name_index`, pk `token`, sk `code`; issue #22):
-- one entry per character bigram of an enterprise's current and former names,
-  `{token, code, name, former?, status?}` — the names ride on the entry, so a search matches on the
-  entries of one bigram without reading profiles;
+- one entry per character bigram of an enterprise's current and former names and the character
+  that follows it there (END at a name's end), `{token: bigram, code: follower + code, name,
+  former?, status?, dup?}` — the names ride on the entry, so a search matches on the entries of one
+  bigram without reading profiles, and reads only those of its next character when it has one
+  (`dup`: the enterprise's entries of the bigram after its first follower, skipped by a walk of the
+  whole bigram so each enterprise comes once);
 - per bigram a count item `{token, code: "#", n}`: how many enterprises' names hold it, kept at
-  indexing (+1/-1 as names come and go); a bigram without one is rare (0);
+  indexing (+1/-1 as names come and go); a bigram without one is rare (0); the count item of
+  token TOTAL: how many enterprises are indexed (a query of common bigrams only is refused);
 - per normalised full name an exact-name item `{token: "==" + name, code: "#", codes}`: a full
   name is answered by one read;
 - per enterprise a mark `{token: "##" + code, code: "#", names, status}`: what it is indexed
@@ -21,7 +25,15 @@ from boto3.dynamodb.conditions import Key
 
 from chalicelib.dal.batch import Put, batch_get, put_all, query_page
 from chalicelib.dal.items import from_item, to_item
-from chalicelib.domain.name_search import START, index_delta, indexed_state, name_tokens, names_tokens
+from chalicelib.domain.name_search import (
+    START,
+    TOTAL,
+    index_delta,
+    indexed_state,
+    name_pairs,
+    name_tokens,
+    names_tokens,
+)
 from chalicelib.models.record import Enterprise
 
 __all__ = ["AUX", "RegistryRepository", "indexed_state", "name_tokens"]
@@ -29,6 +41,7 @@ __all__ = ["AUX", "RegistryRepository", "indexed_state", "name_tokens"]
 AUX = START          # sort key of the index's own items (counts, exact names, marks): before every code
 EXACT_KEY = "=="     # token prefix of an exact-name item
 MARK_KEY = "##"      # token prefix of an enterprise's mark
+INDEX_VERSION = 2    # marks of entries keyed follower + code (1, absent: keyed by the code alone)
 
 
 class RegistryRepository:
@@ -103,35 +116,56 @@ class RegistryRepository:
         differ from their mark. In this order, each step idempotent or harmless to repeat: the entries
         (puts and deletes), the counts (one UpdateItem ADD per token whose count moves, summed over the
         call) and exact-name items, then the marks. A crash before the marks are written makes the re-run
-        count those tokens again: a count may run high, never low (it only chooses which bigram to read;
+        count those tokens again: a count may run high, never low (it only chooses which key to read;
         a low one could send a search to a huge partition). No transactions: on the emulator each
         transactional action copies the whole table."""
-        fresh = {p["code"]: indexed_state(p) for p in profiles}
+        self._reindex({p["code"]: indexed_state(p) for p in profiles})
+
+    def unindex_names(self, codes: Iterable[str]) -> None:
+        """Take enterprises that left the public side out of the index: their entries, their part of
+        the counts and exact names, their marks (indexed again in full if they come back)."""
+        self._reindex(dict.fromkeys(codes))
+
+    def _reindex(self, fresh: dict[str, dict | None]) -> None:
+        """code → what it is to be indexed under now (None: nothing); writes only what changes."""
         if not fresh:
             return
         marks = {i["token"][len(MARK_KEY):]: from_item(i)
                  for i in batch_get(self.names, [{"token": MARK_KEY + c, "code": AUX} for c in fresh])}
         changed = {c: s for c, s in fresh.items()
-                   if not marks.get(c) or {"names": marks[c].get("names") or [], "status": marks[c].get("status")} != s}
+                   if (s is None and c in marks) or (s and (not marks.get(c)
+                                                            or _marked(marks[c]) != {**s, "v": INDEX_VERSION}))}
         if not changed:
             return
         counts: Counter = Counter()
         exact: dict[tuple[str, str], set[str]] = {}      # ("ADD"|"DELETE", normalised name) → codes
         with self.names.batch_writer(overwrite_by_pkeys=["token", "code"]) as batch:
             for code, state in changed.items():
-                gained, lost, named, unnamed = index_delta(marks[code]["names"] if code in marks else [],
-                                                           state["names"])
-                entry = to_item({"code": code, "name": state["names"][0], "former": state["names"][1:] or None,
-                                 "status": state["status"]})
-                for token in sorted(names_tokens(state["names"])):
-                    batch.put_item(Item={**entry, "token": token})
-                for token in sorted(lost):
-                    batch.delete_item(Key={"token": token, "code": code})
+                mark = marks.get(code) or {}
+                before = mark.get("names") or []
+                now = state["names"] if state else []
+                gained, lost, named, unnamed = index_delta(before, now)
+                pairs = name_pairs(now)
+                first = {}
+                for token, nxt in sorted(pairs):
+                    first.setdefault(token, nxt)
+                entry = to_item({"name": now[0], "former": now[1:] or None, "status": state["status"]}) if state else {}
+                for token, nxt in sorted(pairs):
+                    batch.put_item(Item={**entry, "token": token, "code": nxt + code,
+                                         **({"dup": True} if first[token] != nxt else {})})
+                if mark.get("v") == INDEX_VERSION:
+                    old_keys = {(t, nxt + code) for t, nxt in name_pairs(before)}
+                else:      # indexed before followers: the entries' sort key was the code
+                    old_keys = {(t, code) for t in names_tokens(before)}
+                for token, sk in sorted(old_keys - {(t, nxt + code) for t, nxt in pairs}):
+                    batch.delete_item(Key={"token": token, "code": sk})
                 counts.update(gained)
                 counts.subtract(lost)
                 for op, names in (("DELETE", unnamed), ("ADD", named)):
                     for n in names:
                         exact.setdefault((op, n), set()).add(code)
+        counts[TOTAL] = (sum(1 for c, state in changed.items() if state and c not in marks)
+                         - sum(1 for c, state in changed.items() if not state))
         for token, delta in sorted(counts.items()):
             if delta:
                 self.names.update_item(Key={"token": token, "code": AUX}, UpdateExpression="ADD n :d",
@@ -141,12 +175,15 @@ class RegistryRepository:
                                    ExpressionAttributeValues={":c": codes})
         with self.names.batch_writer(overwrite_by_pkeys=["token", "code"]) as batch:
             for code, state in changed.items():
-                batch.put_item(Item=to_item({"token": MARK_KEY + code, "code": AUX, **state}))
+                if state:
+                    batch.put_item(Item=to_item({"token": MARK_KEY + code, "code": AUX, **state, "v": INDEX_VERSION}))
+                else:
+                    batch.delete_item(Key={"token": MARK_KEY + code, "code": AUX})
 
     def name_keys(self, tokens: Iterable[str], name: str) -> tuple[dict[str, int], list[str]]:
-        """The counts of `tokens` and the codes whose current or former normalised name is `name`:
-        one BatchGetItem (up to 99 tokens)."""
-        keys = [{"token": t, "code": AUX} for t in sorted(set(tokens))] + [{"token": EXACT_KEY + name, "code": AUX}]
+        """The counts of `tokens` (and TOTAL: the enterprises indexed) and the codes whose current or
+        former normalised name is `name`: one BatchGetItem (up to 98 tokens)."""
+        keys = [{"token": t, "code": AUX} for t in sorted({*tokens, TOTAL})] + [{"token": EXACT_KEY + name, "code": AUX}]
         counts, codes = {}, []
         for item in batch_get(self.names, keys):
             if item["token"] == EXACT_KEY + name:
@@ -155,13 +192,23 @@ class RegistryRepository:
                 counts[item["token"]] = int(item.get("n", 0))
         return counts, codes
 
-    def name_page(self, token: str, after: dict | None) -> tuple[list[dict], dict | None]:
-        """One page (≤ 1 MB, no Limit) of the entries of `token`, in code order, after `after` (a key at
-        AUX: from the start)."""
+    def name_page(self, key: str, after: dict | None) -> tuple[list[dict], dict | None]:
+        """One page (≤ 1 MB, no Limit) of the entries of search key `key` after `after` (a key at AUX:
+        from the start): a bigram (each enterprise once: its entries of other followers are skipped)
+        or a bigram + follower (the entries it prefixes). Entries as {code, name, former?, status?,
+        key: their sort key}; `after` and the key returned hold `key` as their token."""
+        token, nxt = key[:2], key[2:]
         limit = {"Limit": self.page_items} if self.page_items else {}
-        items, last = query_page(self.names, after if after and after["code"] != AUX else None,
-                                 KeyConditionExpression=Key("token").eq(token) & Key("code").gt(AUX), **limit)
-        return [from_item(i) for i in items], last
+        start = {"token": token, "code": after["code"]} if after and after["code"] != AUX else None
+        items, last = query_page(self.names, start, KeyConditionExpression=Key("token").eq(token) & (
+            Key("code").begins_with(nxt) if nxt else Key("code").gt(AUX)), **limit)
+        entries = [{**from_item(i), "code": i["code"][1:], "key": i["code"]} for i in items
+                   if nxt or not i.get("dup")]
+        return entries, {"token": key, "code": last["code"]} if last else None
+
+
+def _marked(mark: dict) -> dict:
+    return {"names": mark.get("names") or [], "status": mark.get("status"), "v": mark.get("v")}
 
 
 def _strip(item: dict) -> dict:

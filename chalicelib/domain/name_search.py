@@ -12,7 +12,12 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 EXACT, PREFIX, CONTAINS = 0, 1, 2
-START = "#"     # the index's sort key for its own items, before every code: a cursor at START is the partition's start
+START = "#"     # the index's sort key for its own items, before every entry: a cursor at START is the partition's start
+END = "$"       # an entry's follower when its bigram ends the name (and for the few characters sorting before it)
+NEXT_SHRINK = 8  # how many times fewer entries a bigram has with one given follower than in all (an estimate)
+TOTAL = "#total"  # in the counts: how many enterprises are indexed
+COMMON_SHARE = 0.05   # a bigram in more than this share of the indexed names (and COMMON_MIN of them) is common
+COMMON_MIN = 2000
 
 
 def normalize_name(name: str) -> str:
@@ -30,6 +35,38 @@ def names_tokens(names: Iterable[str]) -> set[str]:
     return {t for n in names for t in name_tokens(n)}
 
 
+def follow(char: str | None) -> str:
+    """The follower stored in an entry's sort key: the character after the bigram, END at the name's end."""
+    return char if char and char > END else END
+
+
+def name_pairs(names: Iterable[str]) -> set[tuple[str, str]]:
+    """(bigram, follower) of every bigram of the normalised names: one index entry each. The entries
+    of a bigram sort by follower first, so a query reads only those followed by its next character
+    (a trigram's selectivity for the price of a bigram entry)."""
+    out = set()
+    for name in names:
+        n = normalize_name(name)
+        if len(n) == 1:
+            out.add((n, END))
+        out |= {(n[i:i + 2], follow(n[i + 2] if i + 2 < len(n) else None)) for i in range(len(n) - 1)}
+    return out
+
+
+def search_keys(wanted: str) -> set[str]:
+    """The keys a normalised query can read: each of its bigrams alone (all its entries) and, where a
+    character follows it in the query, the bigram + that follower (only the entries it prefixes)."""
+    return ({wanted[i:i + 2] for i in range(len(wanted) - 1)}
+            | {wanted[i:i + 2] + follow(wanted[i + 2]) for i in range(len(wanted) - 2)})
+
+
+def search_key(wanted: str, counts: Mapping[str, int]) -> str:
+    """The key with the fewest entries by estimate: a bigram's count, or its count / NEXT_SHRINK with
+    a follower (a token without a count is rare: 0); ties prefer a follower, then Unicode order."""
+    return min(search_keys(wanted), key=lambda k: (counts.get(k[:2], 0) / (NEXT_SHRINK if len(k) > 2 else 1),
+                                                   -len(k), k))
+
+
 def indexed_state(profile: Mapping[str, Any]) -> dict:
     """What the index holds of a profile: its names (current first, former after, no repeats) and status."""
     names = list(dict.fromkeys(n for n in [profile["name"], *(profile.get("former_names") or [])] if n))
@@ -45,9 +82,10 @@ def index_delta(before: Iterable[str], after: Iterable[str]) -> tuple[set[str], 
     return new - old, old - new, now - was, was - now
 
 
-def rarest(tokens: Iterable[str], counts: Mapping[str, int]) -> str:
-    """The token with the fewest indexed names (a token without a count is rare: 0); ties by Unicode order."""
-    return min(tokens, key=lambda t: (counts.get(t, 0), t))
+def too_common(tokens: Iterable[str], counts: Mapping[str, int]) -> bool:
+    """Every bigram of the query is common (有限, 公司, 限公…): the query cannot narrow a search."""
+    floor = max(COMMON_MIN, COMMON_SHARE * counts.get(TOTAL, 0))
+    return min(counts.get(t, 0) for t in tokens) > floor
 
 
 def entry_names(entry: Mapping[str, Any]) -> list[str]:

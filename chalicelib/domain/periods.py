@@ -8,6 +8,9 @@ Publication rules are data: each category's `period` in the catalog holds them.
 - `default`: {years|months, from}: the end when `until_field` is empty;
 - `cap`: {years|months, from}: a latest end — the earlier of it and the above wins.
 `from` is a field's json_name or "published_on".
+- an approved 目录事项 may set its own period in months (`period_override`, SPEC §5.3, within the
+  category's `item_period_months`): it replaces the category's main span — a penalty's `standard`
+  tier, else `default`, else `cap` — and leaves the rest of the rule as it is (see `for_item`);
 - `repair_after` (信用修复, SPEC §5.2): {years|months, tiers?} — a published record may be repaired
   that long after its publication; `tiers` (penalties only) names the period tiers that may be
   (e.g. only `standard`, the 3-year one). No `repair_after`: never.
@@ -115,9 +118,40 @@ _MEMO_LIMIT = 20_000
 _memos: dict[int, tuple[Category, tuple[str, ...], tuple[str, ...], dict[tuple, Period]]] = {}
 
 
-def publication_period(category: Category, fields: Mapping[str, Any], published_on: date) -> Period:
-    """How long a record stays public (`publish_until`). `fields` are normalized (ISO dates).
+_item_rules: dict[tuple[int, int], tuple[Category, Category]] = {}
+
+
+def for_item(category: Category, months: int | None) -> Category:
+    """The category whose period rule a record naming a 目录事项 with its own period follows: the
+    main span (a penalty's `standard` tier, else `default`, else `cap`) becomes `months`, counted
+    from where it was counted; every other part of the rule stays. The same object for the same
+    (category, months), so publication_period's memo keeps working."""
+    if months is None or not category.period:
+        return category
+    hit = _item_rules.get((id(category), months))
+    if hit is not None and hit[0] is category:
+        return hit[1]
+    rule = dict(category.period)
+    if "penalty" in rule:
+        rule["penalty"] = {**rule["penalty"], "standard": {"months": months}}
+    else:
+        key = "default" if "default" in rule else "cap" if "cap" in rule else None
+        if key is None:
+            return category
+        rule[key] = {"months": months, "from": rule[key].get("from", "published_on")}
+    if len(_item_rules) >= 256:
+        _item_rules.clear()
+    variant = category.model_copy(update={"period": rule})
+    _item_rules[(id(category), months)] = (category, variant)
+    return variant
+
+
+def publication_period(category: Category, fields: Mapping[str, Any], published_on: date,
+                       item_months: int | None = None) -> Period:
+    """How long a record stays public (`publish_until`). `fields` are normalized (ISO dates);
+    `item_months`: the period of the approved 目录事项 the record names, if it sets one (SPEC §5.3).
     Remembered per category for the values of the fields its rule reads (a batch repeats them)."""
+    category = for_item(category, item_months)
     entry = _memos.get(id(category))
     if entry is None or entry[0] is not category:
         if len(_memos) >= 64:
@@ -139,10 +173,12 @@ def publication_period(category: Category, fields: Mapping[str, Any], published_
     return hit
 
 
-def current_period(category: Category, fields: Mapping[str, Any], published_at: str | None, first_day: date) -> Period:
+def current_period(category: Category, fields: Mapping[str, Any], published_at: str | None, first_day: date,
+                   item_months: int | None = None) -> Period:
     """The period of a record's content counted from its first publication (`published_at`, an ISO
     stamp), or from `first_day` when it has never been published."""
-    return publication_period(category, fields, date.fromisoformat(published_at[:10]) if published_at else first_day)
+    return publication_period(category, fields, date.fromisoformat(published_at[:10]) if published_at else first_day,
+                              item_months)
 
 
 def period_inputs(category: Category) -> tuple[str, ...]:

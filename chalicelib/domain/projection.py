@@ -11,8 +11,9 @@ published version, its enterprise's public profile and the catalog, and nowhere 
   is left of an entry whose content is no longer public;
 - an enterprise with no public record left has no profile (page, search and credit check 404);
   the name-search index is kept by dal/registry.py from the profile (domain/name_search.py);
-- `restrictions(items, day)` / `search_flags(items, day)` — the credit check's reasons and a search
-  result's `restricted`, `abnormal`, `records`, from the enterprise's stored public items.
+- `restrictions(items, day)` — the credit check's reasons from the enterprise's stored public items;
+  `search_summary(items)` (kept on the profile) and `summary_flags(summary, day)` — a search
+  result's `restricted`, `abnormal`, `records`.
 
 Rules (SPEC §5 masking):
 - `fields` is `masking.public_copy`: 非公示项 left out, natural persons' ID-like values partially
@@ -47,6 +48,7 @@ LIST_SINCE, LIST_UNTIL = "listed_date", "removal_date"
 BAN_KINDS, BAN_SINCE, BAN_UNTIL = "CF_CFLB", "CF_JDRQ", "CF_YXQ"
 
 REASON_KEYS = ("category", "reason", "record_id", "since", "until")
+SEARCH_SUMMARY = "search"   # on a stored profile: the search_summary of its public items (None: not kept)
 CREDIT = "credit"          # key of the credit facts in the stored public item (never served as such)
 ACTIVE_BEFORE = "active_before"   # a fact applies on days < this ISO date (None: no end)
 
@@ -130,13 +132,20 @@ def restrictions(items: Iterable[Mapping[str, Any]], day: str) -> list[dict]:
     return active_reasons([f for i in items for f in item_facts(i)], day)
 
 
-def search_flags(items: Iterable[Mapping[str, Any]], day: str) -> dict:
-    """A search result's `restricted`, `abnormal` and count of published `records` on `day`, from
-    the enterprise's stored public items."""
+def search_summary(items: Iterable[Mapping[str, Any]]) -> dict:
+    """What a search result needs of an enterprise's public items, kept on its profile (so a search
+    reads the profiles of the results shown in one BatchGetItem): their count and credit facts, whose
+    dates decide the flags on the day of the search."""
     items = list(items)
-    reasons = restrictions(items, day)
+    return {"records": len(items), "facts": [f for i in items for f in item_facts(i)]}
+
+
+def summary_flags(summary: Mapping[str, Any], day: str) -> dict:
+    """A search result's `restricted`, `abnormal` and count of published `records` on `day`, from
+    the search_summary of the enterprise's stored public items."""
+    reasons = active_reasons(summary["facts"], day)
     return {"restricted": bool(reasons), "abnormal": any(r["category"] == "abnormal_list" for r in reasons),
-            "records": len(items)}
+            "records": int(summary["records"])}
 
 
 def item_facts(item: Mapping[str, Any]) -> list[dict]:

@@ -53,6 +53,31 @@ def demo_licences(enterprises: list[dict]) -> list[dict]:
                           XK_WSH=f"广食药许〔2026〕{200 + i}号") for i, e in enumerate(enterprises)]
 
 
+# 目录事项 (SPEC §5.3): (department, 事项名称, category, 设定依据, 责任科室, approved?)
+DEMO_ITEMS = [
+    ("d12", "环境违法行为行政处罚", "admin_penalty", "《中华人民共和国环境保护法》第五十九条；《中华人民共和国大气污染防治法》第九十九条",
+     "政策法规科", True),
+    ("d12", "排污许可证核发", "admin_license", "《排污许可管理条例》第三条", "环评科", True),
+    ("d12", "重点排污单位监督检查", "inspection", "《中华人民共和国环境保护法》第二十四条", "环境监察支队", True),
+    ("d23", "食品经营许可", "admin_license", "《中华人民共和国食品安全法》第三十五条", "食品流通监管科", True),
+    ("d23", "食品安全违法行为行政处罚", "admin_penalty", "《中华人民共和国食品安全法》第一百二十二条至第一百二十六条",
+     "稽查支队", True),
+    ("d23", "药品经营企业监督检查", "inspection", "《中华人民共和国药品管理法》第九十九条", "药品市场监管科", False),
+]
+
+
+def demo_catalog_items(container) -> None:
+    """A few approved 目录事项 of d12 and d23, and one waiting in 市工商局's review queue."""
+    reviewer = Principal(username="op-d21", role="operator", department="d21")
+    for dept, name, category, basis, office, approve in DEMO_ITEMS:
+        op = Principal(username=f"op-{dept}", role="operator", department=dept)
+        it = container.catalog_items.create(op, {"name": name, "category": category, "legal_basis": basis,
+                                                 "office": office})
+        container.catalog_items.submit(op, it["item_code"], {})
+        if approve:
+            container.catalog_items.approve(reviewer, it["item_code"], {})
+
+
 def seed(container) -> str:
     """Load the demo data; returns a one-line summary of the demo accounts."""
     catalog, settings = container.catalog, container.settings
@@ -74,6 +99,7 @@ def seed(container) -> str:
                                  "d23", "admin_license", licences)
     container.submissions.submit(registry, "d21", "abnormal_list", [sample_record(
         "abnormal_list", name=enterprises[3]["name"], uscc=enterprises[3]["uscc"], regno=enterprises[3]["regno"])])
+    demo_catalog_items(container)
     container.jobs.run("forward")
     container.jobs.run("open_data")
     return "admin, supervisor, op-d01…op-d43 (operator), sys-d01…sys-d43 (system)"

@@ -44,6 +44,7 @@ class Record(BaseModel):
     forward_failed_version: int | None = None  # the publicity system refused this version (DLQ)
     enterprise_name: str | None = None  # elsewhere: the enterprise's public name (the first given for its code)
     name_conflict: bool = False         # elsewhere: this record names the code otherwise (SPEC §3)
+    item_months: int | None = None      # the period (months) its approved 目录事项 sets, when it sets one (§5.3)
 
     @property
     def identity(self) -> str:

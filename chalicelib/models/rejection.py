@@ -33,6 +33,9 @@ class Rejection(BaseModel):
     uploads: list[str] = Field(default_factory=list)   # every upload it was seen in
     first_sighting: str | None = None   # "<upload_id>#<row>" of an upload row (a re-applied chunk is no new sighting)
     last_sighting: str | None = None
+    # the last sighting of each batch (upload chunk) of the latest upload that was applied: chunks are
+    # written concurrently, so the chunk applied again after a crash need not be the last one applied
+    chunk_sightings: list[str] = Field(default_factory=list)
     expires_at: int | None = None  # epoch seconds: 180 days after it was resolved or dismissed
 
     def view(self, with_content: bool = False) -> dict:

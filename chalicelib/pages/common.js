@@ -119,6 +119,31 @@
     return catalogPromise;
   }
 
+  /** Every item of a listed route: follows next_cursor (…&cursor=) to the last page. */
+  async function all(path, opts) {
+    var out = [], cursor = null;
+    do {
+      var page = await api(path + (cursor ? (path.indexOf("?") >= 0 ? "&" : "?") + "cursor=" + encodeURIComponent(cursor) : ""), opts);
+      out = out.concat(page.items || []);
+      cursor = page.next_cursor || null;
+    } while (cursor);
+    return out;
+  }
+
+  /** One card per category (#categories) with a table of contents (#toc): its heading, then the
+   * nodes body(cat) gives; the address's #cat-<id> scrolled to once they are there. */
+  function categorySections(categories, body) {
+    var toc = document.getElementById("toc"), box = document.getElementById("categories");
+    categories.forEach(function (cat) {
+      toc.appendChild(el("li", null, el("a", { href: "#cat-" + cat.id }, cat.name)));
+      box.appendChild(el("section", { class: "card", id: "cat-" + cat.id, "aria-labelledby": "cat-title-" + cat.id },
+        el("h3", { id: "cat-title-" + cat.id }, cat.name, " ", el("code", { class: "small muted" }, cat.id)), body(cat)));
+    });
+    hide("status");
+    var target = window.location.hash && document.getElementById(window.location.hash.slice(1));
+    if (target) target.scrollIntoView();
+  }
+
   /** el("a", {href: "/", class: "x"}, "text", child…): builds DOM without innerHTML. */
   function el(tag, attrs) {
     var node = document.createElement(tag);
@@ -168,6 +193,12 @@
   var STATE_NAMES = { received: "已接收", accepted: "已归集", published: "已公示", archived: "已归档", withdrawn: "已撤销", rejected: "已回退", repaired: "已信用修复" };
   var MATCH_NAMES = { local: "本地登记", elsewhere: "外地登记", pending: "待关联" };
   var ROLE_NAMES = { operator: "部门操作员", system: "部门系统", admin: "管理员", supervisor: "督查" };
+
+  var TYPE_NAMES = {
+    text: "文本", date: "日期", enum: "单选", multi_enum: "多选（以“、”分隔）", decimal: "数值",
+    uscc: "统一社会信用代码", regno: "工商注册号", code: "代码/编号"
+  };
+  function typeName(t) { return TYPE_NAMES[t] || t || "—"; }
 
   function stateName(s) { return STATE_NAMES[s] || s || "—"; }
   function matchName(m) { return MATCH_NAMES[m] || m || "—"; }
@@ -232,7 +263,7 @@
   }
 
   window.QY = {
-    ApiError: ApiError, api: api, catalog: catalog, getToken: getToken, setToken: setToken, claims: claims,
+    ApiError: ApiError, api: api, all: all, catalog: catalog, categorySections: categorySections, typeName: typeName, getToken: getToken, setToken: setToken, claims: claims,
     el: el, clear: clear, show: show, hide: hide, fieldText: fieldText, stateName: stateName,
     matchName: matchName, roleName: roleName, fmtTime: fmtTime, today: today, param: param,
     download: download, markNav: markNav

@@ -2,10 +2,6 @@
 (function () {
   "use strict";
   var el = QY.el;
-  var TYPES = {
-    text: "文本", date: "日期", enum: "单选", multi_enum: "多选（以“、”分隔）", decimal: "数值",
-    uscc: "统一社会信用代码", regno: "工商注册号", code: "代码/编号"
-  };
 
   function table(cat) {
     var special = {};
@@ -21,7 +17,7 @@
           el("th", { scope: "row" }, f.label, special[f.json_name] ? el("span", { class: "badge info" }, special[f.json_name]) : null),
           el("td", null, el("code", null, f.json_name)),
           el("td", null, f.code && f.code !== f.json_name ? el("code", null, f.code) : "—"),
-          el("td", null, TYPES[f.type] || f.type),
+          el("td", null, QY.typeName(f.type)),
           el("td", null, f.required ? "是" : "否"),
           el("td", { class: "num" }, f.max_len && (f.type === "text" || f.type === "code") ? String(f.max_len) : "—"),
           el("td", null, f.enum && f.enum.length ? f.enum.join("、") : "—"),
@@ -31,21 +27,10 @@
 
   async function start() {
     try {
-      var c = await QY.catalog();
-      var toc = document.getElementById("toc");
-      var box = document.getElementById("categories");
-      c.categories.forEach(function (cat) {
-        toc.appendChild(el("li", null, el("a", { href: "#cat-" + cat.id }, cat.name)));
-        box.appendChild(el("section", { class: "card", id: "cat-" + cat.id, "aria-labelledby": "cat-title-" + cat.id },
-          el("h3", { id: "cat-title-" + cat.id }, cat.name, " ", el("code", { class: "small muted" }, cat.id)),
-          el("p", { class: "small muted" }, "共 " + cat.fields.length + " 个字段" + (cat.registry_only ? "；仅由登记机关报送" : "") + "。"),
-          table(cat)));
+      QY.categorySections((await QY.catalog()).categories, function (cat) {
+        return [el("p", { class: "small muted" }, "共 " + cat.fields.length + " 个字段" + (cat.registry_only ? "；仅由登记机关报送" : "") + "。"),
+          table(cat)];
       });
-      QY.hide("status");
-      if (window.location.hash) {
-        var target = document.getElementById(window.location.hash.slice(1));
-        if (target) target.scrollIntoView();
-      }
     } catch (e) {
       QY.show("status", "error", "无法加载归集公示目录：" + e.message);
     }

@@ -25,6 +25,7 @@
   };
   var uploadRun = 0;     // increments per upload; an older poll loop stops
   var prefs = null;      // the department's preferences (entry-form defaults), GET /v1/preferences
+  var approvedItems = null;  // the 目录 (GET /v1/public/catalog-items): the entry form's item_code drop-down
   var draftTimer = null;
   var entryPristine = "";  // the entry form's values as built (defaults only): not a draft
   var rejCursor = null, rejItems = [], rejSeq = 0, rejQuery = "";
@@ -136,6 +137,7 @@
       return;
     }
     document.querySelector("#app nav").hidden = false;
+    $("nav-review").hidden = !(me.role === "admin" || me.department === "d21");   // 市工商局 reviews the 目录
     QY.hide("app-msg");
     if (me.role === "admin") {
       var sel = $("acting-dept");
@@ -151,6 +153,7 @@
     $("app-title").textContent = "部门门户" + (dep ? "：" + dep.name : "");
     $("app").hidden = false;
     await loadPreferences();
+    if (!approvedItems) approvedItems = await QY.all("/v1/public/catalog-items?format=json", { auth: false }).catch(function () { return null; });
     fillCategories();
     route();
   }
@@ -439,7 +442,8 @@
     }
     var defaults = (prefs && prefs.defaults && prefs.defaults[c.id]) || {};
     Object.keys(defaults).forEach(function (k) { if (values[k] === undefined || values[k] === null || values[k] === "") values[k] = defaults[k]; });
-    entry = QY.recordForm(c, values, { idPrefix: "f" });
+    var items = approvedItems && approvedItems.filter(function (it) { return it.department === department() && it.category === c.id; });
+    entry = QY.recordForm(c, values, { idPrefix: "f", choices: items ? { item_code: items.map(function (it) { return [it.item_code, it.item_code + " " + it.name]; }) } : {} });
     box.appendChild(entry.node);
     entryPristine = draft ? "" : JSON.stringify(entry.values());
     QY.lookup(entry.node, c, "f");

@@ -1,5 +1,6 @@
 /* A record entry form generated from a catalog category's fields (部门门户: 录入 and 修改).
- * QY.recordForm(category, values) → {node, values(), showErrors(errors, summaryText), clearErrors(), focusFirstError()}
+ * QY.recordForm(category, values, {idPrefix, choices}) → {node, values(), showErrors(errors, summaryText), clearErrors(), focusFirstError()}
+ * choices: {json_name: [[value, text], …]} makes that field a drop-down (the 目录事项 of item_code).
  * Errors are the API's [{field, code, message, suggestion}], field = json_name: each is shown
  * next to its field (aria-invalid, aria-describedby) and listed in a summary with links. */
 (function () {
@@ -25,7 +26,7 @@
     return m[1] + "-" + ("0" + m[2]).slice(-2) + "-" + ("0" + m[3]).slice(-2);
   }
 
-  function buildField(f, value) {
+  function buildField(f, value, choices) {
     var id = controlId(f);
     var help = f.type === "date" ? (f.help || "").replace(/^YYYY\/MM\/DD 或 YYYY-MM-DD[；;]?\s*/, "") : (f.help || "");
     var hintId = help ? prefix + "-hint-" + f.json_name : null;
@@ -48,12 +49,13 @@
         el("legend", null, f.label, req, reqText), hint, el("div", { class: "checks" }, boxes), err);
     }
     var common = { id: id, name: f.json_name, "aria-describedby": describedBy, "aria-required": f.required ? "true" : null };
-    if (f.type === "enum") {
+    if (f.type === "enum" || choices) {
       var current = textValue(value) || f.default || "";
+      var opts = choices || f.enum.map(function (opt) { return [opt, opt]; });
       control = el("select", common,
-        el("option", { value: "" }, "请选择"),
-        f.enum.map(function (opt) { return el("option", { value: opt, selected: opt === current }, opt); }));
-      if (current && f.enum.indexOf(current) < 0) {
+        el("option", { value: "" }, choices && !choices.length ? "（无可选项）" : "请选择"),
+        opts.map(function (o) { return el("option", { value: o[0], selected: o[0] === current }, o[1]); }));
+      if (current && !opts.some(function (o) { return o[0] === current; })) {
         control.appendChild(el("option", { value: current, selected: true }, current));  // legacy value
       }
     } else if (f.type === "date") {
@@ -82,7 +84,7 @@
     var controlGrid = el("div", { class: "form-grid" });
     category.fields.forEach(function (f) {
       byName[f.json_name] = f;
-      (CONTROL_FIELDS[f.json_name] ? controlGrid : mainGrid).appendChild(buildField(f, values[f.json_name]));
+      (CONTROL_FIELDS[f.json_name] ? controlGrid : mainGrid).appendChild(buildField(f, values[f.json_name], (options.choices || {})[f.json_name]));
     });
     var summary = el("div", { class: "msg", id: P + "-summary", tabindex: "-1", role: "alert" });
     var node = el("div", { class: "record-form" },

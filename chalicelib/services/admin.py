@@ -51,6 +51,7 @@ class DepartmentUpdate(AdminBody):
     leader: ContactIn = None
     office: Annotated[str, StringConstraints(max_length=200)] = None
     operators: Annotated[list[ContactIn], Field(max_length=100)] = None
+    strict_items: bool = None       # records must name one of the department's approved 目录事项
 
 
 class CalendarUpdate(AdminBody):

@@ -118,7 +118,7 @@ class ForwardJob:
 
     def _published(self, r: Record, as_of: date, stamp: str | None = None) -> Record:
         """The record as it is once this forward's upsert is accepted."""
-        period = current_period(self.catalog.category(r.category), r.fields, r.published_at, as_of)
+        period = current_period(self.catalog.category(r.category), r.fields, r.published_at, as_of, r.item_months)
         return r.model_copy(update={
             "state": "published", "published_version": r.version, "forwarded_op": "upsert",
             "forwarded_code": r.enterprise_code, "published_at": r.published_at or stamp,

@@ -9,7 +9,7 @@ from chalicelib import pagination
 from chalicelib.clock import now_iso, today
 from chalicelib.domain import name_search as ns
 from chalicelib.domain.identifiers import is_regno_format, is_uscc_format, normalize_code
-from chalicelib.domain.projection import restrictions, search_flags, served
+from chalicelib.domain.projection import SEARCH_SUMMARY, restrictions, search_summary, served, summary_flags
 from chalicelib.errors import BadRequest, NotFound
 
 NAME_INDEX = pagination.Shape({"token", "code"})
@@ -17,6 +17,18 @@ MAX_NAME_PAGES = 2          # index pages (≤ 1 MB each) read by one search req
 MAX_QUERY_CHARS = 100       # longer than any enterprise name
 STATUSES = ("存续", "在业", "吊销", "注销", "迁出")
 PROFILE_KEYS = ("code", "name", "uscc", "regno", "registered_elsewhere", "status", "former_names")
+
+
+class QueryTooCommon(BadRequest):
+    """A name query made only of bigrams that most names hold (有限公司, 公司): it cannot narrow a
+    search, and would read the largest partitions of the index for a page nobody looks for."""
+    code = "QUERY_TOO_COMMON"
+
+    def __init__(self, q: str):
+        super().__init__(f"“{q}”是大量企业名称共有的字词，无法据此查找企业：请输入企业字号（如“鑫源”）、"
+                         "地名加字号或完整名称，或输入统一社会信用代码",
+                         details=[{"field": "q", "code": "QUERY_TOO_COMMON",
+                                   "suggestion": "加上企业字号或地名，例如“广元鑫源商贸有限公司”"}])
 
 
 def _profile(p: dict) -> dict:
@@ -41,11 +53,11 @@ def _region(profile: dict) -> str | None:
     return regno[:6] if is_regno_format(regno) else None
 
 
-def _search_item(profile: dict, copies: list[dict], day: str) -> dict:
+def _search_item(profile: dict, summary: dict, day: str) -> dict:
     """One search result: the profile, its tags (受限 / 异常 / 外地登记), its region and how many
-    records it has published."""
+    records it has published (`summary`: domain.projection.search_summary of its public items)."""
     return {**_profile(profile), "registered_elsewhere": bool(profile.get("registered_elsewhere")),
-            **search_flags(copies, day), "region": _region(profile)}
+            **summary_flags(summary, day), "region": _region(profile)}
 
 
 class PublicService:
@@ -100,39 +112,51 @@ class PublicService:
         code = normalize_code(q)
         if _looks_like_code(code):
             profile, copies = self.public.enterprise(code)
-            item = _search_item(profile, copies, day) if profile else None
+            item = _search_item(profile, search_summary(copies), day) if profile else None
             keep = item and (not region or item["region"] == region) and (not status or item["status"] == status)
             return {"items": [item] if keep else [], "next_cursor": None}
         wanted = ns.normalize_name(q)
         if len(wanted) < 2:
             raise BadRequest("名称关键词至少两个字", details=[{"field": "q", "code": "TOO_SHORT"}])
         tokens = ns.name_tokens(wanted)
-        after = pagination.read(cursor, NAME_INDEX, {"token": lambda t: t in tokens}).key
+        after = pagination.read(cursor, NAME_INDEX, {"token": lambda k: k in ns.search_keys(wanted)}).key
         exact: list[str] = []
         if after is None:     # first page: the exact-name key and the counts in one read
             counts, exact = self.registry.name_keys(tokens, wanted)
-            token = ns.rarest(tokens, counts)
+            if not exact and ns.too_common(tokens, counts):
+                raise QueryTooCommon(q)
+            key = ns.search_key(wanted, counts)
             exact = [c for c in exact if not region or _code_region(c) == region][:limit]
         else:
-            token = after["token"]
-        found, last = self._walk(token, after, wanted, limit - len(exact), region, status)
+            key = after["token"]
+            if len(key) > 2 and not (after["code"] == ns.START or after["code"].startswith(key[2:])):
+                raise pagination.BadCursor("outside its key")
+        found, last = self._walk(key, after, wanted, limit - len(exact), region, status)
         ranked = sorted(found, key=lambda e: (ns.rank(ns.entry_names(e), wanted), len(e["name"]), e["name"], e["code"]))
+        shown = [*exact, *(e["code"] for e in ranked)]
+        profiles = self.public.profiles(shown) if shown else {}     # the results shown: one BatchGetItem
         items = []
-        for c in [*exact, *(e["code"] for e in ranked)]:
-            profile, copies = self.public.enterprise(c)      # only for the results shown: one Query each
+        for c in shown:
+            profile = profiles.get(c)
             if profile and (not status or profile.get("status") == status or c not in exact):
-                items.append(_search_item(profile, copies, day))
+                if profile.get(SEARCH_SUMMARY) is None:     # a profile stored before it kept its summary
+                    profile, copies = self.public.enterprise(c)
+                    summary = search_summary(copies)
+                else:
+                    summary = profile[SEARCH_SUMMARY]
+                items.append(_search_item(profile, summary, day))
         return {"items": items, "next_cursor": pagination.encode(last)}
 
-    def _walk(self, token: str, after: dict | None, wanted: str, room: int, region: str | None,
+    def _walk(self, key: str, after: dict | None, wanted: str, room: int, region: str | None,
               status: str | None) -> tuple[list[dict], dict | None]:
-        """Up to `room` entries of `token` that match (the exact names excepted: the first page shows
-        them from their key), from at most MAX_NAME_PAGES pages; the key to resume exactly after them."""
+        """Up to `room` entries of search key `key` that match (the exact names excepted: the first
+        page shows them from their key), from at most MAX_NAME_PAGES pages; the key to resume exactly
+        after them."""
         found: list[dict] = []
         if room <= 0:        # the exact names filled the page: the rest from the partition's start
-            return found, after or {"token": token, "code": ns.START}
+            return found, after or {"token": key, "code": ns.START}
         for _ in range(MAX_NAME_PAGES):
-            entries, last = self.registry.name_page(token, after)
+            entries, last = self.registry.name_page(key, after)
             for n, e in enumerate(entries):
                 if (ns.rank(ns.entry_names(e), wanted) in (ns.PREFIX, ns.CONTAINS)
                         and (not region or _code_region(e["code"]) == region)
@@ -140,7 +164,7 @@ class PublicService:
                     found.append(e)
                     if len(found) == room:
                         more = n + 1 < len(entries) or last is not None
-                        return found, {"token": token, "code": e["code"]} if more else None
+                        return found, {"token": key, "code": e["key"]} if more else None
             if last is None:
                 return found, None
             after = last

@@ -133,13 +133,18 @@ class RejectionService:
                   ) -> tuple[Rejection, int | None] | None:
         """What to write for this batch's sightings of one rejection (None: nothing, already applied)."""
         marks = [_sighting(upload_id, r) for r in sightings]
+        chunks = [marks[-1]] if upload_id else []
         if stored is None:
-            return new.model_copy(update={"times_seen": len(sightings), "last_sighting": marks[-1]}), None
-        if upload_id and stored.last_sighting in marks:
+            return new.model_copy(update={"times_seen": len(sightings), "last_sighting": marks[-1],
+                                          "chunk_sightings": chunks}), None
+        if upload_id and not {stored.last_sighting, *stored.chunk_sightings}.isdisjoint(marks):
             return None
         uploads = sorted({*stored.uploads, upload_id})[-MAX_UPLOADS:] if upload_id else stored.uploads
+        if upload_id:   # the marks of this upload's chunks (one per chunk), others' dropped
+            chunks = [m for m in stored.chunk_sightings if m.startswith(f"{upload_id}#")] + chunks
         return stored.model_copy(update={"times_seen": stored.times_seen + len(sightings), "last_seen": stamp,
-                                         "uploads": uploads, "last_sighting": marks[-1]}), stored.times_seen
+                                         "uploads": uploads, "last_sighting": marks[-1],
+                                         "chunk_sightings": chunks}), stored.times_seen
 
     def resolve(self, department: str, category: str, accepted: dict[str, str]) -> int:
         """Resolve the open rejections of these source_refs (source_ref → the accepted record_id)."""

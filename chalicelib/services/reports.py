@@ -19,6 +19,7 @@ from chalicelib.catalog import COUNTY_REGIONS
 from chalicelib.clock import now_iso, today
 from chalicelib.domain.messages import code_name
 from chalicelib.errors import BadRequest
+from chalicelib.models.catalog_item import ITEM_COUNTER
 
 FIELDS = ("submitted", "accepted", "unchanged", "rejected", "late", "published_on_time", "published_late", "name_conflicts")
 MAX_DAYS = 366 * 3
@@ -94,9 +95,10 @@ def cell_text(column: Column, row: dict) -> str:
 
 
 class ReportService:
-    def __init__(self, directory, counters, open_rejections):
+    def __init__(self, directory, counters, open_rejections, item_names=lambda: {}):
         self.directory = directory   # DepartmentService: every department, county ones included
         self.counters = counters
+        self.item_names = item_names   # () → 目录事项 code → name (the approved items)
         self.open_rejections = open_rejections   # department → (open rejections, oldest one's first_seen)
 
     def departments(self, start: date | None, end: date | None, region: str | None = None, *,
@@ -126,16 +128,24 @@ class ReportService:
         total["name"] = "合计"
         total["last_submission"] = max((i["last_submission"] for i in items if i["last_submission"]), default=None)
         generated = now_iso()
+        by_item = self._by_item(items)
         for row in (*items, total):
             row["cells"] = [cell_text(c, row) for c in COLUMNS]
         return {"from": start.isoformat(), "to": end.isoformat(), "region": region,
                 "region_name": REGIONS.get(region) if region else "全市",
                 "generated_at": generated, "generated_at_text": cn_datetime(generated),
                 "columns": [{"key": c.key, "label": c.label, "kind": c.kind} for c in COLUMNS],
-                "items": items, "total": total}
+                "items": items, "total": total, "by_item": by_item}
+
+    def _by_item(self, items: list[dict]) -> list[dict]:
+        """按事项: records accepted per 目录事项 (department, item_code, item name, records)."""
+        counted = [(i, code, n) for i in items for code, n in sorted(i.pop("item_counts").items())]
+        names = self.item_names() if counted else {}
+        return [{"department": i["department"], "name": i["name"], "item_code": code,
+                 "item_name": names.get(code, ""), "records": n} for i, code, n in counted]
 
     def _row(self, dept, start: date, end: date, finding: dict, inbox: bool = True) -> dict:
-        sums, codes, lags, last = Counter(), Counter(), Counter(), None
+        sums, codes, lags, per_item, last = Counter(), Counter(), Counter(), Counter(), None
         for day in self.counters.days(dept.id, start.isoformat(), end.isoformat()):
             for k in FIELDS:
                 sums[k] += int(day.get(k, 0))
@@ -144,6 +154,8 @@ class ReportService:
                     codes[k[4:]] += int(v)
                 elif k.startswith("lag_"):
                     lags[int(k[4:])] += int(v)
+                elif k.startswith(ITEM_COUNTER):
+                    per_item[k[len(ITEM_COUNTER):]] += int(v)
             if day.get("last_submission"):
                 last = max(last or "", day["last_submission"])
         sums["late"] += self.counters.late(dept.id, start.isoformat(), end.isoformat())   # (+ older buckets' late)
@@ -157,7 +169,7 @@ class ReportService:
                 "rejections_open": n_open,
                 "oldest_open_rejection_days": (today() - date.fromisoformat(oldest[:10])).days if oldest else None,
                 "objections_overdue": int(finding.get("objections_overdue", 0)),
-                "median_days_to_publication": _median(lags)}
+                "median_days_to_publication": _median(lags), "item_counts": per_item}
 
 
 def _rate(part: int, whole: int) -> float | None:

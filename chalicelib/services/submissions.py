@@ -22,6 +22,7 @@ from chalicelib.domain.validation import FieldError, RecordCheck, validate_recor
 from chalicelib.domain.workdays import WorkCalendar
 from chalicelib.errors import BadRequest, NotAllowedCategory
 from chalicelib.ids import new_ids
+from chalicelib.models.catalog_item import ITEM_COUNTER, ITEM_FIELD
 from chalicelib.models.principal import Principal
 from chalicelib.models.record import Record, RecordVersion, identity_key
 from chalicelib.services.matching import Match, match
@@ -67,8 +68,9 @@ def acceptance(index: int, rec: Record) -> dict:
 
 class SubmissionService:
     def __init__(self, catalog, records, registry, calendar, counters, registrations, departments, retract,
-                 rejections):
+                 rejections, items=None):
         self.catalog = catalog
+        self.items = items                   # CatalogItemService: item_code against the approved 目录事项
         self.rejections = rejections         # RejectionService: the 回退 inbox (SPEC §5.1)
         self.records = records
         self.registry = registry
@@ -80,6 +82,10 @@ class SubmissionService:
 
     def category_for(self, department: str, category_id) -> object:
         """The category, if the department's catalog has it (403 NOT_ALLOWED_CATEGORY otherwise)."""
+        return self._checked(department, category_id)[0]
+
+    def _checked(self, department: str, category_id) -> tuple:
+        """The category and the department (as admins last saved it), checked as category_for says."""
         if not isinstance(category_id, str) or category_id not in self.catalog.categories:
             raise BadRequest("信息类别无效", details=[{"field": "category", "code": "BAD_ENUM",
                                                      "allowed": sorted(self.catalog.categories)}])
@@ -88,27 +94,34 @@ class SubmissionService:
             raise BadRequest(f"部门「{department}」不存在", details=[{"field": "department", "code": "NOT_FOUND"}])
         if category_id not in dept.categories:
             raise NotAllowedCategory(details=[{"category": category_id, "department": department}])
-        return self.catalog.category(category_id)
+        return self.catalog.category(category_id), dept
 
     def submit(self, principal: Principal, department: str, category_id: str, rows: list, *,
                upload_id: str | None = None, index_base: int = 0, expect: Record | None = None,
                count: bool = True, channel: str = "batch", row_numbers: list[int] | None = None,
-               refused: dict[int, list[FieldError]] | None = None) -> Outcome:
+               refused: dict[int, list[FieldError]] | None = None,
+               checks: list[RecordCheck] | None = None) -> Outcome:
         """Validate, match and store `rows`; per-row results with index = index_base + position.
 
         `expect`: the record a PUT replaces — its identity (source_ref) may not change.
         `count=False`: the caller moves the report counters itself (uploads do, with their checkpoint).
         `channel`, `row_numbers` (spreadsheet rows): where the rejections kept for rejected rows come
         from. `refused`: rows the caller already rejected (an upload's repeated 编号), kept likewise.
+        `checks`: the rows' checks when the caller ran them already (an upload's columnar check
+        stage, domain/columnar_checks: equal to `validate_record` of each row).
         """
-        category = self.category_for(department, category_id)
+        category, dept = self._checked(department, category_id)
         day, stamp = today(), now_iso()
         key_map = self.catalog.key_map(category.id)
         if upload_id is None:   # JSON: a number is no date (spreadsheet cells may be Excel serials)
             rows = [_numbers_as_text(raw, key_map, self._date_fields(category)) for raw in rows]
-        checks = [validate_record(category, raw, day, key_map) for raw in rows]
+        if checks is None:
+            checks = [validate_record(category, raw, day, key_map) for raw in rows]
         errors: dict[int, list[FieldError]] = {i: list(c.errors) for i, c in enumerate(checks) if not c.ok}
         errors.update(refused or {})
+        if self.items is not None:           # every error of a row: UNKNOWN_ITEM joins the others
+            for i, e in self.items.record_errors(department, dept.strict_items, category, checks).items():
+                errors.setdefault(i, []).append(e)
         seen: set[str] = set()
         for i, c in enumerate(checks):
             ref = c.source_ref or c.regno or ""
@@ -283,12 +296,14 @@ def counter_deltas(out: Outcome) -> dict[str, int]:
     """Report counter increments of one batch, counted per SPEC §5.1: submitted = accepted + rejected,
     an identical resend `unchanged` (in neither), a rejection seen again not counted again
     (rejections counted by their first error's code; 迟报 is not among them: it is tallied with the
-    records' creation, see CounterRepository.late_tally)."""
+    records' creation, see CounterRepository.late_tally); accepted records per 目录事项 they name."""
     errors = out.new_rejections
     codes = Counter(e[0]["code"] for e in errors if e)
+    items = Counter(r.fields[ITEM_FIELD] for r in out.records if r.fields.get(ITEM_FIELD))
     return {"submitted": len(out.accepted) + len(errors), "accepted": len(out.accepted),
             "unchanged": len(out.unchanged), "rejected": len(errors),
-            "name_conflicts": out.name_conflicts, **{f"rej_{code}": n for code, n in codes.items()}}
+            "name_conflicts": out.name_conflicts, **{f"rej_{code}": n for code, n in codes.items()},
+            **{f"{ITEM_COUNTER}{code}": n for code, n in items.items()}}
 
 
 def pushed(out: Outcome, stamp: str) -> str | None:

@@ -27,7 +27,8 @@ class UploadProcessor:
     """
 
     def __init__(self, uploads, submissions, catalog, files: UploadObjects, max_bytes: int, max_rows: int,
-                 counters, chunk_size: int = 500, workdir: str = "/tmp", lease_seconds: int = 900):
+                 counters, chunk_size: int = 500, workdir: str = "/tmp", lease_seconds: int = 900,
+                 write_threads: int = 1, columnar: bool = True):
         self.uploads = uploads
         self.counters = counters
         self.lease_seconds = lease_seconds   # the Lambda's 15 minutes; under the queue's visibility timeout
@@ -37,7 +38,9 @@ class UploadProcessor:
         self.max_bytes = max_bytes
         self.max_rows = max_rows
         self.chunk_size = chunk_size
+        self.write_threads = write_threads   # chunks in flight at once (upload_rows.ChunkWrites)
         self.workdir = workdir
+        self.columnar = columnar             # xlsx: columnar check stage (False: the row path, a bench variant)
 
     def process(self, obj: UploadedObject) -> str:
         return self.process_object(obj.bucket, obj.key, version=obj.version, etag=obj.etag)
@@ -80,7 +83,8 @@ class UploadProcessor:
             pipeline = RowPipeline(RowSinks(self.uploads, self.submissions, self.counters, self.files),
                                    self.catalog.category(upload.category), self.catalog.key_map(upload.category),
                                    upload, path, max_bytes=self.max_bytes, max_rows=self.max_rows,
-                                   chunk_size=self.chunk_size)
+                                   chunk_size=self.chunk_size, write_threads=self.write_threads,
+                                   columnar=self.columnar)
             try:
                 error = pipeline.run()
             except Exception:

@@ -31,7 +31,8 @@ VISIBLE_HIDDEN_JS = """() => Array.from(document.querySelectorAll('[hidden]'))
 
 POOL = "春夏秋冬东南西北金木水火土山川河海天地日月星云雷江湖松竹梅兰菊桃李杏柳桂荷莲梨枣橙柚瓜豆麦米禾苗林森石玉珠"
 PUBLIC_PAGES = ["/", "/pages/public.html", "/pages/opendata.html", "/pages/scorecards.html",
-                "/pages/portal.html", "/pages/supervisor.html", "/pages/fields.html", "/pages/accessibility.html"]
+                "/pages/portal.html", "/pages/supervisor.html", "/pages/fields.html", "/pages/accessibility.html",
+                "/pages/catalog.html", "/pages/format-rules.html", "/pages/items.html", "/pages/review.html"]
 
 
 def settle(pg) -> None:
@@ -374,7 +375,9 @@ def _pages(tagged) -> list[tuple[str, str, str | None]]:
             ("portal-rejections", "/pages/portal.html#rejections", "op-d12"),
             ("portal-uploads", "/pages/portal.html#uploads", "op-d12"),
             ("supervisor-login", "/pages/supervisor.html", None),
-            ("supervisor", "/pages/supervisor.html", "supervisor")]
+            ("supervisor", "/pages/supervisor.html", "supervisor"),
+            ("catalog", "/pages/catalog.html", None), ("format-rules", "/pages/format-rules.html", None),
+            ("catalog-items", "/pages/items.html", "op-d12"), ("catalog-review", "/pages/review.html", "op-d21")]
 
 
 @pytest.mark.parametrize("size", ["desktop", "phone"])

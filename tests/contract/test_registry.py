@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from chalicelib.domain.name_search import TOTAL
 from chalicelib.models.record import Enterprise
 from tests.contract.conftest import drain
 
@@ -65,14 +66,28 @@ def test_name_entries_page_through_every_code_and_carry_the_names(registry):
 
 def test_name_counts_and_exact_keys_follow_renames(registry):
     registry.index_names([{"code": "USCC-1", "name": "甲乙公司"}, {"code": "USCC-2", "name": "丙乙公司"}])
-    assert registry.name_keys(["乙公", "甲乙", "丙乙", "无关"], "甲乙公司") == ({"乙公": 2, "甲乙": 1, "丙乙": 1}, ["USCC-1"])
+    assert registry.name_keys(["乙公", "甲乙", "丙乙", "无关"], "甲乙公司") == ({"乙公": 2, "甲乙": 1, "丙乙": 1, TOTAL: 2},
+                                                                        ["USCC-1"])
     registry.index_names([{"code": "USCC-1", "name": "丁戊公司", "former_names": ["甲乙公司"]}])
     registry.index_names([{"code": "USCC-1", "name": "丁戊公司", "former_names": ["甲乙公司"]}])   # unchanged
-    assert registry.name_keys(["乙公", "丁戊", "甲乙"], "甲乙公司") == ({"乙公": 2, "丁戊": 1, "甲乙": 1}, ["USCC-1"])
+    assert registry.name_keys(["乙公", "丁戊", "甲乙"], "甲乙公司") == ({"乙公": 2, "丁戊": 1, "甲乙": 1, TOTAL: 2},
+                                                                   ["USCC-1"])
     registry.index_names([{"code": "USCC-1", "name": "丁戊公司"}])       # the former name dropped
-    assert registry.name_keys(["乙公", "丁戊", "甲乙"], "甲乙公司") == ({"乙公": 1, "丁戊": 1, "甲乙": 0}, [])
+    assert registry.name_keys(["乙公", "丁戊", "甲乙"], "甲乙公司") == ({"乙公": 1, "丁戊": 1, "甲乙": 0, TOTAL: 2}, [])
     assert registry.name_keys([], "丁戊公司")[1] == ["USCC-1"]
     items, _ = registry.name_page("甲乙", None)
     assert items == []
     (entry,) = registry.name_page("丁戊", None)[0]
     assert (entry["code"], entry["name"], entry.get("former")) == ("USCC-1", "丁戊公司", None)
+
+
+def test_unindexed_names_leave_entries_counts_exact_keys_and_come_back_in_full(registry):
+    registry.index_names([{"code": "USCC-1", "name": "甲乙公司"}, {"code": "USCC-2", "name": "丙乙公司"}])
+    registry.unindex_names(["USCC-1", "USCC-9"])            # USCC-9 was never indexed: nothing
+    registry.unindex_names(["USCC-1"])                      # again: nothing
+    assert registry.name_keys(["乙公", "甲乙"], "甲乙公司") == ({"乙公": 1, "甲乙": 0, TOTAL: 1}, [])
+    assert registry.name_page("甲乙", None) == ([], None)
+    assert [e["code"] for e in registry.name_page("乙公", None)[0]] == ["USCC-2"]
+    registry.index_names([{"code": "USCC-1", "name": "甲乙公司"}])
+    assert registry.name_keys(["乙公", "甲乙"], "甲乙公司") == ({"乙公": 2, "甲乙": 1, TOTAL: 2}, ["USCC-1"])
+    assert [e["code"] for e in registry.name_page("甲乙", None)[0]] == ["USCC-1"]

@@ -46,5 +46,16 @@ def test_full_scenario_never_scans(client, login, stack):
     client.http.post("/v1/records", headers=op, body=json.dumps({"category": "admin_penalty", "records": [
         sample_record("admin_penalty", CF_WSH="坏-1号")]}))                      # resolves it
     assert client.http.get(f"/v1/rejections/{rid}", headers=op).json_body["state"] == "resolved"
+    # 目录事项 (SPEC §5.3): draft, submit, the review queue, approval, the public 目录, a record naming it
+    code = client.http.post("/v1/catalog/items", headers=op, body=json.dumps(
+        {"name": "事项", "category": "admin_penalty", "legal_basis": "法"})).json_body["item_code"]
+    reviewer = login("op-d21", "operator", "d21")
+    assert client.http.post(f"/v1/catalog/items/{code}/submit", headers=op, body="{}").status_code == 200
+    assert client.http.post(f"/v1/catalog/items/{code}/approve", headers=reviewer, body="{}").status_code == 200
+    for path, headers in [("/v1/catalog/items?state=submitted", reviewer), ("/v1/catalog/items", op),
+                          (f"/v1/catalog/items/{code}", op), ("/v1/public/catalog-items", {}),
+                          ("/v1/public/format-rules", {})]:
+        assert client.http.get(path, headers=headers).status_code == 200, path
+    accepted(client, op, "admin_penalty", [sample_record("admin_penalty", CF_WSH="目录-1号", item_code=code)])
     with pytest.raises(ScanAttempted):      # the guard itself works
         stack.aws.client("dynamodb").scan(TableName=stack.settings.table("records"))

@@ -54,8 +54,12 @@ def test_full_name_is_answered_by_its_exact_key_and_ranks_first(client, login, s
     read = []
     stack.aws.resource("dynamodb").meta.client.meta.events.register(
         "after-call.dynamodb.Query", lambda parsed, **_: read.append(parsed.get("Count", 0)))
-    page = _search(client, "广元鑫源商贸 有限公司")                # spaces do not matter
-    assert read[0] == 4, read          # the index page (then one Query per result shown)
+    with counter.measure() as seen:
+        page = _search(client, "广元鑫源商贸 有限公司")            # spaces do not matter
+    assert read[0] == 4, read          # the index page
+    # the counts + exact key, one index page, and the profiles of the 3 results shown in one read
+    # (their flags from the summary kept on each profile; a Query each before)
+    assert dict(seen) == {"BatchGetItem name_index": 1, "Query name_index": 1, "BatchGetItem public": 1}, seen
     assert [i["code"] for i in page["items"]] == [parties[2]["uscc"], parties[1]["uscc"], parties[0]["uscc"]]
     assert page["next_cursor"] is None
     # a page of one: the exact name alone, then the rest in rank order, none twice
@@ -140,3 +144,56 @@ def test_republishing_without_a_name_change_writes_no_index_entries(client, logi
         assert summary["published"] == 30, summary
         index = {k: n for k, n in seen.items() if "name_index" in k}
         assert index == {"BatchGetItem name_index": 1}, index     # the marks only
+
+
+def _entries_of(stack, token: str, code: str) -> list[dict]:
+    from boto3.dynamodb.conditions import Key
+    items = stack.aws.table("name_index").query(KeyConditionExpression=Key("token").eq(token))["Items"]
+    return [i for i in items if i["code"].endswith(code)]
+
+
+def test_an_enterprise_leaving_the_public_side_leaves_the_index_and_comes_back(client, login, stack):
+    """Its last public copy withdrawn (the profile goes, SPEC §5): its entries, its part of the counts,
+    its exact-name key and its mark go too; reinstated and forwarded again: all of them come back."""
+    import json
+
+    party, other = _party(41, "广元离场商贸有限公司"), _party(42, "广元留存商贸有限公司")
+    d21 = login("op-d21", "operator", "d21")
+    (acc, _) = accepted(client, d21, "registration", [sample_record("registration", **p) for p in (party, other)])
+    run_job(client, login, "forward")
+    full = normalize_name(party["name"])
+    tokens = name_tokens(full)
+    counts, codes = stack.registry_repo.name_keys(tokens, full)
+    assert codes == [party["uscc"]] and counts["离场"] == 1 and _entries_of(stack, "离场", party["uscc"])
+    assert [i["code"] for i in _search(client, "离场商贸")["items"]] == [party["uscc"]]
+
+    resp = client.http.post(f"/v1/records/{acc['record_id']}/withdraw", headers=d21, body=json.dumps({"reason": "撤销登记"}))
+    assert resp.status_code == 200, resp.body
+    assert client.http.get(f"/v1/public/enterprises/{party['uscc']}").status_code == 404    # off the public side
+    gone, codes = stack.registry_repo.name_keys(tokens, full)
+    assert codes == [] and gone["离场"] == 0 and gone["商贸"] == counts["商贸"] - 1
+    assert not _entries_of(stack, "离场", party["uscc"]) and not _entries_of(stack, "商贸", party["uscc"])
+    assert _search(client, "离场商贸")["items"] == [] and _search(client, party["name"])["items"] == []
+    assert [i["code"] for i in _search(client, "留存商贸")["items"]] == [other["uscc"]]     # the other one stays
+
+    resp = client.http.post(f"/v1/records/{acc['record_id']}/reinstate", headers=d21, body=json.dumps({"reason": "误撤"}))
+    assert resp.status_code == 200, resp.body
+    run_job(client, login, "forward")
+    assert stack.registry_repo.name_keys(tokens, full) == (counts, [party["uscc"]])
+    assert [i["code"] for i in _search(client, party["name"])["items"]] == [party["uscc"]]
+
+
+def test_a_query_reads_only_the_entries_its_next_character_follows(stack):
+    """Entries of a bigram sort by the character after it: 鑫源科技 reads the 3 entries of 鑫源 followed
+    by 科, not the 60 followed by a digit (all 63 hold 鑫源; 源科 and 科技 are commoner here)."""
+    from chalicelib.domain.name_search import search_key
+
+    repo = stack.registry_repo
+    repo.index_names([{"code": f"F{i:05d}", "name": f"鑫源{i:02d}号"} for i in range(60)]
+                     + [{"code": f"G{i:05d}", "name": f"鑫源科技{i}有限公司"} for i in range(3)]
+                     + [{"code": f"H{i:05d}", "name": f"甲{i:02d}源科技有限公司"} for i in range(80)])
+    counts, _ = repo.name_keys(name_tokens("鑫源科技"), "鑫源科技")
+    assert search_key("鑫源科技", counts) == "鑫源科"
+    entries, last = repo.name_page("鑫源科", None)
+    assert sorted(e["code"] for e in entries) == ["G00000", "G00001", "G00002"] and last is None
+    assert len(repo.name_page("鑫源", None)[0]) == 63            # the whole bigram: each enterprise once

@@ -9,6 +9,8 @@ Kinds of fault:
   retries are exhausted or the process dies there — nothing of that call reaches the backend.
 - `fail_after(...)`: the call reaches the backend and succeeds, then the caller sees an exception
   (a crash right after a write: the write happened, the caller never learnt it).
+- `slow(...)`: every HTTP attempt waits before it is sent (network latency); the returned `InFlight`
+  records how many attempts were waiting at once — overlap proves calls were concurrent.
 
 Every injector is deterministic: one `random.Random(seed)` decides which attempts fail.
 """
@@ -17,6 +19,7 @@ from __future__ import annotations
 import json
 import random
 import threading
+import time
 from collections import Counter
 from collections.abc import Callable
 
@@ -45,6 +48,25 @@ def s3_error_response(url: str, code: str, status: int) -> AWSResponse:
     body = (f'<?xml version="1.0" encoding="UTF-8"?><Error><Code>{code}</Code>'
             f"<Message>injected fault</Message><RequestId>injected</RequestId></Error>")
     return AWSResponse(url, status, {"Content-Type": "application/xml"}, _Raw(body.encode()))
+
+
+class InFlight:
+    """Attempts inside a `slow` hook: how many at once now, the most ever, and the total."""
+
+    def __init__(self):
+        self.lock = threading.Lock()
+        self.now = self.most = self.total = 0
+
+    def wait(self, seconds: float) -> None:
+        with self.lock:
+            self.now += 1
+            self.total += 1
+            self.most = max(self.most, self.now)
+        try:
+            time.sleep(seconds)
+        finally:
+            with self.lock:
+                self.now -= 1
 
 
 class Injected(RuntimeError):
@@ -109,6 +131,19 @@ class Faults:
             raise EndpointConnectionError(endpoint_url=request.url)
 
         self._register(client, f"before-send.{service}", before_send)
+
+    def slow(self, client, seconds: float, *, operations: set[str] | None = None) -> InFlight:
+        """Every HTTP attempt of `operations` (all if None) waits `seconds` before it is sent."""
+        service = client.meta.service_model.service_id.hyphenize()
+        flight = InFlight()
+
+        def before_send(request, **kwargs):
+            op = kwargs.get("event_name", "").rsplit(".", 1)[-1]
+            if operations is None or op in operations:
+                flight.wait(seconds)
+
+        self._register(client, f"before-send.{service}", before_send)
+        return flight
 
     # --- call-level faults, not retried -----------------------------------------------------
     def fail(self, client, operation: str, *, times: int = 1, when: Callable[[dict], bool] | None = None,

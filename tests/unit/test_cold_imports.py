@@ -9,12 +9,14 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-# Third-party: spreadsheets (upload worker, template and report routes), tokens and signatures, the PDF report.
+# Third-party: spreadsheets (upload worker, template and report routes), tokens and signatures, the PDF report,
+# the upload worker's columnar check stage (polars, fastexcel: only in the worker's layer).
 HEAVY = ("openpyxl", "xlsxwriter", "python_calamine", "defusedxml", "jwt", "cryptography", "moto",
-         "reportlab", "pypdf", "PIL")
+         "reportlab", "pypdf", "PIL", "polars", "fastexcel", "_polars_runtime_32")
 # Ours: the validation stack and the catalog are loaded by the services that need them.
 LAZY = ("chalicelib.services.submissions", "chalicelib.domain.validation", "chalicelib.catalog",
-        "chalicelib.identity.tokens", "chalicelib.adapters.spreadsheet", "chalicelib.adapters.report_pdf")
+        "chalicelib.identity.tokens", "chalicelib.adapters.spreadsheet", "chalicelib.adapters.report_pdf",
+        "chalicelib.domain.columnar_checks")
 
 PROBE = """
 import json, sys

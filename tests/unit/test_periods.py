@@ -132,3 +132,32 @@ def test_given_garbage_fields_then_no_exception():
     for category in CATALOG.categories.values():
         p = publication_period(category, {"CF_CFLB": 5, "inspection_date": "x", "XK_YXQZI": []}, PUBLISHED)
         assert isinstance(p, Period)
+
+
+# An approved 目录事项's own period (SPEC §5.3): the category's main span becomes the item's months.
+def item_period(category_id: str, months: int | None, **overrides) -> Period:
+    category = CATALOG.category(category_id)
+    check = validate_record(category, sample_record(category_id, **overrides), TODAY)
+    assert check.ok, check.errors
+    return publication_period(category, check.fields, PUBLISHED, months)
+
+
+def test_given_an_item_period_then_a_standard_penalty_is_public_that_many_months_and_the_rest_stays():
+    fine = {"CF_CFLB": "罚款", "CF_NR_FK": "5", "CF_GSJZQ": ""}
+    assert item_period("admin_penalty", None, **fine).until == add_months(PUBLISHED, 36)
+    assert item_period("admin_penalty", 12, **fine).until == add_months(PUBLISHED, 12)
+    assert item_period("admin_penalty", 12, CF_CFLB="警告", CF_GSJZQ="").publishable is False
+    minor = item_period("admin_penalty", 12, CF_CFLB="罚款", CF_NR_FK="0.5", CF_GSJZQ="")
+    assert minor.until == add_months(PUBLISHED, 3)      # the 3-month tier is the law's, not the item's
+
+
+def test_given_an_item_period_then_inspection_cap_and_other_default_follow_it_from_their_own_start():
+    ins = CATALOG.category("inspection")
+    check = validate_record(ins, sample_record("inspection"), TODAY)
+    start = date.fromisoformat(str(check.fields[ins.period["cap"]["from"]])[:10])
+    assert item_period("inspection", 6).until == min(add_months(start, 6), add_months(start, 36))
+    other = CATALOG.category("other")
+    check = validate_record(other, sample_record("other", publicity_deadline=""), TODAY)
+    start = date.fromisoformat(str(check.fields[other.period["default"]["from"]])[:10])
+    assert item_period("other", 24, publicity_deadline="").until == add_months(start, 24)
+    assert item_period("other", None, publicity_deadline="").until == add_months(start, 12)

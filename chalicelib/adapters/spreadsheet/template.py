@@ -20,7 +20,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from chalicelib.adapters.text_cells import put
-from chalicelib.catalog.model import Category, FieldDef, FieldType
+from chalicelib.catalog.model import TYPE_NAMES, Category, FieldDef, FieldType
 
 from .safety import MAX_BYTES, MAX_ROWS
 
@@ -30,11 +30,6 @@ OPTIONS_SHEET = "选项"
 FIRST_DATA_ROW = 3
 MULTI_SEPARATOR = "、"
 
-TYPE_NAMES = {
-    FieldType.TEXT: "文本", FieldType.DATE: "日期", FieldType.ENUM: "单选",
-    FieldType.MULTI_ENUM: "多选", FieldType.DECIMAL: "数值", FieldType.USCC: "统一社会信用代码",
-    FieldType.REGNO: "工商注册号", FieldType.CODE: "代码/编号",
-}
 TEXT_TYPES = {FieldType.TEXT, FieldType.CODE, FieldType.USCC, FieldType.REGNO,
               FieldType.ENUM, FieldType.MULTI_ENUM}
 TYPE_HINTS = {

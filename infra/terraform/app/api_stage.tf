@@ -65,6 +65,8 @@ locals {
     "v1/public/objections/{objection_id}/GET"       = "read"
     "v1/public/repairs/POST"                        = "read"
     "v1/public/repairs/{repair_id}/GET"             = "read"
+    "v1/public/catalog-items/GET"                   = "read"
+    "v1/public/format-rules/GET"                    = "read"
   }
 }
 

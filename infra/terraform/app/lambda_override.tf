@@ -30,6 +30,7 @@ resource "aws_lambda_function" "upload_worker" {
   role                           = local.platform.lambda_role_arns["upload_worker"]
   reserved_concurrent_executions = var.upload_worker_reserved_concurrency
   kms_key_arn                    = local.platform.kms_key_arn
+  layers                         = [aws_lambda_layer_version.worker_columnar.arn] # fastexcel + polars (worker_layer.tf)
 
   ephemeral_storage {
     size = 1024 # a 60 MB spreadsheet and its feedback file in /tmp

@@ -89,6 +89,17 @@ locals {
         by_open_due = { hash_key = "open_due", range_key = "due" }
       }
     }
+    # 目录事项 (SPEC §5.3): working copies by department and by state, approved versions, the public 目录.
+    catalog_items = {
+      hash_key   = "item_code"
+      range_key  = "sk"
+      attributes = { item_code = "S", sk = "S", owner = "S", queue = "S", updated_at = "S", catalog = "S" }
+      indexes = {
+        by_department = { hash_key = "owner", range_key = "item_code" }
+        by_state      = { hash_key = "queue", range_key = "updated_at" }
+        by_approved   = { hash_key = "catalog", range_key = "item_code" }
+      }
+    }
     # Powertools idempotency records.
     idempotency = { hash_key = "id", attributes = { id = "S" }, ttl_attribute = "expiration" }
   }

@@ -8,11 +8,11 @@ locals {
     api = [
       "records", "versions", "enterprises", "notices", "name_index", "public", "uploads", "audit",
       "counters", "calendar", "departments", "jobs", "throttle", "idempotency", "watchlists",
-      "attestations", "rejections", "objections",
+      "attestations", "rejections", "objections", "catalog_items",
     ]
     upload_worker = [
       "records", "versions", "enterprises", "notices", "name_index", "public", "uploads", "audit",
-      "counters", "calendar", "departments", "idempotency", "rejections",
+      "counters", "calendar", "departments", "idempotency", "rejections", "catalog_items",
     ]
     job_runner = [
       "records", "versions", "enterprises", "name_index", "public", "uploads", "audit",

@@ -1,0 +1,93 @@
+"""The first worksheet of an .xlsx read into columns: fastexcel (calamine → Arrow) into polars.
+
+Only the upload worker imports this (fastexcel and polars ship in requirements-worker.txt / the
+worker's Lambda layer, never in the API's package). Call it after the pre-flight (`inspect_xlsx`
+via `open_checked`) accepted the file: `read_frame(path, info)` gives a `Frame` — the same data
+rows as `reader.iter_rows` (Excel row numbers, empty rows skipped, the code row left out, cells
+normalised alike: blank text → None, whole floats → int, midnight datetimes → date) — or None when
+the columnar read cannot promise that, and the caller keeps the row reader:
+
+- a column mixing cell types (numbers and text, date cells and text …): the read is strict
+  (`dtype_coercion="strict"` over all rows), because a coerced column loses the cell types the
+  row validator sees (an Excel serial in a date column, a number in a text column);
+- a header the pre-flight saw differently from fastexcel (not text, blank, renamed), a cell type
+  the row reader does not give (durations, times), fastexcel or polars not installed.
+"""
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from .safety import SheetInfo
+
+_TYPES = {"String", "Float64", "Int64", "Boolean", "Date", "Datetime", "Null"}
+
+
+@dataclass
+class Frame:
+    frame: Any                 # polars.DataFrame: one column per sheet column, data rows only
+    numbers: list[int]         # Excel row number of each frame row
+    first_column: int          # absolute index of the frame's first column (A = 0)
+    header: list[Any]          # the header row as the row reader gives it (padded from column A)
+
+    def column(self, index: int):
+        """The cells of absolute column `index` (a polars Series)."""
+        return self.frame.to_series(index - self.first_column)
+
+    def rows(self, start: int = 0, stop: int | None = None) -> Iterator[tuple[int, list[Any]]]:
+        """(Excel row number, cells by absolute column) of rows [start, stop), as `iter_rows` gives."""
+        from chalicelib.domain.columnar_checks import python_value
+
+        part = self.frame.slice(start, (stop if stop is not None else len(self.numbers)) - start)
+        convert = [i for i, dt in enumerate(part.dtypes) if dt.base_type().__name__ in ("Float64", "Datetime")]
+        pad = [None] * self.first_column
+        for number, row in zip(self.numbers[start:stop], part.iter_rows(), strict=True):
+            cells = pad + list(row)
+            for i in convert:
+                j = i + self.first_column
+                if cells[j] is not None:
+                    cells[j] = python_value(cells[j])
+            yield number, cells
+
+
+def read_frame(path: str | Path, info: SheetInfo) -> Frame | None:
+    try:
+        import fastexcel
+        import polars as pl
+    except ImportError:
+        return None
+    from chalicelib.domain.columnar_checks import blank_to_null
+
+    if info.file_format != "xlsx" or not info.header_cells:
+        return None
+    skip = [info.code_row - info.header_row - 1] if info.code_row else None
+    try:
+        sheet = fastexcel.read_excel(str(path)).load_sheet(
+            info.sheet_name or 0, header_row=0, dtype_coercion="strict", schema_sample_rows=None, skip_rows=skip)
+        columns = sheet.available_columns()
+        frame = sheet.to_polars()
+    except Exception:   # a mixed column (UnsupportedColumnTypeCombinationError) or anything unread: rows
+        return None
+    if not columns or any(dt.base_type().__name__ not in _TYPES for dt in frame.dtypes):
+        return None
+    first = columns[0].absolute_index
+    header: list[Any] = [None] * first
+    for i, col in enumerate(columns):
+        cell = info.header_cells[col.absolute_index] if col.absolute_index < len(info.header_cells) else None
+        if col.absolute_index != first + i or (cell is not None and (not isinstance(cell, str) or cell != col.name)):
+            return None
+        header.append(None if cell is None or not cell.strip() else cell)
+    frame = frame.with_columns([blank_to_null(frame.to_series(i)) for i in range(frame.width)
+                                if frame.dtypes[i] == pl.String])
+    # Excel row numbers: the header is the range's first row; the code row, if any, was skipped
+    numbers = pl.int_range(info.header_row + 1, info.header_row + 1 + len(frame) + (1 if skip else 0), eager=True)
+    if skip:
+        numbers = numbers.filter(numbers != info.code_row)
+    keep = frame.select(pl.any_horizontal(pl.all().is_not_null())).to_series()
+    frame, numbers = frame.filter(keep), numbers.filter(keep)
+    return Frame(frame, numbers.to_list(), first, header)
+
+
+__all__ = ["Frame", "read_frame"]
