@@ -146,14 +146,23 @@ class RejectionService:
                                          "uploads": uploads, "last_sighting": marks[-1],
                                          "chunk_sightings": chunks}), stored.times_seen
 
-    def resolve(self, department: str, category: str, accepted: dict[str, str]) -> int:
-        """Resolve the open rejections of these source_refs (source_ref → the accepted record_id)."""
+    def resolve(self, department: str, category: str, accepted: dict[str, str], upload_id: str | None = None) -> int:
+        """Resolve the open rejections of these source_refs (source_ref → the accepted record_id).
+
+        An upload's acceptance leaves alone the rejections that upload itself made: within one file
+        the first row of a 文号 is the one that counts, so a rejection of the same upload can only be
+        of a later row (DUPLICATE_IN_BATCH) — which stays open, however the chunks were interleaved
+        (a chunk applied again on a redelivery, after later chunks were written, #27)."""
         if not accepted:
             return 0
         idents = {identity_key(department, category, ref): rid for ref, rid in accepted.items() if ref}
         if not idents or not self.repo.any_open(department):   # one Query instead of a read per 100 records
             return 0
         open_ = self.repo.open_refs(idents)
+        if open_ and upload_id:
+            ours = {rid for rid, rej in self.repo.get_many(i for ids in open_.values() for i in ids).items()
+                    if upload_id in rej.uploads}
+            open_ = {ident: kept for ident, ids in open_.items() if (kept := [i for i in ids if i not in ours])}
         if not open_:
             return 0
         stamp = now_iso()

@@ -181,7 +181,8 @@ class SubmissionService:
             self.retract(moved, stamp, stamp[:10], "withdraw")
         out.accepted = [acceptance(index_base + i, kept[i]) for i in sorted(kept) if i not in unchanged_]
         out.unchanged = [unchanged(index_base + i, kept[i]) for i in sorted(unchanged_)]
-        self.rejections.resolve(department, category.id, {r.source_ref: r.record_id for r in out.records})
+        self.rejections.resolve(department, category.id, {r.source_ref: r.record_id for r in out.records},
+                                upload_id)
         recorded = self.rejections.record(department, category.id, channel, upload_id, [
             RejectedRow(index=i, content=rows[i], errors=[e.model_dump() for e in errors[i]],
                         source_ref=checks[i].source_ref or _raw_ref(rows[i], key_map, category),
