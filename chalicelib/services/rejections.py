@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
@@ -77,8 +78,10 @@ class RejectionService:
         return {str(key_map.get(k, k)): _plain(v) for k, v in raw.items()}
 
     def record(self, department: str, category: str, channel: str, upload_id: str | None,
-               rows: list[RejectedRow]) -> Recorded:
-        """Keep the rejected rows; returns their rejection ids and which are seen for the first time."""
+               rows: list[RejectedRow], tally: Callable[[list[Rejection]], Any] | None = None) -> Recorded:
+        """Keep the rejected rows; returns their rejection ids and which are seen for the first time.
+
+        `tally(new rejections)`: the item that counts the rejections a transaction creates, in it."""
         out = Recorded()
         if not rows:
             return out
@@ -108,7 +111,7 @@ class RejectionService:
                     new_ids.add(rid)
                     if rej.source_ref and rej.state == "open":
                         refs.setdefault(identity_key(department, category, rej.source_ref), []).append(rid)
-            lost = {r.rejection_id for r in self.repo.save(writes, refs)}
+            lost = {r.rejection_id for r in self.repo.save(writes, refs, tally)}
             out.new += [first[rid].errors for rid in new_ids if rid not in lost]
             pending = {rid: pending[rid] for rid in lost}
             if not pending:
