@@ -19,7 +19,7 @@ from chalicelib import pagination
 from chalicelib.clock import now_iso
 from chalicelib.errors import BadRequest, Conflict, NotFound
 from chalicelib.http import reason_of
-from chalicelib.identity.policy import read_department
+from chalicelib.identity.policy import require_department
 from chalicelib.models.principal import Principal
 from chalicelib.models.record import identity_key
 from chalicelib.models.rejection import CHANNELS, KEEP_DAYS, STATES, Rejection
@@ -163,7 +163,7 @@ class RejectionService:
     # --- the inbox --------------------------------------------------------------------------
     def list(self, principal: Principal, department: str | None, state: str | None, category: str | None,
              code: str | None, upload_id: str | None, limit: int, cursor: str | None) -> dict:
-        dept = read_department(principal, department)
+        dept = require_department(principal, department)   # the department's own (督查: the drill-down)
         if state and state not in STATES:
             raise BadRequest("state 取值无效", details=[{"field": "state", "code": "BAD_ENUM", "allowed": list(STATES)}])
         pos = pagination.read(cursor, BY_DEPARTMENT, {"department": dept}).key
