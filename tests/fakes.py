@@ -16,6 +16,7 @@ from __future__ import annotations
 import copy
 import functools
 import json
+import secrets
 import threading
 import time
 from collections.abc import Callable, Iterable
@@ -26,6 +27,7 @@ from chalicelib.catalog.model import Department
 from chalicelib.clock import today
 from chalicelib.dal.catalog_items import SEQ, WORKING, approved_items, item_of, working_item
 from chalicelib.dal.changes import day_partition
+from chalicelib.dal.counters import MAX_SETTLE, PENDING_ATTRS, Pending
 from chalicelib.dal.items import from_item, to_item
 from chalicelib.dal.objections import case_item, case_of
 from chalicelib.dal.public import ALIAS, PROFILE, split_partition
@@ -494,6 +496,38 @@ class FakeCounterRepository:
         item = {"pk": f"L#{department}", "sk": f"{day}#{record_ids[0]}", "n": len(record_ids),
                 "records": list(record_ids)}
         return lambda: self.table.put(item)
+
+    def pending_op(self, department: str, request: str, day: str, stamp: str, deltas: dict[str, int],
+                   refs: list[str] = (), late: list[str] = ()) -> Op | None:
+        deltas = {k: v for k, v in deltas.items() if v}
+        if not deltas:
+            return None
+        key = {"pk": f"P#{department}", "sk": request}
+        sets = {name: set(ids) for name, ids in (("refs", refs), ("late", late)) if ids}
+
+        def op():
+            item = self.table.add(key, {**deltas, "groups": 1, **sets})
+            self.table.update(key, day=item.get("day", day), at=item.get("at", stamp), last=secrets.token_hex(8))
+        return op
+
+    def pending(self, department: str) -> list[Pending]:
+        items, _ = self.table.query(f"P#{department}", limit=MAX_SETTLE)
+        return [Pending(sk=i["sk"], day=i["day"], guard=("last", i["last"]), refs=frozenset(i.get("refs", ())),
+                        late=frozenset(i.get("late", ())),
+                        deltas={k: v for k, v in i.items() if k not in PENDING_ATTRS}) for i in items]
+
+    @atomic
+    def settle(self, department: str, day: str, deltas: dict[str, int], last_submission: str | None,
+               pending: list[Pending]) -> bool:
+        if any((self.table.get(pk=f"P#{department}", sk=p.sk) or {}).get(p.guard[0]) != p.guard[1] for p in pending):
+            return False
+        for p in pending:
+            self.table.delete(pk=f"P#{department}", sk=p.sk)
+            self.add(department, p.day, p.deltas)
+            if tally := self.late_tally(department, p.day, sorted(p.late)):
+                tally()
+        self.add(department, day, deltas, last_submission)
+        return True
 
     def late(self, department: str, start: str, end: str) -> int:
         return sum(int(i.get("n", 1)) for i in self.table.query_all(
@@ -980,7 +1014,7 @@ class FakeRejectionRepository:
         items = self.table.query_all(department, index="by_open")
         return [_rejection(i) for i in items[:cap]], len(items) > cap
 
-    def save(self, writes: list, refs: dict[str, list[str]]) -> list:
+    def save(self, writes: list, refs: dict[str, list[str]], extra: Callable[[list], Op | None] | None = None) -> list:
         """All in one transaction: every write's condition holds, or nothing is written (all lost)."""
         for rej, expected in writes:
             item = self.table.get(id=rej.rejection_id)
@@ -990,6 +1024,8 @@ class FakeRejectionRepository:
             self.table.put(rejection_item(rej))
         for ident, ids in refs.items():
             self.table.add(ref_key(ident), {"open": set(ids)})
+        if extra and (more := extra([r for r, expected in writes if expected is None])):
+            more()
         return []
 
     def close(self, closes: list, expires_at: int) -> list[str]:

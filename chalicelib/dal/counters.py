@@ -1,20 +1,50 @@
 """Report counters in daily buckets: one item per (department, day), updated once per batch.
 
-迟报 (late) records are counted apart, one tally item per record-writing transaction (pk
-"L#<department>", sk "<day>#<first late record_id>", n = how many, records = their ids) written in
-the transaction that creates them: the creates are conditional, so a tally commits exactly when its
-records are created — a resent batch or a re-applied upload chunk finds its records stored and adds
-no tally, and each late record is counted exactly once. No transaction touches a shared (hot) item.
+迟报 (late) records are counted apart, in tally items (pk "L#<department>", sk "<day>#<first late
+record_id>", n = how many, records = their ids): an upload chunk's tally is written in the
+transaction that creates its records; a request's late records ride in its pending counts (below)
+and their tally is written when those settle. The creates are conditional, so either commits
+exactly when its records are created — a resent batch or a re-applied upload chunk finds its
+records stored and adds nothing — and each late record is counted exactly once. No records
+transaction touches a shared (hot) item.
 (Items without `n`, one per record as written before, count 1 each.)
+
+A JSON batch's or form's counts are first held in a *pending* item (pk "P#<department>", sk the
+request's id), ADDed in each transaction that stores its records or new rejections, so they commit
+exactly with what they count; the request then *settles* it: one transaction ADDs the pending
+counts to the day buckets and deletes the pending item (conditional on the last write it read).
+A request that fails before settling leaves its pending item; the next request of the department
+(its resend, typically) settles it, and counts a resent row whose record a pending item holds as
+accepted, not `unchanged` (SPEC §5.1): counts are never lost nor doubled under at-least-once
+delivery. (Uploads move their counts with their checkpoint instead, see dal.uploads.)
 """
 from __future__ import annotations
 
 import json
+import secrets
+from dataclasses import dataclass
 
 from boto3.dynamodb.conditions import Key
+from botocore.exceptions import ClientError
 
-from chalicelib.dal.batch import query_all
+from chalicelib.dal.batch import MAX_TRANSACTION, query_all, query_upto
 from chalicelib.dal.items import from_item
+
+PENDING_PREFIX = "P#"
+PENDING_ATTRS = {"pk", "sk", "day", "at", "last", "refs", "late", "groups"}   # the rest of a pending item: counts
+MAX_SETTLE = (MAX_TRANSACTION - 10) // 2   # pending items settled by one transaction (the rest: next time)
+
+
+@dataclass(frozen=True)
+class Pending:
+    """A request's counts not yet in the day buckets: `refs` are the "record_id#version" it stored,
+    `late` the ids of the late records it created (their 迟报 tally is written when it settles)."""
+    sk: str
+    day: str
+    deltas: dict[str, int]
+    refs: frozenset[str]
+    late: frozenset[str] = frozenset()
+    guard: tuple[str, object] = ("last", "")   # the attribute and value it must still have to be settled
 
 
 class CounterRepository:
@@ -51,6 +81,63 @@ class CounterRepository:
             return None
         return {"Put": {"TableName": self.table.name, "Item": {
             "pk": f"L#{department}", "sk": f"{day}#{record_ids[0]}", "n": len(record_ids), "records": record_ids}}}
+
+    def pending_op(self, department: str, request: str, day: str, stamp: str, deltas: dict[str, int],
+                   refs: list[str] = (), late: list[str] = ()) -> dict | None:
+        """The transaction item that adds one write's counts (and the records it stored, the late
+        ones it created) to the request's pending item (None: nothing to count)."""
+        deltas = {k: v for k, v in deltas.items() if v}
+        if not deltas:
+            return None
+        names = {f"#a{i}": k for i, k in enumerate(deltas)} | {"#g": "groups", "#d": "day", "#t": "at", "#l": "last"}
+        values = {f":v{i}": v for i, v in enumerate(deltas.values())} | {
+            ":one": 1, ":d": day, ":t": stamp, ":l": secrets.token_hex(8)}
+        adds = [f"#a{i} :v{i}" for i in range(len(deltas))] + ["#g :one"]
+        for name, ids in (("refs", refs), ("late", late)):
+            if ids:
+                names[f"#{name}"], values[f":{name}"] = name, set(ids)
+                adds.append(f"#{name} :{name}")
+        return {"Update": {"TableName": self.table.name, "Key": {"pk": f"{PENDING_PREFIX}{department}", "sk": request},
+                           "UpdateExpression": "ADD " + ", ".join(adds)
+                           + " SET #d = if_not_exists(#d, :d), #t = if_not_exists(#t, :t), #l = :l",
+                           "ExpressionAttributeNames": names, "ExpressionAttributeValues": values}}
+
+    def pending(self, department: str) -> list[Pending]:
+        """The department's pending counts, at most MAX_SETTLE of them (one consistent Query; the
+        partition is empty when all is settled)."""
+        items, _ = query_upto(self.table, MAX_SETTLE, ConsistentRead=True,
+                              KeyConditionExpression=Key("pk").eq(f"{PENDING_PREFIX}{department}"))
+        return [Pending(sk=i["sk"], day=i["day"], guard=("last", i["last"]), refs=frozenset(i.get("refs", ())),
+                        late=frozenset(i.get("late", ())),
+                        deltas={k: int(v) for k, v in i.items() if k not in PENDING_ATTRS}) for i in items]
+
+    def settle(self, department: str, day: str, deltas: dict[str, int], last_submission: str | None,
+               pending: list[Pending]) -> bool:
+        """One transaction: the day buckets ADD `deltas` (on `day`) and the pending counts (on their
+        days), each pending item deleted if it is still as read (its `guard`: the token of its last
+        write, or for the request's own item, not read, its `submitted` total — an item taken over and
+        written again holds less), with the 迟报 tally of its late records. False: one changed or
+        went meanwhile (read again)."""
+        buckets: dict[str, dict[str, int]] = {day: dict(deltas)}
+        for p in pending:
+            bucket = buckets.setdefault(p.day, {})
+            for k, v in p.deltas.items():
+                bucket[k] = bucket.get(k, 0) + v
+        ops = [{"Update": op} for d, b in buckets.items()
+               if (op := self.update_op(department, d, b, last_submission if d == day else None))]
+        ops += [{"Delete": {"TableName": self.table.name, "Key": {"pk": f"{PENDING_PREFIX}{department}", "sk": p.sk},
+                            "ConditionExpression": "#g = :g", "ExpressionAttributeNames": {"#g": p.guard[0]},
+                            "ExpressionAttributeValues": {":g": p.guard[1]}}} for p in pending]
+        ops += [tally for p in pending if (tally := self.late_tally(department, p.day, sorted(p.late)))]
+        if not ops:
+            return True
+        try:
+            self.table.meta.client.transact_write_items(TransactItems=ops)
+            return True
+        except ClientError as exc:
+            if exc.response["Error"]["Code"] not in ("TransactionCanceledException", "TransactionConflictException"):
+                raise
+            return False
 
     def late(self, department: str, start: str, end: str) -> int:
         """Late records counted on days start..end (the tallies' sum; one query, paginated)."""

@@ -13,7 +13,7 @@ from __future__ import annotations
 import functools
 import json
 import operator
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from boto3.dynamodb.conditions import Attr, Key
 from botocore.exceptions import ClientError
@@ -101,27 +101,33 @@ class RejectionRepository:
         return [_rejection(i) for i in items], more
 
     # --- writes -----------------------------------------------------------------------------
-    def save(self, writes: list[tuple[Rejection, int | None]], refs: dict[str, list[str]]) -> list[Rejection]:
+    def save(self, writes: list[tuple[Rejection, int | None]], refs: dict[str, list[str]],
+             extra: Callable[[list[Rejection]], dict | None] | None = None) -> list[Rejection]:
         """Put every rejection — new ones (expected None) only if absent, others only if their
         `times_seen` is still the one read — with the ref items naming the open ones, in
-        transactions of up to 100 items. Returns the rejections of transactions that lost a race."""
+        transactions of up to 100 items. `extra(new rejections of a transaction)`: one more item (of
+        any table) for that transaction, e.g. their counts. Returns the rejections of transactions
+        that lost a race."""
         by_id = {rej_id: ident for ident, ids in refs.items() for rej_id in ids}
         lost: list[Rejection] = []
         group: list[tuple[Rejection, int | None]] = []
         group_refs: set[str] = set()
+        counted = False                    # the group holds a new rejection: room for the extra item
         for rej, expected in writes:
             ident = by_id.get(rej.rejection_id)
+            counts = bool(extra) and expected is None
             n = 1 + (1 if ident and ident not in group_refs else 0)
-            if len(group) + len(group_refs) + n > MAX_TRANSACTION:
-                lost += self._commit(group, group_refs, refs)
-                group, group_refs = [], set()
+            if len(group) + len(group_refs) + (counted or counts) + n > MAX_TRANSACTION:
+                lost += self._commit(group, group_refs, refs, extra)
+                group, group_refs, counted = [], set(), False
+            counted = counted or counts
             group.append((rej, expected))
             if ident:
                 group_refs.add(ident)
-        lost += self._commit(group, group_refs, refs)
+        lost += self._commit(group, group_refs, refs, extra)
         return lost
 
-    def _commit(self, group, idents: set[str], refs: dict[str, list[str]]) -> list[Rejection]:
+    def _commit(self, group, idents: set[str], refs: dict[str, list[str]], extra=None) -> list[Rejection]:
         if not group:
             return []
         t = self.table.name
@@ -136,6 +142,8 @@ class RejectionRepository:
             ops.append({"Update": {"TableName": t, "Key": ref_key(ident), "UpdateExpression": "ADD #o :ids",
                                    "ExpressionAttributeNames": {"#o": "open"},
                                    "ExpressionAttributeValues": {":ids": ids}}})
+        if extra and (more := extra([r for r, expected in group if expected is None])):
+            ops.append(more)
         return [] if self._transact(ops) else [r for r, _ in group]
 
     def close(self, closes: list[tuple[str, str | None, dict]], expires_at: int) -> list[str]:

@@ -43,7 +43,7 @@ ROUTES: dict[tuple[str, str], Rule] = {
     ("GET", "/v1/preferences"): Rule(roles=SUBMITTERS),
     ("PUT", "/v1/preferences"): Rule(roles=SUBMITTERS, audit="preferences.update"),
     ("POST", "/v1/records/{record_id}/reinstate"): Rule(roles=DEPT, audit="records.reinstate"),
-    ("GET", "/v1/rejections"): Rule(roles=STAFF, audit="rejections.list"),     # supervisor: read_department
+    ("GET", "/v1/rejections"): Rule(roles=SUBMITTERS, audit="rejections.list"),  # supervisors: the drill-down
     ("GET", "/v1/rejections/{rejection_id}"): Rule(roles=SUBMITTERS, audit="rejections.read"),
     ("POST", "/v1/rejections/{rejection_id}/dismiss"): Rule(roles=DEPT, audit="rejections.dismiss"),
     ("GET", "/v1/uploads"): Rule(roles=SUBMITTERS, audit="uploads.list"),

@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
@@ -18,7 +19,7 @@ from chalicelib import pagination
 from chalicelib.clock import now_iso
 from chalicelib.errors import BadRequest, Conflict, NotFound
 from chalicelib.http import reason_of
-from chalicelib.identity.policy import read_department
+from chalicelib.identity.policy import require_department
 from chalicelib.models.principal import Principal
 from chalicelib.models.record import identity_key
 from chalicelib.models.rejection import CHANNELS, KEEP_DAYS, STATES, Rejection
@@ -77,8 +78,10 @@ class RejectionService:
         return {str(key_map.get(k, k)): _plain(v) for k, v in raw.items()}
 
     def record(self, department: str, category: str, channel: str, upload_id: str | None,
-               rows: list[RejectedRow]) -> Recorded:
-        """Keep the rejected rows; returns their rejection ids and which are seen for the first time."""
+               rows: list[RejectedRow], tally: Callable[[list[Rejection]], Any] | None = None) -> Recorded:
+        """Keep the rejected rows; returns their rejection ids and which are seen for the first time.
+
+        `tally(new rejections)`: the item that counts the rejections a transaction creates, in it."""
         out = Recorded()
         if not rows:
             return out
@@ -108,7 +111,7 @@ class RejectionService:
                     new_ids.add(rid)
                     if rej.source_ref and rej.state == "open":
                         refs.setdefault(identity_key(department, category, rej.source_ref), []).append(rid)
-            lost = {r.rejection_id for r in self.repo.save(writes, refs)}
+            lost = {r.rejection_id for r in self.repo.save(writes, refs, tally)}
             out.new += [first[rid].errors for rid in new_ids if rid not in lost]
             pending = {rid: pending[rid] for rid in lost}
             if not pending:
@@ -174,7 +177,7 @@ class RejectionService:
     # --- the inbox --------------------------------------------------------------------------
     def list(self, principal: Principal, department: str | None, state: str | None, category: str | None,
              code: str | None, upload_id: str | None, limit: int, cursor: str | None) -> dict:
-        dept = read_department(principal, department)
+        dept = require_department(principal, department)   # the department's own (督查: the drill-down)
         if state and state not in STATES:
             raise BadRequest("state 取值无效", details=[{"field": "state", "code": "BAD_ENUM", "allowed": list(STATES)}])
         pos = pagination.read(cursor, BY_DEPARTMENT, {"department": dept}).key

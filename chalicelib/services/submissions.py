@@ -2,8 +2,9 @@
 
 One batch costs a handful of DynamoDB requests whatever its size: batched reads of identities,
 existing records, registry entries and calendar overrides; transactional conditional writes of
-up to 100 items; one counter update (and one conditional put per `elsewhere` code new to the
-platform, which holds the name it is published under). Rows in = accepted + unchanged + rejected,
+up to 100 items, which also carry the request's counts (a pending item), then one Query and one
+transaction that settle them into the report counters (and one conditional put per `elsewhere` code
+new to the platform, which holds the name it is published under). Rows in = accepted + unchanged + rejected,
 always; every rejected row is kept as a rejection (services/rejections.py, SPEC §5.1).
 """
 from __future__ import annotations
@@ -16,11 +17,12 @@ from datetime import date
 
 from chalicelib.catalog.model import FieldType
 from chalicelib.clock import now_iso, today
+from chalicelib.dal.counters import Pending
 from chalicelib.dal.records import Change
 from chalicelib.domain.periods import Deadlines, current_period, deadlines, is_late, publication_period
 from chalicelib.domain.validation import FieldError, RecordCheck, validate_record
 from chalicelib.domain.workdays import WorkCalendar
-from chalicelib.errors import BadRequest, NotAllowedCategory
+from chalicelib.errors import BadRequest, NotAllowedCategory, ServiceUnavailable
 from chalicelib.ids import new_ids
 from chalicelib.models.catalog_item import ITEM_COUNTER, ITEM_FIELD
 from chalicelib.models.principal import Principal
@@ -29,6 +31,7 @@ from chalicelib.services.matching import Match, match
 from chalicelib.services.rejections import RejectedRow
 
 MAX_RECORDS = 1000
+SETTLE_ATTEMPTS = 5     # reads of the pending counts when a concurrent request settled or added some
 
 
 @dataclass
@@ -155,6 +158,7 @@ class SubmissionService:
                 matches.update({i: match(category, checks[i], registry, held, publishable(checks[i]))
                                 for i, m in matches.items()
                                 if m.outcome == "elsewhere" and m.code in taken})
+        request = new_ids(1)[0] if count else None    # the key of this request's pending counts
         planned, kept, withdrawn = self._plan(principal, department, category, checks, matches, day, stamp,
                                               upload_id)
         for i in withdrawn:   # a withdrawn record's identical resend is unchanged; a changed one is refused
@@ -162,7 +166,8 @@ class SubmissionService:
                                     message="该记录已撤销，不能以报送修改；如需恢复公示，请在记录详情中「恢复」"
                                             "（POST /v1/records/{record_id}/reinstate），再修改",
                                     suggestion=kept.pop(i).record_id)]
-        lost = {id(c) for c in self.records.write([c for _, c in planned], extra=self._late_tally(department, day))}
+        lost = {id(c) for c in self.records.write([c for _, c in planned],
+                                                  extra=self._tallies(department, day, stamp, request))}
         out = Outcome()
         # (a row of this very upload that stored its record — a chunk applied again — stays accepted)
         unchanged_ = {i for i, rec in kept.items() if not (upload_id and rec.upload_id == upload_id)}
@@ -173,8 +178,7 @@ class SubmissionService:
             else:
                 kept[i] = change.record
                 out.records.append(change.record)
-                out.name_conflicts += int(change.record.name_conflict and not (
-                    change.previous and change.previous.name_conflict))
+                out.name_conflicts += _new_conflict(change)
         moved = [c.previous for i, c in planned if id(c) not in lost and c.previous is not None
                  and c.previous.state == "published" and c.record.state != "published"]
         if moved:   # tied to another enterprise: off the old one's side now (SPEC §5 moves)
@@ -186,7 +190,9 @@ class SubmissionService:
         recorded = self.rejections.record(department, category.id, channel, upload_id, [
             RejectedRow(index=i, content=rows[i], errors=[e.model_dump() for e in errors[i]],
                         source_ref=checks[i].source_ref or _raw_ref(rows[i], key_map, category),
-                        row=row_numbers[i] if row_numbers else index_base + i) for i in sorted(errors)])
+                        row=row_numbers[i] if row_numbers else index_base + i) for i in sorted(errors)],
+            tally=request and (lambda rejs: self.counters.pending_op(
+                department, request, day.isoformat(), stamp, rejection_deltas([r.errors for r in rejs]))))
         out.new_rejections = recorded.new
         out.rejected = [rejection(index_base + i, recorded.ids.get(i), errors[i]) for i in sorted(errors)]
         if category.id == "registration":
@@ -195,8 +201,35 @@ class SubmissionService:
             if out.records or missing:
                 self.registrations.apply(out.records + [r for r in missing if r not in out.records], registry)
         if count:
-            self.counters.add(department, day.isoformat(), counter_deltas(out), pushed(out, stamp))
+            self._settle(department, day.isoformat(), out, stamp, request, {index_base + i: kept[i] for i in unchanged_})
         return out
+
+    def _settle(self, department: str, day: str, out: Outcome, stamp: str, request: str,
+                resent: dict[int, Record]) -> None:
+        """Move this request's pending counts — and any that a failed request left — into the day
+        buckets, with its `unchanged` rows. A resent row whose record a pending item holds was
+        stored by a request that failed before counting it: it counts with that item, and this
+        request answers it accepted (the failed one never did), not `unchanged` (SPEC §5.1).
+        A request that met nothing stored before (no row unchanged, no rejection seen again)
+        settles its own counts without reading them (what it wrote is what it holds)."""
+        deltas = counter_deltas(out)
+        if not out.unchanged and deltas["rejected"] == len(out.rejected):
+            own = Pending(sk=request, day=day, deltas=deltas, refs=frozenset(), guard=("submitted", deltas["submitted"]),
+                          late=frozenset(r.record_id for r in out.records if r.late and r.version == 1))
+            if self.counters.settle(department, day, {}, pushed(out, stamp), [own] if own.deltas["submitted"] else []):
+                return
+        for _ in range(SETTLE_ATTEMPTS):
+            pending = self.counters.pending(department)
+            uncounted = {ref for p in pending for ref in p.refs}
+            now = [u["index"] for u in out.unchanged if f"{u['record_id']}#{u['version']}" in uncounted]
+            if self.counters.settle(department, day, {"unchanged": len(out.unchanged) - len(now)},
+                                    pushed(out, stamp), pending):
+                if now:
+                    out.unchanged = [u for u in out.unchanged if u["index"] not in set(now)]
+                    out.accepted = sorted(out.accepted + [acceptance(i, resent[i]) for i in now],
+                                          key=lambda a: a["index"])
+                return
+        raise ServiceUnavailable("报送统计正被同时更新，请稍后重新提交（已保存的记录不会重复计数）")
 
     def _plan(self, principal, department, category, checks, matches, day, stamp, upload_id
               ) -> tuple[list[tuple[int, Change]], dict[int, Record], list[int]]:
@@ -259,12 +292,20 @@ class SubmissionService:
             enterprise_name=m.enterprise_name, name_conflict=m.name_conflict,
         )
 
-    def _late_tally(self, department: str, day: date):
-        """迟报 is counted with the records' creation, in their transaction (exactly once): the tally
-        of the late records a transaction creates rides in it."""
+    def _tallies(self, department: str, day: date, stamp: str, request: str | None):
+        """What rides in each transaction of records: for a counted request, its acceptances and the
+        late records it creates, in the request's pending counts (CounterRepository.pending_op); for
+        an upload chunk (its counts move with its checkpoint), the 迟报 tally of the late records it
+        creates — 迟报 is counted with the records' creation, exactly once."""
         def tally(group: list[Change]) -> dict | None:
-            return self.counters.late_tally(department, day.isoformat(), [
-                c.record.record_id for c in group if c.previous is None and c.record.late])
+            late = [c.record.record_id for c in group if c.previous is None and c.record.late]
+            if request is None:
+                return self.counters.late_tally(department, day.isoformat(), late)
+            return self.counters.pending_op(
+                department, request, day.isoformat(), stamp,
+                {"submitted": len(group), "accepted": len(group), "name_conflicts": sum(map(_new_conflict, group)),
+                 **item_deltas(c.record for c in group)},
+                [f"{c.record.record_id}#{c.record.version}" for c in group], late)
         return tally
 
     @staticmethod
@@ -298,13 +339,28 @@ def counter_deltas(out: Outcome) -> dict[str, int]:
     an identical resend `unchanged` (in neither), a rejection seen again not counted again
     (rejections counted by their first error's code; 迟报 is not among them: it is tallied with the
     records' creation, see CounterRepository.late_tally); accepted records per 目录事项 they name."""
-    errors = out.new_rejections
+    rejected = rejection_deltas(out.new_rejections)
+    return {**rejected, "submitted": len(out.accepted) + rejected["submitted"], "accepted": len(out.accepted),
+            "unchanged": len(out.unchanged), "name_conflicts": out.name_conflicts,
+            **item_deltas(out.records)}
+
+
+def item_deltas(records) -> dict[str, int]:
+    """Accepted records per 目录事项 they name (`item_<code>` counters, the report's 按事项)."""
+    items = Counter(r.fields[ITEM_FIELD] for r in records if r.fields.get(ITEM_FIELD))
+    return {f"{ITEM_COUNTER}{code}": n for code, n in items.items()}
+
+
+def rejection_deltas(errors: list[list[dict]]) -> dict[str, int]:
+    """The counts of rejections seen for the first time (their errors): each counted once, by the
+    code of its first error."""
     codes = Counter(e[0]["code"] for e in errors if e)
-    items = Counter(r.fields[ITEM_FIELD] for r in out.records if r.fields.get(ITEM_FIELD))
-    return {"submitted": len(out.accepted) + len(errors), "accepted": len(out.accepted),
-            "unchanged": len(out.unchanged), "rejected": len(errors),
-            "name_conflicts": out.name_conflicts, **{f"rej_{code}": n for code, n in codes.items()},
-            **{f"{ITEM_COUNTER}{code}": n for code, n in items.items()}}
+    return {"submitted": len(errors), "rejected": len(errors), **{f"rej_{code}": n for code, n in codes.items()}}
+
+
+def _new_conflict(change: Change) -> int:
+    """1 if the change newly flags its record name_conflict."""
+    return int(change.record.name_conflict and not (change.previous and change.previous.name_conflict))
 
 
 def pushed(out: Outcome, stamp: str) -> str | None:

@@ -365,6 +365,8 @@ def test_supervisor_clicks_a_department_and_sees_its_open_rejections_by_code_and
                       CF_XDR_SHXYM=bad_check_char(ent["uscc"]))
     live.api("POST", "/v1/records", "op-d12", json={"category": "admin_penalty", "records": [bad]})
     portal_login(page, "supervisor", "/pages/supervisor.html")
+    asked: list[str] = []
+    page.on("request", lambda r: asked.append(r.url))
     page.get_by_label("起始日期（接收日期）").fill("2026-01-01")
     page.get_by_label("截止日期").fill("2026-12-31")
     page.get_by_role("button", name="查询", exact=True).click()
@@ -375,6 +377,7 @@ def test_supervisor_clicks_a_department_and_sees_its_open_rejections_by_code_and
     expect(page.locator("#drill-codes")).to_contain_text("USCC_CHECKSUM")
     expect(page.locator("#drill-rejections")).to_contain_text(bad["CF_WSH"])
     expect(page.locator("#drill-late")).to_contain_text(late["source_ref"])
+    assert not [u for u in asked if "/v1/rejections" in u], asked   # the drill-down alone (the inbox: 403)
     shot(page, "loop-supervisor-drill-desktop")
     page.get_by_role("button", name="关闭详情").click()
     expect(drill).to_be_hidden()

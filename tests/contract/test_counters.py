@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import pytest
 
+from tests.contract.test_records import create, record
+
 
 @pytest.fixture
 def counters(repos):
@@ -29,6 +31,39 @@ def test_a_late_tally_is_only_an_item_for_a_transaction(counters):
         assert counters.late_tally("d12", day, ids) is not None
     assert counters.late_tally("d12", "2026-10-01", []) is None
     assert counters.late("d12", "2026-10-01", "2026-10-05") == 0      # an uncommitted tally counts nothing
+
+
+def test_pending_counts_settle_once_into_their_days(repos, counters):
+    """A request's pending counts (written by the transactions of what they count) move to the day
+    buckets with the settling request's own deltas; a settle of what changed since it was read
+    moves nothing; an empty settle writes nothing."""
+    assert counters.pending_op("d12", "REQ1", "2026-10-01", "t1", {"accepted": 0}) is None
+    records = repos["record_repo"]
+
+    def commit(n: int, day: str, request: str, deltas: dict, refs: list[str], late=()) -> None:
+        op = counters.pending_op("d12", request, day, "t", deltas, refs, late)
+        assert records.write([create(record(n))], extra=lambda _: op) == []
+
+    commit(1, "2026-10-01", "REQ1", {"submitted": 2, "accepted": 2}, ["a#1", "b#1"], ["a"])
+    commit(2, "2026-10-01", "REQ1", {"submitted": 1, "rejected": 1, "rej_REQUIRED": 1}, [])
+    commit(3, "2026-10-02", "REQ2", {"submitted": 1, "accepted": 1}, ["c#2"])
+    pending = {p.sk: p for p in counters.pending("d12")}
+    assert {sk: (p.day, p.deltas, p.refs, p.late) for sk, p in pending.items()} == {
+        "REQ1": ("2026-10-01", {"submitted": 3, "accepted": 2, "rejected": 1, "rej_REQUIRED": 1}, {"a#1", "b#1"},
+                 {"a"}),
+        "REQ2": ("2026-10-02", {"submitted": 1, "accepted": 1}, {"c#2"}, set())}
+    assert counters.pending("d13") == []
+    commit(4, "2026-10-02", "REQ2", {"accepted": 1}, [])                           # REQ2 changed since read
+    assert counters.settle("d12", "2026-10-02", {"unchanged": 1}, "s1", list(pending.values())) is False
+    assert counters.days("d12", "2026-10-01", "2026-10-09") == []                  # nothing moved
+    assert counters.late("d12", "2026-10-01", "2026-10-09") == 0
+    assert counters.settle("d12", "2026-10-02", {"unchanged": 1}, "s1", counters.pending("d12")) is True
+    assert counters.pending("d12") == [] and counters.late("d12", "2026-10-01", "2026-10-01") == 1
+    days = {d["sk"]: {k: v for k, v in d.items() if k not in ("pk", "sk")}
+            for d in counters.days("d12", "2026-10-01", "2026-10-09")}
+    assert days == {"2026-10-01": {"submitted": 3, "accepted": 2, "rejected": 1, "rej_REQUIRED": 1},
+                    "2026-10-02": {"submitted": 1, "accepted": 2, "unchanged": 1, "last_submission": "s1"}}
+    assert counters.settle("d12", "2026-10-02", {"unchanged": 0}, None, []) is True  # nothing to write
 
 
 def test_deadlines_findings_latest_on_or_before(counters):

@@ -30,6 +30,8 @@ def test_a_supervisor_opens_a_department_and_sees_its_open_rejections_by_code_an
     submit(client, login("op-d23", "operator", "d23"), "admin_penalty", [bad_uscc(sample_record("admin_penalty", CF_WSH="他-1号"))])
 
     sup = login("sup", "supervisor")
+    for inbox in ("/v1/rejections?department=d12&state=open", "/v1/rejections"):   # the department's own (§6.3)
+        assert client.http.get(inbox, headers=sup).status_code == 403
     out = client.http.get(f"/v1/reports/departments/d12?from={day.replace(day=1)}&to={day}", headers=sup)
     assert out.status_code == 200, out.body
     body = out.json_body

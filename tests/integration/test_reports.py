@@ -102,16 +102,17 @@ def test_monthly_report_is_written_and_listed(client, login, stack):
     assert "2026年11月" in ws["A1"].value
 
 
-def test_late_records_are_tallied_once_per_transaction_and_counted_once(client, login, stack):
-    """迟报: one tally item per record-writing transaction (n = its late records), summed by the
-    report; a resend adds none; per-record mark items written before the tallies count 1 each."""
+def test_late_records_are_tallied_once_per_request_and_counted_once(client, login, stack):
+    """迟报: a request's late records ride its pending counts through its 3 transactions and get one
+    tally item when they settle (n = its late records), summed by the report; a resend adds none;
+    per-record mark items written before the tallies count 1 each."""
     register(client, login)                                        # the records match: 3 items each
     d12 = login("op-d12", "operator", "d12")
     batch = [sample_record("admin_penalty", CF_WSH=f"迟-{i}号") for i in range(70)]   # all late; 33 a transaction
     assert all(a["late"] for a in accepted(client, d12, "admin_penalty", batch))
     day = today().isoformat()
     tallies = stack.counter_repo.table.query(KeyConditionExpression=Key("pk").eq("L#d12"))["Items"]
-    assert sorted(int(t["n"]) for t in tallies) == [4, 33, 33]
+    assert sorted(int(t["n"]) for t in tallies) == [70]
     assert sorted(r for t in tallies for r in t["records"]) == sorted(
         r.record_id for r in stack.record_repo.by_department("d12", 100, None)[0])
     accepted(client, d12, "admin_penalty", batch)                  # the same batch again: nothing new

@@ -228,6 +228,7 @@ def test_a_batch_of_1000_with_100_rejections_stays_under_a_tenth_of_a_request_pe
         assert rows == 1000 and len(body["rejected"]) == (0 if attempt == "fixed" else 100), attempt
         assert sum(seen.values()) <= 100, (attempt, seen)
         rejections = sum(n for k, n in seen.items() if "rejections" in k)
-        assert rejections <= {"first": 4, "again": 4, "fixed": 14}[attempt], (attempt, seen)
+        # first: 100 rejections and their ref items, and the item counting them in each transaction: 3
+        assert rejections <= {"first": 5, "again": 4, "fixed": 14}[attempt], (attempt, seen)
     items = client.http.get("/v1/rejections?state=resolved&limit=200", headers=op).json_body["items"]
     assert len(items) == 100 and all(i["times_seen"] == 2 and i["record_id"] for i in items)

@@ -197,6 +197,13 @@ def table_is(suffix: str) -> Callable[[dict], bool]:
     return check
 
 
+def settling_counts(params: dict) -> bool:
+    """`when=` predicate for TransactWriteItems: the transaction that settles a request's pending
+    counts into the report counters (every item on the counters table)."""
+    items = params.get("TransactItems", [])
+    return bool(items) and all(next(iter(i.values())).get("TableName", "").endswith("-counters") for i in items)
+
+
 class _BrokenStream:
     """A response body that delivers `good` bytes, then fails like a dropped connection."""
 

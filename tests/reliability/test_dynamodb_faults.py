@@ -7,12 +7,10 @@ runs a failed job again.
 """
 from __future__ import annotations
 
-import pytest
-
 from chalicelib.container import get_container
 from chalicelib.local.demo_data import ENTERPRISE_USCC, sample_record
 from tests.reliability import scenarios as sc
-from tests.reliability.faults import INTERNAL, THROTTLED, table_is
+from tests.reliability.faults import INTERNAL, THROTTLED, settling_counts, table_is
 from tests.reliability.state import diff, scan, snapshot
 
 RATE = 0.25
@@ -54,11 +52,6 @@ def test_json_batches_and_forward_under_wire_throttling(client, auth, rebuild, f
     same(base, snapshot(container))
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "known bug (#23, open): a request that stored its records and then failed its counter update "
-    "answers 500; the resend finds the records identical and counts them `unchanged` (SPEC §5.1), "
-    "so the report never counts them as accepted. Fix: the batch's counts ride the records' "
-    "transaction (as the 迟报 tally does), or a record carries whether it was counted."))
 def test_json_batches_and_forward_recover_from_calls_that_exhausted_their_retries(client, auth, rebuild, faults):
     """The 2nd transaction of a batch, a report-counter update and a forward's state write fail outright:
     the request answers 500 INTERNAL (nothing half-visible), the resend completes it."""
@@ -71,23 +64,18 @@ def test_json_batches_and_forward_recover_from_calls_that_exhausted_their_retrie
         state["transactions"] += table_is("records")(params)   # record transactions (not the registry's)
         return table_is("records")(params) and state["transactions"] == 3   # registration = 1st; penalties: 2nd, 3rd
     faults.fail(ddb, "TransactWriteItems", when=second_transaction)
-    faults.fail(ddb, "UpdateItem", when=table_is("counters"), code="InternalServerError")
+    faults.fail(ddb, "TransactWriteItems", when=settling_counts, code="InternalServerError")   # the 1st count
     api = sc.Retrying(client)
     out = sc.json_batches(api, auth)
     faults.fail(ddb, "TransactWriteItems")                                # the forward's state write
     out["forward"] = {k: v for k, v in sc.run_job(api, auth, "forward", "2026-11-20").items()
                       if k in ("published", "withdrawn", "due")}
-    assert faults.injected == {("TransactWriteItems", "fail"): 2, ("UpdateItem", "fail"): 1}, faults.injected
+    assert faults.injected == {("TransactWriteItems", "fail"): 3}, faults.injected
     assert len(api.server_errors) == 3 and {e[2]["error"]["code"] for e in api.server_errors} == {"INTERNAL"}
     assert out == base_out
     same(base, snapshot(container))
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "known bug (#23, open): a request that stored its records and then failed its counter update "
-    "answers 500; the resend finds the records identical and counts them `unchanged` (SPEC §5.1), "
-    "so the report never counts them as accepted. Fix: the batch's counts ride the records' "
-    "transaction (as the 迟报 tally does), or a record carries whether it was counted."))
 def test_late_counter_survives_a_resend_after_a_failed_counter_update(client, auth, faults):
     """Found by this suite (fixed): the resend found the records stored (kept, not written) and `late` (迟报)
     was counted only among records written by the request; it is now marked with each record's creation."""
@@ -95,7 +83,7 @@ def test_late_counter_survives_a_resend_after_a_failed_counter_update(client, au
     api = sc.Retrying(client)
     api.call("POST", "/v1/records", auth("op-d21", "operator", "d21"),
              {"category": "registration", "records": [sample_record("registration")]})
-    faults.fail(sc.ddb(container), "UpdateItem", when=table_is("counters"), code="InternalServerError")
+    faults.fail(sc.ddb(container), "TransactWriteItems", when=settling_counts, code="InternalServerError")
     resp = api.call("POST", "/v1/records", auth("op-d12", "operator", "d12"),
                     {"category": "admin_penalty", "records": [sample_record("admin_penalty")]})  # decided 09-28: late
     assert resp.json_body["accepted"][0]["late"] is True and len(api.server_errors) == 1

@@ -23,8 +23,10 @@ from typing import Any, BinaryIO, Protocol
 
 from chalicelib.adapters.text_cells import XLSXWRITER_OPTIONS, clean, looks_like_formula
 
+from .headers import FEEDBACK_HEADERS
+
 SHEET_NAME = "回退数据"
-EXTRA_HEADERS = ("原行号", "错误原因", "修改建议")
+EXTRA_HEADERS = FEEDBACK_HEADERS
 SEPARATOR = "；"
 EXTRA_WIDTHS = (8, 60, 40)            # 原行号, 错误原因, 修改建议 (characters)
 DATA_WIDTH = (10, 30)                 # a data column: from its header's length, within these bounds

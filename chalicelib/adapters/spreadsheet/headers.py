@@ -17,6 +17,11 @@ from .errors import MISSING_HEADERS, SpreadsheetError
 if TYPE_CHECKING:  # pragma: no cover
     from chalicelib.catalog.model import Category
 
+# The columns the platform's own 回退 file puts first (feedback.py): a corrected 回退 file uploaded
+# again carries them; they are skipped silently (no "ignored columns" note).
+FEEDBACK_HEADERS = ("原行号", "错误原因", "修改建议")
+_FEEDBACK_KEYS = frozenset(normalize_key(h) for h in FEEDBACK_HEADERS)
+
 def _lookup(key_map: Mapping[str, str]) -> dict[str, str]:
     out: dict[str, str] = {}
     for key, json_name in key_map.items():
@@ -54,7 +59,8 @@ def map_headers(header_cells: list[Any], key_map: Mapping[str, str],
             continue
         name = lookup.get(key)
         if name is None:
-            ignored.append(str(cell).strip())
+            if key not in _FEEDBACK_KEYS:
+                ignored.append(str(cell).strip())
         elif name in seen:
             duplicates.append(str(cell).strip())
         else:

@@ -60,7 +60,7 @@ def test_given_a_feedback_file_when_opened_then_every_column_has_a_width_fit_for
     assert all(w <= 61 for w in widths.values())
 
 
-def test_given_a_feedback_file_when_read_back_as_an_upload_then_the_feedback_columns_map_to_no_field(tmp_path):
+def test_given_a_feedback_file_when_read_back_as_an_upload_then_the_feedback_columns_are_skipped_silently(tmp_path):
     from chalicelib.adapters.spreadsheet import header_key_map, map_headers, required_fields
     from chalicelib.catalog import load_catalog
 
@@ -70,8 +70,11 @@ def test_given_a_feedback_file_when_read_back_as_an_upload_then_the_feedback_col
     write_feedback(path, labels, [(2, ["x"] * len(labels), [Err("CF_JDRQ", "BAD_DATE", "日期格式错误")])])
     header = list(iter_rows(path))[0][1]
     mapped = map_headers(header, header_key_map(category), required_fields(category))
-    assert mapped.ignored == ["原行号", "错误原因", "修改建议"]
-    assert not mapped.missing and not mapped.duplicates
+    assert mapped.ignored == []                     # the platform's own columns: no "ignored" note
+    assert set(mapped.columns.values()) == {f.json_name for f in category.fields}
+    assert min(mapped.columns) == 3 and not mapped.missing and not mapped.duplicates
+    other = map_headers([*header, "内部备注"], header_key_map(category), required_fields(category))
+    assert other.ignored == ["内部备注"]
 
 
 def test_given_formula_like_strings_when_fed_back_then_no_cell_is_a_formula():
