@@ -10,6 +10,7 @@ The format rules are generated from the catalog — the same data `GET /v1/catal
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from typing import Annotated, ClassVar, Protocol
 
 from pydantic import Field, StringConstraints
@@ -90,6 +91,13 @@ class CategoryNotAllowed(Forbidden):
 
 
 STATE_NAMES = {"draft": "草稿", "submitted": "待审核", "approved": "已批准", "returned": "已退回"}
+
+
+@dataclass
+class ItemCheck:
+    """What the 目录事项 named by a batch's records decide: errors, and the items' own periods (by row)."""
+    errors: dict[int, FieldError] = field(default_factory=dict)
+    months: dict[int, int] = field(default_factory=dict)
 
 
 class CatalogItemService:
@@ -237,20 +245,26 @@ class CatalogItemService:
         """The department's approved items by code (the latest approved copies)."""
         return {it.item_code: it for it in self.items.approved(department)}
 
-    def record_errors(self, department: str, strict: bool, category, checks: list) -> dict[int, FieldError]:
-        """UNKNOWN_ITEM for each checked record (`checks`: RecordCheck) whose `item_code` is not one of the
-        department's approved items of the record's category, and — for a `strict_items` department —
-        for each record naming none; the suggestion lists the codes it may name. Reads the approved items
-        (one Query) only when a record names an item or the department is strict."""
+    def check_records(self, department: str, strict: bool, category, checks: list) -> ItemCheck:
+        """For checked records (`checks`: RecordCheck) the 目录事项 they name: UNKNOWN_ITEM for each whose
+        `item_code` is not one of the department's approved items of the record's category, and — for
+        a `strict_items` department — for each naming none (the suggestion lists the codes it may
+        name); and the period (months) of each approved item named that sets its own (SPEC §5.3).
+        Reads the approved items (one Query) only when a record names an item or the department is strict."""
         named = {i: c.fields.get(ITEM_FIELD) for i, c in enumerate(checks)}
+        out = ItemCheck()
         if not strict and not any(named.values()):
-            return {}
-        codes = sorted(code for code, it in self.approved_codes(department).items() if it.category == category.id)
+            return out
+        items = {code: it for code, it in self.approved_codes(department).items() if it.category == category.id}
+        codes = sorted(items)
         listed = "、".join(codes)
         label = category.field(ITEM_FIELD).label
-        out: dict[int, FieldError] = {}
         for i, code in named.items():
-            if code in codes or not (code or strict):
+            if code in items:
+                if items[code].period_override is not None:
+                    out.months[i] = items[code].period_override
+                continue
+            if not (code or strict):
                 continue
             if not codes:
                 message = f"本部门尚无「{category.name}」类已批准的目录事项，请先在归集公示目录中提交并经市工商局批准"
@@ -258,7 +272,8 @@ class CatalogItemService:
                 message = f"「{label}」{code} 不是本部门「{category.name}」类已批准的目录事项，可填：{listed}"
             else:
                 message = f"本部门按归集公示目录报送，须填写「{label}」，可填：{listed}"
-            out[i] = FieldError(field=ITEM_FIELD, code="UNKNOWN_ITEM", message=message, suggestion=listed or None)
+            out.errors[i] = FieldError(field=ITEM_FIELD, code="UNKNOWN_ITEM", message=message,
+                                       suggestion=listed or None)
         return out
 
     def public_catalog(self) -> dict:

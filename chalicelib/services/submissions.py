@@ -122,9 +122,12 @@ class SubmissionService:
             checks = [validate_record(category, raw, day, key_map) for raw in rows]
         errors: dict[int, list[FieldError]] = {i: list(c.errors) for i, c in enumerate(checks) if not c.ok}
         errors.update(refused or {})
+        item_months: dict[int, int] = {}     # row → the period its approved 目录事项 sets (SPEC §5.3)
         if self.items is not None:           # every error of a row: UNKNOWN_ITEM joins the others
-            for i, e in self.items.record_errors(department, dept.strict_items, category, checks).items():
+            named = self.items.check_records(department, dept.strict_items, category, checks)
+            for i, e in named.errors.items():
                 errors.setdefault(i, []).append(e)
+            item_months = named.months
         seen: set[str] = set()
         for i, c in enumerate(checks):
             ref = c.source_ref or c.regno or ""
@@ -160,7 +163,7 @@ class SubmissionService:
                                 if m.outcome == "elsewhere" and m.code in taken})
         request = new_ids(1)[0] if count else None    # the key of this request's pending counts
         planned, kept, withdrawn = self._plan(principal, department, category, checks, matches, day, stamp,
-                                              upload_id)
+                                              upload_id, item_months)
         for i in withdrawn:   # a withdrawn record's identical resend is unchanged; a changed one is refused
             errors[i] = [FieldError(field=category.source_ref_field, code="WITHDRAWN",
                                     message="该记录已撤销，不能以报送修改；如需恢复公示，请在记录详情中「恢复」"
@@ -231,7 +234,7 @@ class SubmissionService:
                 return
         raise ServiceUnavailable("报送统计正被同时更新，请稍后重新提交（已保存的记录不会重复计数）")
 
-    def _plan(self, principal, department, category, checks, matches, day, stamp, upload_id
+    def _plan(self, principal, department, category, checks, matches, day, stamp, upload_id, item_months
               ) -> tuple[list[tuple[int, Change]], dict[int, Record], list[int]]:
         """The writes (new records, new versions), the records kept as they are (resends), and the
         rows that would change a withdrawn record (refused WITHDRAWN, SPEC §5)."""
@@ -258,7 +261,7 @@ class SubmissionService:
             d = c.decision_date
             dl = deadlines(d, cal) if d else None    # the calendar remembers its sums per date
             rec = self._record(principal, department, category, c, m, prev, h, day, stamp, upload_id, dl,
-                               prev.record_id if prev else next(ids))
+                               prev.record_id if prev else next(ids), item_months.get(i))
             version = RecordVersion(record_id=rec.record_id, version=rec.version,
                                     op="create" if prev is None else "modify", fields=rec.fields,
                                     masked_fields=rec.masked_fields, content_hash=h, by=principal.username,
@@ -267,13 +270,14 @@ class SubmissionService:
         return planned, kept, withdrawn
 
     def _record(self, principal, department, category, c: RecordCheck, m: Match, prev: Record | None,
-                h: str, day: date, stamp: str, upload_id, dl: Deadlines | None, record_id: str) -> Record:
+                h: str, day: date, stamp: str, upload_id, dl: Deadlines | None, record_id: str,
+                item_months: int | None = None) -> Record:
         received_at = prev.received_at if prev else stamp
-        period = publication_period(category, c.fields, day)
+        period = publication_period(category, c.fields, day, item_months)
         return Record(
             record_id=record_id, department=department, category=category.id,
             source_ref=c.source_ref or c.regno or "", version=(prev.version + 1) if prev else 1,
-            state=_state_after_change(category, prev, c.fields, m.code, day),
+            state=_state_after_change(category, prev, c.fields, m.code, day, item_months),
             match=m.outcome, enterprise_code=m.code, uscc=(m.enterprise.uscc if m.enterprise else c.uscc),
             regno=(m.enterprise.regno if m.enterprise and m.enterprise.regno else c.regno),
             name=c.name or "", fields=c.fields, masked_fields=c.masked_fields, content_hash=h,
@@ -289,7 +293,7 @@ class SubmissionService:
             publish_until=prev.publish_until if prev else None,
             forwarded_op=prev.forwarded_op if prev else None,
             forwarded_code=prev.forwarded_code if prev else None,
-            enterprise_name=m.enterprise_name, name_conflict=m.name_conflict,
+            enterprise_name=m.enterprise_name, name_conflict=m.name_conflict, item_months=item_months,
         )
 
     def _tallies(self, department: str, day: date, stamp: str, request: str | None):
@@ -318,7 +322,8 @@ class SubmissionService:
 
 
 
-def _state_after_change(category, prev: Record | None, fields: dict, code: str, day: date) -> str:
+def _state_after_change(category, prev: Record | None, fields: dict, code: str, day: date,
+                        item_months: int | None = None) -> str:
     """The state of a record's new version (SPEC §5): a published one stays published (its previous
     copy stays public until the next `forward`) unless the change ties it to another enterprise (then
     it leaves the public side at once and waits for `forward`); an archived one stays archived unless
@@ -328,7 +333,7 @@ def _state_after_change(category, prev: Record | None, fields: dict, code: str, 
     if prev.state == "published":
         return "published" if code == prev.enterprise_code else "accepted"
     if prev.state == "archived":
-        period = current_period(category, fields, prev.published_at, day)
+        period = current_period(category, fields, prev.published_at, day, item_months)
         reopened = period.publishable and (period.until is None or period.until > day)
         return "accepted" if reopened else "archived"
     return prev.state

@@ -124,3 +124,31 @@ def test_the_report_xlsx_counts_records_per_item(client, setup, login):
         ("部门编号", "部门", "目录事项编码", "事项名称", "报送通过条数"),
         ("d12", "市环保局", p, "生态环境行政处罚", 2), ("d12", "市环保局", setup["licence"], "排污许可", 1)]
     assert ws.freeze_panes == "A2"
+
+
+def test_a_record_naming_an_item_with_its_own_period_is_public_that_long(client, setup, login):
+    """An approved item's period_override (SPEC §5.3, within the category's bounds) decides how long the
+    records naming it stay public: a standard penalty naming the 12-month item until published + 12
+    months, one naming the item without its own period the category's 3 years."""
+    from datetime import date
+
+    from chalicelib.clock import today
+    from chalicelib.domain.periods import add_months
+    from tests.integration.helpers import run_job
+
+    op, reviewer = setup["op"], login("op-d21", "operator", "d21")
+    resp = client.http.post("/v1/catalog/items", headers=op, body=json.dumps(
+        {"name": "噪声污染行政处罚", "category": "admin_penalty", "legal_basis": "《噪声污染防治法》",
+         "period_override": 12}))
+    short = resp.json_body["item_code"]
+    client.http.post(f"/v1/catalog/items/{short}/submit", headers=op, body="{}")
+    assert client.http.post(f"/v1/catalog/items/{short}/approve", headers=reviewer, body="{}").status_code == 200
+    accepted, rejected = outcome(submit(client, op, "admin_penalty", [
+        penalty(1, item_code=short), penalty(2, item_code=setup["penalty"])]))
+    assert (accepted, rejected) == ([0, 1], {})
+    ids = [a["record_id"] for a in submit(client, op, "admin_penalty", [
+        penalty(1, item_code=short), penalty(2, item_code=setup["penalty"])]).json_body["unchanged"]]
+    run_job(client, login, "forward", today().isoformat())
+    until = [client.http.get(f"/v1/records/{rid}", headers=op).json_body for rid in ids]
+    assert [r["state"] for r in until] == ["published", "published"]
+    assert [date.fromisoformat(r["publish_until"]) for r in until] == [add_months(today(), 12), add_months(today(), 36)]
