@@ -513,7 +513,7 @@ class FakeCounterRepository:
     def pending(self, department: str) -> list[Pending]:
         items, _ = self.table.query(f"P#{department}", limit=MAX_SETTLE)
         return [Pending(sk=i["sk"], day=i["day"], guard=("last", i["last"]), refs=frozenset(i.get("refs", ())),
-                        late=frozenset(i.get("late", ())),
+                        late=frozenset(i.get("late", ())), at=i.get("at", ""),
                         deltas={k: v for k, v in i.items() if k not in PENDING_ATTRS}) for i in items]
 
     @atomic

@@ -45,6 +45,7 @@ class Pending:
     refs: frozenset[str]
     late: frozenset[str] = frozenset()
     guard: tuple[str, object] = ("last", "")   # the attribute and value it must still have to be settled
+    at: str = ""                                # when the request first wrote it (ISO stamp)
 
 
 class CounterRepository:
@@ -108,7 +109,7 @@ class CounterRepository:
         items, _ = query_upto(self.table, MAX_SETTLE, ConsistentRead=True,
                               KeyConditionExpression=Key("pk").eq(f"{PENDING_PREFIX}{department}"))
         return [Pending(sk=i["sk"], day=i["day"], guard=("last", i["last"]), refs=frozenset(i.get("refs", ())),
-                        late=frozenset(i.get("late", ())),
+                        late=frozenset(i.get("late", ())), at=i.get("at", ""),
                         deltas={k: int(v) for k, v in i.items() if k not in PENDING_ATTRS}) for i in items]
 
     def settle(self, department: str, day: str, deltas: dict[str, int], last_submission: str | None,

@@ -68,12 +68,27 @@ class DeadlinesJob:
         for dept, n in overdue_answers.items():
             by_dept[dept]["objections_overdue"] = n
         self.counters.put_deadlines(as_of.isoformat(), {d: dict(c) for d, c in by_dept.items()})
+        settled = self._settle_left(as_of)
         count(M.PUBLISH_DEADLINE_MISSED, len(missed))
         count(M.PUBLISH_DEADLINE_AT_RISK, len(at_risk))
         count(M.PENDING_OVERDUE, len(pending))
         count(M.PUSH_OVERDUE, len(push_overdue))
         return {"missed": len(missed), "at_risk": len(at_risk), "pending_overdue": len(pending),
-                "push_overdue": sorted(push_overdue), "objections_overdue": sum(overdue_answers.values())}
+                "push_overdue": sorted(push_overdue), "objections_overdue": sum(overdue_answers.values()),
+                "counts_settled": settled}
+
+    def _settle_left(self, as_of: date) -> int:
+        """Counts a failed JSON batch left pending (its records stored, its counts not yet in the day
+        buckets: SPEC §5.1, services/submissions._settle) reach the report even when nothing is sent
+        again: each department's pending items written before `as_of` (no request still running
+        wrote them) settle here, each only if still as read. One Query per department (its pending
+        partition, empty when all is settled). Returns how many settled."""
+        settled = 0
+        for dept in self.catalog.departments.values():
+            left = [p for p in self.counters.pending(dept.id) if p.at[:10] < as_of.isoformat()]
+            if left and self.counters.settle(dept.id, as_of.isoformat(), {}, None, left):
+                settled += len(left)
+        return settled
 
     def _push_overdue(self, as_of: date, cal: WorkCalendar, every: int) -> list[str]:
         """Batch pushers whose last push (or, never having pushed, their set-up: the catalog's

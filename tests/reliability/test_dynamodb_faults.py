@@ -7,6 +7,8 @@ runs a failed job again.
 """
 from __future__ import annotations
 
+import json
+
 from chalicelib.container import get_container
 from chalicelib.local.demo_data import ENTERPRISE_USCC, sample_record
 from tests.reliability import scenarios as sc
@@ -119,3 +121,39 @@ def test_forward_rerun_after_a_failed_public_copy_write_publishes_everything(cli
     public = sum(len(g["records"]) for g in page.json_body["categories"])
     published = [r for r in scan(container.settings, "records") if r.get("state") == "published"]
     assert public == len(published)
+
+
+def test_counts_a_failed_batch_left_pending_reach_the_report_with_the_next_deadlines_run(client, auth, faults):
+    """A JSON batch whose counts failed to settle (500) and that nobody sends again: its records are
+    stored and its counts wait in its pending item — the next daily `deadlines` run settles what was
+    left before its day, so the report counts the batch (accepted, late) once, and a second run
+    changes nothing."""
+    from datetime import timedelta
+
+    from chalicelib.clock import today
+
+    container = get_container()
+    api = sc.Retrying(client)
+    api.call("POST", "/v1/records", auth("op-d21", "operator", "d21"),
+             {"category": "registration", "records": [sample_record("registration")]})
+    faults.fail(sc.ddb(container), "TransactWriteItems", when=settling_counts, code="InternalServerError")
+    resp = client.http.post("/v1/records", headers=auth("op-d12", "operator", "d12"), body=json.dumps(
+        {"category": "admin_penalty", "records": [sample_record("admin_penalty")]}))
+    assert resp.status_code == 500
+    faults.clear()
+
+    def d12() -> dict:
+        return {i["department"]: i for i in client.http.get(
+            "/v1/reports/departments", headers=auth("sup", "supervisor")).json_body["items"]}["d12"]
+    assert (d12()["accepted"], d12()["late"]) == (0, 0)           # stored, not yet counted
+    (left,) = container.counter_repo.pending("d12")
+    assert sc.run_job(api, auth, "deadlines")["counts_settled"] == 0   # written today: a request may still run
+    yesterday = (today() - timedelta(days=1)).isoformat()
+    container.counter_repo.table.update_item(Key={"pk": "P#d12", "sk": left.sk}, UpdateExpression="SET #a = :a",
+                                             ExpressionAttributeNames={"#a": "at"},
+                                             ExpressionAttributeValues={":a": yesterday + "T23:59:00+08:00"})
+    assert sc.run_job(api, auth, "deadlines")["counts_settled"] == 1
+    assert (d12()["accepted"], d12()["late"], d12()["submitted"]) == (1, 1, 1)
+    assert not container.counter_repo.pending("d12")
+    assert sc.run_job(api, auth, "deadlines")["counts_settled"] == 0
+    assert (d12()["accepted"], d12()["late"]) == (1, 1)
