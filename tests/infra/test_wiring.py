@@ -71,6 +71,7 @@ def test_app_root_reads_only_existing_platform_outputs():
         "lambda_role_arns": set(resources.FUNCTIONS),
         "queue_arns": {q.name for q in resources.QUEUES},
         "queue_urls": {q.name for q in resources.QUEUES},
+        "bucket_names": set(resources.BUCKETS),
     }
     for output, key in re.findall(r'\blocal\.platform\.(\w+)\["([^"]+)"\]', text):
         assert key in keyed[output], f'local.platform.{output}["{key}"] does not exist'

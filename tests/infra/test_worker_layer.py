@@ -38,6 +38,15 @@ def test_the_layer_is_attached_to_the_upload_worker_alone():
     layers = {name: [hcl.ref(x) for x in body.get("layers", [])] for name, body in functions.items()}
     assert layers.pop("upload_worker") == ["aws_lambda_layer_version.worker_columnar.arn"]
     assert layers and not any(layers.values())
-    layer = hcl.parse((hcl.APP / "worker_layer.tf").read_text(encoding="utf-8"))["resource"][0]
-    body = layer["aws_lambda_layer_version"]["worker_columnar"]
+    resources = {}
+    for block in hcl.parse((hcl.APP / "worker_layer.tf").read_text(encoding="utf-8"))["resource"]:
+        for kind, named in block.items():
+            resources.update({(kind, name): body for name, body in named.items()})
+    body = resources[("aws_lambda_layer_version", "worker_columnar")]
+    # over 50 MB zipped: published from S3 (PublishLayerVersion refuses such a zip inline)
+    assert "filename" not in body
+    assert hcl.ref(body["s3_key"]) == "aws_s3_object.worker_layer.key"
+    assert hcl.ref(body["s3_object_version"]) == "aws_s3_object.worker_layer.version_id"
+    obj = resources[("aws_s3_object", "worker_layer")]
+    assert "exchange" in obj["bucket"] and obj["key"].startswith("deploy/")
     assert body["compatible_runtimes"] == ["python3.11"]

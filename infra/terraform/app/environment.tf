@@ -15,6 +15,8 @@ locals {
     PUBLICITY_SECRET_ID = local.platform.publicity_secret_arn
     METRICS_NAMESPACE   = local.platform.metrics_namespace
 
+    UPLOAD_WRITE_THREADS = var.upload_write_threads
+
     POWERTOOLS_SERVICE_NAME      = local.platform.metrics_service
     POWERTOOLS_METRICS_NAMESPACE = local.platform.cloudwatch_namespace
     POWERTOOLS_LOG_LEVEL         = var.log_level

@@ -81,3 +81,14 @@ variable "tags" {
   type        = map(string)
   default     = {}
 }
+
+variable "upload_write_threads" {
+  description = "UPLOAD_WRITE_THREADS: an upload's chunk transactions in flight at once (1 = one by one; #27)."
+  type        = number
+  default     = 4
+
+  validation {
+    condition     = var.upload_write_threads >= 1 && var.upload_write_threads <= 16
+    error_message = "upload_write_threads must be between 1 and 16."
+  }
+}
