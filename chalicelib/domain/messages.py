@@ -31,6 +31,7 @@ CODE_NAMES = {
     "STATE_SECRET": "涉及国家秘密", "NAME_MISMATCH": "名称与登记不符", "CODE_MISMATCH": "代码与登记不符",
     "DUPLICATE_IN_BATCH": "同批重复", "SOURCE_REF_CHANGED": "文号被改动", "WITHDRAWN": "记录已撤销",
     "MASK_NOT_ALLOWED": "屏蔽了不可屏蔽的字段", "VERSION_CONFLICT": "版本冲突",
+    "UNKNOWN_ITEM": "不是已批准的目录事项",
 }
 
 

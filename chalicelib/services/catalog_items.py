@@ -199,9 +199,9 @@ class CatalogItemService:
             "reviewed_by": principal.username}), principal)
 
     def _reviewed(self, principal: Principal, item_code: str, version: int | None) -> CatalogItem:
+        it = self._owned(principal, item_code, read=True)   # 404 first: an item the caller cannot see
         if not self.is_reviewer(principal):
             raise Forbidden("只有市工商局（市场监督管理局）或管理员可以审核目录事项")
-        it = self._owned(principal, item_code, read=True)
         self._expect(it, version)
         if it.state != "submitted":
             raise ItemState(f"只有待审核的目录事项可以审核（当前：{STATE_NAMES[it.state]}）", details=[{"state": it.state}])

@@ -468,6 +468,8 @@ def test_admin_acts_for_a_chosen_department(live, page):
     expect(page.locator("#records-msg")).to_contain_text("已加载")
     expect(page.locator("#records-table tbody")).to_contain_text("行政许可信息")
     page.get_by_role("link", name="单条录入").click()
+    # the drop-down is filled once the catalog (and the department's 目录事项) arrived
+    expect(page.locator("#entry-category option", has_text="行政许可信息")).to_have_count(1)
     options = page.locator("#entry-category option").all_inner_texts()
     assert "行政许可信息" in options and "企业登记基本信息" not in options
 

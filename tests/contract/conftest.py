@@ -22,12 +22,13 @@ class _Real:
 
 @pytest.fixture(scope="module")
 def provisioned(emulator):
-    """The emulator with every resource provisioned, once per module (provisioning is idempotent)."""
-    from chalicelib.container import Container
-    from tests.conftest import emulator_settings
+    """The emulator reset and provisioned, once per module. Not provisioning over whatever the module
+    before left: a queue a test changed (its attributes) makes CreateQueue refuse with
+    QueueAlreadyExists — under xdist any module may come before this one."""
+    from tests.conftest import fresh_stack
 
-    settings, _ = emulator_settings()
-    return Container(settings)
+    container, _ = fresh_stack(emulator)
+    return container
 
 
 @pytest.fixture
