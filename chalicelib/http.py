@@ -28,6 +28,20 @@ def attachment(fallback: str, name: str) -> str:
     from urllib.parse import quote
     return f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(name)}"
 
+def output_format(value: str | None) -> str:
+    """A route's `format` query: json (the default) or xlsx."""
+    fmt = value or "json"
+    if fmt not in ("json", "xlsx"):
+        raise BadRequest("format 只能是 json 或 xlsx", details=[{"field": "format", "code": "BAD_ENUM"}])
+    return fmt
+
+
+def xlsx_download(body: bytes, fallback: str, name: str, headers: dict | None = None) -> Response:
+    """An xlsx file as a download (`attachment` names it)."""
+    return Response(body=body, status_code=200, headers={
+        "Content-Type": XLSX, "Content-Disposition": attachment(fallback, name), **(headers or {})})
+
+
 # Chalice's own error responses ({"Code", "Message"}) mapped to ours (SPEC §6.1).
 _CHALICE_CODES = {
     "BadRequestError": ("BAD_REQUEST", "请求有误"),

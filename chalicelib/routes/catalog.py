@@ -5,8 +5,7 @@ from __future__ import annotations
 from chalice import Blueprint, Response
 
 from chalicelib.container import get_container
-from chalicelib.errors import BadRequest
-from chalicelib.http import XLSX, attachment
+from chalicelib.http import output_format, xlsx_download
 from chalicelib.web import Router
 
 bp = Blueprint(__name__)
@@ -63,33 +62,23 @@ def return_item(ctx, item_code):
     return _step(ctx, item_code, "return_", ctx.json())
 
 
-def _format(ctx) -> str:
-    fmt = ctx.query("format") or "json"
-    if fmt not in ("json", "xlsx"):
-        raise BadRequest("format 只能是 json 或 xlsx", details=[{"field": "format", "code": "BAD_ENUM"}])
-    return fmt
-
-
-def _xlsx(body: bytes, fallback: str, name: str) -> Response:
-    return Response(body=body, status_code=200, headers={
-        "Content-Type": XLSX, "Content-Disposition": attachment(fallback, name), **PUBLIC_CACHE})
-
-
 @api.route("/v1/public/catalog-items")
 def public_catalog_items(ctx):
-    fmt = _format(ctx)
+    fmt = output_format(ctx.query("format"))
     out = get_container().catalog_items.public_catalog()
     if fmt == "json":
         return Response(out, headers=PUBLIC_CACHE)
     from chalicelib.adapters.spreadsheet.catalog_xlsx import catalog_items_xlsx  # openpyxl only here
-    return _xlsx(catalog_items_xlsx(out), "catalog-items.xlsx", "广元市政府部门涉企信息归集公示目录.xlsx")
+    return xlsx_download(catalog_items_xlsx(out), "catalog-items.xlsx", "广元市政府部门涉企信息归集公示目录.xlsx",
+                         PUBLIC_CACHE)
 
 
 @api.route("/v1/public/format-rules")
 def public_format_rules(ctx):
-    fmt = _format(ctx)
+    fmt = output_format(ctx.query("format"))
     out = get_container().catalog_items.format_rules()
     if fmt == "json":
         return Response(out, headers=PUBLIC_CACHE)
     from chalicelib.adapters.spreadsheet.catalog_xlsx import format_rules_xlsx  # openpyxl only here
-    return _xlsx(format_rules_xlsx(out), "format-rules.xlsx", "广元市政府部门涉企信息归集数据格式规范.xlsx")
+    return xlsx_download(format_rules_xlsx(out), "format-rules.xlsx", "广元市政府部门涉企信息归集数据格式规范.xlsx",
+                         PUBLIC_CACHE)

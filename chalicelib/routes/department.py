@@ -1,12 +1,12 @@
 """部门用户: login, the catalog and templates, records, uploads, 回退 inbox, 信息共享, watchlists, notices."""
 from __future__ import annotations
 
-from chalice import Blueprint, Response
+from chalice import Blueprint
 
 from chalicelib import pagination
 from chalicelib.container import get_container
 from chalicelib.errors import NotFound
-from chalicelib.http import XLSX, attachment
+from chalicelib.http import xlsx_download
 from chalicelib.identity.policy import require_department
 from chalicelib.web import Router
 
@@ -31,8 +31,7 @@ def template(ctx, category):
         raise NotFound("没有该信息类别的模板", details=[{"category": category, "allowed": sorted(catalog.categories)}])
     from chalicelib.adapters.spreadsheet import build_template  # openpyxl only where needed
     cat = catalog.category(category)
-    return Response(body=build_template(cat), headers={
-        "Content-Type": XLSX, "Content-Disposition": attachment(f"template-{category}.xlsx", f"{cat.name}.xlsx")})
+    return xlsx_download(build_template(cat), f"template-{category}.xlsx", f"{cat.name}.xlsx")
 
 
 @api.route("/v1/records", methods=["POST"])

@@ -1,12 +1,11 @@
 """监管: the supervision reports."""
 from __future__ import annotations
 
-from chalice import Blueprint, Response
+from chalice import Blueprint
 
 from chalicelib.clock import parse_day
 from chalicelib.container import get_container
-from chalicelib.errors import BadRequest
-from chalicelib.http import XLSX, attachment
+from chalicelib.http import output_format, xlsx_download
 from chalicelib.web import Router
 
 bp = Blueprint(__name__)
@@ -17,15 +16,11 @@ api = Router(bp, get_container)
 def department_report(ctx):
     report = get_container().reports.departments(
         parse_day(ctx.query("from"), "from"), parse_day(ctx.query("to"), "to"), ctx.query("region"))
-    fmt = ctx.query("format") or "json"
-    if fmt == "json":
+    if output_format(ctx.query("format")) == "json":
         return report
-    if fmt != "xlsx":
-        raise BadRequest("format 只能是 json 或 xlsx", details=[{"field": "format", "code": "BAD_ENUM"}])
     from chalicelib.adapters.report_xlsx import department_report_xlsx, report_filename  # openpyxl only here
-    return Response(body=department_report_xlsx(report), status_code=200, headers={
-        "Content-Type": XLSX, "Content-Disposition":
-        attachment(f"report-{report['from']}-{report['to']}.xlsx", report_filename(report))})
+    return xlsx_download(department_report_xlsx(report), f"report-{report['from']}-{report['to']}.xlsx",
+                         report_filename(report))
 
 
 @api.route("/v1/reports/departments/{department_id}")

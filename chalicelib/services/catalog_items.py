@@ -18,7 +18,7 @@ from pydantic import Field, StringConstraints
 from chalicelib.catalog.format_rules import format_rules
 from chalicelib.clock import now_iso
 from chalicelib.domain.field_checks import FieldError
-from chalicelib.errors import BadRequest, Conflict, Forbidden, NotFound
+from chalicelib.errors import BadRequest, Conflict, Forbidden, NotAllowedCategory, NotFound
 from chalicelib.identity.policy import require_department
 from chalicelib.models.catalog_item import EDITABLE_STATES, ITEM_FIELD, ITEM_STATES, CatalogItem
 from chalicelib.models.principal import Principal
@@ -83,11 +83,6 @@ class ItemNotFound(NotFound):
 class ItemState(Conflict):
     code = "ITEM_STATE"
     message = "目录事项当前状态不允许该操作"
-
-
-class CategoryNotAllowed(Forbidden):
-    code = "CATEGORY_NOT_ALLOWED"
-    message = "本部门的归集目录不包含该信息类别"
 
 
 STATE_NAMES = {"draft": "草稿", "submitted": "待审核", "approved": "已批准", "returned": "已退回"}
@@ -229,7 +224,7 @@ class CatalogItemService:
         if dept is None:
             raise BadRequest(f"部门「{department}」不存在", details=[{"field": "department", "code": "NOT_FOUND"}])
         if category not in dept.categories:
-            raise CategoryNotAllowed(details=[{"field": "category", "category": category,
+            raise NotAllowedCategory(details=[{"field": "category", "category": category,
                                                "allowed": list(dept.categories)}])
         if months is None:
             return

@@ -118,7 +118,7 @@ def test_another_department_cannot_see_or_touch_them_and_only_d21_or_admin_revie
 
 
 @pytest.mark.parametrize(("body", "status", "code"), [
-    ({"category": "registration"}, 403, "CATEGORY_NOT_ALLOWED"),      # d12 may not submit registrations
+    ({"category": "registration"}, 403, "NOT_ALLOWED_CATEGORY"),      # d12 may not submit registrations
     ({"category": "nonsense"}, 400, "BAD_REQUEST"),
     ({"period_override": 48}, 400, "PERIOD_OUT_OF_BOUNDS"),           # penalties: 3–36 months
     ({"period_override": 1}, 400, "PERIOD_OUT_OF_BOUNDS"),
