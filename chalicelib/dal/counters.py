@@ -48,6 +48,12 @@ class Pending:
     at: str = ""                                # when the request first wrote it (ISO stamp)
 
 
+def _adds(deltas: dict[str, int]) -> tuple[dict, dict, list[str]]:
+    """Placeholders and ADD clauses for counter deltas (counter names are attribute names)."""
+    return ({f"#a{i}": k for i, k in enumerate(deltas)}, {f":v{i}": v for i, v in enumerate(deltas.values())},
+            [f"#a{i} :v{i}" for i in range(len(deltas))])
+
+
 class CounterRepository:
     def __init__(self, table):
         self.table = table
@@ -58,9 +64,8 @@ class CounterRepository:
         deltas = {k: v for k, v in deltas.items() if v}
         if not deltas and not last_submission:
             return None
-        names = {f"#a{i}": k for i, k in enumerate(deltas)}
-        values = {f":v{i}": v for i, v in enumerate(deltas.values())}
-        expr = "ADD " + ", ".join(f"#a{i} :v{i}" for i in range(len(deltas))) if deltas else ""
+        names, values, adds = _adds(deltas)
+        expr = "ADD " + ", ".join(adds) if adds else ""
         if last_submission:
             names["#ls"] = "last_submission"
             values[":ls"] = last_submission
@@ -90,10 +95,10 @@ class CounterRepository:
         deltas = {k: v for k, v in deltas.items() if v}
         if not deltas:
             return None
-        names = {f"#a{i}": k for i, k in enumerate(deltas)} | {"#g": "groups", "#d": "day", "#t": "at", "#l": "last"}
-        values = {f":v{i}": v for i, v in enumerate(deltas.values())} | {
-            ":one": 1, ":d": day, ":t": stamp, ":l": secrets.token_hex(8)}
-        adds = [f"#a{i} :v{i}" for i in range(len(deltas))] + ["#g :one"]
+        names, values, adds = _adds(deltas)
+        names |= {"#g": "groups", "#d": "day", "#t": "at", "#l": "last"}
+        values |= {":one": 1, ":d": day, ":t": stamp, ":l": secrets.token_hex(8)}
+        adds.append("#g :one")
         for name, ids in (("refs", refs), ("late", late)):
             if ids:
                 names[f"#{name}"], values[f":{name}"] = name, set(ids)
