@@ -12,7 +12,6 @@ from chalicelib.dal.items import from_item, to_item
 from chalicelib.domain.projection import CREDIT, SEARCH_SUMMARY, search_summary
 
 PROFILE = "#profile"
-SUMMARY = SEARCH_SUMMARY    # None when an item has no credit facts stored (written before they were)
 ALIAS = "#alias"      # pk = 注册号 → the USCC the enterprise is listed under
 
 
@@ -63,9 +62,10 @@ class PublicRepository:
                         batch.delete_item(Key={"code": alias, "sk": ALIAS})
                     left.append(code)
                     continue
+                # None when a copy has no credit facts stored (written before they were)
                 summary = search_summary(copies) if all(CREDIT in c for c in copies) else None
-                if code in fresh or p.get(SUMMARY) != from_item(to_item(summary)):
-                    batch.put_item(Item=to_item({**p, "code": code, "sk": PROFILE, SUMMARY: summary}))
+                if code in fresh or p.get(SEARCH_SUMMARY) != from_item(to_item(summary)):
+                    batch.put_item(Item=to_item({**p, "code": code, "sk": PROFILE, SEARCH_SUMMARY: summary}))
                 if code in fresh:
                     if alias:
                         batch.put_item(Item={"code": alias, "sk": ALIAS, "uscc": code})
