@@ -129,7 +129,7 @@ class SinkRejections:
         list(ids)
         return {}
 
-    def save(self, writes, refs):
+    def save(self, writes, refs, extra=None):
         self.saved += len(writes)
         return []
 
