@@ -3,7 +3,7 @@
 A cursor is base64url of JSON: either a DynamoDB LastEvaluatedKey itself (`Shape(key=…)`), or
 `{"d": day, "k": key}` for lists that walk day partitions (`Shape(key=…, dated=True)`), or `{"k": key}`
 (`Shape(key=…, wrapped=True)`). `read` gives a `Position` whose start key has exactly the list's
-key attributes, each a non-empty string of at most MAX_KEY_BYTES, each satisfying what the caller's
+key attributes (and any of its optional ones), each a non-empty string of at most MAX_KEY_BYTES, each satisfying what the caller's
 query allows (`where`: a value, or a test of the value — a key outside the query's key condition is
 a ValidationException in DynamoDB) and whose day lies in 2004–2099. Anything else — bad base64,
 bad JSON, huge numbers, a cursor of another list, a tampered key — is `BadCursor` (400 BAD_CURSOR),
@@ -40,11 +40,14 @@ class Shape:
     key: frozenset[str]
     dated: bool = False       # {"d": "YYYY-MM-DD", "k"?: key}
     wrapped: bool = False     # {"k": key}
+    optional: frozenset[str] = frozenset()    # attributes a position may add to the key (strings too)
 
-    def __init__(self, key: Iterable[str], *, dated: bool = False, wrapped: bool = False):
+    def __init__(self, key: Iterable[str], *, dated: bool = False, wrapped: bool = False,
+                 optional: Iterable[str] = ()):
         object.__setattr__(self, "key", frozenset(key))
         object.__setattr__(self, "dated", dated)
         object.__setattr__(self, "wrapped", wrapped)
+        object.__setattr__(self, "optional", frozenset(optional))
 
 
 @dataclass(frozen=True)
@@ -107,7 +110,7 @@ def read(cursor: str | None, shape: Shape, where: Where | Callable[[date | None]
     else:
         key = value
     rules = where(day) if callable(where) else (where or {})
-    return Position(day=day, key=_key(key, shape.key, rules))
+    return Position(day=day, key=_key(key, shape.key, rules, shape.optional))
 
 
 def _day(value) -> date:
@@ -122,8 +125,8 @@ def _day(value) -> date:
     return day
 
 
-def _key(key, names: frozenset[str], rules: Where) -> dict:
-    if not isinstance(key, dict) or set(key) != names:
+def _key(key, names: frozenset[str], rules: Where, optional: frozenset[str] = frozenset()) -> dict:
+    if not isinstance(key, dict) or not names <= set(key) <= names | optional:
         raise BadCursor("not a key of this list")
     for name, v in key.items():
         if not isinstance(v, str) or not v or len(v.encode("utf-8", "surrogatepass")) > MAX_KEY_BYTES:

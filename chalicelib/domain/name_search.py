@@ -7,8 +7,11 @@ bigram — the query's rarest, by the token counts kept at indexing — without 
 """
 from __future__ import annotations
 
+import json
 import unicodedata
 from collections.abc import Iterable, Mapping
+from functools import cache
+from pathlib import Path
 from typing import Any
 
 EXACT, PREFIX, CONTAINS = 0, 1, 2
@@ -95,9 +98,70 @@ def entry_names(entry: Mapping[str, Any]) -> list[str]:
 
 def rank(names: Iterable[str], wanted: str) -> int | None:
     """EXACT, PREFIX or CONTAINS for the best of `names` against the normalised query; None: no match."""
+    best = score(names, wanted)
+    return None if best is None else best[0]
+
+
+# --- ranking by the parts of a name ---------------------------------------------------------------
+# A name is built 行政区划 + 字号 + 行业/经营特点 + 组织形式 (企业名称登记管理规定; a 个体工商户 without
+# the 组织形式), or 字号 first with the 行政区划 in brackets. A query of the 字号 alone (鑫源) also hits
+# names where it is inside a longer 字号 (华鑫源…, 鑫源泰…) or across two parts; those rank after the
+# names where it is a whole part. What marks the parts' joints is data: name_parts.json.
+WHOLE, HALF, STRADDLES = 0, 1, 2      # segment_fit: both ends on a joint, one, none
+
+
+@cache
+def _joints() -> tuple[frozenset[str], tuple[int, ...], frozenset[str], tuple[int, ...]]:
+    """The words a part starts after (division suffixes, place names, brackets) and those a part ends
+    before (organisation forms, industry words, brackets), normalised, with their lengths longest
+    first."""
+    data = json.loads((Path(__file__).with_name("name_parts.json")).read_text(encoding="utf-8"))
+    before = frozenset(map(normalize_name, data["division_suffixes"] + data["places"] + data["brackets"]))
+    after = frozenset(map(normalize_name, data["forms"] + data["industries"] + data["brackets"]))
+    return (before, tuple(sorted({len(w) for w in before}, reverse=True)),
+            after, tuple(sorted({len(w) for w in after}, reverse=True)))
+
+
+def starts_part(name: str, at: int) -> bool:
+    """A part of the normalised name starts at `at`: its start, or right after a division suffix
+    (…市, …县, …街道), a place name given without one (四川, 广元) or a bracket."""
+    before, sizes, _, _ = _joints()
+    return at == 0 or any(name[at - k:at] in before for k in sizes if k <= at)
+
+
+def ends_part(name: str, at: int) -> bool:
+    """A part of the normalised name ends at `at` (exclusive): its end, or where an organisation form
+    (有限公司, 专业合作社, 店, 厂…), an industry word (建材, 商贸, 餐饮…) or a bracket begins."""
+    _, _, after, sizes = _joints()
+    return at == len(name) or any(name[at:at + k] in after for k in sizes if at + k <= len(name))
+
+
+def segment_fit(name: str, wanted: str) -> int | None:
+    """How well the normalised query sits in the normalised name, over its occurrences, best first:
+    WHOLE (it starts and ends on joints of the name's parts: 成都市|鑫源|建材…), HALF (one end on a
+    joint: 成都市|鑫源泰…, 华鑫源|建材…), STRADDLES (neither: 金鑫源泰…); None: not in the name."""
+    best, at = None, name.find(wanted)
+    while at >= 0 and best != WHOLE:
+        fit = STRADDLES - starts_part(name, at) - ends_part(name, at + len(wanted))
+        best = fit if best is None else min(best, fit)
+        at = name.find(wanted, at + 1)
+    return best
+
+
+def score(names: Iterable[str], wanted: str) -> tuple[int, int] | None:
+    """(EXACT/PREFIX/CONTAINS, segment_fit) of the best of `names` against the normalised query, the
+    kind of match first — so EXACT > PREFIX > CONTAINS always, and within a kind a whole part of the
+    name ranks above one that straddles parts; None: no match. Lower is better."""
     best = None
     for n in map(normalize_name, names):
-        r = EXACT if n == wanted else PREFIX if n.startswith(wanted) else CONTAINS if wanted in n else None
-        if r is not None and (best is None or r < best):
-            best = r
+        fit = segment_fit(n, wanted)
+        if fit is not None:
+            s = (EXACT, WHOLE) if n == wanted else (PREFIX if n.startswith(wanted) else CONTAINS, fit)
+            best = s if best is None else min(best, s)
     return best
+
+
+def order_key(entry: Mapping[str, Any], wanted: str) -> tuple:
+    """The total order of an index entry's result (lower first): score, then the shorter current
+    name, the name, the code — deterministic, so a cursor can resume inside a ranked window."""
+    return (score(entry_names(entry), wanted), len(entry["name"]), entry["name"], entry["code"])

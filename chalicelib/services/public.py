@@ -12,7 +12,8 @@ from chalicelib.domain.identifiers import is_regno_format, is_uscc_format, norma
 from chalicelib.domain.projection import SEARCH_SUMMARY, restrictions, search_summary, served, summary_flags
 from chalicelib.errors import BadRequest, NotFound
 
-NAME_INDEX = pagination.Shape({"token", "code"})
+NAME_INDEX = pagination.Shape({"token", "code"}, optional={"end", "skip"})   # see _Walk
+MAX_SKIP = 100_000          # more matches than two 1 MB index pages hold
 MAX_NAME_PAGES = 2          # index pages (≤ 1 MB each) read by one search request
 MAX_QUERY_CHARS = 100       # longer than any enterprise name
 STATUSES = ("存续", "在业", "吊销", "注销", "迁出")
@@ -29,6 +30,81 @@ class QueryTooCommon(BadRequest):
                          "地名加字号或完整名称，或输入统一社会信用代码",
                          details=[{"field": "q", "code": "QUERY_TOO_COMMON",
                                    "suggestion": "加上企业字号或地名，例如“广元鑫源商贸有限公司”"}])
+
+
+def _is_skip(v: str) -> bool:
+    return v.isascii() and v.isdigit() and 0 < int(v) <= MAX_SKIP
+
+
+class _Walk:
+    """The matches of one search key, a page at a time, ranked by window (issue #22).
+
+    A window is what one request reads from a start key: index pages (≤ MAX_NAME_PAGES) until it
+    holds the page's room of matches, or the key's entries end. Its matches are shown in rank order
+    (ns.order_key: exact > prefix > contains, then a whole 字号 above one straddling the name's parts,
+    then shorter names), the best first — so the first page is the best `room` of everything its
+    pages read, not the first `room` in key order. A window shown only in part is read again by
+    the next request: the cursor {token, code: the window's start, end: its last key, skip: how many
+    of its ranked matches were shown} resumes exactly — no repeats, no gaps — as long as the window
+    is unchanged (order_key is total); then the walk goes on after `end`, filling the page from new
+    windows within the request's budget of MAX_NAME_PAGES new pages. A cursor without end/skip is
+    the start of a window not read yet."""
+
+    def __init__(self, registry, key: str, wanted: str, region: str | None, status: str | None):
+        self.registry, self.key, self.wanted, self.region, self.status = registry, key, wanted, region, status
+
+    def page(self, after: dict | None, room: int) -> tuple[list[dict], dict | None]:
+        """Up to `room` matching entries (the exact names excepted: the first page shows them from
+        their key) and the position to resume after them (None: the key's entries are done)."""
+        start = after or {"token": self.key, "code": ns.START}
+        if room <= 0:        # the exact names filled the page: the rest from the partition's start
+            return [], start
+        found: list[dict] = []
+        if "end" in start:   # inside a window a page before showed in part: read it again
+            ranked, end, more = self._window(start["code"], end=start["end"])
+            skip = int(start["skip"])
+            found = ranked[skip:skip + room]
+            if skip + len(found) < len(ranked):
+                return found, {**start, "skip": str(skip + len(found))}
+            if not more:
+                return found, None
+            start = {"token": self.key, "code": end}
+        if len(found) < room:
+            need = room - len(found)
+            ranked, end, more = self._window(start["code"], need=need)
+            found += ranked[:need]
+            if len(ranked) > need:
+                return found, {"token": self.key, "code": start["code"], "end": end, "skip": str(need)}
+            start = {"token": self.key, "code": end}
+        return found, start if more else None
+
+    def _window(self, after: str, need: int = 0, end: str | None = None) -> tuple[list[dict], str, bool]:
+        """The ranked matches of the entries after sort key `after` — up to `end` (inclusive) when
+        given, else pages until `need` matches —, the window's last key, and whether entries may follow."""
+        scored, last_key = [], after
+        position = None if after == ns.START else {"token": self.key, "code": after}
+        for _ in range(MAX_NAME_PAGES):
+            entries, last = self.registry.name_page(self.key, position)
+            for e in entries:
+                if end is not None and e["key"] > end:
+                    return _ranked(scored), end, True
+                s = ns.order_key(e, self.wanted)
+                if (s[0] is not None and s[0][0] != ns.EXACT
+                        and (not self.region or _code_region(e["code"]) == self.region)
+                        and (not self.status or e.get("status") == self.status)):
+                    scored.append((s, e))
+                last_key = e["key"]
+            if last is None:
+                return _ranked(scored), last_key, False
+            last_key = last["code"]
+            if (end is not None and last_key >= end) or (end is None and len(scored) >= need):
+                break
+            position = last
+        return _ranked(scored), end if end is not None else last_key, True
+
+
+def _ranked(scored: list[tuple]) -> list[dict]:
+    return [e for _, e in sorted(scored, key=lambda x: x[0])]
 
 
 def _profile(p: dict) -> dict:
@@ -119,7 +195,8 @@ class PublicService:
         if len(wanted) < 2:
             raise BadRequest("名称关键词至少两个字", details=[{"field": "q", "code": "TOO_SHORT"}])
         tokens = ns.name_tokens(wanted)
-        after = pagination.read(cursor, NAME_INDEX, {"token": lambda k: k in ns.search_keys(wanted)}).key
+        after = pagination.read(cursor, NAME_INDEX, {"token": lambda k: k in ns.search_keys(wanted),
+                                                     "skip": _is_skip}).key
         exact: list[str] = []
         if after is None:     # first page: the exact-name key and the counts in one read
             counts, exact = self.registry.name_keys(tokens, wanted)
@@ -129,11 +206,12 @@ class PublicService:
             exact = [c for c in exact if not region or _code_region(c) == region][:limit]
         else:
             key = after["token"]
-            if len(key) > 2 and not (after["code"] == ns.START or after["code"].startswith(key[2:])):
+            window = "end" in after
+            if window != ("skip" in after) or (window and after["end"] <= after["code"]) or not all(
+                    after[a] == ns.START or after[a].startswith(key[2:]) for a in ("code", "end") if a in after):
                 raise pagination.BadCursor("outside its key")
-        found, last = self._walk(key, after, wanted, limit - len(exact), region, status)
-        ranked = sorted(found, key=lambda e: (ns.rank(ns.entry_names(e), wanted), len(e["name"]), e["name"], e["code"]))
-        shown = [*exact, *(e["code"] for e in ranked)]
+        found, last = _Walk(self.registry, key, wanted, region, status).page(after, limit - len(exact))
+        shown = [*exact, *(e["code"] for e in found)]
         profiles = self.public.profiles(shown) if shown else {}     # the results shown: one BatchGetItem
         items = []
         for c in shown:
@@ -146,29 +224,6 @@ class PublicService:
                     summary = profile[SEARCH_SUMMARY]
                 items.append(_search_item(profile, summary, day))
         return {"items": items, "next_cursor": pagination.encode(last)}
-
-    def _walk(self, key: str, after: dict | None, wanted: str, room: int, region: str | None,
-              status: str | None) -> tuple[list[dict], dict | None]:
-        """Up to `room` entries of search key `key` that match (the exact names excepted: the first
-        page shows them from their key), from at most MAX_NAME_PAGES pages; the key to resume exactly
-        after them."""
-        found: list[dict] = []
-        if room <= 0:        # the exact names filled the page: the rest from the partition's start
-            return found, after or {"token": key, "code": ns.START}
-        for _ in range(MAX_NAME_PAGES):
-            entries, last = self.registry.name_page(key, after)
-            for n, e in enumerate(entries):
-                if (ns.rank(ns.entry_names(e), wanted) in (ns.PREFIX, ns.CONTAINS)
-                        and (not region or _code_region(e["code"]) == region)
-                        and (not status or e.get("status") == status)):
-                    found.append(e)
-                    if len(found) == room:
-                        more = n + 1 < len(entries) or last is not None
-                        return found, {"token": key, "code": e["key"]} if more else None
-            if last is None:
-                return found, None
-            after = last
-        return found, after
 
     def credit_check(self, code: str, as_of: date | None = None) -> dict:
         """联合惩戒: restricted while on either list (not removed) or under an active ban."""
