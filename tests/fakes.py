@@ -288,9 +288,10 @@ class FakeRecordRepository:
 class FakeRegistryRepository:
     """dal.registry.RegistryRepository: enterprises, 注册号 aliases, elsewhere names, name index."""
 
-    def __init__(self):
+    def __init__(self, page_items: int = 1000):
         self.table = _Table("code")
         self.names = _Table("token", "code")
+        self.page_items = page_items      # entries a name-index page holds (the real one: 1 MB)
 
     def lookup(self, codes: Iterable[str]) -> dict[str, Enterprise]:
         return self.lookup_all(codes)[0]
@@ -378,10 +379,10 @@ class FakeRegistryRepository:
         return counts, sorted(exact.get("codes") or [])
 
     def name_page(self, key: str, after: dict | None) -> tuple[list[dict], dict | None]:
-        """Pages of 1,000 entries (the real one: 1 MB)."""
+        """Pages of `page_items` entries (the real one: 1 MB)."""
         from chalicelib.dal.registry import AUX
         token, nxt = key[:2], key[2:]
-        items, last = self.names.query(token, where=lambda sk: sk > AUX and sk.startswith(nxt), limit=1000,
+        items, last = self.names.query(token, where=lambda sk: sk > AUX and sk.startswith(nxt), limit=self.page_items,
                                        after={"token": token, "code": after["code"]}
                                        if after and after["code"] != AUX else None)
         return ([{**i, "code": i["code"][1:], "key": i["code"]} for i in items if nxt or not i.get("dup")],
