@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import argparse
 import bisect
+import functools
 import json
 import random
 import statistics
@@ -99,6 +100,11 @@ class Names:
             seen.add(name)
             self.names.append(name)
             self.parts.append((place, z, ind, form))
+
+    @functools.cached_property
+    def zihao_count(self) -> Counter:
+        """How many names carry each 字号."""
+        return Counter(z for _, z, _, _ in self.parts)
 
     def code(self, i: int) -> str:
         return f"9151{i:014d}"
@@ -375,6 +381,7 @@ def measure(n: int, queries: int) -> dict:
     new = defaultdict(list)
     old = defaultdict(list)
     hits = {"new": Counter(), "today": Counter(), "n": Counter()}
+    gap: Counter = Counter()
     t = time.time()
     for kind, q, wanted in mix:
         code = codes[wanted]
@@ -387,6 +394,8 @@ def measure(n: int, queries: int) -> dict:
         new["requests"].append(sum(index.requests.values()))
         new["public_requests"].append(profiles.reads)
         hits["new"][kind] += any(i["code"] == code for i in page["items"])
+        if kind == "zihao":
+            _explain(gap, names, q, wanted, [int(i["code"][4:]) for i in page["items"]])
         index.reset_counts()
         matches, cost = today_first_page(index, names, q)
         for k, v in cost.items():
@@ -400,10 +409,10 @@ def measure(n: int, queries: int) -> dict:
     # can be on the first page of PAGE with probability PAGE / K at best for ANY ranking that does not
     # know which of the K equally-named enterprises the searcher means (even one that knew the 字号
     # segment of every name): the ceiling of this draw.
-    same = Counter(z for _, z, _, _ in names.parts)
-    ks = [same[names.parts[w][1]] for kind, q, w in mix if kind == "zihao"]
+    ks = [names.zihao_count[names.parts[w][1]] for kind, q, w in mix if kind == "zihao"]
     zihao = {"names_with_the_same_zihao": _dist(ks),
-             "ceiling_first_page_share": round(sum(min(1.0, PAGE / k) for k in ks) / len(ks), 4) if ks else None}
+             "ceiling_first_page_share": round(sum(min(1.0, PAGE / k) for k in ks) / len(ks), 4) if ks else None,
+             "gap": {k: round(v, 1) for k, v in sorted(gap.items())}}
     share = {alg: {kind: round(hits[alg][kind] / hits["n"][kind], 4) for kind in hits["n"]}
              for alg in ("new", "today")}
     for alg in ("new", "today"):
@@ -411,6 +420,27 @@ def measure(n: int, queries: int) -> dict:
     return {"names": n, "queries": len(mix), "build": build, "query_seconds": round(seconds, 1),
             "new": {k: _dist(v) for k, v in new.items()}, "today": {k: _dist(v) for k, v in old.items()},
             "first_page_share": share, "zihao_alone": zihao, "mix": dict(hits["n"])}
+
+
+def _explain(gap: Counter, names: Names, q: str, wanted: int, shown: list[int]) -> None:
+    """Where a 字号-alone first page falls short of the ceiling: queries whose 字号 at most a page of
+    names share and still missed; for the others, found vs expected (PAGE / K); and the results shown
+    that are not of the wanted 字号, by kind and fit (domain.name_search.score) — what ranks them there."""
+    from chalicelib.domain.name_search import normalize_name, score
+    z = names.parts[wanted][1]
+    k = names.zihao_count[z]
+    found = wanted in shown
+    if k <= PAGE:
+        gap["k<=page: queries"] += 1
+        gap["k<=page: missed"] += not found
+    else:
+        gap["k>page: queries"] += 1
+        gap["k>page: found"] += found
+        gap["k>page: expected (page/K)"] += PAGE / k
+    for i in shown:
+        if names.parts[i][1] != z:
+            kind, fit = score([names.names[i]], normalize_name(q))
+            gap[f"results of another 字号: {('exact', 'prefix', 'contains')[kind]}, fit {fit}"] += 1
 
 
 def run(sizes: list[int], queries: int) -> dict:
