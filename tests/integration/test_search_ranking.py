@@ -40,3 +40,18 @@ def test_a_whole_zihao_ranks_above_straddling_matches_and_the_cursor_resumes_in_
     # with no joint at either end (华鑫源0…)
     name_of = {c: n for n, c in code.items()}
     assert [name_of[c] for c in got[3:9]] == STRADDLING[:6]
+
+
+def test_a_forged_window_cursor_is_400_bad_cursor(client):
+    """A window cursor's end and skip are checked like its key: both or neither, skip a count, the end
+    after the start and inside the query's key."""
+    from chalicelib.pagination import encode
+
+    good = {"token": "鑫源", "code": "#", "end": "商91510802MA0000001X", "skip": "3"}
+    assert client.http.get("/v1/public/enterprises?q=鑫源&cursor=" + encode(good)).status_code == 200
+    for forged in ({**good, "skip": "0"}, {**good, "skip": "-1"}, {**good, "skip": "1e3"}, {**good, "skip": 3},
+                   {k: v for k, v in good.items() if k != "skip"}, {k: v for k, v in good.items() if k != "end"},
+                   {**good, "code": "商91510802MA0000002X"}, {**good, "token": "鑫源商", "end": "泰X"},
+                   {**good, "extra": "1"}):
+        resp = client.http.get(f"/v1/public/enterprises?q={forged['token']}&cursor={encode(forged)}")
+        assert resp.status_code == 400 and resp.json_body["error"]["code"] == "BAD_CURSOR", forged
