@@ -32,12 +32,16 @@ def test_cursor_resumes_exactly_over_a_partition_of_matches(client, stack):
         code = make_uscc(f"91510802MA{i:07d}")
         name = f"鑫源商{i:04d}" if i % 6 else f"鑫源{i:04d}源商"
         profiles.append({"code": code, "uscc": code, "name": name, "status": "存续", "former_names": []})
+    # and one named 鑫源商 itself: its exact name leads the first page. Past 2,000 matches every bigram
+    # of the query is common (QUERY_TOO_COMMON) — unless the query is an existing full name, as here
+    code = make_uscc("91510802MA9999999")
+    profiles.append({"code": code, "uscc": code, "name": "鑫源商", "status": "存续", "former_names": []})
     repo.index_names(profiles)      # the real repository's batch writer
     _public_profiles(stack, profiles)
     wanted = {p["code"] for p in profiles if "鑫源商" in p["name"]}
-    assert len(wanted) == matches
+    assert len(wanted) == matches + 1
     counts = repo.name_keys({"鑫源", "源商"}, "鑫源商")[0]
-    assert (counts["鑫源"], counts["源商"]) == (total, total)
+    assert (counts["鑫源"], counts["源商"]) == (total + 1, total + 1)
 
     got, cursor, requests = [], None, 0
     while True:
@@ -47,5 +51,7 @@ def test_cursor_resumes_exactly_over_a_partition_of_matches(client, stack):
         assert len(page["items"]) == 200 or not page["next_cursor"]   # two pages of 120 hold 200 matches
         if not (cursor := page["next_cursor"]):
             break
-    assert len(got) == len(set(got)) == matches and set(got) == wanted
-    assert requests in (-(-matches // 200), -(-matches // 200) + 1)   # + a last, empty page when the final cut fell on the last entry
+    assert len(got) == len(set(got)) == matches + 1 and set(got) == wanted
+    assert got[0] == code
+    pages = -(-(matches + 1) // 200)
+    assert requests in (pages, pages + 1)   # + a last, empty page when the final cut fell on the last entry
