@@ -37,6 +37,9 @@ _WIDE = {b"\xff\xfe\x00\x00": "utf-32-le", b"\x00\x00\xfe\xff": "utf-32-be",
          b"<\x00\x00\x00": "utf-32-le", b"\x00\x00\x00<": "utf-32-be"}
 _WIDE2 = {b"\xff\xfe": "utf-16-le", b"\xfe\xff": "utf-16-be", b"<\x00": "utf-16-le", b"\x00<": "utf-16-be"}
 _TAIL = 64
+# one reason for a deflate stream that errs or stops short: the two inflaters tell these apart at
+# different bytes (zlib raises where ISA-L only stops), and both are the same corrupt member
+BAD_DEFLATE = "invalid or truncated deflate data"
 
 
 def _encodings_of(head: bytes) -> tuple[str, ...]:
@@ -142,7 +145,7 @@ def iter_member(fp: BinaryIO, info: zipfile.ZipInfo, chunk: int = CHUNK) -> Iter
                     left -= len(raw)
                     data = d.decompress(raw, chunk)
             except lib.error:
-                raise corrupt(name, "invalid deflate data") from None
+                raise corrupt(name, BAD_DEFLATE) from None
             produced += len(data)
             if produced > declared:
                 raise unsafe(name, "inflates past its declared size", "压缩包文件头声明的大小与实际不符")
@@ -150,7 +153,7 @@ def iter_member(fp: BinaryIO, info: zipfile.ZipInfo, chunk: int = CHUNK) -> Iter
                 crc = lib.crc32(data, crc)
                 yield data
         if not d.eof:
-            raise corrupt(name, "deflate stream incomplete")
+            raise corrupt(name, BAD_DEFLATE)
         if produced != declared:
             raise corrupt(name, "inflated size differs from declared size")
     else:

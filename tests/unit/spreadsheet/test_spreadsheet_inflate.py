@@ -26,7 +26,7 @@ def outcome(path, lib):
         _zipstream.INFLATE = saved
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=200, deadline=None)
 @given(st.binary(max_size=3000), st.integers(1, 40), st.lists(st.tuples(st.integers(0, 10**6), st.integers(0, 255)),
                                                                max_size=3),
        st.sampled_from([None, "short", "long"]))

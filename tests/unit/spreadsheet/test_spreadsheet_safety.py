@@ -148,7 +148,7 @@ def test_given_a_member_whose_deflate_stream_is_invalid_when_inspected_then_not_
     members[-1] = (name, xl.Packed(b"\xff" * 64, zlib.crc32(data), len(data)), {})
     err = refused(xl.raw_zip(tmp_path / "bad-deflate.xlsx", members))
     assert err.code == "NOT_XLSX"
-    assert err.details == [{"part": name, "reason": "invalid deflate data"}]
+    assert err.details == [{"part": name, "reason": "invalid or truncated deflate data"}]
 
 
 # --- zip bombs ---------------------------------------------------------------------------------
