@@ -96,12 +96,6 @@ def entry_names(entry: Mapping[str, Any]) -> list[str]:
     return [entry["name"], *(entry.get("former") or [])]
 
 
-def rank(names: Iterable[str], wanted: str) -> int | None:
-    """EXACT, PREFIX or CONTAINS for the best of `names` against the normalised query; None: no match."""
-    best = score(names, wanted)
-    return None if best is None else best[0]
-
-
 # --- ranking by the parts of a name ---------------------------------------------------------------
 # A name is built 行政区划 + 字号 + 行业/经营特点 + 组织形式 (企业名称登记管理规定; a 个体工商户 without
 # the 组织形式), or 字号 first with the 行政区划 in brackets. A query of the 字号 alone (鑫源) also hits
