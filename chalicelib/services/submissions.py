@@ -243,6 +243,7 @@ class SubmissionService:
         found = self.records.identities(identities.values())
         existing = self.records.get_many((f["epk"], f["rid"]) for f in found.values())
         cal = self._calendar(checks[i].decision_date for i in matches)
+        dls: dict[date, Deadlines] = {}      # per distinct decision date (a chunk repeats them)
         ids = iter(new_ids(len(matches)))
         planned: list[tuple[int, Change]] = []
         kept: dict[int, Record] = {}
@@ -259,7 +260,7 @@ class SubmissionService:
                     withdrawn.append(i)
                 continue
             d = c.decision_date
-            dl = deadlines(d, cal) if d else None    # the calendar remembers its sums per date
+            dl = (dls.get(d) or dls.setdefault(d, deadlines(d, cal))) if d else None
             rec = self._record(principal, department, category, c, m, prev, h, day, stamp, upload_id, dl,
                                prev.record_id if prev else next(ids), item_months.get(i))
             version = RecordVersion(record_id=rec.record_id, version=rec.version,

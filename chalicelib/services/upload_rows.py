@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from collections import deque
+from collections.abc import Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -39,6 +40,21 @@ def _plain(value, is_date: bool = False):
     if is_date and value is not None:
         value = parse_date(value) or value
     return value.isoformat() if isinstance(value, (date, datetime)) else value
+
+
+class _LazyRows(Sequence):
+    """The dicts of a chunk's rows, each built when read (not kept)."""
+
+    def __init__(self, chunk: list, build) -> None:
+        self.chunk, self.build = chunk, build
+
+    def __len__(self) -> int:
+        return len(self.chunk)
+
+    def __getitem__(self, i):
+        if isinstance(i, slice):
+            return [self.build(cells) for _, cells, _ in self.chunk[i]]
+        return self.build(self.chunk[i][1])
 
 
 class UploadCheckpoints(Protocol):
@@ -217,8 +233,10 @@ class RowPipeline:
         up = self.upload
         duplicate = [FieldError(field=self.category.source_ref_field, code="DUPLICATE_IN_BATCH",
                                 message="同一文件中该编号重复出现，仅第一次出现的行有效")]
+        # checked rows: a row's dict is only read for a rejected row (its rejection's content)
+        rows = _LazyRows(chunk, self._record) if checks is not None else [self._record(c) for _, c, _ in chunk]
         return self.sinks.submissions.submit(
-            principal, up.department, up.category, [self._record(c) for _, c, _ in chunk],
+            principal, up.department, up.category, rows,
             upload_id=up.upload_id, count=False, channel="upload", row_numbers=[n for n, _, _ in chunk],
             refused={i: duplicate for i, (_, _, dup) in enumerate(chunk) if dup}, checks=checks)
 
