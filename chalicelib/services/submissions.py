@@ -9,8 +9,6 @@ always; every rejected row is kept as a rejection (services/rejections.py, SPEC 
 """
 from __future__ import annotations
 
-import hashlib
-import json
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
@@ -19,6 +17,7 @@ from chalicelib.catalog.model import FieldType
 from chalicelib.clock import now_iso, today
 from chalicelib.dal.counters import Pending
 from chalicelib.dal.records import Change
+from chalicelib.domain.content_hash import content_hash, same_content
 from chalicelib.domain.periods import Deadlines, current_period, deadlines, is_late, publication_period
 from chalicelib.domain.validation import FieldError, RecordCheck, validate_record
 from chalicelib.domain.workdays import WorkCalendar
@@ -45,14 +44,6 @@ class Outcome:
 
     def as_response(self) -> dict:
         return {"accepted": self.accepted, "unchanged": self.unchanged, "rejected": self.rejected}
-
-
-_HASHED_JSON = json.JSONEncoder(sort_keys=True, ensure_ascii=False, default=str)
-
-
-def content_hash(fields: dict, masked: list[str]) -> str:
-    raw = _HASHED_JSON.encode({"f": fields, "m": sorted(masked)})
-    return hashlib.sha256(raw.encode()).hexdigest()
 
 
 def rejection(index: int, rejection_id: str | None, errors: list[FieldError]) -> dict:
@@ -252,11 +243,12 @@ class SubmissionService:
             c = checks[i]
             ident = found.get(identities[i])
             prev = existing.get(ident["rid"]) if ident else None
-            h = content_hash(c.fields, c.masked_fields)
+            h = c.content_hash or content_hash(c.fields, c.masked_fields)   # columnar: hashed per chunk
             newer_upload = bool(upload_id and prev is not None and prev.upload_id and prev.upload_id > upload_id)
-            if prev is not None and (prev.content_hash == h or prev.state == "withdrawn" or newer_upload):
+            same = prev is not None and same_content(prev.content_hash, h, c.fields, c.masked_fields)
+            if prev is not None and (same or prev.state == "withdrawn" or newer_upload):
                 kept[i] = prev   # unchanged, withdrawn, or already replaced by a later upload (ULIDs sort by time)
-                if prev.state == "withdrawn" and prev.content_hash != h and not newer_upload:
+                if prev.state == "withdrawn" and not same and not newer_upload:
                     withdrawn.append(i)
                 continue
             d = c.decision_date
