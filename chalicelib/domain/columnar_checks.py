@@ -31,6 +31,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Mapping
 from datetime import date, datetime
+from itertools import repeat
 from typing import Any
 
 import polars as pl
@@ -205,12 +206,22 @@ class Checked:
         out: list[RecordCheck] = []
         # Python objects for one range only (the canonical columns stay Arrow: a 100k-row sheet's
         # two million values as Python strings would double the worker's peak memory)
-        lists = [v.slice(start, stop - start).to_list() for v in self.values]
-        for i, row in enumerate(zip(*lists, strict=True), start=start):
+        part = [v.slice(start, stop - start) for v in self.values]
+        # a clean row's fields: its non-null values (columns null throughout the range left out, the
+        # None of the others dropped per row)
+        some = [(name, v) for name, v in zip(names, part, strict=True) if v.null_count() < v.len()]
+        keys = [name for name, _ in some]
+        gaps = [name for name, v in some if v.null_count()]
+        lists = [v.to_list() for _, v in some]
+        rows = zip(*lists, strict=True) if lists else repeat((), stop - start)
+        for i, row in enumerate(rows, start=start):
             if flagged[i]:
                 out.append(validate_record(c, self.raw_row(i), today, self.key_map))
                 continue
-            fields = {k: v for k, v in zip(names, row, strict=True) if v is not None}
+            fields = dict(zip(keys, row, strict=True))
+            for k in gaps:
+                if fields[k] is None:
+                    del fields[k]
             run = _Run(schema, {}, today, [])
             run.out = fields
             masked = fields.get(MASKED_FIELDS)

@@ -18,7 +18,7 @@ from chalicelib.clock import now_iso, today
 from chalicelib.dal.counters import Pending
 from chalicelib.dal.records import Change
 from chalicelib.domain.content_hash import content_hash, same_content
-from chalicelib.domain.periods import Deadlines, current_period, deadlines, is_late, publication_period
+from chalicelib.domain.periods import current_period, deadlines, is_late, publication_period
 from chalicelib.domain.validation import FieldError, RecordCheck, validate_record
 from chalicelib.domain.workdays import WorkCalendar
 from chalicelib.errors import BadRequest, NotAllowedCategory, ServiceUnavailable
@@ -234,7 +234,7 @@ class SubmissionService:
         found = self.records.identities(identities.values())
         existing = self.records.get_many((f["epk"], f["rid"]) for f in found.values())
         cal = self._calendar(checks[i].decision_date for i in matches)
-        dls: dict[date, Deadlines] = {}      # per distinct decision date (a chunk repeats them)
+        dates: dict[tuple, dict] = {}        # per distinct decision date and day received (a chunk repeats them)
         ids = iter(new_ids(len(matches)))
         planned: list[tuple[int, Change]] = []
         kept: dict[int, Record] = {}
@@ -251,9 +251,9 @@ class SubmissionService:
                 if prev.state == "withdrawn" and not same and not newer_upload:
                     withdrawn.append(i)
                 continue
-            d = c.decision_date
-            dl = (dls.get(d) or dls.setdefault(d, deadlines(d, cal))) if d else None
-            rec = self._record(principal, department, category, c, m, prev, h, day, stamp, upload_id, dl,
+            key = (c.decision_date, prev.received_at[:10] if prev else stamp[:10])
+            dated = dates.get(key) or dates.setdefault(key, _dated(*key, cal))
+            rec = self._record(principal, department, category, c, m, prev, h, day, stamp, upload_id, dated,
                                prev.record_id if prev else next(ids), item_months.get(i))
             version = RecordVersion(record_id=rec.record_id, version=rec.version,
                                     op="create" if prev is None else "modify", fields=rec.fields,
@@ -263,8 +263,9 @@ class SubmissionService:
         return planned, kept, withdrawn
 
     def _record(self, principal, department, category, c: RecordCheck, m: Match, prev: Record | None,
-                h: str, day: date, stamp: str, upload_id, dl: Deadlines | None, record_id: str,
+                h: str, day: date, stamp: str, upload_id, dated: dict, record_id: str,
                 item_months: int | None = None) -> Record:
+        """The record a row stores (`dated`: its decision date, deadlines and 迟报, see `_dated`)."""
         received_at = prev.received_at if prev else stamp
         period = publication_period(category, c.fields, day, item_months)
         return Record(
@@ -274,12 +275,7 @@ class SubmissionService:
             match=m.outcome, enterprise_code=m.code, uscc=(m.enterprise.uscc if m.enterprise else c.uscc),
             regno=(m.enterprise.regno if m.enterprise and m.enterprise.regno else c.regno),
             name=c.name or "", fields=c.fields, masked_fields=c.masked_fields, content_hash=h,
-            decision_date=c.decision_date.isoformat() if c.decision_date else None,
-            collect_deadline=dl.collect_deadline.isoformat() if dl else None,
-            publish_deadline=dl.publish_deadline.isoformat() if dl else None,
-            provisional=dl.provisional if dl else False,
-            late=bool(dl and is_late(date.fromisoformat(received_at[:10]), dl.collect_deadline)),
-            publishable=period.publishable, received_at=received_at, updated_at=stamp,
+            **dated, publishable=period.publishable, received_at=received_at, updated_at=stamp,
             updated_by=principal.username, upload_id=upload_id or (prev.upload_id if prev else None),
             published_version=prev.published_version if prev else None,
             published_at=prev.published_at if prev else None,
@@ -313,6 +309,17 @@ class SubmissionService:
         years = {y for d in decision_dates if d for y in (d.year, d.year + 1)}
         return WorkCalendar(self.calendar.overrides(years))
 
+
+
+def _dated(decision_date: date | None, received_on: str, cal: WorkCalendar) -> dict:
+    """A record's fields that follow from its decision date and the day it was first received."""
+    if decision_date is None:
+        return {"decision_date": None, "collect_deadline": None, "publish_deadline": None, "provisional": False,
+                "late": False}
+    dl = deadlines(decision_date, cal)
+    return {"decision_date": decision_date.isoformat(), "collect_deadline": dl.collect_deadline.isoformat(),
+            "publish_deadline": dl.publish_deadline.isoformat(), "provisional": dl.provisional,
+            "late": is_late(date.fromisoformat(received_on), dl.collect_deadline)}
 
 
 def _state_after_change(category, prev: Record | None, fields: dict, code: str, day: date,

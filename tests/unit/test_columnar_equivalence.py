@@ -12,6 +12,7 @@ import polars as pl
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from chalicelib.adapters.spreadsheet.columnar import Frame
 from chalicelib.catalog import load_catalog
 from chalicelib.catalog.model import FieldType
 from chalicelib.domain.columnar_checks import canonical_hashes, columnar_checker, python_value
@@ -211,3 +212,24 @@ def test_given_any_values_then_the_column_wise_hash_is_the_rows_content_hash_or_
                       for ch in s)
         assert got[i] == (None if escaped else want), (fields, got[i], want)
 
+
+# --- repeated 编号 found on the column (Frame.repeated) as the row loop finds them -----------------
+_REFS = st.sampled_from(["A1", " A1", "A1 ", "a1", "", "  ", "\u3000A1", "1", "编号1"]) | st.none()
+
+
+@settings(max_examples=60, deadline=None, derandomize=True)
+@given(st.sampled_from(["text", "number", "bool"]), st.data())
+def test_given_a_ref_column_then_the_repeated_rows_are_those_the_row_loop_refuses(kind, data):
+    values = data.draw(st.lists({"text": _REFS, "number": st.none() | st.sampled_from([0.0, 1.0, 1.5, 2.0]),
+                                 "bool": st.none() | st.booleans()}[kind], min_size=1, max_size=12))
+    dtype = {"text": pl.String, "number": pl.Float64, "bool": pl.Boolean}[kind]
+    frame = Frame(pl.DataFrame([pl.Series("其他", [None] * len(values), dtype=pl.String),
+                                pl.Series("编号", values, dtype=dtype)]), list(range(2, len(values) + 2)), 1, [])
+
+    seen, want = set(), []
+    for _, cells in frame.rows():        # the row loop's rule (services/upload_rows.RowPipeline._row_chunks)
+        ref = str(cells[2]).strip() if cells[2] else ""
+        want.append(bool(ref) and ref in seen)
+        seen.add(ref)
+    assert frame.repeated(2) == want
+    assert frame.repeated(None) == frame.repeated(0) == frame.repeated(5) == [False] * len(values)

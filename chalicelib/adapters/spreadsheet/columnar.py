@@ -36,6 +36,25 @@ class Frame:
         """The cells of absolute column `index` (a polars Series)."""
         return self.frame.to_series(index - self.first_column)
 
+    def repeated(self, index: int | None) -> list[bool]:
+        """Per frame row: whether its cell in absolute column `index` repeats an earlier row's — the
+        same non-empty text, stripped, as the row loop compares (`str(cell).strip()` of a cell that
+        is truthy as the row reader gives it); all False without such a column."""
+        from chalicelib.domain.columnar_checks import python_value
+
+        n = len(self.numbers)
+        if index is None or not self.first_column <= index < self.first_column + self.frame.width:
+            return [False] * n
+        s = self.column(index)
+        uniq = s.drop_nulls().unique()
+        keys = [str(v).strip() if v else "" for v in map(python_value, uniq.to_list())]
+        if not keys:
+            return [False] * n
+        import polars as pl
+
+        key = s.replace_strict(uniq, pl.Series(keys, dtype=pl.String), default="", return_dtype=pl.String)
+        return ((key != "") & ~key.is_first_distinct()).to_list()
+
     def rows(self, start: int = 0, stop: int | None = None) -> Iterator[tuple[int, list[Any]]]:
         """(Excel row number, cells by absolute column) of rows [start, stop), as `iter_rows` gives."""
         from chalicelib.domain.columnar_checks import python_value
