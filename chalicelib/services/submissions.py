@@ -234,7 +234,6 @@ class SubmissionService:
         found = self.records.identities(identities.values())
         existing = self.records.get_many((f["epk"], f["rid"]) for f in found.values())
         cal = self._calendar(checks[i].decision_date for i in matches)
-        dates: dict[tuple, dict] = {}        # per distinct decision date and day received (a chunk repeats them)
         ids = iter(new_ids(len(matches)))
         planned: list[tuple[int, Change]] = []
         kept: dict[int, Record] = {}
@@ -251,8 +250,9 @@ class SubmissionService:
                 if prev.state == "withdrawn" and not same and not newer_upload:
                     withdrawn.append(i)
                 continue
+            # per distinct decision date and day received, remembered with the calendar (chunks repeat them)
             key = (c.decision_date, prev.received_at[:10] if prev else stamp[:10])
-            dated = dates.get(key) or dates.setdefault(key, _dated(*key, cal))
+            dated = cal.remember(("dated", *key), lambda key=key: _dated(*key, cal))
             rec = self._record(principal, department, category, c, m, prev, h, day, stamp, upload_id, dated,
                                prev.record_id if prev else next(ids), item_months.get(i))
             version = RecordVersion(record_id=rec.record_id, version=rec.version,
