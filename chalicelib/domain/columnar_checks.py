@@ -44,7 +44,7 @@ from chalicelib.domain.validation import RecordCheck, _Run, validate_record
 
 # Text the vectorised path may strip itself: no ASCII control characters and none of \x1c-\x1f,
 # the only characters on which Python's str.strip()/isspace() and Rust's whitespace differ.
-HASH_BLOCK = 10_000   # rows whose content hashes are built in one polars query (Checked._hash)
+HASH_BLOCK = 2_000   # rows whose content hashes are built in one polars query (Checked._hash)
 _NO_CONTROL = r"^[^\x00-\x1f\x7f]*$"
 _BLANK = r"^[\s\x1c-\x1f]*$"          # what the readers turn into None ('' and whitespace-only)
 # codes the vectorised path upper-cases as normalize_code does (str.upper, no full-width forms to fold):

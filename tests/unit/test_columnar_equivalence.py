@@ -214,7 +214,8 @@ def test_given_any_values_then_the_column_wise_hash_is_the_rows_content_hash_or_
 
 
 # --- repeated 编号 found on the column (Frame.repeated) as the row loop finds them -----------------
-_REFS = st.sampled_from(["A1", " A1", "A1 ", "a1", "", "  ", "\u3000A1", "1", "编号1"]) | st.none()
+_REFS = st.sampled_from(["A1", " A1", "A1 ", "a1", "", "  ", "\u3000A1", "1", "编号1", "A1\x1c", "\x1fA1", "\x1c",
+                         "A1\x85", "\xa0A1"]) | st.none()
 
 
 @settings(max_examples=60, deadline=None, derandomize=True)

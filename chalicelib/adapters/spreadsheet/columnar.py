@@ -45,14 +45,22 @@ class Frame:
         n = len(self.numbers)
         if index is None or not self.first_column <= index < self.first_column + self.frame.width:
             return [False] * n
-        s = self.column(index)
-        uniq = s.drop_nulls().unique()
-        keys = [str(v).strip() if v else "" for v in map(python_value, uniq.to_list())]
-        if not keys:
-            return [False] * n
         import polars as pl
 
-        key = s.replace_strict(uniq, pl.Series(keys, dtype=pl.String), default="", return_dtype=pl.String)
+        s = self.column(index)
+        # text: stripped column-wise, except the few cells with \x1c-\x1f (whitespace to Python's
+        # strip, not to polars'); other cell types: over their distinct values (编号 are mostly
+        # distinct: text never goes through Python objects)
+        odd = s.str.contains(r"[\x1c-\x1f]").fill_null(False) if s.dtype == pl.String else None
+        key = s.str.strip_chars().fill_null("") if odd is not None else None
+        rest = s.filter(odd) if odd is not None else s
+        uniq = rest.drop_nulls().unique()
+        if uniq.len():
+            keys = [str(v).strip() if v else "" for v in map(python_value, uniq.to_list())]
+            slow = s.replace_strict(uniq, pl.Series(keys, dtype=pl.String), default="", return_dtype=pl.String)
+            key = slow if key is None else pl.select(pl.when(odd).then(slow).otherwise(key)).to_series()
+        if key is None:
+            return [False] * n
         return ((key != "") & ~key.is_first_distinct()).to_list()
 
     def rows(self, start: int = 0, stop: int | None = None) -> Iterator[tuple[int, list[Any]]]:
