@@ -61,7 +61,7 @@ class Chunk:
             return self._cells[i]
         got = self._read.get(i)   # one row at a time: few rows of a chunk are read (its rejected ones)
         if got is None:
-            got = self._read[i] = next(self._frame.rows(self._start + i, self._start + i + 1))[1]
+            got = self._read[i] = self._frame.row(self._start + i)
         return got
 
 

@@ -219,11 +219,15 @@ _REFS = st.sampled_from(["A1", " A1", "A1 ", "a1", "", "  ", "\u3000A1", "1", "�
 
 
 @settings(max_examples=60, deadline=None, derandomize=True)
-@given(st.sampled_from(["text", "number", "bool"]), st.data())
+@given(st.sampled_from(["text", "number", "bool", "datetime", "date"]), st.data())
 def test_given_a_ref_column_then_the_repeated_rows_are_those_the_row_loop_refuses(kind, data):
     values = data.draw(st.lists({"text": _REFS, "number": st.none() | st.sampled_from([0.0, 1.0, 1.5, 2.0]),
-                                 "bool": st.none() | st.booleans()}[kind], min_size=1, max_size=12))
-    dtype = {"text": pl.String, "number": pl.Float64, "bool": pl.Boolean}[kind]
+                                 "bool": st.none() | st.booleans(),
+                                 "datetime": st.none() | st.sampled_from([datetime(2026, 9, 28), datetime(2026, 9, 28, 8)]),
+                                 "date": st.none() | st.sampled_from([date(2026, 9, 28), date(2026, 9, 29)])}[kind],
+                                min_size=1, max_size=12))
+    dtype = {"text": pl.String, "number": pl.Float64, "bool": pl.Boolean, "datetime": pl.Datetime("us"),
+             "date": pl.Date}[kind]
     frame = Frame(pl.DataFrame([pl.Series("其他", [None] * len(values), dtype=pl.String),
                                 pl.Series("编号", values, dtype=dtype)]), list(range(2, len(values) + 2)), 1, [])
 
@@ -233,4 +237,5 @@ def test_given_a_ref_column_then_the_repeated_rows_are_those_the_row_loop_refuse
         want.append(bool(ref) and ref in seen)
         seen.add(ref)
     assert frame.repeated(2) == want
+    assert [frame.row(i) for i in range(len(values))] == [cells for _, cells in frame.rows()]   # one row read alike
     assert frame.repeated(None) == frame.repeated(0) == frame.repeated(5) == [False] * len(values)

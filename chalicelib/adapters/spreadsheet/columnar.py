@@ -16,7 +16,7 @@ the columnar read cannot promise that, and the caller keeps the row reader:
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -31,10 +31,20 @@ class Frame:
     numbers: list[int]         # Excel row number of each frame row
     first_column: int          # absolute index of the frame's first column (A = 0)
     header: list[Any]          # the header row as the row reader gives it (padded from column A)
+    _series: list | None = field(default=None, repr=False, compare=False)   # the columns, for `row`
 
     def column(self, index: int):
         """The cells of absolute column `index` (a polars Series)."""
         return self.frame.to_series(index - self.first_column)
+
+    def row(self, i: int) -> list[Any]:
+        """Frame row i's cells as `rows` gives them, read column by column (a single row: cheaper
+        than a slice of the frame)."""
+        from chalicelib.domain.columnar_checks import python_value
+
+        if self._series is None:
+            self._series = self.frame.get_columns()
+        return [None] * self.first_column + [python_value(s[i]) for s in self._series]
 
     def repeated(self, index: int | None) -> list[bool]:
         """Per frame row: whether its cell in absolute column `index` repeats an earlier row's — the
