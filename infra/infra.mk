@@ -18,7 +18,7 @@ package: $(STAMP) worker-layer
 	AWS_DEFAULT_REGION=cn-north-1 $(CHALICE) package --pkg-format terraform --stage prod $(CHALICE_OUT)
 	cp $(INFRA_APP_FILES) $(CHALICE_OUT)/
 
-# The upload worker's layer (requirements-worker.txt: fastexcel + polars, Linux x86_64 wheels for
+# The upload worker's layer (requirements-worker.txt: fastexcel + polars + isal, Linux x86_64 wheels for
 # Python 3.11), attached to upload_worker alone (infra/terraform/app/worker_layer.tf); the native
 # libraries are stripped of symbols (polars' runtime: 178 MB → 138 MB).
 WORKER_LAYER ?= build/worker-layer

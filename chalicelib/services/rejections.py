@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import hashlib
 import json
+import random
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -68,6 +70,11 @@ class RejectionService:
     def __init__(self, repo, catalog):
         self.repo = repo
         self.catalog = catalog
+        # An upload's chunks are written on a thread pool (#27) and rows of the same content in
+        # several chunks are ONE rejection: their read-modify-write sightings would race each other
+        # past any fixed number of attempts. One process saves one batch of sightings at a time;
+        # the attempts (with a jittered pause) are left for other processes (another request).
+        self._saving = threading.Lock()
 
     # --- intake -----------------------------------------------------------------------------
     def content_of(self, category: str, raw) -> Any:
@@ -95,8 +102,15 @@ class RejectionService:
             seen.setdefault(rid, []).append(r)
             if rid not in first:
                 first[rid] = self._new(rid, department, category, channel, upload_id, r, content, stamp)
+        with self._saving:
+            return self._save(department, category, upload_id, stamp, seen, first, tally, out)
+
+    def _save(self, department, category, upload_id, stamp, seen, first, tally, out: Recorded) -> Recorded:
+        """Write the sightings, re-reading those whose stored copy changed meanwhile."""
         pending = dict(seen)
-        for _ in range(ATTEMPTS):
+        for attempt in range(ATTEMPTS):
+            if attempt:
+                time.sleep(random.uniform(0, 0.05 * 2 ** attempt))   # let the other writer finish
             stored = self.repo.get_many(pending)
             writes, refs, new_ids = [], {}, set()
             for rid, sightings in pending.items():

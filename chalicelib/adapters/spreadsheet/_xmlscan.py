@@ -94,6 +94,7 @@ class RowCounter:
 
     _PLAIN = re.compile(rb"<row[\s/>]")                         # literal prefix: fast search
     _PREFIXED = re.compile(rb"<[A-Za-z_][\w.-]{0,31}:row[\s/>]")  # only run if ":row" occurs
+    _COLON = re.compile(rb":row[\s/>]")    # sre's literal-prefix search: ~2× `bytes.__contains__`
 
     def __init__(self, part: str) -> None:
         self.part = part
@@ -135,7 +136,7 @@ class RowCounter:
         `<`, so every match is a real row). Over 1,048,576 row elements (Excel's maximum) the
         part is hostile: refused before the per-row work can add up."""
         starts = [m.start() for m in self._PLAIN.finditer(buf, 0, n)]
-        if b":row" in buf:
+        if self._COLON.search(buf, 0, n):
             starts = sorted(starts + [m.start() for m in self._PREFIXED.finditer(buf, 0, n)])
         return starts
 

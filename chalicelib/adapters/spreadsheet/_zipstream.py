@@ -5,7 +5,12 @@ The member data is inflated here with zlib directly (not `ZipFile.open`), so tha
 - a member that inflates to MORE bytes than its central-directory entry declares is refused as
   soon as the excess appears (Python's zipfile silently truncates at the declared size, while
   other readers — calamine's Rust zip crate among them — may inflate the whole stream);
-- a member that inflates to fewer bytes, or whose CRC differs, is reported as corrupt.
+- a member that inflates to fewer bytes, or whose CRC differs, or whose deflate stream is
+  invalid, is reported as corrupt.
+
+The inflater is ISA-L's (`isal`, in requirements-worker.txt: the upload worker's layer) when it is
+installed — the same raw-deflate API (`decompressobj(-15)`, `max_length`, `unconsumed_tail`), about
+2× faster than zlib on a worksheet — and the standard zlib otherwise; both give the same bytes.
 """
 from __future__ import annotations
 
@@ -17,8 +22,12 @@ from typing import BinaryIO
 
 from .errors import NOT_XLSX, UNSAFE_CONTENT, SpreadsheetError
 
+try:
+    from isal import isal_zlib as INFLATE  # the upload worker's layer; the API keeps zlib
+except ImportError:   # pragma: no cover - isal ships with the worker requirements
+    INFLATE = zlib
 CHUNK = 1 << 20          # max bytes produced per decompressor call
-_RAW_READ = 1 << 16      # compressed bytes read per call
+_RAW_READ = 1 << 20      # compressed bytes read per call
 _LOCAL_HEADER = struct.Struct("<4s5H3L2H")  # signature .. name length, extra length
 
 # `<!DOCTYPE` / `<!ENTITY` in the encodings an XML parser may detect from a part's first bytes.
@@ -28,6 +37,9 @@ _WIDE = {b"\xff\xfe\x00\x00": "utf-32-le", b"\x00\x00\xfe\xff": "utf-32-be",
          b"<\x00\x00\x00": "utf-32-le", b"\x00\x00\x00<": "utf-32-be"}
 _WIDE2 = {b"\xff\xfe": "utf-16-le", b"\xfe\xff": "utf-16-be", b"<\x00": "utf-16-le", b"\x00<": "utf-16-be"}
 _TAIL = 64
+# one reason for a deflate stream that errs or stops short: the two inflaters tell these apart at
+# different bytes (zlib raises where ISA-L only stops), and both are the same corrupt member
+BAD_DEFLATE = "invalid or truncated deflate data"
 
 
 def _encodings_of(head: bytes) -> tuple[str, ...]:
@@ -49,8 +61,8 @@ def corrupt(part: str, reason: str) -> SpreadsheetError:
 class DeclScanner:
     """Feed the chunks of one member; raises UNSAFE_CONTENT at the first DOCTYPE/ENTITY.
 
-    Looks for `<!` with bytes.find (≈1 ms per MB) and checks the word after each hit, case-
-    insensitively; only parts that start like UTF-16/32 (or binary ones) are searched in wider
+    Skips a chunk without any `!` byte (memchr, ≈0.05 ms per MB), else looks for `<!` with
+    bytes.find (≈1 ms per MB) and checks the word after each hit, case-insensitively; only parts that start like UTF-16/32 (or binary ones) are searched in wider
     encodings."""
 
     __slots__ = ("part", "_tail", "_needles")
@@ -61,6 +73,10 @@ class DeclScanner:
         self._needles: list[tuple[bytes, str]] | None = None
 
     def feed(self, chunk: bytes, final: bool = False) -> None:
+        if self._needles is not None and b"!" not in chunk and b"!" not in self._tail:
+            # memchr finds no `!`: no `<!` in any encoding (the usual case; no copy of the chunk)
+            self._tail = chunk[-_TAIL:] if len(chunk) >= _TAIL else (self._tail + chunk)[-_TAIL:]
+            return
         buf = self._tail + chunk if self._tail else chunk
         if self._needles is None:
             if len(buf) < 4 and not final:
@@ -90,6 +106,7 @@ class DeclScanner:
 
 def iter_member(fp: BinaryIO, info: zipfile.ZipInfo, chunk: int = CHUNK) -> Iterator[bytes]:
     """Yield the inflated bytes of `info`, never more than its declared `file_size` in total."""
+    lib = INFLATE
     name, declared = info.filename, info.file_size
     fp.seek(info.header_offset)
     head = fp.read(_LOCAL_HEADER.size)
@@ -113,27 +130,30 @@ def iter_member(fp: BinaryIO, info: zipfile.ZipInfo, chunk: int = CHUNK) -> Iter
             if not data:
                 raise corrupt(name, "truncated")
             left -= len(data)
-            crc = zlib.crc32(data, crc)
+            crc = lib.crc32(data, crc)
             yield data
     elif info.compress_type == zipfile.ZIP_DEFLATED:
-        d = zlib.decompressobj(-15)
+        d = lib.decompressobj(-15)
         while not d.eof:
-            if d.unconsumed_tail:
-                data = d.decompress(d.unconsumed_tail, chunk)
-            else:
-                raw = fp.read(min(_RAW_READ, left)) if left > 0 else b""
-                if not raw:
-                    break
-                left -= len(raw)
-                data = d.decompress(raw, chunk)
+            try:
+                if d.unconsumed_tail:
+                    data = d.decompress(d.unconsumed_tail, chunk)
+                else:
+                    raw = fp.read(min(_RAW_READ, left)) if left > 0 else b""
+                    if not raw:
+                        break
+                    left -= len(raw)
+                    data = d.decompress(raw, chunk)
+            except lib.error:
+                raise corrupt(name, BAD_DEFLATE) from None
             produced += len(data)
             if produced > declared:
                 raise unsafe(name, "inflates past its declared size", "压缩包文件头声明的大小与实际不符")
             if data:
-                crc = zlib.crc32(data, crc)
+                crc = lib.crc32(data, crc)
                 yield data
         if not d.eof:
-            raise corrupt(name, "deflate stream incomplete")
+            raise corrupt(name, BAD_DEFLATE)
         if produced != declared:
             raise corrupt(name, "inflated size differs from declared size")
     else:

@@ -90,6 +90,11 @@ class Frame:
 
 
 def read_frame(path: str | Path, info: SheetInfo) -> Frame | None:
+    """Memory (bench/PERFORMANCE.md, "Intake: pre-flight, 回退 file and memory"): fastexcel holds
+    the whole calamine range (one heap string per cell) until its Arrow columns exist, so the read
+    peaks at range + columns; the range is dropped and its freed heap handed back to the system
+    (`release_heap`) before anything else allocates — polars allocates with its own allocator and
+    would never reuse it — and the blank/empty-row steps copy only the columns they change."""
     try:
         import fastexcel
         import polars as pl
@@ -101,12 +106,11 @@ def read_frame(path: str | Path, info: SheetInfo) -> Frame | None:
         return None
     skip = [info.code_row - info.header_row - 1] if info.code_row else None
     try:
-        sheet = fastexcel.read_excel(str(path)).load_sheet(
-            info.sheet_name or 0, header_row=0, dtype_coercion="strict", schema_sample_rows=None, skip_rows=skip)
-        columns = sheet.available_columns()
-        frame = sheet.to_polars()
+        columns, frame = _load(fastexcel, path, info, skip)
     except Exception:   # a mixed column (UnsupportedColumnTypeCombinationError) or anything unread: rows
         return None
+    finally:
+        release_heap()  # the calamine range is gone (with _load's frame): its pages go back first
     if not columns or any(dt.base_type().__name__ not in _TYPES for dt in frame.dtypes):
         return None
     first = columns[0].absolute_index
@@ -116,15 +120,40 @@ def read_frame(path: str | Path, info: SheetInfo) -> Frame | None:
         if col.absolute_index != first + i or (cell is not None and (not isinstance(cell, str) or cell != col.name)):
             return None
         header.append(None if cell is None or not cell.strip() else cell)
-    frame = frame.with_columns([blank_to_null(frame.to_series(i)) for i in range(frame.width)
-                                if frame.dtypes[i] == pl.String])
+    blanked = []
+    for i in range(frame.width):
+        if frame.dtypes[i] == pl.String:
+            column = frame.to_series(i)
+            cleaned = blank_to_null(column)
+            if cleaned.null_count() != column.null_count():   # a column without blanks is kept, not copied
+                blanked.append(cleaned)
+    if blanked:
+        frame = frame.with_columns(blanked)
     # Excel row numbers: the header is the range's first row; the code row, if any, was skipped
     numbers = pl.int_range(info.header_row + 1, info.header_row + 1 + len(frame) + (1 if skip else 0), eager=True)
     if skip:
         numbers = numbers.filter(numbers != info.code_row)
     keep = frame.select(pl.any_horizontal(pl.all().is_not_null())).to_series()
-    frame, numbers = frame.filter(keep), numbers.filter(keep)
+    if not keep.all():          # empty rows: the filter copies every column, so only when there are some
+        frame, numbers = frame.filter(keep), numbers.filter(keep)
     return Frame(frame, numbers.to_list(), first, header)
+
+
+def _load(fastexcel: Any, path: str | Path, info: SheetInfo, skip: list[int] | None) -> tuple[list, Any]:
+    """(columns, polars frame) of the sheet; the fastexcel sheet and its calamine range die here."""
+    sheet = fastexcel.read_excel(str(path)).load_sheet(
+        info.sheet_name or 0, header_row=0, dtype_coercion="strict", schema_sample_rows=None, skip_rows=skip)
+    return sheet.available_columns(), sheet.to_polars()
+
+
+def release_heap() -> None:
+    """Hand the C heap's free pages back to the system (glibc `malloc_trim`; a no-op elsewhere)."""
+    try:
+        import ctypes
+
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+    except (OSError, AttributeError):   # not glibc (musl, macOS): nothing to trim
+        pass
 
 
 __all__ = ["Frame", "read_frame"]

@@ -6,7 +6,9 @@ on any screen; the data columns get widths from their header's length. Re-upload
 works as before: the reader ignores headers that name no field.
 
 Written with XlsxWriter (about twice as fast as openpyxl's write-only mode for this; with a path,
-its constant-memory mode keeps one row in memory, fine for 100,000 rows). Every string is written
+its constant-memory mode keeps one row in memory, fine for 100,000 rows); text cells, nearly all of
+them, skip the per-value dispatch (bench/preflight.py `feedback`; PERFORMANCE.md, "Intake:
+pre-flight, 回退 file and memory", for the faster writers measured and why they are not used). Every string is written
 as a string cell — never as a formula, a number or a link — and one that a spreadsheet program
 would take for a formula when edited (leading `=`, `+`, `-`, `@`, tab, CR) also gets the
 quotePrefix style: a CSV/formula injection planted in an upload never runs in the operator's Excel
@@ -21,7 +23,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any, BinaryIO, Protocol
 
-from chalicelib.adapters.text_cells import XLSXWRITER_OPTIONS, clean, looks_like_formula
+from chalicelib.adapters.text_cells import FORMULA_PREFIXES, XLSXWRITER_OPTIONS, clean, looks_like_formula
 
 from .headers import FEEDBACK_HEADERS
 
@@ -120,7 +122,6 @@ def write_feedback(target: str | Path | BinaryIO, header_cells: list[Any],
     workbook = xlsxwriter.Workbook(str(target) if on_disk else target,
                                    {**XLSXWRITER_OPTIONS, "constant_memory" if on_disk else "in_memory": True})
     sheet = _Sheet(workbook)
-    width = len(header_cells)
     lead = len(EXTRA_HEADERS)
     for col, value in enumerate(EXTRA_HEADERS):
         sheet.write(0, col, value, "red")
@@ -130,12 +131,19 @@ def write_feedback(target: str | Path | BinaryIO, header_cells: list[Any],
         sheet.ws.set_column(col, col, _data_width(value))
     sheet.ws.freeze_panes(1, lead)
     count = 0
+    write, write_string = sheet.write, sheet.ws.write_string
     for count, (row_number, cells, errors) in enumerate(rows, start=1):
         reason, hint = describe(errors, labels)
-        padded = list(cells[:width]) + [None] * (width - len(cells))
-        extra = list(cells[width:])       # cells beyond the header: kept, after the header's columns
-        for col, value in enumerate([row_number, reason, hint or None, *padded, *extra]):
-            sheet.write(count, col, value)
+        # cells beyond the header are kept, after the header's columns; None is no cell at all
+        for col, value in enumerate([row_number, reason, hint or None, *cells]):
+            if type(value) is str:      # nearly every cell: plain text, written without dispatch
+                text = clean(value)
+                if text.startswith(FORMULA_PREFIXES):
+                    write_string(count, col, text, sheet.format("", True, False))
+                else:
+                    write_string(count, col, text)
+            elif value is not None:
+                write(count, col, value)
     workbook.close()
     return count
 

@@ -7,10 +7,13 @@ import tracemalloc
 from dataclasses import dataclass
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from openpyxl import load_workbook
 
 from chalicelib.adapters.spreadsheet import iter_rows
 from chalicelib.adapters.spreadsheet.feedback import build_feedback, describe, write_feedback
+from chalicelib.adapters.text_cells import clean, looks_like_formula
 
 
 @dataclass
@@ -119,3 +122,39 @@ def test_given_many_rows_from_a_generator_when_written_to_a_path_then_memory_sta
         tracemalloc.stop()
     assert written == n and peak < 20 * 1024 * 1024
     assert sum(1 for _ in iter_rows(tmp_path / "big.xlsx")) == n + 1
+
+
+VALUE = st.one_of(st.none(), st.text("甲a =+-@\t\x01", max_size=8), st.integers(-10**6, 10**6), st.booleans(),
+                  st.floats(-1e6, 1e6, allow_nan=False).map(lambda f: round(f, 3)),
+                  st.dates(dt.date(2000, 1, 1), dt.date(2030, 12, 31)))
+FB_ROW = st.tuples(st.integers(2, 10**5), st.lists(VALUE, max_size=6),
+                   st.lists(st.builds(Err, st.sampled_from(["", "CF_XDR_MC", "X"]), st.just("C"),
+                                      st.text("错a=", max_size=4), st.none() | st.text("改=", max_size=3)),
+                            max_size=2))
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.none() | st.text("甲a =+-@\t\x01", max_size=8), min_size=1, max_size=4),
+       st.lists(FB_ROW, max_size=8))
+def test_given_any_rows_when_fed_back_then_each_cell_holds_the_value_sent_as_its_own_type_and_style(header, rows):
+    """Cell for cell, read back with openpyxl: the value as sent (text cleaned, dates as dates), text
+    that looks like a formula quote-prefixed, dates formatted, nothing where the row had None."""
+    ws = reread(build_feedback(header, rows, LABELS))
+    got = {(c.row, c.column): c for row in ws.iter_rows() for c in row if c.value is not None}
+    want: dict[tuple[int, int], object] = {}
+    for col, value in enumerate(["原行号", "错误原因", "修改建议", *header], start=1):
+        if value is not None:
+            want[(1, col)] = clean(value)
+    for r, (number, cells, errors) in enumerate(rows, start=2):
+        reason, hint = describe(errors, LABELS)
+        for col, value in enumerate([number, reason, hint or None, *cells], start=1):
+            if value is not None:
+                want[(r, col)] = clean(value) if isinstance(value, str) else value
+    as_read = {k: (v.value.date() if isinstance(v.value, dt.datetime) else v.value) for k, v in got.items()}
+    assert as_read == want
+    for (r, col), cell in got.items():
+        value = want[(r, col)]
+        assert cell.data_type != "f"
+        assert bool(cell.quotePrefix) == (isinstance(value, str) and looks_like_formula(value))
+        assert (cell.number_format == "yyyy-mm-dd") == isinstance(value, dt.date)
+        assert cell.font.b == (r == 1)

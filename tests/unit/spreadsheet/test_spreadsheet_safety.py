@@ -5,11 +5,30 @@ from __future__ import annotations
 import os
 import tracemalloc
 import zipfile
+import zlib
 
 import pytest
 
-from chalicelib.adapters.spreadsheet import SpreadsheetError, inspect_xlsx
+from chalicelib.adapters.spreadsheet import SpreadsheetError, _zipstream, inspect_xlsx
 from chalicelib.adapters.spreadsheet.headers import header_key_map
+
+try:
+    from isal import isal_zlib
+except ImportError:  # pragma: no cover - isal ships with requirements-worker.txt
+    isal_zlib = None
+
+
+@pytest.fixture(autouse=True, params=["zlib", "isal"])
+def inflater(request, monkeypatch):
+    """Every test here runs with both inflaters the pre-flight may use (ISA-L in the worker, zlib
+    without it): the same SheetInfo, the same refusals."""
+    if request.param == "isal":
+        if isal_zlib is None:
+            pytest.skip("isal not installed")
+        monkeypatch.setattr(_zipstream, "INFLATE", isal_zlib)
+    else:
+        monkeypatch.setattr(_zipstream, "INFLATE", zlib)
+    return request.param
 
 
 def refused(path, **kw) -> SpreadsheetError:
@@ -119,6 +138,17 @@ def test_given_a_corrupted_member_when_inspected_then_not_xlsx(tmp_path, xl):
     err = refused(xl.raw_zip(tmp_path / "crc.xlsx", members))
     assert err.code == "NOT_XLSX"
     assert err.details[0]["reason"] == "CRC mismatch"
+
+
+def test_given_a_member_whose_deflate_stream_is_invalid_when_inspected_then_not_xlsx(tmp_path, xl):
+    """A broken deflate stream is a corrupt file (NOT_XLSX), whichever inflater meets it, never a
+    library's own exception escaping the pre-flight."""
+    members = xl.standard_members(b"".join(xl.sheet_chunks(rows(3))))
+    name, data, _ = members[-1]
+    members[-1] = (name, xl.Packed(b"\xff" * 64, zlib.crc32(data), len(data)), {})
+    err = refused(xl.raw_zip(tmp_path / "bad-deflate.xlsx", members))
+    assert err.code == "NOT_XLSX"
+    assert err.details == [{"part": name, "reason": "invalid or truncated deflate data"}]
 
 
 # --- zip bombs ---------------------------------------------------------------------------------
