@@ -5,7 +5,9 @@ existing records, registry entries and calendar overrides; transactional conditi
 up to 100 items, which also carry the request's counts (a pending item), then one Query and one
 transaction that settle them into the report counters (and one conditional put per `elsewhere` code
 new to the platform, which holds the name it is published under). Rows in = accepted + unchanged + rejected,
-always; every rejected row is kept as a rejection (services/rejections.py, SPEC §5.1).
+always; every rejected row is kept as a rejection (services/rejections.py, SPEC §5.1). An identical
+resend is `unchanged` by its content hash (domain/content_hash.py: the canonical form, and how records
+stored under the legacy form are compared).
 """
 from __future__ import annotations
 
