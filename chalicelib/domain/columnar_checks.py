@@ -21,24 +21,30 @@ The result is, row for row, what `validation.validate_record` gives for the dict
   for those rows, and their errors are the validator's by construction. The clean rows' RecordChecks
   are built from the canonical columns by `_Run.result()` (the validator's builder).
 
-The content hash that decides `unchanged` is `services.submissions.content_hash` of the same
-`fields` / `masked_fields` (SHA-256 of sorted-key JSON), so both paths hash alike.
+The content hash that decides `unchanged` (domain/content_hash.py: SHA-256 of a canonical JSON text)
+is built for a chunk's clean rows column-wise (`canonical_hashes`: the same text as
+`content_hash.canonical_text` of the row's `fields` / `masked_fields`, then one SHA-256 per row) and
+carried on their RecordChecks; rows checked again per row are hashed by the submissions.
 """
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Mapping
 from datetime import date, datetime
+from itertools import repeat
 from typing import Any
 
 import polars as pl
 
 from chalicelib.catalog.model import Category
+from chalicelib.domain.content_hash import hash_text
 from chalicelib.domain.field_checks import DISCLOSURE, MASKED_FIELDS, SECRET, FieldPlan, compiled
 from chalicelib.domain.identifiers import INDIVIDUAL_PLACEHOLDER
 from chalicelib.domain.validation import RecordCheck, _Run, validate_record
 
 # Text the vectorised path may strip itself: no ASCII control characters and none of \x1c-\x1f,
 # the only characters on which Python's str.strip()/isspace() and Rust's whitespace differ.
+HASH_BLOCK = 2_000   # rows whose content hashes are built in one polars query (Checked._hash)
 _NO_CONTROL = r"^[^\x00-\x1f\x7f]*$"
 _BLANK = r"^[\s\x1c-\x1f]*$"          # what the readers turn into None ('' and whitespace-only)
 # codes the vectorised path upper-cases as normalize_code does (str.upper, no full-width forms to fold):
@@ -193,25 +199,87 @@ class Checked:
                  flagged: list[bool], raw_row: Callable[[int], dict], key_map: Mapping[str, str] | None) -> None:
         self.checker, self.today, self.names, self.values = checker, today, names, values
         self.flagged, self.raw_row, self.key_map = flagged, raw_row, key_map
+        self._block, self._hashes = -1, []
 
     def records(self, start: int, stop: int) -> list[RecordCheck]:
         schema, c, today, names, flagged = self.checker.schema, self.checker.category, self.today, self.names, self.flagged
         out: list[RecordCheck] = []
         # Python objects for one range only (the canonical columns stay Arrow: a 100k-row sheet's
         # two million values as Python strings would double the worker's peak memory)
-        lists = [v.slice(start, stop - start).to_list() for v in self.values]
-        for i, row in enumerate(zip(*lists, strict=True), start=start):
+        part = [v.slice(start, stop - start) for v in self.values]
+        # a clean row's fields: its non-null values (columns null throughout the range left out, the
+        # None of the others dropped per row)
+        some = [(name, v) for name, v in zip(names, part, strict=True) if v.null_count() < v.len()]
+        keys = [name for name, _ in some]
+        gaps = [name for name, v in some if v.null_count()]
+        lists = [v.to_list() for _, v in some]
+        rows = zip(*lists, strict=True) if lists else repeat((), stop - start)
+        for i, row in enumerate(rows, start=start):
             if flagged[i]:
                 out.append(validate_record(c, self.raw_row(i), today, self.key_map))
                 continue
-            fields = {k: v for k, v in zip(names, row, strict=True) if v is not None}
+            fields = dict(zip(keys, row, strict=True))
+            for k in gaps:
+                if fields[k] is None:
+                    del fields[k]
             run = _Run(schema, {}, today, [])
             run.out = fields
             masked = fields.get(MASKED_FIELDS)
             if masked:
                 run.masked = list(masked)
-            out.append(run.result())
+            check = run.result()
+            check.content_hash = self._hash(i)
+            out.append(check)
         return out
+
+    def _hash(self, i: int) -> str | None:
+        """Row i's content hash, built column-wise for a block of HASH_BLOCK rows at a time (a
+        polars query costs milliseconds whatever its length: one per chunk would cost more than it
+        saves; one block's canonical texts are a few MB, never the whole sheet's)."""
+        block = i // HASH_BLOCK
+        if self._block != block:
+            start = block * HASH_BLOCK
+            self._block = block
+            self._hashes = canonical_hashes(self.names, [v.slice(start, HASH_BLOCK) for v in self.values])
+        return self._hashes[i % HASH_BLOCK]
+
+
+# a value the canonical text holds as it is only without these (JSON would escape them)
+_ESCAPED = r'[\x00-\x1f"\\]'
+
+
+def _pair(name: str, dtype) -> tuple[pl.Expr, pl.Expr]:
+    """(the `"name":value` member of the canonical JSON text — null when the value is; whether the
+    value has a character JSON escapes) for a text or list-of-text column."""
+    col = pl.col(name)
+    if dtype == pl.String:
+        return pl.concat_str([pl.lit(f'{json.dumps(name, ensure_ascii=False)}:"'), col, pl.lit('"')]), col.str.contains(_ESCAPED)
+    return _json_list(col, f"{json.dumps(name, ensure_ascii=False)}:"), col.list.join("").str.contains(_ESCAPED)
+
+
+def _json_list(col: pl.Expr, prefix: str) -> pl.Expr:
+    return (pl.when(col.is_null()).then(None).when(col.list.len() == 0).then(pl.lit(prefix + "[]"))
+            .otherwise(pl.concat_str([pl.lit(prefix + '["'), col.list.join('","'), pl.lit('"]')])))
+
+
+def canonical_hashes(names: list[str], values: list[pl.Series]) -> list[str | None]:
+    """The content hash (domain/content_hash.py) of each row whose fields are the non-null `values`
+    (canonical columns: json_name → text or list of text): the canonical text built column-wise,
+    then one SHA-256 per row. None for a row this does not build — a value with a character JSON
+    escapes (`"`, `\\`, a control character), a column of another type: the submissions hash those
+    rows from their fields."""
+    n = len(values[0]) if values else 0
+    dtypes = {name: v.dtype for name, v in zip(names, values, strict=True)}
+    if not values or any(dt != pl.String and dt != pl.List(pl.String) for dt in dtypes.values()):
+        return [None] * n
+    pairs, escaped = zip(*(_pair(name, dtypes[name]) for name in sorted(names)), strict=True)
+    masked = (_json_list(pl.col(MASKED_FIELDS).list.sort(), "").fill_null(pl.lit("[]"))
+              if MASKED_FIELDS in dtypes else pl.lit("[]"))
+    text = pl.concat_str([pl.lit('{"f":{'), pl.concat_str(pairs, separator=",", ignore_nulls=True),
+                          pl.lit('},"m":'), masked, pl.lit("}")])
+    built = pl.DataFrame([v.rename(name) for name, v in zip(names, values, strict=True)]).select(
+        pl.when(pl.any_horizontal(escaped).fill_null(False)).then(None).otherwise(text.cast(pl.Binary)))
+    return [None if t is None else hash_text(t) for t in built.to_series().to_list()]
 
 
 def plan_empty(value: Any) -> bool:
@@ -233,4 +301,4 @@ def columnar_checker(category: Category) -> ColumnarChecker:
     return hit
 
 
-__all__ = ["Checked", "ColumnarChecker", "blank_to_null", "columnar_checker", "python_value"]
+__all__ = ["Checked", "ColumnarChecker", "blank_to_null", "canonical_hashes", "columnar_checker", "python_value"]

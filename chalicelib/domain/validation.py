@@ -62,6 +62,7 @@ class RecordCheck:
     uscc_checksum_ok: bool = True          # False: well-formed but the check character fails
     regno_checksum_ok: bool = True
     unknown_keys: list[str] = field(default_factory=list)
+    content_hash: str | None = None        # submissions.content_hash of fields/masked, when a caller computed it
 
 
 def checksum_error(field: str, kind: Literal["uscc", "regno"], label: str | None = None,

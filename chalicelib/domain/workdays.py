@@ -46,6 +46,16 @@ class WorkCalendar:
             _ADDED.clear()
         self._added = _ADDED.setdefault(key, {})
 
+    def remember(self, key: tuple, compute):
+        """A value that follows from this calendar alone (`compute()`), remembered with its sums:
+        shared by every calendar with the same overrides (`key` apart from the sums' (date, n))."""
+        hit = self._added.get(key)
+        if hit is None:
+            if len(self._added) >= _ADDED_SUMS:
+                self._added.clear()
+            hit = self._added[key] = compute()
+        return hit
+
 
     def is_working_day(self, d: date) -> tuple[bool, bool]:
         """(is a working day, provisional)."""

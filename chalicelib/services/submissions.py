@@ -5,12 +5,12 @@ existing records, registry entries and calendar overrides; transactional conditi
 up to 100 items, which also carry the request's counts (a pending item), then one Query and one
 transaction that settle them into the report counters (and one conditional put per `elsewhere` code
 new to the platform, which holds the name it is published under). Rows in = accepted + unchanged + rejected,
-always; every rejected row is kept as a rejection (services/rejections.py, SPEC §5.1).
+always; every rejected row is kept as a rejection (services/rejections.py, SPEC §5.1). An identical
+resend is `unchanged` by its content hash (domain/content_hash.py: the canonical form, and how records
+stored under the legacy form are compared).
 """
 from __future__ import annotations
 
-import hashlib
-import json
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
@@ -19,7 +19,8 @@ from chalicelib.catalog.model import FieldType
 from chalicelib.clock import now_iso, today
 from chalicelib.dal.counters import Pending
 from chalicelib.dal.records import Change
-from chalicelib.domain.periods import Deadlines, current_period, deadlines, is_late, publication_period
+from chalicelib.domain.content_hash import content_hash, same_content
+from chalicelib.domain.periods import current_period, deadlines, is_late, publication_period
 from chalicelib.domain.validation import FieldError, RecordCheck, validate_record
 from chalicelib.domain.workdays import WorkCalendar
 from chalicelib.errors import BadRequest, NotAllowedCategory, ServiceUnavailable
@@ -45,14 +46,6 @@ class Outcome:
 
     def as_response(self) -> dict:
         return {"accepted": self.accepted, "unchanged": self.unchanged, "rejected": self.rejected}
-
-
-_HASHED_JSON = json.JSONEncoder(sort_keys=True, ensure_ascii=False, default=str)
-
-
-def content_hash(fields: dict, masked: list[str]) -> str:
-    raw = _HASHED_JSON.encode({"f": fields, "m": sorted(masked)})
-    return hashlib.sha256(raw.encode()).hexdigest()
 
 
 def rejection(index: int, rejection_id: str | None, errors: list[FieldError]) -> dict:
@@ -251,16 +244,18 @@ class SubmissionService:
             c = checks[i]
             ident = found.get(identities[i])
             prev = existing.get(ident["rid"]) if ident else None
-            h = content_hash(c.fields, c.masked_fields)
+            h = c.content_hash or content_hash(c.fields, c.masked_fields)   # columnar: hashed per chunk
             newer_upload = bool(upload_id and prev is not None and prev.upload_id and prev.upload_id > upload_id)
-            if prev is not None and (prev.content_hash == h or prev.state == "withdrawn" or newer_upload):
+            same = prev is not None and same_content(prev.content_hash, h, c.fields, c.masked_fields)
+            if prev is not None and (same or prev.state == "withdrawn" or newer_upload):
                 kept[i] = prev   # unchanged, withdrawn, or already replaced by a later upload (ULIDs sort by time)
-                if prev.state == "withdrawn" and prev.content_hash != h and not newer_upload:
+                if prev.state == "withdrawn" and not same and not newer_upload:
                     withdrawn.append(i)
                 continue
-            d = c.decision_date
-            dl = deadlines(d, cal) if d else None    # the calendar remembers its sums per date
-            rec = self._record(principal, department, category, c, m, prev, h, day, stamp, upload_id, dl,
+            # per distinct decision date and day received, remembered with the calendar (chunks repeat them)
+            key = (c.decision_date, prev.received_at[:10] if prev else stamp[:10])
+            dated = cal.remember(("dated", *key), lambda key=key: _dated(*key, cal))
+            rec = self._record(principal, department, category, c, m, prev, h, day, stamp, upload_id, dated,
                                prev.record_id if prev else next(ids), item_months.get(i))
             version = RecordVersion(record_id=rec.record_id, version=rec.version,
                                     op="create" if prev is None else "modify", fields=rec.fields,
@@ -270,8 +265,9 @@ class SubmissionService:
         return planned, kept, withdrawn
 
     def _record(self, principal, department, category, c: RecordCheck, m: Match, prev: Record | None,
-                h: str, day: date, stamp: str, upload_id, dl: Deadlines | None, record_id: str,
+                h: str, day: date, stamp: str, upload_id, dated: dict, record_id: str,
                 item_months: int | None = None) -> Record:
+        """The record a row stores (`dated`: its decision date, deadlines and 迟报, see `_dated`)."""
         received_at = prev.received_at if prev else stamp
         period = publication_period(category, c.fields, day, item_months)
         return Record(
@@ -281,12 +277,7 @@ class SubmissionService:
             match=m.outcome, enterprise_code=m.code, uscc=(m.enterprise.uscc if m.enterprise else c.uscc),
             regno=(m.enterprise.regno if m.enterprise and m.enterprise.regno else c.regno),
             name=c.name or "", fields=c.fields, masked_fields=c.masked_fields, content_hash=h,
-            decision_date=c.decision_date.isoformat() if c.decision_date else None,
-            collect_deadline=dl.collect_deadline.isoformat() if dl else None,
-            publish_deadline=dl.publish_deadline.isoformat() if dl else None,
-            provisional=dl.provisional if dl else False,
-            late=bool(dl and is_late(date.fromisoformat(received_at[:10]), dl.collect_deadline)),
-            publishable=period.publishable, received_at=received_at, updated_at=stamp,
+            **dated, publishable=period.publishable, received_at=received_at, updated_at=stamp,
             updated_by=principal.username, upload_id=upload_id or (prev.upload_id if prev else None),
             published_version=prev.published_version if prev else None,
             published_at=prev.published_at if prev else None,
@@ -320,6 +311,17 @@ class SubmissionService:
         years = {y for d in decision_dates if d for y in (d.year, d.year + 1)}
         return WorkCalendar(self.calendar.overrides(years))
 
+
+
+def _dated(decision_date: date | None, received_on: str, cal: WorkCalendar) -> dict:
+    """A record's fields that follow from its decision date and the day it was first received."""
+    if decision_date is None:
+        return {"decision_date": None, "collect_deadline": None, "publish_deadline": None, "provisional": False,
+                "late": False}
+    dl = deadlines(decision_date, cal)
+    return {"decision_date": decision_date.isoformat(), "collect_deadline": dl.collect_deadline.isoformat(),
+            "publish_deadline": dl.publish_deadline.isoformat(), "provisional": dl.provisional,
+            "late": is_late(date.fromisoformat(received_on), dl.collect_deadline)}
 
 
 def _state_after_change(category, prev: Record | None, fields: dict, code: str, day: date,

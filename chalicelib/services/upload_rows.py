@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from collections import deque
+from collections.abc import Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -39,6 +40,44 @@ def _plain(value, is_date: bool = False):
     if is_date and value is not None:
         value = parse_date(value) or value
     return value.isoformat() if isinstance(value, (date, datetime)) else value
+
+
+class Chunk:
+    """A range of an upload's data rows: their Excel row numbers, which repeat an earlier row's 编号
+    (refused DUPLICATE_IN_BATCH), and their cells by absolute column — `cells(i)`: read from the sheet's
+    columns only when something reads a row's cells (on the columnar path: its rejected rows)."""
+
+    def __init__(self, numbers: list[int], duplicate: list[bool], cells: list[list] | None = None,
+                 frame: Frame | None = None, start: int = 0) -> None:
+        self.numbers, self.duplicate = numbers, duplicate
+        self._cells, self._frame, self._start = cells, frame, start
+        self._read: dict[int, list] = {}
+
+    def __len__(self) -> int:
+        return len(self.numbers)
+
+    def cells(self, i: int) -> list:
+        if self._cells is not None:
+            return self._cells[i]
+        got = self._read.get(i)   # one row at a time: few rows of a chunk are read (its rejected ones)
+        if got is None:
+            got = self._read[i] = self._frame.row(self._start + i)
+        return got
+
+
+class _LazyRows(Sequence):
+    """The dicts of a chunk's rows, each built when read (not kept)."""
+
+    def __init__(self, chunk: Chunk, build) -> None:
+        self.chunk, self.build = chunk, build
+
+    def __len__(self) -> int:
+        return len(self.chunk)
+
+    def __getitem__(self, i):
+        if isinstance(i, slice):
+            return [self[j] for j in range(*i.indices(len(self)))]
+        return self.build(self.chunk.cells(i))
 
 
 class UploadCheckpoints(Protocol):
@@ -157,33 +196,49 @@ class RowPipeline:
         principal = Principal(username=up.actor or "upload", role="operator", department=up.department)
         self._columns(hmap)
         ref_col = next((c for c, name in hmap.columns.items() if name == self.category.source_ref_field), None)
-        seen: set[str] = set()
-        chunk: list[tuple[int, list]] = []
-        if frame is not None:
-            rows = frame.rows()
-        position = 0
         # a job is (chunk, its rows as the columnar stage checked them — None on the row path)
         writes = ChunkWrites(lambda job: self._write(principal, *job), lambda job, out: self._commit(job[0], out),
                              self.write_threads)
         with PausedGC() as collector, writes:
-            checks = self._checks(frame, hmap)
-            for number, cells in rows:
-                if info.code_row and number == info.code_row:
-                    continue
-                ref = str(cells[ref_col]).strip() if ref_col is not None and ref_col < len(cells) and cells[ref_col] else ""
-                duplicate = bool(ref) and ref in seen
-                seen.add(ref)
-                if position >= up.next_row:
-                    chunk.append((number, cells, duplicate))
-                position += 1
-                if len(chunk) == self.chunk_size:
-                    writes.send((chunk, checks.records(position - len(chunk), position) if checks else None))
-                    chunk = []
+            if frame is not None:
+                checks = self._checks(frame, hmap)
+                repeated = frame.repeated(ref_col)
+                for start in range(up.next_row, len(frame.numbers), self.chunk_size):
+                    stop = min(start + self.chunk_size, len(frame.numbers))
+                    writes.send((Chunk(frame.numbers[start:stop], repeated[start:stop], frame=frame, start=start),
+                                 checks.records(start, stop)))
                     collector.chunk_done()
-            if chunk:
-                writes.send((chunk, checks.records(position - len(chunk), position) if checks else None))
+            else:
+                for chunk in self._row_chunks(rows, info, ref_col):
+                    writes.send((chunk, None))
+                    collector.chunk_done()
         self._finish(header)
         return None
+
+    def _row_chunks(self, rows, info, ref_col: int | None):
+        """The row path's chunks from the reader's rows (after the checkpoint's `next_row`); a row
+        repeats an earlier row's 编号 (anywhere in the file) when the same text, stripped, is in its
+        编号 cell (Frame.repeated is the same on columns)."""
+        seen: set[str] = set()
+        numbers: list[int] = []
+        duplicate: list[bool] = []
+        cells_: list[list] = []
+        position = 0
+        for number, cells in rows:
+            if info.code_row and number == info.code_row:
+                continue
+            ref = str(cells[ref_col]).strip() if ref_col is not None and ref_col < len(cells) and cells[ref_col] else ""
+            if position >= self.upload.next_row:
+                numbers.append(number)
+                duplicate.append(bool(ref) and ref in seen)
+                cells_.append(cells)
+            seen.add(ref)
+            position += 1
+            if len(numbers) == self.chunk_size:
+                yield Chunk(numbers, duplicate, cells_)
+                numbers, duplicate, cells_ = [], [], []
+        if numbers:
+            yield Chunk(numbers, duplicate, cells_)
 
     def _checks(self, frame: Frame | None, hmap):
         """The check stage on columns (domain/columnar_checks.Checked: a chunk's RecordChecks, as the
@@ -217,15 +272,18 @@ class RowPipeline:
         up = self.upload
         duplicate = [FieldError(field=self.category.source_ref_field, code="DUPLICATE_IN_BATCH",
                                 message="同一文件中该编号重复出现，仅第一次出现的行有效")]
+        # checked rows: a row's dict is only read for a rejected row (its rejection's content)
+        rows = _LazyRows(chunk, self._record) if checks is not None else [
+            self._record(chunk.cells(i)) for i in range(len(chunk))]
         return self.sinks.submissions.submit(
-            principal, up.department, up.category, [self._record(c) for _, c, _ in chunk],
-            upload_id=up.upload_id, count=False, channel="upload", row_numbers=[n for n, _, _ in chunk],
-            refused={i: duplicate for i, (_, _, dup) in enumerate(chunk) if dup}, checks=checks)
+            principal, up.department, up.category, rows,
+            upload_id=up.upload_id, count=False, channel="upload", row_numbers=chunk.numbers,
+            refused={i: duplicate for i, dup in enumerate(chunk.duplicate) if dup}, checks=checks)
 
     def _commit(self, chunk, out: Outcome) -> None:
         """A written chunk counts: its 回退 rows, then its counters and the checkpoint together."""
         up, sinks = self.upload, self.sinks
-        rejected = [(chunk[r["index"]][0], chunk[r["index"]][1], [FieldError(**e) for e in r["errors"]])
+        rejected = [(chunk.numbers[r["index"]], chunk.cells(r["index"]), [FieldError(**e) for e in r["errors"]])
                     for r in out.rejected]
         if rejected:
             sinks.files.put_feedback_chunk(up.upload_id, up.chunks, [

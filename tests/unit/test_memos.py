@@ -75,6 +75,23 @@ def test_given_overrides_then_sums_are_remembered_per_override_table():
     assert WorkCalendar().add_working_days(start, 7) == plain.add_working_days(start, 7)
 
 
+def test_given_a_value_of_the_calendar_then_it_is_remembered_per_override_table():
+    """WorkCalendar.remember (the submissions' deadline fields per decision date): computed once for
+    every calendar with the same overrides, again for other overrides."""
+    calls = []
+
+    def compute(cal):
+        calls.append(cal)
+        return cal.add_working_days(date(2026, 9, 28), 7)
+
+    plain, again = WorkCalendar(), WorkCalendar()
+    holiday = WorkCalendar({2026: YearOverride(holidays={date(2026, 9, 29), date(2026, 9, 30)})})
+    key = ("test remember", date(2026, 9, 28))
+    assert plain.remember(key, lambda: compute(plain)) == again.remember(key, lambda: compute(again))
+    assert holiday.remember(key, lambda: compute(holiday))[0] > plain.remember(key, lambda: compute(plain))[0]
+    assert calls == [plain, holiday]
+
+
 @settings(max_examples=300)
 @given(st.data(), CATEGORY_IDS)
 def test_given_raw_values_of_any_type_then_the_remembered_period_equals_a_fresh_one(data, category_id):

@@ -16,7 +16,7 @@ the columnar read cannot promise that, and the caller keeps the row reader:
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -31,10 +31,47 @@ class Frame:
     numbers: list[int]         # Excel row number of each frame row
     first_column: int          # absolute index of the frame's first column (A = 0)
     header: list[Any]          # the header row as the row reader gives it (padded from column A)
+    _series: list | None = field(default=None, repr=False, compare=False)   # the columns, for `row`
 
     def column(self, index: int):
         """The cells of absolute column `index` (a polars Series)."""
         return self.frame.to_series(index - self.first_column)
+
+    def row(self, i: int) -> list[Any]:
+        """Frame row i's cells as `rows` gives them, read column by column (a single row: cheaper
+        than a slice of the frame)."""
+        from chalicelib.domain.columnar_checks import python_value
+
+        if self._series is None:
+            self._series = self.frame.get_columns()
+        return [None] * self.first_column + [python_value(s[i]) for s in self._series]
+
+    def repeated(self, index: int | None) -> list[bool]:
+        """Per frame row: whether its cell in absolute column `index` repeats an earlier row's — the
+        same non-empty text, stripped, as the row loop compares (`str(cell).strip()` of a cell that
+        is truthy as the row reader gives it); all False without such a column."""
+        from chalicelib.domain.columnar_checks import python_value
+
+        n = len(self.numbers)
+        if index is None or not self.first_column <= index < self.first_column + self.frame.width:
+            return [False] * n
+        import polars as pl
+
+        s = self.column(index)
+        # text: stripped column-wise, except the few cells with \x1c-\x1f (whitespace to Python's
+        # strip, not to polars'); other cell types: over their distinct values (编号 are mostly
+        # distinct: text never goes through Python objects)
+        odd = s.str.contains(r"[\x1c-\x1f]").fill_null(False) if s.dtype == pl.String else None
+        key = s.str.strip_chars().fill_null("") if odd is not None else None
+        rest = s.filter(odd) if odd is not None else s
+        uniq = rest.drop_nulls().unique()
+        if uniq.len():
+            keys = [str(v).strip() if v else "" for v in map(python_value, uniq.to_list())]
+            slow = s.replace_strict(uniq, pl.Series(keys, dtype=pl.String), default="", return_dtype=pl.String)
+            key = slow if key is None else pl.select(pl.when(odd).then(slow).otherwise(key)).to_series()
+        if key is None:
+            return [False] * n
+        return ((key != "") & ~key.is_first_distinct()).to_list()
 
     def rows(self, start: int = 0, stop: int | None = None) -> Iterator[tuple[int, list[Any]]]:
         """(Excel row number, cells by absolute column) of rows [start, stop), as `iter_rows` gives."""
