@@ -409,6 +409,7 @@ def main(argv: list[str]) -> None:
     parser.add_argument("--pool", type=int, default=POOL_SIZE)
     parser.add_argument("--check-rows", type=int, default=1000)
     parser.add_argument("--wire", action="store_true", help="items as DynamoDB-JSON text built column-wise")
+    parser.add_argument("--out", help="also write the numbers and the check as JSON here")
     args = parser.parse_args(argv)
     set_env()
     import polars  # noqa: F401  (imports before the clocks start)
@@ -434,10 +435,14 @@ def main(argv: list[str]) -> None:
     for stage, cpu in clock.cpu.items():
         print(f"{stage:<66} {cpu:6.2f} {cpu / bare:6.2f}× {clock.rss[stage]:8.0f}")
     print(f"{'total':<66} {total:6.2f} {total / bare:6.2f}× {peak_rss_mb():8.0f}")
-    print(json.dumps({k: v for k, v in result.items()}, ensure_ascii=False))
+    print(json.dumps(result, ensure_ascii=False))
+    out = {"bare_cpu": bare, "stages": clock.cpu, "total_cpu": total, "ratio": total / bare,
+           "peak_rss_mb": peak_rss_mb(), **result}
     if args.check_rows:
-        report = compare(ensure_workbook(args.check_rows, args.pool), args.pool)
-        print("check against the real pipeline:", json.dumps(report, ensure_ascii=False, default=str)[:3000])
+        out["check"] = compare(ensure_workbook(args.check_rows, args.pool), args.pool)
+        print("check against the real pipeline:", json.dumps(out["check"], ensure_ascii=False, default=str)[:3000])
+    if args.out:
+        Path(args.out).write_text(json.dumps(out, ensure_ascii=False, default=str), encoding="utf-8")
 
 
 if __name__ == "__main__":
