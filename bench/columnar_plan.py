@@ -200,50 +200,61 @@ def plan(path: Path, pool_size: int, *, upload_id: str, actor: str, department: 
                 counted["items"] += 3 * block.height
                 counted["bytes"] += int(texts.str.len_bytes().sum())
                 continue
+            wired = _wire_texts(block, names, base).iter_rows() if keep_items else None
             for ops in _item_dicts(block, names, base):
                 counted["items"] += len(ops)
                 if keep_items:
                     items_out[ops[0]["Put"]["Item"]["source_ref"]] = ops
+                    texts = next(wired)
+                    counted["wire_mismatches"] = counted.get("wire_mismatches", 0) + (
+                        [_untyped(json.loads(t)) for t in texts] != ops)
 
     rejected: list[tuple[int, list, list[FieldError]]] = []
     with clock("row path (flagged, repeated, escaped, match rejected/elsewhere)"):
         duplicate = [FieldError(field=category.source_ref_field, code="DUPLICATE_IN_BATCH",
                                 message="同一文件中该编号重复出现，仅第一次出现的行有效")]
-        raw = _raw_rows(columns)
         for start in range(0, len(lane_rows), LANE_CHUNK):
             part = lane_rows[start:start + LANE_CHUNK]
-            dicts = [raw(i) for i in part]
+            cells = dict(zip(part, _cells(frame, part), strict=True))
+            dicts = [{name: cells[i][index] for index, name in hmap.columns.items()} for i in part]
             checks = [validate_record(category, d, day, key_map) for d in dicts]
             out = submissions.submit(principal, department, category.id, dicts, upload_id=upload_id, count=False,
                                      channel="upload", row_numbers=[frame.numbers[i] for i in part],
                                      refused={k: duplicate for k, i in enumerate(part) if repeated[i]}, checks=checks)
             for rej in out.rejected:
                 i = part[rej["index"]]
-                rejected.append((frame.numbers[i], frame.row(i), [FieldError(**e) for e in rej["errors"]]))
+                rejected.append((frame.numbers[i], cells[i], [FieldError(**e) for e in rej["errors"]]))
         lane_ops = records.ops
         counted["items"] += sum(map(len, lane_ops))
         if keep_items:
             items_out.update({ops[0]["Put"]["Item"]["source_ref"]: ops for ops in lane_ops})
 
+    date_cols = {c for c, name in hmap.columns.items() if category.field(name).type.value == "date"}
+
+    def plain(cells: list) -> list:
+        return [_plain(c, k in date_cols) for k, c in enumerate(cells)]
+
     with clock("回退 file (write_feedback)"):
-        date_cols = {c for c, name in hmap.columns.items() if category.field(name).type.value == "date"}
         target = feedback or Path(tempfile.mkdtemp()) / "feedback.xlsx"
-        write_feedback(target, list(frame.header), (
-            (number, [_plain(c, k in date_cols) for k, c in enumerate(cells)], errs)
-            for number, cells, errs in sorted(rejected, key=lambda x: x[0])), field_labels(category))
+        write_feedback(target, list(frame.header), ((number, plain(cells), errs) for number, cells, errs in
+                                                    sorted(rejected, key=lambda x: x[0])), field_labels(category))
 
     result = {"rows": n, "accepted": m + len(lane_ops), "accepted_on_columns": m, "row_path": len(lane_rows),
               "rejected": len(rejected), **counted}
     if keep_items:
         result["items_by_ref"] = items_out
-        result["rejections"] = {number: [e.model_dump() for e in errs] for number, _, errs in rejected}
+        # as the upload loop keeps them for the 回退 file: cells as shown (dates as text), errors
+        result["rejections"] = json.loads(json.dumps({number: [plain(cells), [e.model_dump() for e in errs]]
+                                                      for number, cells, errs in rejected}, ensure_ascii=False))
     return result
 
 
-def _raw_rows(columns):
+def _cells(frame, rows: list[int]) -> list[list]:
+    """The cells of frame rows `rows` as `Frame.row` gives them, gathered from the columns at once."""
     from chalicelib.domain.columnar_checks import python_value
 
-    return lambda i: {name: python_value(s[i]) for name, s in columns.items()}
+    pad = [None] * frame.first_column
+    return [pad + [python_value(v) for v in row] for row in frame.frame[rows].iter_rows()]
 
 
 def _period_inputs(category) -> tuple[str, ...]:
@@ -349,7 +360,104 @@ def _item_dicts(block, names: list[str], base: dict):
 
 
 def _wire_texts(block, names: list[str], base: dict):
-    raise NotImplementedError
+    """The same three TransactWriteItems entries per row as DynamoDB-JSON text (UTF-8, as a writer
+    would send them), built column-wise: no Python object per row. Rows whose values JSON would
+    escape are not here (the row path takes them), so values go into the text as they are."""
+    import polars as pl
+
+    from chalicelib.dal.records import SEARCH_KEY_CHARS
+
+    def lit(text: str):
+        return pl.lit(text)
+
+    def const(value) -> str:
+        return json.dumps(value, ensure_ascii=False)
+
+    def s(key: str, expr):          # a text attribute; a null value leaves it out
+        return pl.concat_str([lit(f'"{key}":{{"S":"'), expr, lit('"}')])
+
+    def c(key: str, value):         # an attribute of the same value on every row
+        return lit(f'"{key}":' + json.dumps(_typed(value), ensure_ascii=False, separators=(",", ":")))
+
+    def b(key: str, expr):
+        return pl.concat_str([lit(f'"{key}":{{"BOOL":'), pl.when(expr).then(lit("true")).otherwise(lit("false")), lit("}")])
+
+    def text_list(expr):            # a list of text (not null) → L
+        return pl.when(expr.list.len() == 0).then(lit("[]")).otherwise(
+            pl.concat_str([lit('[{"S":"'), expr.list.join('"},{"S":"'), lit('"}]')]))
+
+    def obj(parts):
+        return pl.concat_str([lit("{"), pl.concat_str(parts, separator=",", ignore_nulls=True), lit("}")])
+
+    def put(table: str, item, cond: str):
+        return pl.concat_str([lit(f'{{"Put":{{"TableName":{const(table)},"Item":'), item,
+                              lit(f',"ConditionExpression":{const(cond)}}}}}')])
+
+    col = pl.col
+    dtypes = block.schema
+    fields = obj([s(n, col(n)) if dtypes[n] == pl.String else
+                  pl.concat_str([lit(f'"{n}":{{"L":'), text_list(col(n)), lit("}")]) for n in names])
+    masked_key = base["masked"]
+    masked = (pl.when(col(masked_key).is_null()).then(lit("[]")).otherwise(text_list(col(masked_key)))
+              if masked_key in dtypes else lit("[]"))
+    fields_attr = pl.concat_str([lit('"fields":{"M":'), fields, lit("}")])
+    masked_attr = pl.concat_str([lit('"masked_fields":{"L":'), masked, lit("}")])
+    pending = col("match") == "pending"
+    due = ~pending & col("publishable")
+    stamp, up, actor = base["stamp"], base["upload_id"], base["actor"]
+    record = obj([
+        s("record_id", col("record_id")), c("department", base["department"]), c("category", base["category"]),
+        s("source_ref", col("_ref")), c("version", 1), c("state", "accepted"), s("match", col("match")),
+        s("enterprise_code", col("enterprise_code")), s("uscc", col("uscc")), s("regno", col("regno")),
+        s("name", col("_name")), fields_attr, masked_attr, s("content_hash", col("content_hash")),
+        s("decision_date", col("decision_date")), s("collect_deadline", col("collect_deadline")),
+        s("publish_deadline", col("publish_deadline")), b("provisional", col("provisional")), b("late", col("late")),
+        b("publishable", col("publishable")), c("received_at", stamp), c("updated_at", stamp),
+        c("updated_by", actor), c("upload_id", up), b("name_conflict", col("name_conflict")),
+        s("enterprise_name", col("enterprise_name")), s("pk", col("enterprise_code")),
+        s("sk", pl.concat_str([lit("R#"), col("record_id")])),
+        s("ref_key", col("_ref").str.head(SEARCH_KEY_CHARS)),
+        s("name_key", pl.when(col("_name") != "").then(col("_name").str.head(SEARCH_KEY_CHARS))),
+        s("pending_code", pl.when(pending).then(col("enterprise_code"))),
+        s("deadline_state", pl.when(pending).then(lit("pending"))
+          .when(due & col("publish_deadline").is_not_null()).then(lit("open"))),
+        s("forward_due", pl.when(due).then(lit("due"))), s("changed_at", pl.when(due).then(lit(stamp)))])
+    identity = obj([pl.concat_str([lit('"pk":{"S":"ID#' + const(base["identity"])[1:-1]), col("_ref"), lit('"}')]),
+                    c("sk", "ID"), s("rid", col("record_id")), s("epk", col("enterprise_code")), c("version", 1)])
+    version = obj([s("record_id", col("record_id")), c("version", 1), c("op", "create"), fields_attr, masked_attr,
+                   s("content_hash", col("content_hash")), c("by", actor), c("at", stamp), c("upload_id", up)])
+    return block.select(put("records", record, "attribute_not_exists(pk)").alias("record"),
+                        put("records", identity, "attribute_not_exists(pk)").alias("identity"),
+                        put("versions", version, "attribute_not_exists(record_id)").alias("version"))
+
+
+def _typed(value) -> dict:
+    """A constant as DynamoDB JSON (text, number or boolean)."""
+    if isinstance(value, bool):
+        return {"BOOL": value}
+    if isinstance(value, int):
+        return {"N": str(value)}
+    return {"S": value}
+
+
+def _untyped(op: dict) -> dict:
+    """A TransactWriteItems entry in DynamoDB JSON back to Python values (what boto3's resource layer takes)."""
+    from boto3.dynamodb.types import TypeDeserializer
+
+    load = TypeDeserializer().deserialize
+    put = op["Put"]
+    item = {k: load(v) for k, v in put["Item"].items()}
+    return {"Put": {**put, "Item": _plain_numbers(item)}}
+
+
+def _plain_numbers(value):
+    from decimal import Decimal
+
+    if isinstance(value, dict):
+        return {k: _plain_numbers(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_plain_numbers(v) for v in value]
+    return int(value) if isinstance(value, Decimal) else value
 
 
 # --- the comparison with the real pipeline ---------------------------------------------------------
@@ -369,8 +477,8 @@ def real_pipeline(path: Path, pool_size: int, upload) -> tuple[dict, dict]:
     workdir = tempfile.mkdtemp()
     UploadProcessor(uploads, submissions, catalog, UploadFiles(s3, "uploads"), MAX_BYTES, MAX_ROWS, SinkCounters(),
                     workdir=workdir).process_object("uploads", upload.object_key)
-    rejections = {number: errs for key, body in s3.objects.items() if key.endswith(".json")
-                  for number, _cells, errs in json.loads(body)}
+    rejections = {str(number): [cells, errs] for key, body in s3.objects.items() if key.endswith(".json")
+                  for number, cells, errs in json.loads(body)}
     return {ops[0]["Put"]["Item"]["source_ref"]: ops for ops in records.ops}, rejections
 
 
@@ -399,7 +507,7 @@ def compare(path: Path, pool_size: int) -> dict:
                  if rejections.get(number) != got["rejections"].get(number)]
     return {"records": len(expected), "compared_items": sum(map(len, expected.values())),
             "rows_on_columns": got["accepted_on_columns"], "row_path": got["row_path"],
-            "rejections": len(rejections), "differences": diffs[:3], "n_differences": len(diffs),
+            "rejections": len(rejections), "wire_mismatches": got.get("wire_mismatches"), "differences": diffs[:3], "n_differences": len(diffs),
             "rejection_differences": rej_diffs[:10], "n_rejection_differences": len(rej_diffs)}
 
 
