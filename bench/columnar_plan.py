@@ -90,12 +90,13 @@ def peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def per_distinct(frame, keys: list[str], compute, schema: dict):
-    """`compute(row)` (a dict of the `keys` columns) once per distinct row of `frame[keys]`, joined back:
-    a frame of `schema`'s columns, one row per row of `frame` (nulls equal, order kept)."""
+def per_distinct(frame, keys: list[str], compute, schema: dict, where):
+    """`compute(row)` (a dict of the `keys` columns) once per distinct row of `frame[keys]` among the rows
+    `where` is True, joined back: a frame of `schema`'s columns, one row per row of `frame` (nulls equal,
+    order kept; null for the other rows)."""
     import polars as pl
 
-    uniq = frame.select(keys).unique(maintain_order=True)
+    uniq = frame.select(keys).filter(where).unique(maintain_order=True)
     results = [compute(row) for row in uniq.iter_rows(named=True)]
     table = uniq.with_columns(pl.DataFrame(results, schema=schema, orient="row"))
     return frame.select(keys).join(table, on=keys, how="left", nulls_equal=True,
@@ -150,55 +151,49 @@ def plan(path: Path, pool_size: int, *, upload_id: str, actor: str, department: 
         ref_col = next((c for c, name in hmap.columns.items() if name == category.source_ref_field), None)
         repeated = frame.repeated(ref_col)
 
+    # the canonical columns stay whole (no copy of the clean rows): a block of rows is filtered when planned
     with clock("rules per distinct value (match, deadlines, period)"):
         canon = pl.DataFrame([v.rename(name) for name, v in zip(checked.names, checked.values, strict=True)])
         escaped = pl.any_horizontal([
             (pl.col(name).str.contains(_ESCAPED) if dt == pl.String else pl.col(name).list.join("").str.contains(_ESCAPED))
             for name, dt in canon.schema.items()]).fill_null(False)
-        lane = pl.Series(checked.flagged) | pl.Series(repeated) | canon.select(escaped).to_series()
-        clean = canon.filter(~lane)
-        rows_clean = (~lane).arg_true()
+        clean = ~(pl.Series(checked.flagged) | pl.Series(repeated) | canon.select(escaped).to_series())
         u, r, nm = category.uscc_field, category.regno_field, category.name_field
-        codes = clean.select(
+        codes = canon.select(
             pl.when(pl.col(u) == INDIVIDUAL_PLACEHOLDER).then(None).otherwise(pl.col(u)).alias("_u"),
             pl.col(r).alias("_r"), pl.col(nm).alias("_n"))
-        refs = clean.select(pl.col(category.source_ref_field).alias("_ref"), pl.col(nm).alias("_name"))
-        matched = _matches(category, codes, registry)
-        dated = _dates(submissions, clean.get_column(category.decision_date_field), stamp[:10])
-        inputs = [name for name in _period_inputs(category) if name in clean.columns]
-        publishable = per_distinct(clean, inputs, lambda row: (_publishable(category, row, day),),
-                                   {"publishable": pl.Boolean})
-        plan_cols = pl.concat([clean, codes, refs, matched, dated, publishable], how="horizontal")
+        refs = canon.select(pl.col(category.source_ref_field).alias("_ref"), pl.col(nm).alias("_name"))
+        matched = _matches(category, codes, registry, clean)
+        dated = _dates(submissions, canon.get_column(category.decision_date_field), stamp[:10], clean)
+        inputs = [name for name in _period_inputs(category) if name in canon.columns]
+        publishable = per_distinct(canon, inputs, lambda row: (_publishable(category, row, day),),
+                                   {"publishable": pl.Boolean}, clean)
+        plan_cols = pl.concat([canon, codes, refs, matched, dated, publishable], how="horizontal")
         # a match rejected or `elsewhere` (its held name depends on row order): the row path decides it
-        to_lane = plan_cols.get_column("match").is_in(["rejected", "elsewhere"])
-        plan_cols = plan_cols.filter(~to_lane)
-        lane_rows = sorted([*lane.arg_true().to_list(), *rows_clean.filter(to_lane).to_list()])
+        clean = clean & ~plan_cols.get_column("match").is_in(["rejected", "elsewhere"]).fill_null(True)
+        lane_rows = (~clean).arg_true().to_list()
+        m = int(clean.sum())
 
-    with clock("ids + content hashes (canonical columns)"):
-        from chalicelib.domain.columnar_checks import canonical_hashes
-        from chalicelib.ids import new_ids
+    from chalicelib.domain.columnar_checks import canonical_hashes
+    from chalicelib.ids import new_ids
 
-        m = plan_cols.height
-        names = checked.names
-        hashes = []
-        for start in range(0, m, BLOCK):
-            block = plan_cols.slice(start, BLOCK)
-            hashes += canonical_hashes(names, [block.get_column(name) for name in names])
-        plan_cols = plan_cols.with_columns(pl.Series("record_id", new_ids(m), dtype=pl.String),
-                                           pl.Series("content_hash", hashes, dtype=pl.String))
-        del hashes
-
+    names = checked.names
+    ids = iter(new_ids(m))
     items_out: dict[str, list[dict]] = {}
     counted = {"items": 0, "bytes": 0}
     base = {"department": department, "category": category.id, "upload_id": upload_id, "stamp": stamp,
             "actor": actor, "masked": MASKED_FIELDS, "identity": f"{department}|{category.id}|"}
-    with clock("items (wire JSON text, column-wise)" if wire else "items (dicts for the writer)"):
-        for start in range(0, m, BLOCK):
-            block = plan_cols.slice(start, BLOCK)
+    for start in range(0, n, BLOCK):
+        with clock("ids + content hashes (canonical columns)"):
+            block = plan_cols.slice(start, BLOCK).filter(clean.slice(start, BLOCK))
+            hashes = canonical_hashes(names, [block.get_column(name) for name in names])
+            block = block.with_columns(pl.Series("record_id", [next(ids) for _ in hashes], dtype=pl.String),
+                                       pl.Series("content_hash", hashes, dtype=pl.String))
+        with clock("items (wire JSON text, column-wise)" if wire else "items (dicts for the writer)"):
             if wire:
                 texts = _wire_texts(block, names, base)
                 counted["items"] += 3 * block.height
-                counted["bytes"] += int(texts.str.len_bytes().sum())
+                counted["bytes"] += int(texts.select(pl.all().str.len_bytes().sum()).sum_horizontal().item())
                 continue
             wired = _wire_texts(block, names, base).iter_rows() if keep_items else None
             for ops in _item_dicts(block, names, base):
@@ -269,7 +264,7 @@ def _publishable(category, row: dict, day) -> bool:
     return publication_period(category, {k: v for k, v in row.items() if v is not None}, day).publishable
 
 
-def _matches(category, codes, registry):
+def _matches(category, codes, registry, where):
     """match() per distinct (uscc, regno, name) of the clean rows, after one registry look-up."""
     import polars as pl
 
@@ -277,7 +272,7 @@ def _matches(category, codes, registry):
     from chalicelib.services.matching import match
 
     found, held = registry.lookup_all(
-        c for col in ("_u", "_r") for c in codes.get_column(col).drop_nulls().unique().to_list())
+        c for col in ("_u", "_r") for c in codes.get_column(col).filter(where).drop_nulls().unique().to_list())
 
     def one(row: dict) -> tuple:
         check = RecordCheck(ok=True, uscc=row["_u"], regno=row["_r"], name=row["_n"])
@@ -288,10 +283,10 @@ def _matches(category, codes, registry):
 
     return per_distinct(codes, ["_u", "_r", "_n"], one, {
         "match": pl.String, "enterprise_code": pl.String, "uscc": pl.String, "regno": pl.String,
-        "enterprise_name": pl.String, "name_conflict": pl.Boolean})
+        "enterprise_name": pl.String, "name_conflict": pl.Boolean}, where)
 
 
-def _dates(submissions, decision, received_on: str):
+def _dates(submissions, decision, received_on: str, where):
     """A record's decision date, deadlines and 迟报 per distinct decision date (submissions._dated)."""
     from datetime import date
 
@@ -299,13 +294,13 @@ def _dates(submissions, decision, received_on: str):
 
     from chalicelib.services.submissions import _dated
 
-    distinct = [d for d in decision.drop_nulls().unique().to_list()]
+    distinct = decision.filter(where).drop_nulls().unique().to_list()
     cal = submissions._calendar(date.fromisoformat(d) for d in distinct)
     keyed = pl.DataFrame({"_d": decision})
     return per_distinct(keyed, ["_d"], lambda row: tuple(_dated(
         date.fromisoformat(row["_d"]) if row["_d"] else None, received_on, cal).values()), {
         "decision_date": pl.String, "collect_deadline": pl.String, "publish_deadline": pl.String,
-        "provisional": pl.Boolean, "late": pl.Boolean})
+        "provisional": pl.Boolean, "late": pl.Boolean}, where)
 
 
 def _item_dicts(block, names: list[str], base: dict):
