@@ -187,6 +187,7 @@ def plan(path: Path, pool_size: int, *, upload_id: str, actor: str, department: 
         with clock("ids + content hashes (canonical columns)"):
             block = plan_cols.slice(start, BLOCK).filter(clean.slice(start, BLOCK))
             hashes = canonical_hashes(names, [block.get_column(name) for name in names])
+            assert None not in hashes, "a planned row the canonical columns do not hash"
             block = block.with_columns(pl.Series("record_id", [next(ids) for _ in hashes], dtype=pl.String),
                                        pl.Series("content_hash", hashes, dtype=pl.String))
         with clock("items (wire JSON text, column-wise)" if wire else "items (dicts for the writer)"):
@@ -229,10 +230,10 @@ def plan(path: Path, pool_size: int, *, upload_id: str, actor: str, department: 
     def plain(cells: list) -> list:
         return [_plain(c, k in date_cols) for k, c in enumerate(cells)]
 
-    with clock("回退 file (write_feedback)"):
-        target = feedback or Path(tempfile.mkdtemp()) / "feedback.xlsx"
-        write_feedback(target, list(frame.header), ((number, plain(cells), errs) for number, cells, errs in
-                                                    sorted(rejected, key=lambda x: x[0])), field_labels(category))
+    with clock("回退 file (write_feedback)"), tempfile.TemporaryDirectory() as tmp:
+        write_feedback(feedback or Path(tmp) / "feedback.xlsx", list(frame.header), (
+            (number, plain(cells), errs) for number, cells, errs in sorted(rejected, key=lambda x: x[0])),
+            field_labels(category))
 
     result = {"rows": n, "accepted": m + len(lane_ops), "accepted_on_columns": m, "row_path": len(lane_rows),
               "rejected": len(rejected), **counted}
@@ -469,9 +470,9 @@ def real_pipeline(path: Path, pool_size: int, upload) -> tuple[dict, dict]:
     submissions = sink_submissions(catalog, records, SinkRegistry(enterprises_of_pool(enterprise_pool(pool_size))),
                                    SinkCounters())
     uploads, s3 = SinkUploads(upload), SinkS3(upload.object_key, path)
-    workdir = tempfile.mkdtemp()
-    UploadProcessor(uploads, submissions, catalog, UploadFiles(s3, "uploads"), MAX_BYTES, MAX_ROWS, SinkCounters(),
-                    workdir=workdir).process_object("uploads", upload.object_key)
+    with tempfile.TemporaryDirectory() as workdir:
+        UploadProcessor(uploads, submissions, catalog, UploadFiles(s3, "uploads"), MAX_BYTES, MAX_ROWS,
+                        SinkCounters(), workdir=workdir).process_object("uploads", upload.object_key)
     rejections = {str(number): [cells, errs] for key, body in s3.objects.items() if key.endswith(".json")
                   for number, cells, errs in json.loads(body)}
     return {ops[0]["Put"]["Item"]["source_ref"]: ops for ops in records.ops}, rejections
