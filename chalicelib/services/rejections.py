@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import random
 import threading
 import time
 from collections.abc import Callable
@@ -73,7 +72,8 @@ class RejectionService:
         # An upload's chunks are written on a thread pool (#27) and rows of the same content in
         # several chunks are ONE rejection: their read-modify-write sightings would race each other
         # past any fixed number of attempts. One process saves one batch of sightings at a time;
-        # the attempts (with a jittered pause) are left for other processes (another request).
+        # the re-reads are left for other processes (another request); past them, Conflict: the
+        # request answers 409, an upload's invocation fails and SQS redelivers it.
         self._saving = threading.Lock()
 
     # --- intake -----------------------------------------------------------------------------
@@ -108,9 +108,7 @@ class RejectionService:
     def _save(self, department, category, upload_id, stamp, seen, first, tally, out: Recorded) -> Recorded:
         """Write the sightings, re-reading those whose stored copy changed meanwhile."""
         pending = dict(seen)
-        for attempt in range(ATTEMPTS):
-            if attempt:
-                time.sleep(random.uniform(0, 0.05 * 2 ** attempt))   # let the other writer finish
+        for _ in range(ATTEMPTS):
             stored = self.repo.get_many(pending)
             writes, refs, new_ids = [], {}, set()
             for rid, sightings in pending.items():
