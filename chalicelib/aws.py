@@ -80,5 +80,10 @@ class _PerThreadPlaceholders(ConditionExpressionBuilder):
 
 def _per_thread_placeholders(resource) -> None:
     """Give the resource's condition-expression injector (registered on its client once, by the
-    first resource built on it) a builder whose counters are per thread."""
-    resource._injector._condition_builder = _PerThreadPlaceholders()
+    first resource built on it) a builder whose counters are per thread. The names are boto3's own,
+    not public: if a boto3 release moves them, fail here at start-up rather than let threads share
+    the counters again (tests/reliability/test_concurrent_chunk_writes.py builds across threads)."""
+    injector = getattr(resource, "_injector", None)
+    if not isinstance(getattr(injector, "_condition_builder", None), ConditionExpressionBuilder):
+        raise RuntimeError("boto3's DynamoDB condition builder is not where aws.py expects it")
+    injector._condition_builder = _PerThreadPlaceholders()

@@ -97,6 +97,18 @@ def put_all(groups: list[list[Put]]) -> None:
     _transact(chunk)
 
 
+def transact(client, ops: list[dict]) -> bool:
+    """One TransactWriteItems; False when it was cancelled (a condition failed, or another writer
+    got in its way) — nothing of it is written then. Other errors raise."""
+    try:
+        client.transact_write_items(TransactItems=ops)
+        return True
+    except ClientError as exc:
+        if exc.response["Error"]["Code"] != "TransactionCanceledException":
+            raise
+        return False
+
+
 def _transact(puts: list[Put]) -> None:
     """One transaction of puts. Cancelled by contention only (rare: another writer of the same items,
     or throttling), the same puts are written one PutItem each — no item conflicts outside a

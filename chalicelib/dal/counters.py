@@ -25,9 +25,8 @@ import secrets
 from dataclasses import dataclass
 
 from boto3.dynamodb.conditions import Key
-from botocore.exceptions import ClientError
 
-from chalicelib.dal.batch import MAX_TRANSACTION, query_all, query_upto
+from chalicelib.dal.batch import MAX_TRANSACTION, query_all, query_upto, transact
 from chalicelib.dal.items import from_item
 
 PENDING_PREFIX = "P#"
@@ -135,15 +134,7 @@ class CounterRepository:
                             "ConditionExpression": "#g = :g", "ExpressionAttributeNames": {"#g": p.guard[0]},
                             "ExpressionAttributeValues": {":g": p.guard[1]}}} for p in pending]
         ops += [tally for p in pending if (tally := self.late_tally(department, p.day, sorted(p.late)))]
-        if not ops:
-            return True
-        try:
-            self.table.meta.client.transact_write_items(TransactItems=ops)
-            return True
-        except ClientError as exc:
-            if exc.response["Error"]["Code"] not in ("TransactionCanceledException", "TransactionConflictException"):
-                raise
-            return False
+        return not ops or transact(self.table.meta.client, ops)
 
     def late(self, department: str, start: str, end: str) -> int:
         """Late records counted on days start..end (the tallies' sum; one query, paginated)."""

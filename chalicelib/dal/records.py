@@ -19,9 +19,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from boto3.dynamodb.conditions import Attr, Key
-from botocore.exceptions import ClientError
 
-from chalicelib.dal.batch import MAX_TRANSACTION, batch_get, query_all, query_page, query_upto
+from chalicelib.dal.batch import MAX_TRANSACTION, batch_get, query_all, query_page, query_upto, transact
 from chalicelib.dal.items import from_item, to_item
 from chalicelib.models.record import Record, RecordVersion
 
@@ -317,12 +316,8 @@ class RecordRepository:
         changes = [c for c, _ in group]
         more = extra(changes) if extra else None
         ops = [op for _, items in group for op in items] + self._markers(changes) + ([more] if more else [])
-        try:
-            self.client.transact_write_items(TransactItems=ops)
+        if transact(self.client, ops):
             return []
-        except ClientError as exc:
-            if exc.response["Error"]["Code"] != "TransactionCanceledException":
-                raise
         if len(group) == 1:
             return changes
         # Someone else wrote one of these meanwhile: apply the others alone, report the losers.

@@ -16,9 +16,8 @@ import operator
 from collections.abc import Callable, Iterable
 
 from boto3.dynamodb.conditions import Attr, Key
-from botocore.exceptions import ClientError
 
-from chalicelib.dal.batch import MAX_TRANSACTION, batch_get, query_count, query_page, query_upto
+from chalicelib.dal.batch import MAX_TRANSACTION, batch_get, query_count, query_page, query_upto, transact
 from chalicelib.dal.items import from_item, to_item
 from chalicelib.models.rejection import Rejection
 
@@ -144,7 +143,7 @@ class RejectionRepository:
                                    "ExpressionAttributeValues": {":ids": ids}}})
         if extra and (more := extra([r for r, expected in group if expected is None])):
             ops.append(more)
-        return [] if self._transact(ops) else [r for r, _ in group]
+        return [] if transact(self.client, ops) else [r for r, _ in group]
 
     def close(self, closes: list[tuple[str, str | None, dict]], expires_at: int) -> list[str]:
         """Close open rejections: (rejection_id, identity of its ref item or None, what to set —
@@ -155,9 +154,9 @@ class RejectionRepository:
         idents: set[str] = set()
         for close in [*closes, None]:
             if close is None or len(group) + len(idents) + 2 > MAX_TRANSACTION:
-                if group and not self._transact(self._close_ops(group, expires_at)):
+                if group and not transact(self.client, self._close_ops(group, expires_at)):
                     for one in group:      # one of them was closed meanwhile: one by one
-                        if not self._transact(self._close_ops([one], expires_at)):
+                        if not transact(self.client, self._close_ops([one], expires_at)):
                             done_elsewhere.append(one[0])
                 group, idents = [], set()
             if close is not None:
@@ -165,15 +164,6 @@ class RejectionRepository:
                 if close[1]:
                     idents.add(close[1])
         return done_elsewhere
-
-    def _transact(self, ops: list[dict]) -> bool:
-        try:
-            self.client.transact_write_items(TransactItems=ops)
-            return True
-        except ClientError as exc:
-            if exc.response["Error"]["Code"] != "TransactionCanceledException":
-                raise
-            return False
 
     def _close_ops(self, group: list[tuple[str, str | None, dict]], expires_at: int) -> list[dict]:
         t = self.table.name

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from boto3.dynamodb.conditions import Key
 
-from chalicelib.dal.batch import query_page
+from chalicelib.dal.batch import query_page, transact
 from chalicelib.dal.items import from_item, to_item
 from chalicelib.models.upload import Upload
 
@@ -63,11 +63,7 @@ class UploadRepository:
                         "ExpressionAttributeValues": {":prev": previous_next_row, ":t": upload.lease}}}]
         if also:
             ops.append({"Update": also})
-        try:
-            self.table.meta.client.transact_write_items(TransactItems=ops)
-            return True
-        except self.table.meta.client.exceptions.TransactionCanceledException:
-            return False
+        return transact(self.table.meta.client, ops)
 
     def by_department(self, department: str, limit: int, after: dict | None) -> tuple[list[Upload], dict | None]:
         """One page of a department's uploads, newest first."""

@@ -56,7 +56,6 @@ class WorkCalendar:
             hit = self._added[key] = compute()
         return hit
 
-
     def is_working_day(self, d: date) -> tuple[bool, bool]:
         """(is a working day, provisional)."""
         override = self.overrides.get(d.year)
@@ -74,12 +73,7 @@ class WorkCalendar:
     def add_working_days(self, start: date, n: int) -> tuple[date, bool]:
         """The n-th working day after `start` (counting starts the day after), and whether any
         day counted was provisional. n <= 0 returns `start`; past date.max clamps to date.max."""
-        hit = self._added.get((start, n))
-        if hit is None:
-            if len(self._added) >= _ADDED_SUMS:
-                self._added.clear()
-            hit = self._added[(start, n)] = self._add_working_days(start, n)
-        return hit
+        return self.remember((start, n), lambda: self._add_working_days(start, n))
 
     def _add_working_days(self, start: date, n: int) -> tuple[date, bool]:
         d, provisional, left = start, False, n
