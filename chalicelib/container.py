@@ -344,7 +344,7 @@ class Container:
             return {**self.forward(day, **options), "webhooks": retried}
 
         sweep = DeadlinesJob(self.catalog, self.record_repo, self.calendar_repo, self.counter_repo,
-                             answers_overdue=self.cases.overdue)
+                             answers_overdue=self.cases.overdue, departments=self.departments.all)
 
         def deadlines(day, **options):
             return {**sweep(day, **options), **self.scorecards.rebuild(day)}   # the public scorecards, once a day

@@ -37,8 +37,10 @@ class ExpireJob:
 class DeadlinesJob:
     """公示时限 at risk / missed, long-pending matches, departments overdue for their batch push."""
 
-    def __init__(self, catalog, records, calendar, counters, answers_overdue=None):
+    def __init__(self, catalog, records, calendar, counters, answers_overdue=None, departments=None):
         self.catalog = catalog
+        # () → every department, county/district ones added by an admin included (DepartmentService.all)
+        self.departments = departments or (lambda: list(catalog.departments.values()))
         self.records = records
         self.calendar = calendar
         self.counters = counters  # reads push history, stores the day's rows for the supervision report
@@ -84,7 +86,7 @@ class DeadlinesJob:
         wrote them) settle here, each only if still as read. One Query per department (its pending
         partition, empty when all is settled). Returns how many settled."""
         settled = 0
-        for dept in self.catalog.departments.values():
+        for dept in self.departments():
             left = [p for p in self.counters.pending(dept.id) if p.at[:10] < as_of.isoformat()]
             if left and self.counters.settle(dept.id, as_of.isoformat(), {}, None, left):
                 settled += len(left)

@@ -157,3 +157,24 @@ def test_counts_a_failed_batch_left_pending_reach_the_report_with_the_next_deadl
     assert not container.counter_repo.pending("d12")
     assert sc.run_job(api, auth, "deadlines")["counts_settled"] == 0
     assert (d12()["accepted"], d12()["late"]) == (1, 1)
+
+
+def test_a_county_departments_pending_counts_are_settled_by_the_deadlines_run(client, auth):
+    """A county/district department an admin added (510802-d12) counts its batches like the
+    catalog's: the counts a failed request of it left pending settle in the next `deadlines` run too."""
+    from datetime import timedelta
+
+    from chalicelib.clock import today
+    from chalicelib.dal.batch import transact
+
+    container = get_container()
+    api = sc.Retrying(client)
+    resp = client.http.put("/v1/admin/departments/510802-d12", headers=auth("root", "admin"),
+                           body=json.dumps({"office": "法规科"}))
+    assert resp.status_code == 200, resp.body
+    yesterday = (today() - timedelta(days=1)).isoformat()
+    op = container.counter_repo.pending_op("510802-d12", "req-1", yesterday, yesterday + "T10:00:00+08:00",
+                                           {"submitted": 2, "accepted": 2})
+    assert transact(container.counter_repo.table.meta.client, [op])
+    assert sc.run_job(api, auth, "deadlines")["counts_settled"] == 1
+    assert not container.counter_repo.pending("510802-d12")
