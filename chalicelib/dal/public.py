@@ -94,13 +94,4 @@ class PublicRepository:
         return split_partition([from_item(i) for i in query_all(self.table, KeyConditionExpression=Key("code").eq(code))])
 
     def profiles(self, codes: list[str]) -> dict[str, dict]:
-        client = self.table.meta.client
-        out: dict[str, dict] = {}
-        for start in range(0, len(codes), 100):
-            request = {self.table.name: {"Keys": [{"code": c, "sk": PROFILE} for c in codes[start:start + 100]]}}
-            while request:
-                resp = client.batch_get_item(RequestItems=request)
-                for item in resp["Responses"].get(self.table.name, []):
-                    out[item["code"]] = from_item(item)
-                request = resp.get("UnprocessedKeys") or None
-        return out
+        return {i["code"]: from_item(i) for i in batch_get(self.table, [{"code": c, "sk": PROFILE} for c in codes])}

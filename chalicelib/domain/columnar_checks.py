@@ -40,6 +40,7 @@ from chalicelib.catalog.model import Category
 from chalicelib.domain.content_hash import hash_text
 from chalicelib.domain.field_checks import DISCLOSURE, MASKED_FIELDS, SECRET, FieldPlan, compiled
 from chalicelib.domain.identifiers import INDIVIDUAL_PLACEHOLDER
+from chalicelib.domain.normalize import is_empty
 from chalicelib.domain.validation import RecordCheck, _Run, validate_record
 
 # Text the vectorised path may strip itself: no ASCII control characters and none of \x1c-\x1f,
@@ -128,7 +129,7 @@ class ColumnarChecker:
 
     def _masked(self, today: date) -> Callable[[Any], tuple[Any, bool]]:
         def one(v: Any) -> tuple[Any, bool]:
-            if plan_empty(v):
+            if is_empty(v):
                 return None, False
             run = _Run(self.schema, {}, today, [])
             run.masked_fields(v)
@@ -280,10 +281,6 @@ def canonical_hashes(names: list[str], values: list[pl.Series]) -> list[str | No
     built = pl.DataFrame([v.rename(name) for name, v in zip(names, values, strict=True)]).select(
         pl.when(pl.any_horizontal(escaped).fill_null(False)).then(None).otherwise(text.cast(pl.Binary)))
     return [None if t is None else hash_text(t) for t in built.to_series().to_list()]
-
-
-def plan_empty(value: Any) -> bool:
-    return value is None or (type(value) is str and not value.strip())
 
 
 def _rows_of(columns: Mapping[str, pl.Series]) -> Callable[[int], dict]:

@@ -23,7 +23,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any, BinaryIO, Protocol
 
-from chalicelib.adapters.text_cells import FORMULA_PREFIXES, XLSXWRITER_OPTIONS, clean, looks_like_formula
+from chalicelib.adapters.text_cells import XLSXWRITER_OPTIONS, clean, looks_like_formula
 
 from .headers import FEEDBACK_HEADERS
 
@@ -78,9 +78,13 @@ class _Sheet:
         elif isinstance(value, _DATES):
             ws.write_datetime(row, col, value, self.format(font, False, True))
         else:
-            text = clean(value if isinstance(value, str) else str(value))
-            quoted = looks_like_formula(text)
-            ws.write_string(row, col, text, self.format(font, quoted, False) if quoted or font else None)
+            self.text(row, col, value if isinstance(value, str) else str(value), font)
+
+    def text(self, row: int, col: int, value: str, font: str = "") -> None:
+        """A text cell: cleaned for XML, and quoted (quotePrefix) when it looks like a formula."""
+        text = clean(value)
+        quoted = looks_like_formula(text)
+        self.ws.write_string(row, col, text, self.format(font, quoted, False) if quoted or font else None)
 
 
 def _label(field: str, labels: Mapping[str, str]) -> str:
@@ -131,17 +135,13 @@ def write_feedback(target: str | Path | BinaryIO, header_cells: list[Any],
         sheet.ws.set_column(col, col, _data_width(value))
     sheet.ws.freeze_panes(1, lead)
     count = 0
-    write, write_string = sheet.write, sheet.ws.write_string
+    write, text = sheet.write, sheet.text
     for count, (row_number, cells, errors) in enumerate(rows, start=1):
         reason, hint = describe(errors, labels)
         # cells beyond the header are kept, after the header's columns; None is no cell at all
         for col, value in enumerate([row_number, reason, hint or None, *cells]):
-            if type(value) is str:      # nearly every cell: plain text, written without dispatch
-                text = clean(value)
-                if text.startswith(FORMULA_PREFIXES):
-                    write_string(count, col, text, sheet.format("", True, False))
-                else:
-                    write_string(count, col, text)
+            if type(value) is str:      # nearly every cell: plain text, written without the type dispatch
+                text(count, col, value)
             elif value is not None:
                 write(count, col, value)
     workbook.close()
