@@ -7,6 +7,7 @@
   var DECISIONS = { maintained: "维持", corrected: "已更正", withdrawn: "已撤销", approved: "准予修复", refused: "不予修复" };
   var CATEGORY_NAMES = {};
   var cursor = null;
+  var loggedOut = null;    // QY.loginShell: shows the login form again (a 401)
 
   function pairs(dl, list) {
     list.forEach(function (p) { if (p[1]) dl.append(el("dt", null, p[0]), el("dd", null, p[1])); });
@@ -45,7 +46,7 @@
         QY.show("list-msg", "ok", "已办理：" + (DECISIONS[out.decision] || out.decision));
       } catch (err) {
         QY.show(msg, "error", err.message);
-        if (err.status === 401) showLogin();
+        if (err.status === 401) loggedOut("登录已失效，请重新登录。");
       }
     });
     return form;
@@ -84,49 +85,18 @@
       else QY.hide("list-msg");
     } catch (err) {
       QY.show("list-msg", "error", err.message);
-      if (err.status === 401) showLogin();
+      if (err.status === 401) loggedOut("登录已失效，请重新登录。");
     }
-  }
-
-  function showLogin() {
-    QY.setToken(null);
-    document.getElementById("app").hidden = true;
-    document.getElementById("login-view").hidden = false;
-  }
-
-  async function login(ev) {
-    ev.preventDefault();
-    try {
-      var out = await QY.api("/v1/auth/token", { method: "POST", auth: false, body: {
-        username: document.getElementById("username").value.trim(), password: document.getElementById("password").value } });
-      QY.setToken(out.access_token);
-      showApp();
-    } catch (err) {
-      QY.show("login-msg", "error", err.message);
-    }
-  }
-
-  function showApp() {
-    var me = QY.claims();
-    if (!me) { showLogin(); return; }
-    document.getElementById("login-view").hidden = true;
-    document.getElementById("app").hidden = false;
-    var who = document.getElementById("who");
-    who.hidden = false;
-    document.getElementById("who-text").textContent = me.username + " · " + QY.roleName(me.role) + (me.department ? " · " + me.department : "");
-    load(false);
   }
 
   async function start() {
-    document.getElementById("login-form").addEventListener("submit", login);
     document.getElementById("filter-form").addEventListener("submit", function (ev) { ev.preventDefault(); load(false); });
     document.getElementById("more").addEventListener("click", function () { load(true); });
-    document.getElementById("logout").addEventListener("click", showLogin);
     try {
       (await QY.catalog()).categories.forEach(function (c) { CATEGORY_NAMES[c.id] = c.name; });
     } catch (e) { /* names fall back to ids */ }
     if (QY.param("kind") === "repair") document.getElementById("kind").value = "repair";
-    showApp();
+    loggedOut = QY.loginShell(function () { load(false); });
   }
   document.addEventListener("DOMContentLoaded", start);
 })();

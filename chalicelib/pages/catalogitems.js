@@ -77,44 +77,5 @@
       el("p", { class: "field-error", id: id + "-error", hidden: true }));
   }
 
-  /** A logged-in page: its own login form (#login-view, #login-form), then `ready(me)`; a 401 later
-   * calls `loggedOut()` to show the form again. */
-  function shell(ready) {
-    function loggedOut(message) {
-      QY.setToken(null);
-      document.getElementById("app").hidden = true;
-      document.getElementById("who").hidden = true;
-      document.getElementById("login-view").hidden = false;
-      if (message) QY.show("login-msg", "error", message);
-      document.getElementById("username").focus();
-    }
-    function enter() {
-      var me = QY.claims();
-      if (!me) { loggedOut(); return; }
-      document.getElementById("login-view").hidden = true;
-      document.getElementById("app").hidden = false;
-      document.getElementById("who").hidden = false;
-      document.getElementById("who-text").textContent = me.username + " · " + QY.roleName(me.role) + (me.department ? " · " + me.department : "");
-      ready(me);
-    }
-    document.getElementById("login-form").addEventListener("submit", async function (ev) {
-      ev.preventDefault();
-      var username = document.getElementById("username").value.trim(), password = document.getElementById("password").value;
-      if (!username || !password) { QY.show("login-msg", "error", "请输入用户名和密码"); return; }
-      try {
-        var out = await QY.api("/v1/auth/token", { method: "POST", auth: false, body: { username: username, password: password } });
-        QY.setToken(out.access_token);
-        document.getElementById("password").value = "";
-        QY.hide("login-msg");
-        enter();
-      } catch (err) {
-        QY.show("login-msg", "error", err.message);
-      }
-    });
-    document.getElementById("logout").addEventListener("click", function () { loggedOut(); QY.show("login-msg", "info", "已退出登录。"); });
-    enter();
-    return loggedOut;
-  }
-
-  QY.items = { badge: badge, periodText: periodText, showError: showError, clearErrors: clearErrors, field: field, shell: shell, STATES: STATES };
+  QY.items = { badge: badge, periodText: periodText, showError: showError, clearErrors: clearErrors, field: field };
 })();

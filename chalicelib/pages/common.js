@@ -119,6 +119,62 @@
     return catalogPromise;
   }
 
+  /** A logged-in page with the shared login form (_login.html: #login-view, #login-form, #who), then
+   * `ready(me)`; a 401 later
+   * calls `loggedOut()` to show the form again. */
+  function loginShell(ready) {
+    function loggedOut(message) {
+      setToken(null);
+      document.getElementById("app").hidden = true;
+      document.getElementById("who").hidden = true;
+      document.getElementById("login-view").hidden = false;
+      if (message) show("login-msg", "error", message);
+      document.getElementById("username").focus();
+    }
+    function enter() {
+      var me = claims();
+      if (!me) { loggedOut(); return; }
+      document.getElementById("login-view").hidden = true;
+      document.getElementById("app").hidden = false;
+      document.getElementById("who").hidden = false;
+      var who = document.getElementById("who-text");
+      who.textContent = me.username + " · " + roleName(me.role);
+      if (me.department) catalog().then(function (cat) {   // the department's name, as the portal shows it
+        var d = cat.departmentsById[me.department];
+        who.textContent = me.username + " · " + (d ? d.name : me.department) + " · " + roleName(me.role);
+      }, function () { who.textContent += " · " + me.department; });
+      ready(me);
+    }
+    document.getElementById("login-form").addEventListener("submit", async function (ev) {
+      ev.preventDefault();
+      var username = document.getElementById("username").value.trim(), password = document.getElementById("password").value;
+      if (!username || !password) { show("login-msg", "error", "请输入用户名和密码"); return; }
+      try {
+        var out = await api("/v1/auth/token", { method: "POST", auth: false, body: { username: username, password: password } });
+        setToken(out.access_token);
+        document.getElementById("password").value = "";
+        hide("login-msg");
+        enter();
+      } catch (err) {
+        show("login-msg", "error", err.message);
+      }
+    });
+    document.getElementById("logout").addEventListener("click", function () { loggedOut(); show("login-msg", "info", "已退出登录。"); });
+    enter();
+    return loggedOut;
+  }
+
+  /** The registry authority (市工商局) of the catalog: the department that reviews 目录事项. */
+  function registryDepartment(cat) {
+    return cat.departments.find(function (d) { return d.is_registry && d.level === "市级"; }) || cat.departments[0];
+  }
+
+  /** Whether `me` reviews 目录事项 — the server's rule (CatalogItemService.is_reviewer): an admin,
+   * or an operator of the registry authority (its system accounts only push data). */
+  function isReviewer(me, cat) {
+    return me.role === "admin" || (me.role === "operator" && me.department === registryDepartment(cat).id);
+  }
+
   /** Every item of a listed route: follows next_cursor (…&cursor=) to the last page. */
   async function all(path, opts) {
     var out = [], cursor = null;
@@ -266,7 +322,8 @@
     ApiError: ApiError, api: api, all: all, catalog: catalog, categorySections: categorySections, typeName: typeName, getToken: getToken, setToken: setToken, claims: claims,
     el: el, clear: clear, show: show, hide: hide, fieldText: fieldText, stateName: stateName,
     matchName: matchName, roleName: roleName, fmtTime: fmtTime, today: today, param: param,
-    download: download, markNav: markNav
+    download: download, markNav: markNav, registryDepartment: registryDepartment, isReviewer: isReviewer,
+    loginShell: loginShell
   };
   document.addEventListener("DOMContentLoaded", function () { markNav(); shell(); });
 })();

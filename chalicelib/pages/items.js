@@ -163,7 +163,7 @@
     if (me.role === "admin") {
       var sel = QY.clear($("acting-dept"));
       cat.departments.forEach(function (d) { sel.appendChild(el("option", { value: d.id }, d.id + " " + d.name)); });
-      sel.value = sessionStorage.getItem(DEPT_KEY) || "d21";
+      sel.value = sessionStorage.getItem(DEPT_KEY) || QY.registryDepartment(cat).id;
       $("acting-box").hidden = false;
     }
     closeEditor();
@@ -183,6 +183,6 @@
       closeEditor();
       load();
     });
-    loggedOut = I.shell(ready);
+    loggedOut = QY.loginShell(ready);
   });
 })();

@@ -137,13 +137,13 @@
       return;
     }
     document.querySelector("#app nav").hidden = false;
-    $("nav-review").hidden = !(me.role === "admin" || me.department === "d21");   // 市工商局 reviews the 目录
+    $("nav-review").hidden = !QY.isReviewer(me, cat);   // 市工商局 reviews the 目录
     QY.hide("app-msg");
     if (me.role === "admin") {
       var sel = $("acting-dept");
       QY.clear(sel);
       cat.departments.forEach(function (d) { sel.appendChild(el("option", { value: d.id }, d.id + " " + d.name)); });
-      sel.value = sessionStorage.getItem(DEPT_KEY) || (cat.departments.find(function (d) { return d.is_registry; }) || cat.departments[0]).id;
+      sel.value = sessionStorage.getItem(DEPT_KEY) || QY.registryDepartment(cat).id;
       $("acting-box").hidden = false;
     } else {
       $("acting-box").hidden = true;

@@ -34,7 +34,7 @@
     var d = cat.departmentsById[it.department];
     var reason = el("textarea", { rows: 2, maxlength: 500 });
     var msg = el("div", { class: "msg", role: "alert" });
-    var form = el("form", { novalidate: true, "aria-label": "审核 " + it.item_code },
+    var form = el("form", { class: "review-form", novalidate: true, "aria-label": "审核 " + it.item_code },
       I.field("r-" + it.item_code, "reason", "退回原因（退回时必填）", reason, false, "写明须修改之处，部门将看到此原因"),
       msg,
       el("div", { class: "actions" },
@@ -73,15 +73,15 @@
   }
 
   async function ready(me) {
-    if (me.role !== "admin" && me.department !== "d21") {
-      QY.show("list-msg", "error", "只有市场监督管理局（原市工商局）的操作员和管理员可以审核归集公示事项。");
-      $("filter-form").hidden = true;
-      return;
-    }
     try {
       cat = await QY.catalog();
     } catch (err) {
       QY.show("list-msg", "error", "目录加载失败：" + err.message);
+      return;
+    }
+    if (!QY.isReviewer(me, cat)) {
+      QY.show("list-msg", "error", "只有" + QY.registryDepartment(cat).name + "的操作员和管理员可以审核归集公示事项。");
+      $("filter-form").hidden = true;
       return;
     }
     try {
@@ -95,6 +95,6 @@
 
   document.addEventListener("DOMContentLoaded", function () {
     $("filter-form").addEventListener("submit", function (ev) { ev.preventDefault(); load(); });
-    loggedOut = I.shell(ready);
+    loggedOut = QY.loginShell(ready);
   });
 })();

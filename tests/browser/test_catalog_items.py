@@ -38,6 +38,9 @@ def log_out(pg) -> None:
 def as_user(pg, username: str, path: str) -> None:
     """Opens `path` logged in as `username` (whoever was logged in before logs out)."""
     pg.goto(path)
+    # the page has decided once its login form or the logged-in user shows (both start hidden)
+    pg.wait_for_function("() => !document.getElementById('who').hidden"
+                         " || !document.getElementById('login-view').hidden")
     if pg.get_by_role("button", name="退出登录").is_visible():
         log_out(pg)
     portal_login(pg, username, path)
@@ -77,7 +80,7 @@ def test_an_item_is_returned_corrected_approved_and_listed_in_the_public_catalog
 
     # 2. another department cannot review
     as_user(page, "op-d23", "/pages/review.html")
-    expect(page.locator("#list-msg")).to_contain_text("只有市场监督管理局")
+    expect(page.locator("#list-msg")).to_contain_text("只有市工商局")
     expect(page.locator("#queue .review-item")).to_have_count(0)
 
     # 3. 市工商局 (d21) returns it; the reason is required by the form
@@ -193,7 +196,7 @@ def test_items_and_review_pages_on_a_phone(live, phone, shot):
     phone.get_by_role("button", name="新建事项").click()
     expect(phone.get_by_label("事项名称")).to_be_visible()
     no_sideways_scroll(phone)
-    shot(phone, "catalog-items-390")
+    shot(phone, "catalog-items-editor-390")
     as_user(phone, "op-d21", "/pages/review.html")
     card = phone.locator(f"#item-{code}")
     expect(card).to_contain_text("监察执法支队")
@@ -201,7 +204,7 @@ def test_items_and_review_pages_on_a_phone(live, phone, shot):
     rule = next(c["period_rule"] for c in rules if c["id"] == "inspection")
     expect(card).to_contain_text(f"按信息类别规定：{rule}")       # no period of its own: the category's
     no_sideways_scroll(phone)
-    shot(phone, "catalog-review-390")
+    shot(phone, "catalog-review-item-390")
 
 
 def test_a_strict_department_is_told_next_to_the_item_field_and_picks_it_from_the_drop_down(live, page, shot):
