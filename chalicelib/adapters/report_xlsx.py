@@ -9,6 +9,7 @@ import io
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 
+from chalicelib.adapters.spreadsheet.catalog_xlsx import table
 from chalicelib.adapters.text_cells import put
 from chalicelib.services.reports import COLUMNS, cell
 
@@ -46,7 +47,10 @@ def department_report_xlsx(report: dict, title: str = "涉企信息归集公示�
     if not report["items"]:
         put(ws, HEADER_ROW + 2, 1, "该区域暂无部门")
     ws.freeze_panes = ws.cell(row=HEADER_ROW + 1, column=2)
-    _by_item_sheet(wb, report.get("by_item", []), fill)
+    by_item = wb.create_sheet("按事项")      # records accepted per 目录事项 in the period
+    table(by_item, BY_ITEM, report.get("by_item", []))
+    if not report.get("by_item"):
+        put(by_item, 2, 1, "本期没有注明目录事项的记录")
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()
@@ -54,18 +58,3 @@ def department_report_xlsx(report: dict, title: str = "涉企信息归集公示�
 
 BY_ITEM = (("department", "部门编号", 12), ("name", "部门", 26), ("item_code", "目录事项编码", 16),
            ("item_name", "事项名称", 36), ("records", "报送通过条数", 14))
-
-
-def _by_item_sheet(wb, rows: list[dict], fill) -> None:
-    """Sheet 按事项: records accepted per 目录事项 in the period."""
-    ws = wb.create_sheet("按事项")
-    for col, (_, label, width) in enumerate(BY_ITEM, start=1):
-        c = put(ws, 1, col, label)
-        c.font, c.fill = Font(bold=True), fill
-        ws.column_dimensions[c.column_letter].width = width
-    for r, row in enumerate(rows, start=2):
-        for col, (key, _, _) in enumerate(BY_ITEM, start=1):
-            put(ws, r, col, row[key])
-    if not rows:
-        put(ws, 2, 1, "本期没有注明目录事项的记录")
-    ws.freeze_panes = "A2"

@@ -35,7 +35,8 @@ def name_tokens(name: str) -> set[str]:
 
 
 def names_tokens(names: Iterable[str]) -> set[str]:
-    return {t for n in names for t in name_tokens(n)}
+    """The tokens the index counts for these names: exactly the bigrams of their entries (name_pairs)."""
+    return {t for t, _ in name_pairs(names)}
 
 
 def follow(char: str | None) -> str:

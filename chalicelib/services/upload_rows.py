@@ -240,11 +240,9 @@ class RowPipeline:
         if numbers:
             yield Chunk(numbers, duplicate, cells_)
 
-    def _checks(self, frame: Frame | None, hmap):
+    def _checks(self, frame: Frame, hmap):
         """The check stage on columns (domain/columnar_checks.Checked: a chunk's RecordChecks, as the
-        row validator would give them for the rows' dicts); None on the row path."""
-        if frame is None:
-            return None
+        row validator would give them for the rows' dicts)."""
         from chalicelib.domain.columnar_checks import columnar_checker
 
         columns = {name: frame.column(index) for index, name in hmap.columns.items()}

@@ -46,7 +46,8 @@ def _cell(value: Any) -> Any:
     return "" if value is None else value
 
 
-def _table(ws, columns: Sequence[tuple[str, str, int]], rows: Iterable[dict]) -> None:
+def table(ws, columns: Sequence[tuple[str, str, int]], rows: Iterable[dict]) -> None:
+    """A sheet of `rows` under a bold, filled, frozen header: `columns` are (key, header, width)."""
     for col, (_, header, width) in enumerate(columns, start=1):
         c = put(ws, 1, col, header)
         c.font, c.fill, c.alignment = _BOLD, _HEAD_FILL, _WRAP
@@ -68,7 +69,7 @@ def catalog_items_xlsx(catalog: dict) -> bytes:
     ws = wb.active
     ws.title = CATALOG_SHEET
     wb.properties.title = "广元市政府部门涉企信息归集公示目录"
-    _table(ws, CATALOG_COLUMNS, catalog["items"])
+    table(ws, CATALOG_COLUMNS, catalog["items"])
     if not catalog["items"]:
         put(ws, 2, 1, "暂无已批准的目录事项")
     return _save(wb)
@@ -79,7 +80,7 @@ def format_rules_xlsx(rules: dict) -> bytes:
     ws = wb.active
     ws.title = RULES_SHEET
     wb.properties.title = "广元市政府部门涉企信息归集数据格式规范"
-    _table(ws, RULE_COLUMNS, ({**f, "category": c["id"], "category_name": c["name"]}
+    table(ws, RULE_COLUMNS, ({**f, "category": c["id"], "category_name": c["name"]}
                               for c in rules["categories"] for f in c["fields"]))
-    _table(wb.create_sheet(PERIODS_SHEET), PERIOD_COLUMNS, rules["categories"])
+    table(wb.create_sheet(PERIODS_SHEET), PERIOD_COLUMNS, rules["categories"])
     return _save(wb)
