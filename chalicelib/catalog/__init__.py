@@ -114,6 +114,7 @@ def public_category(c: Category) -> dict[str, Any]:
         "party_type_field": c.party_type_field,
         "repairable": "repair_after" in (c.period or {}),   # 信用修复 may be applied for (SPEC §5.2)
         "period_rule": c.period_rule,
+        "item_period_months": list(c.item_period_months) if c.item_period_months else None,
         "fields": [{
             "json_name": f.json_name, "label": f.label, "code": f.code, "type": f.type.value,
             "max_len": f.max_len, "required": f.required, "enum": list(f.enum),

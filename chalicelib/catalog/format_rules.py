@@ -30,11 +30,11 @@ def example(f: FieldDef) -> str:
 
 def category_rules(c: Category) -> dict[str, Any]:
     by_name = {f.json_name: f for f in c.fields}
+    pub = public_category(c)
     return {
-        "id": c.id, "name": c.name, "registry_only": c.registry_only, "period_rule": c.period_rule,
-        "item_period_months": list(c.item_period_months) if c.item_period_months else None,
+        **{k: pub[k] for k in ("id", "name", "registry_only", "period_rule", "item_period_months")},
         "fields": [{**{k: f[k] for k in RULE_FIELDS}, "type_name": TYPE_NAMES[by_name[f["json_name"]].type],
-                    "example": example(by_name[f["json_name"]])} for f in public_category(c)["fields"]],
+                    "example": example(by_name[f["json_name"]])} for f in pub["fields"]],
     }
 
 

@@ -7,7 +7,6 @@
   var I = QY.items;
   var DEPT_KEY = "qygs.dept";
   var me = null, cat = null, editing = null, items = [];
-  var rules = {};        // category id → its format rules (period rule, the bounds of an item's own period)
   var loggedOut = null;
 
   function $(id) { return document.getElementById(id); }
@@ -101,7 +100,7 @@
 
   /** The period's hint: the chosen category's rule and the bounds an item may set within it. */
   function periodHint() {
-    var r = rules[$("i-category").value];
+    var r = cat.byId[$("i-category").value];    // its period rule and the bounds of an item's own period
     var input = $("i-period_override");
     var bounds = r && r.item_period_months;
     input.disabled = !!r && !bounds && !input.value;
@@ -168,10 +167,6 @@
     }
     closeEditor();
     load();
-    try {
-      (await QY.api("/v1/public/format-rules?format=json", { auth: false })).categories.forEach(function (r) { rules[r.id] = r; });
-      if (!$("editor").hidden) periodHint();     // an editor opened before the rules came
-    } catch (err) { /* the hint then names no bounds; the API still checks them */ }
   }
 
   document.addEventListener("DOMContentLoaded", function () {

@@ -5,7 +5,6 @@
   var el = QY.el;
   var I = QY.items;
   var cat = null;
-  var rules = {};        // category id → its format rules (the period rule an item without its own follows)
   var loggedOut = null;
 
   function $(id) { return document.getElementById(id); }
@@ -52,7 +51,7 @@
     return el("section", { class: "card review-item", id: "item-" + it.item_code, "aria-labelledby": "title-" + it.item_code },
       el("h2", { id: "title-" + it.item_code }, it.name, " ", el("code", { class: "small muted" }, it.item_code), " ", I.badge(it.state)),
       pairs([["部门", it.department_name || (d ? d.name : it.department)], ["信息类别", cat.byId[it.category] ? cat.byId[it.category].name : it.category],
-        ["设定依据", it.legal_basis], ["责任科室", it.office], ["公示期限", I.periodText(it, rules[it.category])],
+        ["设定依据", it.legal_basis], ["责任科室", it.office], ["公示期限", I.periodText(it, cat.byId[it.category])],
         ["提交时间", QY.fmtTime(it.submitted_at || it.updated_at)]]),
       form);
   }
@@ -84,9 +83,6 @@
       $("filter-form").hidden = true;
       return;
     }
-    try {
-      (await QY.api("/v1/public/format-rules?format=json", { auth: false })).categories.forEach(function (r) { rules[r.id] = r; });
-    } catch (err) { /* the period then reads 按信息类别规定 */ }
     var sel = $("f-department");
     while (sel.options.length > 1) sel.remove(1);
     cat.departments.forEach(function (d) { sel.appendChild(el("option", { value: d.id }, d.name)); });
