@@ -17,7 +17,7 @@
           el("td", { "data-label": "类型", class: "inline" }, f.type_name || QY.typeName(f.type)),
           el("td", { "data-label": "长度", class: "num inline" }, f.max_len ? String(f.max_len) : "—"),
           el("td", { "data-label": "必填", class: "inline" }, f.required ? "是" : "否"),
-          el("td", { "data-label": "可选值", class: "prose" }, f.enum && f.enum.length ? f.enum.join("、") : "—"),
+          el("td", { "data-label": "可选值", class: f.enum && f.enum.length ? "prose" : "prose empty" }, f.enum && f.enum.length ? f.enum.join("、") : "—"),
           el("td", { "data-label": "示例", class: "prose" }, f.example ? String(f.example) : "—"));
       }))));
   }

@@ -103,8 +103,9 @@ class ReportService:
 
     def departments(self, start: date | None, end: date | None, region: str | None = None, *,
                     inbox: bool = True) -> dict:
-        """The report; `inbox=False` leaves out the 回退 inbox's state (one or two Queries a department),
-        for readers that show no such column (the public scorecards)."""
+        """The report; `inbox=False` leaves out the 回退 inbox's state (one or two Queries a department)
+        and the 目录事项 names of `by_item` (a Query of the approved items), for readers that show
+        neither (the public scorecards)."""
         end = end or today()
         start = start or end.replace(day=1)
         if start > end or (end - start).days > MAX_DAYS:
@@ -128,7 +129,7 @@ class ReportService:
         total["name"] = "合计"
         total["last_submission"] = max((i["last_submission"] for i in items if i["last_submission"]), default=None)
         generated = now_iso()
-        by_item = self._by_item(items)
+        by_item = self._by_item(items, named=inbox)
         for row in (*items, total):
             row["cells"] = [cell_text(c, row) for c in COLUMNS]
         return {"from": start.isoformat(), "to": end.isoformat(), "region": region,
@@ -137,10 +138,10 @@ class ReportService:
                 "columns": [{"key": c.key, "label": c.label, "kind": c.kind} for c in COLUMNS],
                 "items": items, "total": total, "by_item": by_item}
 
-    def _by_item(self, items: list[dict]) -> list[dict]:
+    def _by_item(self, items: list[dict], named: bool = True) -> list[dict]:
         """按事项: records accepted per 目录事项 (department, item_code, item name, records)."""
         counted = [(i, code, n) for i in items for code, n in sorted(i.pop("item_counts").items())]
-        names = self.item_names() if counted else {}
+        names = self.item_names() if counted and named else {}
         return [{"department": i["department"], "name": i["name"], "item_code": code,
                  "item_name": names.get(code, ""), "records": n} for i, code, n in counted]
 
