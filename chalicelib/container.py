@@ -114,7 +114,13 @@ class Container:
     @cached_property
     def public_repo(self):
         from chalicelib.dal.public import PublicRepository
-        return PublicRepository(self.aws.table("public"), on_leave=lambda codes: self.registry_repo.unindex_names(codes))
+        return PublicRepository(self.aws.table("public"))
+
+    @cached_property
+    def public_side(self):
+        """The public side's writes, the name index kept in step (services/public_side.py)."""
+        from chalicelib.services.public_side import PublicSide
+        return PublicSide(self.public_repo, self.registry_repo)
 
     @cached_property
     def calendar_repo(self):
@@ -168,7 +174,7 @@ class Container:
         from chalicelib.services.submissions import SubmissionService
         return SubmissionService(self.catalog, self.record_repo, self.registry_repo, self.calendar_repo,
                                  self.counter_repo, self.registry, self.departments,
-                                 lambda records, stamp, day, op: retract(self.public_repo, self.changes, records,
+                                 lambda records, stamp, day, op: retract(self.public_side, self.changes, records,
                                                                          stamp, day, op), self.rejections,
                                  items=self.catalog_items)
 
@@ -185,7 +191,7 @@ class Container:
     @cached_property
     def records(self):
         from chalicelib.services.records import RecordService
-        return RecordService(self.record_repo, self.submissions, self.public_repo, self.changes)
+        return RecordService(self.record_repo, self.submissions, self.public_side, self.changes)
 
     @cached_property
     def open_data_index(self):
@@ -251,7 +257,7 @@ class Container:
         from chalicelib.services.objections import CaseService
         return CaseService(self.catalog, self.record_repo, self.case_repo, self.throttle, self.calendar_repo,
                            self.audit,
-                           lambda records, stamp, day, op: retract(self.public_repo, self.changes, records,
+                           lambda records, stamp, day, op: retract(self.public_side, self.changes, records,
                                                                    stamp, day, op))
 
     @cached_property
@@ -300,7 +306,7 @@ class Container:
     @cached_property
     def forward(self):
         from chalicelib.services.forward import ForwardJob
-        return ForwardJob(self.catalog, self.record_repo, self.registry_repo, self.public_repo, self.changes,
+        return ForwardJob(self.catalog, self.record_repo, self.registry_repo, self.public_side, self.changes,
                           self.publicity_sender, self.job_state_repo, self.forward_dead_letters,
                           self.counter_repo)
 
@@ -351,7 +357,7 @@ class Container:
 
         return JobRunner({
             "forward": forward,
-            "expire": ExpireJob(self.record_repo, self.public_repo, self.changes),
+            "expire": ExpireJob(self.record_repo, self.public_side, self.changes),
             "deadlines": deadlines,
             "open_data": self.open_data,
             "monthly_report": self.monthly,

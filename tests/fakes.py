@@ -414,17 +414,17 @@ class FakeNoticeRepository:
 class FakePublicRepository:
     """dal.public.PublicRepository: masked public copies and enterprise profiles."""
 
-    def __init__(self, on_leave=None):
+    def __init__(self):
         self.table = _Table("code", "sk")
-        self.on_leave = on_leave
 
     def put(self, copies: list[dict]) -> None:
         for c in copies:
             self.table.put(to_item({**c, "sk": f"{c['category']}#{c['record_id']}"}))
 
-    def refresh(self, codes, profiles: dict[str, dict] | None = None) -> None:
+    def refresh(self, codes, profiles: dict[str, dict] | None = None) -> list[str]:
         codes = list(dict.fromkeys(codes))
         fresh = profiles or {}
+        left = []
         stored = self.profiles([c for c in codes if c not in fresh])
         for code in codes:
             p = {k: v for k, v in (fresh.get(code) or stored.get(code) or {}).items() if k != "sk"}
@@ -436,14 +436,14 @@ class FakePublicRepository:
                 self.table.delete(code=code, sk=PROFILE)
                 if alias:
                     self.table.delete(code=alias, sk=ALIAS)
-                if self.on_leave:
-                    self.on_leave([code])
+                left.append(code)
                 continue
             summary = search_summary(copies) if all(CREDIT in c for c in copies) else None
             if code in fresh or p.get(SEARCH_SUMMARY) != from_item(to_item(summary)):
                 self.table.put(to_item({**p, "code": code, "sk": PROFILE, SEARCH_SUMMARY: summary}))
             if code in fresh and alias:
                 self.table.put({"code": alias, "sk": ALIAS, "uscc": code})
+        return left
 
     def delete(self, keys: list[tuple[str, str, str]]) -> None:
         for code, category, record_id in keys:
@@ -965,7 +965,7 @@ def fake_repositories() -> dict:
     """Container overrides: every repository of the composition root as a fresh fake."""
     registry = FakeRegistryRepository()
     return {"record_repo": FakeRecordRepository(), "registry_repo": registry,
-            "public_repo": FakePublicRepository(on_leave=registry.unindex_names), "calendar_repo": FakeCalendarRepository(),
+            "public_repo": FakePublicRepository(), "calendar_repo": FakeCalendarRepository(),
             "counter_repo": FakeCounterRepository(), "department_repo": FakeDepartmentRepository(),
             "notice_repo": FakeNoticeRepository(), "change_log": FakeChangeLog(),
             "open_data_index": FakeOpenDataIndex(), "job_state_repo": FakeJobStateRepository(),

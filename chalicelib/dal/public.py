@@ -26,11 +26,8 @@ def split_partition(items: list[dict]) -> tuple[dict | None, list[dict]]:
 
 
 class PublicRepository:
-    def __init__(self, table, on_leave=None):
-        """`on_leave(codes)`: told of the enterprises whose last public copy went (their profile
-        deleted by refresh) — the name index takes them out (issue #22)."""
+    def __init__(self, table):
         self.table = table
-        self.on_leave = on_leave
 
     def put(self, copies: list[dict]) -> None:
         """copies: {"code", "category", "record_id", ...} (stored items: domain.projection.Projection.item)."""
@@ -38,10 +35,11 @@ class PublicRepository:
             for c in copies:
                 batch.put_item(Item=to_item({**c, **copy_key(c["code"], c["category"], c["record_id"])}))
 
-    def refresh(self, codes, profiles: dict[str, dict] | None = None) -> None:
+    def refresh(self, codes, profiles: dict[str, dict] | None = None) -> list[str]:
         """Rewrite the profiles of enterprises whose copies changed (one consistent Query each): an
         enterprise left with no public copy leaves the public side (profile and alias deleted).
-        `profiles`: fresh profiles by code (forward); the others are read as stored."""
+        `profiles`: fresh profiles by code (forward); the others are read as stored. Returns the
+        codes that left."""
         codes = list(dict.fromkeys(codes))
         fresh = profiles or {}
         stored = self.profiles([c for c in codes if c not in fresh])
@@ -69,8 +67,7 @@ class PublicRepository:
                 if code in fresh:
                     if alias:
                         batch.put_item(Item={"code": alias, "sk": ALIAS, "uscc": code})
-        if left and self.on_leave:
-            self.on_leave(left)
+        return left
 
     def delete(self, keys: list[tuple[str, str, str]]) -> None:
         with self.table.batch_writer(overwrite_by_pkeys=["code", "sk"]) as batch:

@@ -41,10 +41,10 @@ def test_an_enterprise_without_copies_leaves_the_public_side(public):
     public.put([copy(1), copy(2)])
     public.refresh(["USCC-1"], {"USCC-1": PROFILE})
     public.delete([("USCC-1", "admin_penalty", "R0001")])
-    public.refresh(["USCC-1"])                                             # a copy left: the profile stays
+    assert public.refresh(["USCC-1"]) == []                                # a copy left: the profile stays
     assert public.enterprise("USCC-1")[0] is not None
     public.delete([("USCC-1", "admin_penalty", "R0002")])
-    public.refresh(["USCC-1"])
+    assert public.refresh(["USCC-1"]) == ["USCC-1"]                        # it says who left (PublicSide unindexes)
     assert public.enterprise("USCC-1") == (None, [])
     assert public.enterprise("REGNO-1") == (None, [])
     assert public.profiles(["USCC-1"]) == {}
