@@ -116,7 +116,8 @@ class ReportService:
                                                      "allowed": sorted(REGIONS)}])
         depts = [d for d in self.directory.all() if not region or d.region == region]
         findings = self.counters.latest_deadlines(end.isoformat()) if depts else {}
-        items = [self._row(d, start, end, findings.get(d.id, {}), inbox) for d in depts]
+        rows = [self._row(d, start, end, findings.get(d.id, {}), inbox) for d in depts]
+        items = [row for row, _ in rows]
         total = {k: sum(i[k] for i in items)
                  for k in (*FIELDS, "pending_overdue", "push_overdue", "rejections_open", "objections_overdue")}
         total["oldest_open_rejection_days"] = max((i["oldest_open_rejection_days"] for i in items
@@ -129,7 +130,7 @@ class ReportService:
         total["name"] = "合计"
         total["last_submission"] = max((i["last_submission"] for i in items if i["last_submission"]), default=None)
         generated = now_iso()
-        by_item = self._by_item(items, named=inbox)
+        by_item = self._by_item(rows, named=inbox)
         for row in (*items, total):
             row["cells"] = [cell_text(c, row) for c in COLUMNS]
         return {"from": start.isoformat(), "to": end.isoformat(), "region": region,
@@ -138,14 +139,15 @@ class ReportService:
                 "columns": [{"key": c.key, "label": c.label, "kind": c.kind} for c in COLUMNS],
                 "items": items, "total": total, "by_item": by_item}
 
-    def _by_item(self, items: list[dict], named: bool = True) -> list[dict]:
+    def _by_item(self, rows: list[tuple[dict, Counter]], named: bool = True) -> list[dict]:
         """按事项: records accepted per 目录事项 (department, item_code, item name, records)."""
-        counted = [(i, code, n) for i in items for code, n in sorted(i.pop("item_counts").items())]
+        counted = [(i, code, n) for i, per_item in rows for code, n in sorted(per_item.items())]
         names = self.item_names() if counted and named else {}
         return [{"department": i["department"], "name": i["name"], "item_code": code,
                  "item_name": names.get(code, ""), "records": n} for i, code, n in counted]
 
-    def _row(self, dept, start: date, end: date, finding: dict, inbox: bool = True) -> dict:
+    def _row(self, dept, start: date, end: date, finding: dict, inbox: bool = True) -> tuple[dict, Counter]:
+        """A department's row of the report, and its records accepted per 目录事项."""
         sums, codes, lags, per_item, last = Counter(), Counter(), Counter(), Counter(), None
         for day in self.counters.days(dept.id, start.isoformat(), end.isoformat()):
             for k in FIELDS:
@@ -170,7 +172,7 @@ class ReportService:
                 "rejections_open": n_open,
                 "oldest_open_rejection_days": (today() - date.fromisoformat(oldest[:10])).days if oldest else None,
                 "objections_overdue": int(finding.get("objections_overdue", 0)),
-                "median_days_to_publication": _median(lags), "item_counts": per_item}
+                "median_days_to_publication": _median(lags)}, per_item
 
 
 def _rate(part: int, whole: int) -> float | None:
