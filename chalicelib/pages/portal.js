@@ -617,14 +617,20 @@
   }
 
   /** GET `path` with "loading…" then any error shown in the message box `msgId`; null on error. */
+  var shownSeq = {};   // msgId → the latest load of that one-item view
+  /** The item at `path` for a one-item view (its message box `msgId`); null when the load failed or
+   * a newer load of the same view began meanwhile (a second route() while the first awaited would
+   * otherwise render the view twice: two forms with the same ids). */
   async function fetchShown(msgId, path, loading) {
+    var seq = shownSeq[msgId] = (shownSeq[msgId] || 0) + 1;
     QY.show(msgId, "info", loading);
     try {
       var out = await call(path);
+      if (seq !== shownSeq[msgId]) return null;
       QY.hide(msgId);
       return out;
     } catch (e) {
-      QY.show(msgId, "error", e.message);
+      if (seq === shownSeq[msgId]) QY.show(msgId, "error", e.message);
       return null;
     }
   }
